@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# Image of the notification service: built in stages on node:20-bookworm-slim.
+# The same image runs the service (default command) and the one-shot migration
+# (`node dist/src/entrypoints/migrate.js`, the `migrate` service in docker-compose.yml).
+
+# Production dependencies only.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# Compile TypeScript with the dev dependencies.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime: compiled code + production node_modules, unprivileged user.
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=8001
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY templates ./templates
+COPY package.json ./
+USER node
+EXPOSE 8001
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8001)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# exec form: node is PID 1 and receives SIGTERM for a graceful shutdown.
+CMD ["node", "dist/src/entrypoints/main.js"]

@@ -1,0 +1,36 @@
+import { pino, type Logger } from 'pino';
+import { currentCorrelationId } from './correlation.js';
+
+export type { Logger };
+
+/** Paths whose values never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.apiKey',
+  '*.api_key',
+  '*.key',
+  '*.secret',
+  '*.token',
+  'config.adminApiKey',
+  'config.smtp.password',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'notification-service' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin() {
+        const correlationId = currentCorrelationId();
+        return correlationId ? { correlation_id: correlationId } : {};
+      },
+    },
+    destination,
+  );
+}

@@ -1,0 +1,93 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface PreferencesTable {
+  user_id: string;
+  notification_email: string;
+  preferences: Json<Record<string, boolean>>;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string | null;
+  type: string;
+  channel: string;
+  recipient: string;
+  subject: string | null;
+  body: string | null;
+  template_vars: Json<Record<string, unknown>>;
+  status: string;
+  suppression_reason: string | null;
+  scheduled_attempts: number;
+  next_attempt_at: Date | null;
+  lease_expires_at: Date | null;
+  correlation_id: string | null;
+  claim_token: string | null;
+  source_event_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AttemptsTable {
+  notification_id: string;
+  number: number;
+  attempted_at: Date;
+  outcome: string;
+  response: string | null;
+  error: string | null;
+  latency_ms: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  scopes: string[];
+  created_at: Date;
+  revoked_at: Generated<Date | null>;
+}
+
+export interface InboxTable {
+  event_id: string;
+  payload_hash: string;
+  event_type: string;
+  received_at: Date;
+}
+
+export interface OutboxTable {
+  id: string;
+  event_type: string;
+  routing_key: string;
+  correlation_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  created_at: Date;
+  published_at: Date | null;
+  attempts: Generated<number>;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  status: number | null;
+  response: Json<Record<string, unknown>> | null;
+  created_at: Date;
+}
+
+export interface Database {
+  inbox: InboxTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  notification_preferences: PreferencesTable;
+  notifications: NotificationsTable;
+  notification_attempts: AttemptsTable;
+  api_keys: ApiKeysTable;
+}
+
+export type NotificationRow = Selectable<NotificationsTable>;
+export type AttemptRow = Selectable<AttemptsTable>;

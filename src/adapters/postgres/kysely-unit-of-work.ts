@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { AggregateTracker, UnitOfWork } from '../../application/ports/unit-of-work.js';
+import { AbstractUnitOfWork, type EventStamping } from '../../application/unit-of-work.js';
+import { KyselyApiKeyRepository } from './api-key.repository.js';
+import type { Database } from './database.js';
+import { KyselyIdempotencyRepository } from './idempotency.repository.js';
+import { KyselyInboxRepository, KyselyOutboxRepository } from './inbox-outbox.repositories.js';
+import { KyselyNotificationRepository } from './notification.repository.js';
+import { KyselyPreferencesRepository } from './preferences.repository.js';
+
+/** One transaction on the primary; repositories are built from it (a Kysely Transaction is a Kysely). */
+export class KyselyUnitOfWork extends AbstractUnitOfWork {
+  constructor(
+    private readonly primary: Kysely<Database>,
+    stamping: EventStamping,
+  ) {
+    super(stamping);
+  }
+
+  protected transaction<T>(tracker: AggregateTracker, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.primary.transaction().execute((tx) =>
+      work({
+        preferences: new KyselyPreferencesRepository(tx, tracker),
+        notifications: new KyselyNotificationRepository(tx, tracker),
+        apiKeys: new KyselyApiKeyRepository(tx),
+        inbox: new KyselyInboxRepository(tx),
+        outbox: new KyselyOutboxRepository(tx),
+        idempotency: new KyselyIdempotencyRepository(tx),
+      }),
+    );
+  }
+}

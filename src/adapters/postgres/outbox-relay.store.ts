@@ -1,0 +1,75 @@
+import { type Kysely, sql } from 'kysely';
+import type { OutboundEvent } from '../../application/ports/event-publisher.js';
+import type { Database } from './database.js';
+
+export type PublishOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly error: string };
+
+export interface RelayResult {
+  readonly claimed: number;
+  readonly published: number;
+  readonly failed: number;
+}
+
+const MAX_BACKOFF_SECONDS = 60;
+
+/**
+ * The relay's side of the outbox, always on the primary. A batch of unpublished rows is locked
+ * (`FOR UPDATE SKIP LOCKED`, so instances never relay the same row at once), published, and marked
+ * published only for the events the broker confirmed; the others keep their row and are tried
+ * again after a backoff. Polling this table is the truth: a notification may only wake it.
+ */
+export class KyselyOutboxRelayStore {
+  constructor(private readonly primary: Kysely<Database>) {}
+
+  relayBatch(limit: number, publish: (events: OutboundEvent[]) => Promise<PublishOutcome[]>): Promise<RelayResult> {
+    return this.primary.transaction().execute(async (tx) => {
+      const rows = await tx
+        .selectFrom('outbox')
+        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload'])
+        .where('published_at', 'is', null)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now()`)]))
+        .orderBy('created_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
+      const events = rows.map((r) => ({ eventId: r.id, className: r.event_type, routingKey: r.routing_key, correlationId: r.correlation_id, body: r.payload }));
+      const outcomes = await publish(events);
+      const confirmed = rows.filter((_, i) => outcomes[i]?.ok).map((r) => r.id);
+      if (confirmed.length > 0) await tx.updateTable('outbox').set({ published_at: sql`now()` }).where('id', 'in', confirmed).execute();
+      for (const [i, row] of rows.entries()) {
+        const outcome = outcomes[i];
+        if (!outcome || outcome.ok) continue;
+        await tx
+          .updateTable('outbox')
+          .set({
+            attempts: sql`attempts + 1`,
+            last_error: `${outcome.reason}: ${outcome.error}`.slice(0, 1000),
+            next_attempt_at: sql`now() + make_interval(secs => least(${MAX_BACKOFF_SECONDS}, power(2, attempts)))`,
+          })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      return { claimed: rows.length, published: confirmed.length, failed: rows.length - confirmed.length };
+    });
+  }
+
+  async backlog(): Promise<number> {
+    const row = await this.primary
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('published_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Deletes published rows older than the retention; returns how many went. */
+  async clean(retentionHours: number): Promise<number> {
+    const result = await this.primary
+      .deleteFrom('outbox')
+      .where('published_at', '<', sql<Date>`now() - make_interval(hours => ${retentionHours})`)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

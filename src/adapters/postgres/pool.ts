@@ -1,0 +1,54 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+export interface PoolSettings {
+  readonly url: string;
+  readonly name: string;
+  readonly max: number;
+  readonly connectionTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  /** Client-side bound: fires even when the server hangs and cannot enforce statement_timeout. */
+  readonly queryTimeoutMs: number;
+  readonly onError: (error: Error) => void;
+}
+
+/** A Kysely over its own pg pool. Nothing connects until the first query (STYLE rule 8). */
+export function createDatabase(settings: PoolSettings): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.max,
+    application_name: `notification-service:${settings.name}`,
+    connectionTimeoutMillis: settings.connectionTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+    query_timeout: settings.queryTimeoutMs,
+    idle_in_transaction_session_timeout: settings.statementTimeoutMs,
+    idleTimeoutMillis: 30_000,
+  });
+  // A client losing its server emits 'error': the pool listens only while the client is idle, so
+  // every client gets its own listener too; unhandled, the event would crash the process. The
+  // query in flight still fails, with the connection error, and is retried by its caller.
+  pool.on('error', settings.onError);
+  pool.on('connect', (client) => client.on('error', settings.onError));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * Errors that say the server could not be reached or dropped us (as opposed to a bad query):
+ * socket errors, pool and query timeouts, SQLSTATE class 08 and 57P0x, and recovery conflicts.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    return CONNECTION_FAILURE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '40001';
+  }
+  return /timeout|terminated|Connection terminated|not queryable/i.test(error.message);
+}
+
+/** 23505: a unique or primary key constraint refused the row. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === '23505';
+}

@@ -1,0 +1,76 @@
+import { sql } from 'kysely';
+import {
+  type HistoryPage,
+  type HistoryReadModel,
+  notificationView,
+  type PreferencesReadModel,
+  type PreferencesView,
+} from '../../application/ports/read-models.js';
+import { InvalidValueError } from '../../domain/errors.js';
+import { storedFlags } from '../../domain/notification-preferences.js';
+import { attemptsOf, toSnapshot } from './notification-rows.js';
+import type { ReadRouter } from './read-router.js';
+
+export class KyselyPreferencesReadModel implements PreferencesReadModel {
+  constructor(private readonly router: ReadRouter) {}
+
+  async find(userId: string): Promise<PreferencesView | null> {
+    const row = await this.router.read((db) =>
+      db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    );
+    if (!row) return null;
+    return {
+      userId: row.user_id,
+      notificationEmail: row.notification_email,
+      preferences: storedFlags(row.preferences),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+}
+
+interface Cursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function encodeCursor({ createdAt, id }: Cursor): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(createdAt.getTime())) return { createdAt, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw new InvalidValueError('cursor', 'is not a cursor this service issued');
+}
+
+export class KyselyHistoryReadModel implements HistoryReadModel {
+  constructor(private readonly router: ReadRouter) {}
+
+  async page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage> {
+    const after = cursor === null ? null : decodeCursor(cursor);
+    return this.router.read(async (db) => {
+      let query = db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1);
+      if (after) query = query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`);
+      const rows = await query.execute();
+      const page = rows.slice(0, limit);
+      const attempts = await attemptsOf(db, page.map((r) => r.id));
+      const notifications = page.map((row) => notificationView(toSnapshot(row, attempts.get(row.id) ?? [])));
+      const last = page.at(-1);
+      return { notifications, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
+    });
+  }
+}

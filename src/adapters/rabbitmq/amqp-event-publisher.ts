@@ -1,0 +1,84 @@
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import type { EventPublisher, OutboundEvent } from '../../application/ports/event-publisher.js';
+import type { Logger } from '../observability/logger.js';
+
+/** The broker confirmed a message that no queue took (mandatory flag, basic.return). */
+export class UnroutableError extends Error {}
+
+/** No channel to publish on right now: the broker is away and the session reconnecting. */
+export class BrokerUnavailableError extends Error {}
+
+/**
+ * Publishes on a confirm channel, persistent and mandatory. A publish resolves only on a confirm
+ * not preceded by a return (RELIABILITY.md: a confirm alone does not mean a queue took it); a
+ * return, a nack, a closed channel or no confirm within the timeout reject, and the caller keeps
+ * the event to publish again.
+ */
+export class AmqpEventPublisher implements EventPublisher {
+  private channel: ConfirmChannel | null = null;
+  private blocked = false;
+  private readonly returned = new Set<string>();
+
+  constructor(
+    private readonly exchange: string,
+    private readonly confirmTimeoutMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  readonly setup = async (connection: ChannelModel, lost: (reason: string) => void): Promise<void> => {
+    // A broker short of disk or memory blocks publishing connections: publishes would only pile up
+    // unconfirmed and be retried, so the relay waits while `ready` is false.
+    this.blocked = false;
+    connection.on('blocked', () => {
+      this.blocked = true;
+    });
+    connection.on('unblocked', () => {
+      this.blocked = false;
+    });
+    const channel = await connection.createConfirmChannel();
+    channel.on('return', (message) => {
+      const id = message.properties.messageId as unknown;
+      if (typeof id === 'string') this.returned.add(id);
+    });
+    channel.on('error', (error: Error) => this.logger.warn({ err: error }, 'publisher channel error'));
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = null;
+      lost('publisher channel closed');
+    });
+    this.channel = channel;
+  };
+
+  get ready(): boolean {
+    return this.channel !== null && !this.blocked;
+  }
+
+  publish(event: OutboundEvent): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(new BrokerUnavailableError('no broker connection'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no confirm within ${this.confirmTimeoutMs} ms`)), this.confirmTimeoutMs);
+      const settle = (error: unknown) => {
+        clearTimeout(timer);
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        if (this.returned.delete(event.eventId)) return reject(new UnroutableError(`no queue is bound for ${event.routingKey}`));
+        resolve();
+      };
+      try {
+        channel.publish(this.exchange, event.routingKey, Buffer.from(JSON.stringify(event.body)), {
+          persistent: true,
+          mandatory: true,
+          contentType: 'application/json',
+          messageId: event.eventId,
+          correlationId: event.correlationId ?? undefined,
+          type: event.className,
+          headers: { event_type: event.className },
+          timestamp: Math.floor(Date.now() / 1000),
+          appId: 'notification-service',
+        }, settle);
+      } catch (error) {
+        settle(error);
+      }
+    });
+  }
+}

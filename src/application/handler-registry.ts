@@ -1,0 +1,55 @@
+import type { CommandOf, CommandType } from '../domain/commands.js';
+import type { DomainEventType, EventOf } from '../domain/events.js';
+import type { UnitOfWork } from './ports/unit-of-work.js';
+import type { PreferencesView } from './ports/read-models.js';
+import type { ApiKeyScope } from '../domain/api-key-scope.js';
+import type { NotificationStatus } from '../domain/notification-request.js';
+
+export interface CreatedApiKey {
+  readonly id: string;
+  readonly name: string;
+  /** Shown once; only its hash is stored. */
+  readonly key: string;
+  readonly scopes: readonly ApiKeyScope[];
+  readonly createdAt: Date;
+}
+
+/** What each command's handler returns to the caller of `bus.handle`. */
+export interface NotificationStatusResult {
+  readonly notificationId: string;
+  readonly status: NotificationStatus;
+}
+
+export interface CommandResults {
+  CreatePreferences: PreferencesView;
+  ReplacePreferences: { readonly created: boolean; readonly preferences: PreferencesView };
+  CreateApiKey: CreatedApiKey;
+  RevokeApiKey: void;
+  ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
+  SendNotification: NotificationStatusResult;
+  RecordDeliveryOutcome: NotificationStatus | 'claim_lost';
+  RetryNotification: NotificationStatusResult;
+}
+
+export type CommandHandler<K extends CommandType> = (command: CommandOf<K>, uow: UnitOfWork) => Promise<CommandResults[K]>;
+
+export interface EventHandler<K extends DomainEventType> {
+  /** Names the handler in logs and metrics when it fails. */
+  readonly name: string;
+  handle(event: EventOf<K>, uow: UnitOfWork): Promise<void>;
+}
+
+export type EventHandlers = { readonly [K in DomainEventType]: ReadonlyArray<EventHandler<K>> };
+
+/** Mapped types: a command without a handler, or an event without an entry, does not compile. */
+export interface HandlerRegistry {
+  readonly commands: { readonly [K in CommandType]: CommandHandler<K> };
+  /**
+   * Reactions run inside the transaction that raised the event: their writes (a notification to
+   * send) commit with the cause or not at all, so a crash between the two loses nothing. A failing
+   * reaction fails the cause.
+   */
+  readonly reactions: EventHandlers;
+  /** After-commit handlers, each in its own unit of work: only for effects that may be lost. */
+  readonly events: EventHandlers;
+}

@@ -1,0 +1,19 @@
+import { EmailAddress } from '../../domain/email-address.js';
+import { PreferencesAlreadyExistError } from '../../domain/errors.js';
+import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
+import { UserId } from '../../domain/user-id.js';
+import type { CommandHandler } from '../handler-registry.js';
+import type { Clock } from '../ports/clock.js';
+import { toPreferencesView } from './preferences-view.js';
+
+export function createPreferences(clock: Clock): CommandHandler<'CreatePreferences'> {
+  return async (command, uow) => {
+    const userId = UserId.of(command.userId);
+    const email = EmailAddress.of(command.notificationEmail, 'notification_email');
+    const flags = preferenceFlags(command.preferences);
+    if (await uow.preferences.get(userId)) throw new PreferencesAlreadyExistError(userId.value);
+    const preferences = NotificationPreferences.create(userId, email, flags, clock.now());
+    await uow.preferences.add(preferences);
+    return toPreferencesView(preferences);
+  };
+}

@@ -1,0 +1,39 @@
+import { EmailAddress } from '../../domain/email-address.js';
+import { PayloadConflictError } from '../../domain/errors.js';
+import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
+import { UserId } from '../../domain/user-id.js';
+import type { CommandHandler } from '../handler-registry.js';
+import type { Clock } from '../ports/clock.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import { requestNotification } from './request-notification.js';
+
+/**
+ * One upstream event: recorded in the inbox in the same transaction as its effects, so a
+ * redelivery is a no-op and the same id with another payload is refused (the first one stands).
+ */
+export function receiveEvent(clock: Clock, ids: IdGenerator): CommandHandler<'ReceiveEvent'> {
+  return async (command, uow) => {
+    const verdict = await uow.inbox.record(command.eventId, command.payloadHash, command.eventType, clock.now());
+    if (verdict === 'duplicate') return { outcome: 'duplicate', notificationIds: [] };
+    if (verdict === 'conflict') throw new PayloadConflictError(command.eventId);
+    const { event } = command;
+    if (event.kind === 'UserRegistered') {
+      const userId = UserId.of(event.userId);
+      // A user registered twice keeps the preferences stored first.
+      if (!(await uow.preferences.get(userId))) {
+        const email = EmailAddress.of(event.email, 'email');
+        await uow.preferences.add(NotificationPreferences.create(userId, email, preferenceFlags(), clock.now(), event.username));
+      }
+      return { outcome: 'processed', notificationIds: [] };
+    }
+    const notification = await requestNotification(uow, clock, ids, {
+      type: event.notificationType,
+      userId: event.userId,
+      email: event.email,
+      templateVars: event.templateVars,
+      correlationId: command.correlationId,
+      sourceEventId: command.eventId,
+    });
+    return { outcome: 'processed', notificationIds: [notification.id] };
+  };
+}

@@ -1,0 +1,73 @@
+import type { DomainEvent } from '../domain/events.js';
+import type { OutboundEvent } from './ports/event-publisher.js';
+
+export interface EventStamp {
+  readonly eventId: string;
+  readonly occurredAt: Date;
+  /** Used when the event does not carry its own (preference events carry none). */
+  readonly correlationId: string | null;
+}
+
+const SOURCE_SERVICE = 'notification';
+
+type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRequested' }>;
+
+/** Whether SPEC section 3 publishes the event; internal ones stay inside the service. */
+export function isPublished(event: DomainEvent): event is PublishedEvent {
+  return event.type !== 'NotificationRequested';
+}
+
+function payload(event: PublishedEvent): { routingKey: string; fields: Record<string, unknown> } {
+  switch (event.type) {
+    case 'NotificationPreferencesCreated':
+    case 'NotificationPreferencesUpdated':
+      return {
+        routingKey: event.type === 'NotificationPreferencesCreated' ? 'notification.preferences_created' : 'notification.preferences_updated',
+        fields: { userid: event.userId, notification_email: event.notificationEmail, preferences: event.preferences },
+      };
+    case 'NotificationSent':
+      return {
+        routingKey: 'notification.sent',
+        fields: {
+          notification_id: event.notificationId,
+          userid: event.userId,
+          notification_type: event.notificationType,
+          channel: event.channel,
+          recipient: event.recipient,
+        },
+      };
+    case 'NotificationFailed':
+      return {
+        routingKey: 'notification.failed',
+        fields: {
+          notification_id: event.notificationId,
+          userid: event.userId,
+          notification_type: event.notificationType,
+          channel: event.channel,
+          recipient: event.recipient,
+          error_message: event.errorMessage,
+          retry_count: event.retryCount,
+        },
+      };
+  }
+}
+
+/** A domain event as SPEC section 3 publishes it: dotted routing key, class name, envelope fields. */
+export function toOutboundEvent(event: PublishedEvent, stamp: EventStamp): OutboundEvent {
+  const { routingKey, fields } = payload(event);
+  const correlationId = ('correlationId' in event ? event.correlationId : null) ?? stamp.correlationId;
+  return {
+    eventId: stamp.eventId,
+    routingKey,
+    className: event.type,
+    correlationId,
+    body: {
+      event_type: routingKey,
+      event_id: stamp.eventId,
+      correlation_id: correlationId,
+      timestamp: stamp.occurredAt.getTime() / 1000,
+      source_service: SOURCE_SERVICE,
+      ...fields,
+    },
+  };
+}

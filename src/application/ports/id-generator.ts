@@ -1,0 +1,4 @@
+/** New unique ids (UUIDs) for aggregates and events. */
+export interface IdGenerator {
+  newId(): string;
+}

@@ -1,0 +1,65 @@
+import type { PreferenceFlags } from '../../domain/events.js';
+import type { Channel, NotificationType } from '../../domain/notification-type.js';
+import type {
+  DeliveryAttempt,
+  NotificationSnapshot,
+  NotificationStatus,
+  SuppressionReason,
+} from '../../domain/notification-request.js';
+
+export interface PreferencesView {
+  readonly userId: string;
+  readonly notificationEmail: string;
+  readonly preferences: PreferenceFlags;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NotificationView {
+  readonly id: string;
+  readonly userId: string | null;
+  readonly type: NotificationType;
+  readonly channel: Channel;
+  readonly recipient: string;
+  readonly subject: string | null;
+  readonly status: NotificationStatus;
+  readonly reason: SuppressionReason | null;
+  readonly attempts: readonly DeliveryAttempt[];
+  readonly nextAttemptAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What on-call sees of a notification: its state and attempts, not its content. */
+export function notificationView(s: NotificationSnapshot): NotificationView {
+  return {
+    id: s.id,
+    userId: s.userId,
+    type: s.type,
+    channel: s.channel,
+    recipient: s.recipient,
+    subject: s.content.subject,
+    status: s.status,
+    reason: s.suppressionReason,
+    attempts: s.attempts,
+    nextAttemptAt: s.nextAttemptAt,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+export interface HistoryPage {
+  readonly notifications: readonly NotificationView[];
+  /** Opaque; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** Read side: may be served by the standby, so it may lag the primary by the configured bound. */
+export interface PreferencesReadModel {
+  find(userId: string): Promise<PreferencesView | null>;
+}
+
+export interface HistoryReadModel {
+  /** Newest first. Throws InvalidValueError('cursor') for a cursor it did not issue. */
+  page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage>;
+}

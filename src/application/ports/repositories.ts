@@ -1,0 +1,62 @@
+import type { ApiKeyScope } from '../../domain/api-key-scope.js';
+import type { NotificationPreferences } from '../../domain/notification-preferences.js';
+import type { NotificationRequest } from '../../domain/notification-request.js';
+import type { UserId } from '../../domain/user-id.js';
+import type { OutboundEvent } from './event-publisher.js';
+
+/** Repositories live inside one unit of work's transaction; they never open their own. */
+export interface PreferencesRepository {
+  get(userId: UserId): Promise<NotificationPreferences | null>;
+  /** Throws PreferencesAlreadyExistError when the user already has preferences. */
+  add(preferences: NotificationPreferences): Promise<void>;
+  /** Throws ConcurrentModificationError when the stored version moved since the load. */
+  save(preferences: NotificationPreferences): Promise<void>;
+}
+
+export interface NotificationRepository {
+  get(id: string): Promise<NotificationRequest | null>;
+  add(notification: NotificationRequest): Promise<void>;
+  save(notification: NotificationRequest): Promise<void>;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly keyHash: string;
+  readonly scopes: readonly ApiKeyScope[];
+  readonly createdAt: Date;
+}
+
+export interface ApiKeyRepository {
+  add(record: ApiKeyRecord): Promise<void>;
+  /** False when no live key has that id. */
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+export type InboxVerdict = 'new' | 'duplicate' | 'conflict';
+
+/** Consumed event ids, recorded in the transaction of the event's effects. */
+export interface InboxRepository {
+  /** 'duplicate': seen with the same payload; 'conflict': seen with another payload. */
+  record(eventId: string, payloadHash: string, eventType: string, at: Date): Promise<InboxVerdict>;
+}
+
+/** Outbound events, written in the transaction of the change that causes them. */
+export interface OutboxRepository {
+  add(events: readonly OutboundEvent[], at: Date): Promise<void>;
+}
+
+export type IdempotencyClaim =
+  | { readonly kind: 'new' }
+  /** The first request with this key and body completed: its response, to send again. */
+  | { readonly kind: 'replay'; readonly response: Readonly<Record<string, unknown>> }
+  /** The key was used with another request body. */
+  | { readonly kind: 'mismatch' }
+  /** Another request with this key is being handled right now. */
+  | { readonly kind: 'in_flight' };
+
+/** Idempotency keys of REST requests, claimed and completed in the transaction of their effect. */
+export interface IdempotencyRepository {
+  claim(key: string, requestHash: string): Promise<IdempotencyClaim>;
+  complete(key: string, requestHash: string, response: Readonly<Record<string, unknown>>, at: Date): Promise<void>;
+}

@@ -1,0 +1,24 @@
+import type { AggregateRoot } from '../../domain/aggregate-root.js';
+import type {
+  ApiKeyRepository,
+  IdempotencyRepository,
+  InboxRepository,
+  NotificationRepository,
+  OutboxRepository,
+  PreferencesRepository,
+} from './repositories.js';
+
+/** What a handler sees: the repositories of one open transaction. */
+export interface UnitOfWork {
+  readonly preferences: PreferencesRepository;
+  readonly notifications: NotificationRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly inbox: InboxRepository;
+  readonly outbox: OutboxRepository;
+  readonly idempotency: IdempotencyRepository;
+}
+
+/** Repositories report every aggregate they load or add, so its events can be drained after commit. */
+export interface AggregateTracker {
+  seen<T extends AggregateRoot | null>(aggregate: T): T;
+}

@@ -1,0 +1,83 @@
+import type { ApiKeyScope } from './api-key-scope.js';
+import type { NotificationType } from './notification-type.js';
+
+/** An upstream event, parsed and validated by the consumer (SPEC section 3). */
+export type InboundEvent =
+  | { readonly kind: 'UserRegistered'; readonly userId: string; readonly username: string; readonly email: string }
+  | {
+      readonly kind: 'NotificationRequested';
+      readonly notificationType: NotificationType;
+      readonly userId: string;
+      /** The address in the event: the recipient unless the user stored a notification email. */
+      readonly email: string;
+      readonly templateVars: Readonly<Record<string, unknown>>;
+    };
+
+/** What one send attempt ended in, as the delivery worker saw it. */
+export type DeliveryResult =
+  | { readonly kind: 'accepted'; readonly response: string }
+  | { readonly kind: 'transient' | 'permanent' | 'ambiguous'; readonly error: string; readonly response: string | null }
+  | { readonly kind: 'deferred'; readonly error: string; readonly response: null };
+
+/**
+ * Commands: plain readonly data, one union (STYLE rule 2). Fields arrive as the caller sent them;
+ * handlers turn them into value objects, so an invalid value fails with the field's name.
+ */
+export type Command =
+  | {
+      readonly type: 'CreatePreferences';
+      readonly userId: string;
+      readonly notificationEmail: string;
+      readonly preferences: Readonly<Record<string, boolean>>;
+    }
+  | {
+      readonly type: 'ReplacePreferences';
+      readonly userId: string;
+      readonly notificationEmail: string;
+      readonly preferences: Readonly<Record<string, boolean>>;
+    }
+  | {
+      readonly type: 'CreateApiKey';
+      readonly name: string;
+      readonly scopes: readonly ApiKeyScope[];
+    }
+  | {
+      readonly type: 'RevokeApiKey';
+      readonly apiKeyId: string;
+    }
+  | {
+      readonly type: 'ReceiveEvent';
+      /** The de-duplication key: event_id, else the AMQP message id, else a hash of the body. */
+      readonly eventId: string;
+      readonly payloadHash: string;
+      readonly eventType: string;
+      readonly event: InboundEvent;
+      readonly correlationId: string | null;
+    }
+  | {
+      readonly type: 'SendNotification';
+      readonly notificationType: NotificationType;
+      readonly recipientEmail: string;
+      readonly userId: string | null;
+      readonly subject: string | null;
+      readonly content: string | null;
+      readonly templateVars: Readonly<Record<string, unknown>>;
+      readonly correlationId: string | null;
+      /** Idempotency-Key (scoped to the caller) and a hash of the request body. */
+      readonly idempotency: { readonly key: string; readonly requestHash: string } | null;
+    }
+  | {
+      readonly type: 'RecordDeliveryOutcome';
+      readonly notificationId: string;
+      readonly claimToken: string;
+      readonly result: DeliveryResult;
+      readonly attemptedAt: Date;
+      readonly latencyMs: number;
+    }
+  | {
+      readonly type: 'RetryNotification';
+      readonly notificationId: string;
+    };
+
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

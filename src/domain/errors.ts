@@ -1,0 +1,81 @@
+/** Expected failures of the domain. Entry points map each `code` to an HTTP status or a dead-letter reason. */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A value that can never be valid; `field` names it for the caller. */
+export class InvalidValueError extends DomainError {
+  readonly code = 'invalid_value';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+export class PreferencesAlreadyExistError extends DomainError {
+  readonly code = 'preferences_exist';
+  constructor(readonly userId: string) {
+    super(`preferences for user ${JSON.stringify(userId)} already exist`);
+  }
+}
+
+export class PreferencesNotFoundError extends DomainError {
+  readonly code = 'preferences_not_found';
+  constructor(readonly userId: string) {
+    super(`no preferences are stored for user ${JSON.stringify(userId)}`);
+  }
+}
+
+export class NotificationNotFoundError extends DomainError {
+  readonly code = 'notification_not_found';
+  constructor(readonly notificationId: string) {
+    super(`notification ${notificationId} does not exist`);
+  }
+}
+
+export class ApiKeyNotFoundError extends DomainError {
+  readonly code = 'api_key_not_found';
+  constructor(readonly apiKeyId: string) {
+    super(`API key ${apiKeyId} does not exist or is already revoked`);
+  }
+}
+
+/** A state change the aggregate's life cycle does not allow (retrying a sent notification, say). */
+export class InvalidTransitionError extends DomainError {
+  readonly code = 'invalid_transition';
+}
+
+/** Someone else changed the aggregate between our read and our write. */
+export class ConcurrentModificationError extends DomainError {
+  readonly code = 'concurrent_modification';
+}
+
+/** The same event id arrived with another payload: the first one's effects stand. */
+export class PayloadConflictError extends DomainError {
+  readonly code = 'payload_conflict';
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} was already received with a different payload`);
+  }
+}
+
+/** An Idempotency-Key reused with another request body. */
+export class IdempotencyKeyMismatchError extends DomainError {
+  readonly code = 'idempotency_key_mismatch';
+  constructor() {
+    super('this Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** An Idempotency-Key whose first request is still being handled. */
+export class IdempotencyKeyInFlightError extends DomainError {
+  readonly code = 'idempotency_key_in_flight';
+  constructor() {
+    super('a request with this Idempotency-Key is still in flight; retry shortly');
+  }
+}

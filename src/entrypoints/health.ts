@@ -1,0 +1,57 @@
+export type ComponentStatus = 'up' | 'degraded' | 'down' | 'not_configured';
+
+export interface ComponentHealth {
+  readonly status: ComponentStatus;
+  readonly [detail: string]: unknown;
+}
+
+export interface ComponentCheck {
+  readonly name: string;
+  /** A critical component that is down makes the whole service unhealthy (503). */
+  readonly critical: boolean;
+  check(): Promise<ComponentHealth>;
+}
+
+export interface HealthReport {
+  readonly status: 'healthy' | 'degraded' | 'unhealthy';
+  readonly components: Readonly<Record<string, ComponentHealth>>;
+}
+
+/** Runs every component check at once, each bounded so that one hung server cannot hang the report. */
+export class HealthReporter {
+  constructor(
+    private readonly checks: readonly ComponentCheck[],
+    private readonly timeoutMs: number,
+  ) {}
+
+  async report(): Promise<HealthReport> {
+    const results = await Promise.all(this.checks.map((c) => this.bounded(c)));
+    const components = Object.fromEntries(this.checks.map((c, i) => [c.name, results[i] as ComponentHealth]));
+    const critical = this.checks.some((c, i) => c.critical && results[i]?.status === 'down');
+    const impaired = results.some((r) => r.status === 'down' || r.status === 'degraded');
+    return { status: critical ? 'unhealthy' : impaired ? 'degraded' : 'healthy', components };
+  }
+
+  async ready(): Promise<boolean> {
+    const report = await this.report();
+    return report.status !== 'unhealthy';
+  }
+
+  private async bounded(check: ComponentCheck): Promise<ComponentHealth> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<ComponentHealth>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 'down', error: `no answer within ${this.timeoutMs} ms` }), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([check.check(), timeout]);
+    } catch (error) {
+      return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export function notConfigured(name: string, critical = false): ComponentCheck {
+  return { name, critical, check: async () => ({ status: 'not_configured' }) };
+}

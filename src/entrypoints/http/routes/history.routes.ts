@@ -1,0 +1,21 @@
+import type { AppContainer } from '../../bootstrap.js';
+import type { Api } from '../api.js';
+import { notificationJson } from '../presenters.js';
+import { HistoryQuery, HistoryResponse, UserIdParams } from '../schemas.js';
+
+export function historyRoutes(api: Api, app: AppContainer): void {
+  api.route({
+    method: 'get',
+    path: '/notifications/history/:userid',
+    summary: "A user's notifications, newest first, with attempts and suppression reasons",
+    tag: 'history',
+    scope: 'notifications:read',
+    params: UserIdParams,
+    query: HistoryQuery,
+    responses: { 200: { description: 'One page', schema: HistoryResponse } },
+    handle: async ({ params, query }, res) => {
+      const page = await app.get('historyQuery').ofUser(params.userid, query.limit, query.cursor ?? null);
+      res.json({ notifications: page.notifications.map(notificationJson), next_cursor: page.nextCursor });
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import type { Request } from 'express';
+import type { AppContainer } from '../../bootstrap.js';
+import { canonicalJson, sha256Hex } from '../../canonical-json.js';
+import type { Api } from '../api.js';
+import { parse } from '../validation.js';
+import { IdempotencyKey, NotificationIdParams, NotificationStatusResponse, SendNotificationBody } from '../schemas.js';
+
+/** The caller's key, scoped to its credential so two clients' keys never collide. */
+function idempotencyOf(req: Request, app: AppContainer, body: unknown) {
+  const key = parse(IdempotencyKey, req.get('idempotency-key') ?? req.get('x-idempotency-key'), 'idempotency-key');
+  if (key === undefined) return null;
+  const caller = app.get('apiKeySecrets').hash(req.get('authorization') ?? '').slice(0, 16);
+  return { key: `${caller}:${key}`, requestHash: sha256Hex(canonicalJson(body)) };
+}
+
+export function notificationRoutes(api: Api, app: AppContainer): void {
+  api.route({
+    method: 'post',
+    path: '/notifications/send',
+    summary: 'Send one notification (accepted for delivery); Idempotency-Key makes retries safe',
+    tag: 'notifications',
+    scope: 'notifications:send',
+    body: SendNotificationBody,
+    responses: {
+      202: { description: 'Accepted: pending, or suppressed by the user preferences', schema: NotificationStatusResponse },
+      409: { description: 'A request with the same Idempotency-Key is in flight' },
+      422: { description: 'The Idempotency-Key was used with another body' },
+    },
+    handle: async ({ body }, res, req) => {
+      const result = await app.get('bus').handle({
+        type: 'SendNotification',
+        notificationType: body.notification_type,
+        recipientEmail: body.recipient_email,
+        userId: body.userid ?? null,
+        subject: body.subject ?? null,
+        content: body.content ?? null,
+        templateVars: body.template_vars ?? {},
+        correlationId: res.locals.correlationId as string,
+        idempotency: idempotencyOf(req, app, body),
+      });
+      app.get('deliveryWorker')?.poke();
+      res.status(202).json({ notification_id: result.notificationId, status: result.status });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/notifications/:id/retry',
+    summary: 'Retry a failed notification with a fresh attempt schedule',
+    tag: 'notifications',
+    scope: 'admin',
+    params: NotificationIdParams,
+    responses: {
+      202: { description: 'Scheduled again', schema: NotificationStatusResponse },
+      404: { description: 'No such notification' },
+      409: { description: 'The notification is not failed' },
+    },
+    handle: async ({ params }, res) => {
+      const result = await app.get('bus').handle({ type: 'RetryNotification', notificationId: params.id });
+      app.get('deliveryWorker')?.poke();
+      res.status(202).json({ notification_id: result.notificationId, status: result.status });
+    },
+  });
+}

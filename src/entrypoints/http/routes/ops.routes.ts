@@ -1,0 +1,91 @@
+import type { AppContainer } from '../../bootstrap.js';
+import type { Api } from '../api.js';
+import { z } from '../zod.js';
+
+const Status = z.object({ status: z.string() }).openapi('Status');
+const HealthResponse = z
+  .object({
+    status: z.enum(['healthy', 'degraded', 'unhealthy']),
+    components: z.record(z.string(), z.object({ status: z.enum(['up', 'degraded', 'down', 'not_configured']) }).loose()),
+  })
+  .openapi('Health');
+
+export function opsRoutes(api: Api, app: AppContainer): void {
+  api.route({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    tag: 'operations',
+    responses: { 200: { description: 'Alive', schema: Status } },
+    handle: async (_input, res) => {
+      res.json({ status: 'ok' });
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: the database answers and the service is not shutting down',
+    tag: 'operations',
+    responses: { 200: { description: 'Ready', schema: Status }, 503: { description: 'Not ready' } },
+    handle: async (_input, res) => {
+      const ready = !app.get('lifecycle').shuttingDown && (await app.get('health').ready());
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/broker/health',
+    summary: 'Health per component: primary, standby (with replication lag), rabbitmq, smtp, outbox',
+    tag: 'operations',
+    responses: {
+      200: { description: 'Healthy or degraded', schema: HealthResponse },
+      503: { description: 'Unhealthy (a critical component is down)' },
+    },
+    handle: async (_input, res) => {
+      const report = await app.get('health').report();
+      res.status(report.status === 'unhealthy' ? 503 : 200).json(report);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/broker/metrics',
+    summary: 'JSON summary: consumed, dead-lettered, published, sent, failed, retries, and each connection state',
+    tag: 'operations',
+    responses: { 200: { description: 'Summary', schema: z.record(z.string(), z.unknown()).openapi('MetricsSummary') } },
+    handle: async (_input, res) => {
+      const metrics = app.get('metrics');
+      const report = await app.get('health').report();
+      const byLabel = async (counter: Parameters<typeof metrics.total>[0], label: string, value: string) =>
+        (await counter.get()).values.filter((v) => v.labels[label] === value).reduce((sum, v) => sum + v.value, 0);
+      res.json({
+        consumed: await metrics.total(metrics.eventsConsumed),
+        dead_lettered: await metrics.total(metrics.deadLettered),
+        published: await metrics.total(metrics.outboxPublished),
+        sent: await byLabel(metrics.notifications, 'status', 'sent'),
+        failed: await byLabel(metrics.notifications, 'status', 'failed'),
+        suppressed: await byLabel(metrics.notifications, 'status', 'suppressed'),
+        retries: await metrics.total(metrics.retries),
+        ambiguous_resends: await metrics.total(metrics.ambiguousResends),
+        http_requests: await metrics.total(metrics.httpRequests),
+        standby_read_fallbacks: await metrics.total(metrics.standbyFallbacks),
+        event_handler_failures: await metrics.total(metrics.eventHandlerFailures),
+        connections: Object.fromEntries(Object.entries(report.components).map(([name, c]) => [name, c.status])),
+      });
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/broker/prometheus',
+    summary: 'Prometheus metrics (text exposition format)',
+    tag: 'operations',
+    responses: { 200: { description: 'Metrics', schema: z.string() } },
+    handle: async (_input, res) => {
+      const { registry } = app.get('metrics');
+      res.type(registry.contentType).send(await registry.metrics());
+    },
+  });
+}

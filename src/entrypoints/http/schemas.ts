@@ -1,0 +1,180 @@
+import { API_KEY_SCOPES } from '../../domain/api-key-scope.js';
+import { EmailAddress } from '../../domain/email-address.js';
+import { InvalidValueError } from '../../domain/errors.js';
+import { NOTIFICATION_STATUSES, SUPPRESSION_REASONS } from '../../domain/notification-request.js';
+import { CHANNELS, NOTIFICATION_TYPES } from '../../domain/notification-type.js';
+import { UserId } from '../../domain/user-id.js';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../application/queries/history.query.js';
+import { hasUnstorableCharacter, nulPath } from '../nul-characters.js';
+import { z } from './zod.js';
+
+/** Runs a domain value object's own check, so HTTP and domain refuse the same values. */
+function checkedBy(check: (value: unknown) => unknown) {
+  return (value: unknown, ctx: z.RefinementCtx) => {
+    try {
+      check(value);
+    } catch (error) {
+      if (!(error instanceof InvalidValueError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.reason });
+    }
+  };
+}
+
+export const UserIdSchema = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform(String)
+  .superRefine(checkedBy((v) => UserId.of(v)))
+  .openapi({ description: 'Opaque user id, 1 to 128 printable characters (integers are accepted)', example: '5f2b9c1e8a7d4e3f9b6c1a2d3e4f5a6b' });
+
+export const EmailSchema = z
+  .string()
+  .superRefine(checkedBy((v) => EmailAddress.of(v)))
+  .openapi({ format: 'email', example: 'ada@example.com' });
+
+const flags = Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, z.boolean().optional()])) as Record<
+  (typeof NOTIFICATION_TYPES)[number],
+  z.ZodOptional<z.ZodBoolean>
+>;
+
+export const PreferenceFlagsInput = z
+  .strictObject(flags)
+  .openapi('PreferenceFlagsInput', { description: 'One flag per notification type; absent types are on' });
+
+export const PreferenceFlagsSchema = z
+  .object(Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, z.boolean()])) as Record<(typeof NOTIFICATION_TYPES)[number], z.ZodBoolean>)
+  .openapi('PreferenceFlags');
+
+export const CreatePreferencesBody = z
+  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}) })
+  .openapi('CreatePreferences');
+
+export const ReplacePreferencesBody = z
+  .strictObject({
+    userid: UserIdSchema.optional().openapi({ description: 'Optional; must equal the path parameter' }),
+    notification_email: EmailSchema,
+    preferences: PreferenceFlagsInput.default({}),
+  })
+  .openapi('ReplacePreferences');
+
+export const UserIdParams = z.strictObject({ userid: UserIdSchema });
+
+export const PreferencesResponse = z
+  .object({
+    userid: z.string(),
+    notification_email: z.string(),
+    preferences: PreferenceFlagsSchema,
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .openapi('Preferences');
+
+export const HistoryQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(HISTORY_MAX_LIMIT))
+    .optional()
+    .openapi({ description: `Page size, 1 to ${HISTORY_MAX_LIMIT}`, example: String(HISTORY_DEFAULT_LIMIT) }),
+  cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page' }),
+});
+
+const AttemptSchema = z
+  .object({
+    number: z.number().int(),
+    attempted_at: z.iso.datetime(),
+    outcome: z.enum(['accepted', 'transient_failure', 'permanent_failure', 'ambiguous']),
+    response: z.string().nullable(),
+    error: z.string().nullable(),
+    latency_ms: z.number(),
+  })
+  .openapi('DeliveryAttempt');
+
+export const NotificationSchema = z
+  .object({
+    id: z.uuid(),
+    userid: z.string().nullable(),
+    type: z.enum(NOTIFICATION_TYPES),
+    channel: z.enum(CHANNELS),
+    recipient: z.string(),
+    subject: z.string().nullable(),
+    status: z.enum(NOTIFICATION_STATUSES),
+    reason: z.enum(SUPPRESSION_REASONS).nullable(),
+    attempts: z.array(AttemptSchema),
+    next_attempt_at: z.iso.datetime().nullable(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .openapi('Notification');
+
+export const HistoryResponse = z
+  .object({ notifications: z.array(NotificationSchema), next_cursor: z.string().nullable() })
+  .openapi('History');
+
+export const CreateApiKeyBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(API_KEY_SCOPES.length),
+  })
+  .openapi('CreateApiKey');
+
+export const CreatedApiKeyResponse = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    key: z.string().openapi({ description: 'Shown once; only its hash is stored' }),
+    scopes: z.array(z.enum(API_KEY_SCOPES)),
+    created_at: z.iso.datetime(),
+  })
+  .openapi('CreatedApiKey');
+
+export const ApiKeyIdParams = z.strictObject({ id: z.uuid() });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    correlation_id: z.string().optional(),
+  })
+  .openapi('Problem');
+
+const NO_NUL = 'must not contain NUL characters or unpaired surrogates';
+const OneLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\r\n]*$/, 'must be one line (no CR or LF)')
+    .refine((v) => !hasUnstorableCharacter(v), NO_NUL);
+
+export const SendNotificationBody = z
+  .strictObject({
+    notification_type: z.enum(NOTIFICATION_TYPES),
+    recipient_email: EmailSchema,
+    userid: UserIdSchema.optional(),
+    subject: OneLine(998).optional(),
+    content: z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL).optional(),
+    template_vars: z
+      .record(z.string().max(100), z.unknown())
+      .superRefine((vars, ctx) => {
+        const path = nulPath(vars);
+        if (path) ctx.addIssue({ code: 'custom', message: NO_NUL, path: path.split('.') });
+      })
+      .optional(),
+  })
+  .openapi('SendNotification');
+
+export const NotificationStatusResponse = z
+  .object({ notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })
+  .openapi('NotificationStatus');
+
+export const NotificationIdParams = z.strictObject({ id: z.uuid() });
+
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
+  .optional()
+  .openapi({ description: 'Idempotency-Key (or X-Idempotency-Key): the same key and body return the first response; another body is 422; while the first is in flight, 409' });

@@ -1,0 +1,72 @@
+import { FatalBrokerError } from '../adapters/rabbitmq/amqp-session.js';
+import { AppContainer } from './bootstrap.js';
+import { ConfigError, type Config, loadConfig } from './config.js';
+import { HttpServer } from './http-server.js';
+
+/** Exit status for a configuration the service cannot run with (EX_CONFIG). */
+const EXIT_CONFIG = 78;
+
+function configOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const app = new AppContainer(config);
+  const logger = app.get('logger');
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  app.get('lifecycle').onFatal = (error) => {
+    logger.fatal({ err: error }, error.message);
+    console.error(error.message);
+    process.exit(error instanceof FatalBrokerError ? EXIT_CONFIG : 1);
+  };
+
+  const http = new HttpServer(app);
+  const address = await http.start();
+  logger.info({ port: address.port, host: address.address }, 'notification service listening');
+  const broker = app.get('broker');
+  await broker?.session.start();
+  app.get('outboxRelay')?.start();
+  app.get('deliveryWorker')?.start();
+  if (!broker) logger.warn('RABBITMQ_URL is not set: no events are consumed and no outcome events are published');
+  if (!app.get('emailSender')) logger.warn('SMTP_HOST is not set: notifications are recorded but not sent');
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown took too long: exiting');
+      process.exit(1);
+    }, config.shutdownDrainDelayMs + config.shutdownTimeoutMs + 1_000);
+    // Stop taking work first, finish and record what is in flight, then close connections.
+    const httpStopped = http.stop(config.shutdownDrainDelayMs, config.shutdownTimeoutMs);
+    await broker?.consumer.stop();
+    await app.get('deliveryWorker')?.stop();
+    await app.get('outboxRelay')?.stop();
+    const outcome = await httpStopped;
+    await broker?.session.close();
+    await app.get('smtpTransport')?.close();
+    await app.close();
+    clearTimeout(deadline);
+    logger.info({ outcome }, 'stopped');
+    process.exit(outcome === 'drained' ? 0 : 1);
+  };
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+}
+
+main().catch((error: unknown) => {
+  console.error('notification service failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+// U+0000, and a UTF-16 surrogate without its pair: valid in a JavaScript string (and so in JSON),
+// but PostgreSQL stores neither in text or jsonb.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string holds a character PostgreSQL cannot store. */
+export function hasUnstorableCharacter(text: string): boolean {
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
+}
+
+/**
+ * The path of the first string inside a JSON value that PostgreSQL could not store, or null: such
+ * input is refused at the boundary with the field's name instead of failing in the database.
+ */
+export function nulPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return hasUnstorableCharacter(value) ? path || 'value' : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = nulPath(item, `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const found = nulPath(key, path ? `${path}.${key}` : key) ?? nulPath(item, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { HandlerRegistry } from '../application/handler-registry.js';
+import type { MessageBus } from '../application/message-bus.js';
+import type { ApiKeySecrets } from '../application/ports/api-key-secrets.js';
+import type { BusMonitor } from '../application/ports/bus-monitor.js';
+import type { Clock } from '../application/ports/clock.js';
+import type { IdGenerator } from '../application/ports/id-generator.js';
+import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
+import type { HistoryQuery } from '../application/queries/history.query.js';
+import type { PreferencesQuery } from '../application/queries/preferences.query.js';
+import type { UnitOfWorkFactory } from '../application/unit-of-work.js';
+import type { ApiKeyScope } from '../domain/api-key-scope.js';
+import type { Database } from '../adapters/postgres/database.js';
+import type { ReadRouter } from '../adapters/postgres/read-router.js';
+import type { Logger } from '../adapters/observability/logger.js';
+import type { ServiceMetrics } from '../adapters/observability/metrics.js';
+import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
+import type { CircuitBreakingEmailSender } from '../adapters/email/circuit-breaking-email-sender.js';
+import type { NodemailerEmailSender } from '../adapters/email/nodemailer-email-sender.js';
+import type { KyselyDeliveryQueue } from '../adapters/postgres/delivery-queue.js';
+import type { KyselyOutboxRelayStore } from '../adapters/postgres/outbox-relay.store.js';
+import type { AmqpConsumer } from '../adapters/rabbitmq/amqp-consumer.js';
+import type { AmqpEventPublisher } from '../adapters/rabbitmq/amqp-event-publisher.js';
+import type { AmqpSession } from '../adapters/rabbitmq/amqp-session.js';
+import type { Config } from './config.js';
+import type { DeliveryWorker } from './workers/delivery-worker.js';
+import type { OutboxRelay } from './workers/outbox-relay.js';
+import type { HealthReporter } from './health.js';
+
+/** Resolves a presented API key to its scopes, or null when no live key matches. */
+export interface ApiKeyAuthenticator {
+  scopesOf(presentedKey: string): Promise<readonly ApiKeyScope[] | null>;
+}
+
+/** Shared by the HTTP layer and the shutdown sequence: readiness turns 503 as soon as shutdown starts. */
+export class Lifecycle {
+  shuttingDown = false;
+  /** Called when the service cannot go on (topology drift): main logs it and exits non-zero. */
+  onFatal: (error: Error) => void = () => undefined;
+}
+
+/** The broker side, present when RABBITMQ_URL is set. */
+export interface Broker {
+  readonly session: AmqpSession;
+  readonly publisher: AmqpEventPublisher;
+  readonly consumer: AmqpConsumer;
+}
+
+/** Every service the composition root can build; any of them can be overridden (tests do). */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  lifecycle: Lifecycle;
+  clock: Clock;
+  ids: IdGenerator;
+  apiKeySecrets: ApiKeySecrets;
+  primaryDb: Kysely<Database>;
+  standbyDb: Kysely<Database> | null;
+  readRouter: ReadRouter;
+  unitOfWork: UnitOfWorkFactory;
+  handlers: HandlerRegistry;
+  busMonitor: BusMonitor;
+  bus: MessageBus;
+  preferencesReadModel: PreferencesReadModel;
+  historyReadModel: HistoryReadModel;
+  preferencesQuery: PreferencesQuery;
+  historyQuery: HistoryQuery;
+  authenticator: ApiKeyAuthenticator;
+  health: HealthReporter;
+  renderer: NotificationRenderer;
+  /** Null without SMTP settings: notifications then wait, pending, until a sender is configured. */
+  smtpTransport: NodemailerEmailSender | null;
+  /** The transport behind a circuit breaker. */
+  emailSender: CircuitBreakingEmailSender | null;
+  deliveryQueue: KyselyDeliveryQueue;
+  outboxStore: KyselyOutboxRelayStore;
+  broker: Broker | null;
+  outboxRelay: OutboxRelay | null;
+  deliveryWorker: DeliveryWorker | null;
+}
+
+export type ServiceName = keyof Services;

@@ -1,0 +1,175 @@
+import { expect } from 'chai';
+import { connect } from 'node:net';
+import { eventually, sqlOnPrimary } from '../support/databases.js';
+import { PipelineWorld } from '../support/pipeline-world.js';
+
+/** A small seeded PRNG (mulberry32): the same inputs on every run. */
+function prng(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  return { next, pick };
+}
+
+const HOSTILE_STRINGS = [
+  "'; drop table notifications; --",
+  "' or '1'='1",
+  '<%= it.constructor.constructor("return process")().exit() %>',
+  '{{7*7}}',
+  '${process.exit()}',
+  '<script>alert(1)</script>',
+  'a\r\nBcc: victim@example.com',
+  '\u0000\u0001\u0002',
+  '\u202e\u2066reversed',
+  '😀'.repeat(50),
+  'x'.repeat(200_000),
+  '../../../../etc/passwd',
+  '%00%0d%0a',
+  'ada@example.com\r\nSubject: hi',
+];
+
+function deep(levels: number): unknown {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < levels; i++) value = { nested: value };
+  return value;
+}
+
+function hostileValue(r: ReturnType<typeof prng>): unknown {
+  return r.pick<() => unknown>([
+    () => r.pick(HOSTILE_STRINGS),
+    () => r.next() * 1e308,
+    () => -1,
+    () => null,
+    () => true,
+    () => [r.pick(HOSTILE_STRINGS)],
+    () => ({ __proto__: { admin: true } }),
+    () => JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}'),
+    () => deep(200),
+    () => Array.from({ length: 1000 }, (_, i) => i),
+    () => ({}),
+  ])();
+}
+
+const FIELDS = ['userid', 'notification_email', 'preferences', 'notification_type', 'recipient_email', 'subject', 'content', 'template_vars', 'name', 'scopes', 'welcome', 'extra'];
+
+function hostileBody(r: ReturnType<typeof prng>): string | Buffer {
+  return r.pick<() => string | Buffer>([
+    () => JSON.stringify(Object.fromEntries(FIELDS.filter(() => r.next() < 0.5).map((f) => [f, hostileValue(r)]))),
+    () => JSON.stringify(hostileValue(r)),
+    () => '{"userid": "u", "notification_email": ',
+    () => Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]),
+    () => '['.repeat(50_000) + ']'.repeat(50_000),
+    () => JSON.stringify({ userid: 'u1', notification_email: r.pick(HOSTILE_STRINGS), preferences: { welcome: r.pick(HOSTILE_STRINGS) } }),
+    () => JSON.stringify({ notification_type: 'welcome', recipient_email: r.pick(HOSTILE_STRINGS), subject: r.pick(HOSTILE_STRINGS) }),
+    () => r.pick(HOSTILE_STRINGS),
+  ])();
+}
+
+const PATH_IDS = ['u1', encodeURIComponent("'; drop table x; --"), '%E0%A4%A', '%00', 'x'.repeat(300), '..%2F..%2Fetc', '%0d%0aX-Injected:%20yes', encodeURIComponent('<%= 7*7 %>'), '😀'];
+
+function hostileRequest(r: ReturnType<typeof prng>): { method: string; path: string; body?: string | Buffer; contentType?: string } {
+  const id = r.pick(PATH_IDS);
+  return r.pick<() => { method: string; path: string; body?: string | Buffer; contentType?: string }>([
+    () => ({ method: 'POST', path: '/notifications/preferences', body: hostileBody(r) }),
+    () => ({ method: 'PUT', path: `/notifications/preferences/${id}`, body: hostileBody(r) }),
+    () => ({ method: 'GET', path: `/notifications/preferences/${id}` }),
+    () => ({ method: 'GET', path: `/notifications/history/${id}?limit=${encodeURIComponent(String(hostileValue(r)))}&cursor=${encodeURIComponent(r.pick(HOSTILE_STRINGS).slice(0, 2000))}` }),
+    () => ({ method: 'POST', path: '/notifications/send', body: hostileBody(r) }),
+    () => ({ method: 'POST', path: '/admin/api-keys', body: hostileBody(r) }),
+    () => ({ method: 'DELETE', path: `/admin/api-keys/${id}` }),
+    () => ({ method: 'POST', path: `/notifications/${id}/retry`, body: '{}' }),
+    () => ({ method: 'POST', path: '/notifications/send', body: hostileBody(r), contentType: r.pick(['text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'multipart/form-data']) }),
+  ])();
+}
+
+/** A raw request, for what fetch refuses to send: CR/LF inside header values. */
+function rawRequest(port: number, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(head));
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error('raw request timed out')));
+  });
+}
+
+describe('hostile input on every interface (built service)', function () {
+  this.timeout(120_000);
+  let world: PipelineWorld;
+  before(async () => {
+    world = await PipelineWorld.create('e2e_hostile');
+    await world.startService();
+  });
+  after(() => world.stop());
+
+  it('answers 520 generated malformed and hostile REST requests with a 4xx problem, never a 5xx', async () => {
+    const r = prng(20261122);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 520; i++) {
+      const { method, path, body, contentType } = hostileRequest(r);
+      const res = await world.admin.request(method, path, { raw: body, headers: body === undefined ? {} : { 'content-type': contentType ?? 'application/json' } });
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      expect(res.status, `${method} ${path.slice(0, 120)} → ${res.status} ${res.text.slice(0, 200)}`).to.be.below(500);
+      if (res.status >= 400) expect(res.contentType, `${method} ${path.slice(0, 80)}`).to.match(/^application\/problem\+json/);
+    }
+    expect([...statuses.keys()].every((s) => s < 500)).to.equal(true);
+    expect(statuses.get(400) ?? 0).to.be.greaterThan(100);
+  });
+
+  it('refuses CR/LF smuggled into header values without a 5xx', async () => {
+    const port = Number(new URL(world.admin.baseUrl).port);
+    const heads = [
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Correlation-ID: a\rb\r\nConnection: close\r\n\r\n`,
+      `GET /notifications/history/u1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\nb\r\nConnection: close\r\n\r\n`,
+      `POST /notifications/send HTTP/1.1\r\nHost: x\r\nIdempotency-Key: k\r\n X-Folded: y\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    ];
+    for (const head of heads) {
+      const response = await rawRequest(port, head);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
+      expect(status, response.slice(0, 200)).to.be.within(400, 499);
+      expect(response).to.match(/content-type: application\/problem\+json/i);
+    }
+  });
+
+  it('dead-letters 200 generated malformed or hostile AMQP messages, each with a reason, creating nothing', async () => {
+    const r = prng(7);
+    const types = ['user.registered', 'user.email_verification_requested', 'user.password_reset_requested', 'user.welcome_requested', 'user.security_alert_requested', 'order.created', 'order.status.updated'];
+    for (let i = 0; i < 200; i++) {
+      const kind = i % 5;
+      const messageId = `hostile-${i}`;
+      if (kind === 0) await world.vhost.publish(r.pick(types), null, { messageId, raw: Buffer.from(hostileBody(r)) });
+      else if (kind === 1) await world.vhost.publish(`user.${r.pick(['deleted', 'x', 'email_verification_requested.extra'])}`, { userid: 'u', email: 'u@example.com' }, { messageId });
+      else if (kind === 2) await world.vhost.publish(r.pick(types), { userid: r.pick(['', '\u0000', 'x'.repeat(200)]), email: r.pick(HOSTILE_STRINGS), user_email: r.pick(HOSTILE_STRINGS), username: hostileValue(r) }, { messageId });
+      else if (kind === 3) await world.vhost.publish('order.created', { order_id: 1, user_id: 1, user_email: 'o@example.com', total_amount: r.pick([-1, 'NaN', '1e999', null]), status: 'new', items: r.pick([[], [{ product_id: 1, product_name: 'x', quantity: -1, price: 1 }], 'items', [null]]) }, { messageId });
+      else await world.vhost.publish(r.pick(types), hostileValue(r), { messageId, type: r.pick([undefined, 'DropTables', r.pick(HOSTILE_STRINGS).slice(0, 100)]) });
+    }
+    const dead = await eventually(async () => {
+      const messages = await world.vhost.peek('notification-service.events.dlq');
+      return messages.length >= 200 ? messages : undefined;
+    }, 60_000, '200 dead-lettered messages');
+    expect(dead).to.have.length(200);
+    const reasons = new Map<string, number>();
+    for (const m of dead) {
+      const reason = String(m.headers['x-dead-letter-reason']);
+      expect(['unparseable', 'unknown_event_type', 'invalid_payload']).to.include(reason);
+      expect(String(m.headers['x-dead-letter-detail'] ?? '')).to.not.equal('');
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    expect(new Set(dead.map((m) => m.messageId)).size).to.equal(200);
+    expect(reasons.size).to.equal(3);
+    const [row] = await sqlOnPrimary<{ n: string }>(world.db.name, 'select count(*) as n from notifications');
+    expect(Number(row?.n)).to.equal(0);
+  });
+
+  it('kept running throughout: no restart, no request failure, no unhandled rejection in its logs', () => {
+    expect(world.service.logLines().filter((l) => l.msg === 'notification service listening')).to.have.length(1);
+    const bad = world.service.logLines().filter((l) => l.msg === 'request failed' || l.msg === 'unhandled rejection' || (typeof l.level === 'number' && l.level >= 50));
+    expect(bad.map((l) => `${String(l.msg)} ${JSON.stringify(l.err ?? '')}`.slice(0, 300))).to.deep.equal([]);
+  });
+});

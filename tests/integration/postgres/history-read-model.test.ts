@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../src/adapters/postgres/database.js';
+import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
+import { KyselyHistoryReadModel } from '../../../src/adapters/postgres/read-models.js';
+import { ReadRouter } from '../../../src/adapters/postgres/read-router.js';
+import { InvalidValueError } from '../../../src/domain/errors.js';
+import { NotificationRequest } from '../../../src/domain/notification-request.js';
+import { testStamping } from '../../support/test-container.js';
+import { TestDatabase } from '../../support/databases.js';
+
+const T0 = Date.parse('2026-11-22T10:00:00.000Z');
+
+function uuid(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+describe('KyselyHistoryReadModel', () => {
+  let db: TestDatabase;
+  let kysely: Kysely<Database>;
+  let history: KyselyHistoryReadModel;
+
+  before(async () => {
+    db = await TestDatabase.create('it_history');
+    kysely = db.kysely();
+    history = new KyselyHistoryReadModel(new ReadRouter(kysely, null, { maxLagSeconds: 5, checkIntervalMs: 1000 }, { fellBack: () => undefined, replicationLag: () => undefined }));
+    // Seven notifications for one user, three of them sharing a timestamp; one for someone else.
+    const times = [0, 1000, 2000, 2000, 2000, 3000, 4000];
+    await new KyselyUnitOfWork(kysely, testStamping()).execute(async (uow) => {
+      for (const [i, offset] of times.entries()) {
+        const fields = { id: uuid(i + 1), userId: 'pager', type: 'welcome' as const, channel: 'email' as const, recipient: 'p@example.com', content: { subject: `n${i + 1}`, body: null, templateVars: {} }, correlationId: null, sourceEventId: null };
+        const n = i % 2 === 0 ? NotificationRequest.request(fields, new Date(T0 + offset)) : NotificationRequest.suppress(fields, 'preference_opt_out', new Date(T0 + offset));
+        await uow.notifications.add(n);
+      }
+      await uow.notifications.add(NotificationRequest.request({ id: uuid(99), userId: 'other', type: 'welcome', channel: 'email', recipient: 'o@example.com', content: { subject: null, body: null, templateVars: {} }, correlationId: null, sourceEventId: null }, new Date(T0)));
+    });
+  });
+  after(async () => {
+    await kysely.destroy();
+    await db.drop();
+  });
+
+  it('pages newest first with stable cursors across equal timestamps, and no repeats or gaps', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const pageSizes: number[] = [];
+    do {
+      const page = await history.page('pager', 3, cursor);
+      pageSizes.push(page.notifications.length);
+      seen.push(...page.notifications.map((n) => n.subject ?? ''));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(pageSizes).to.deep.equal([3, 3, 1]);
+    expect(seen).to.deep.equal(['n7', 'n6', 'n5', 'n4', 'n3', 'n2', 'n1']);
+  });
+
+  it('shows the status and suppression reason of each notification', async () => {
+    const page = await history.page('pager', 2, null);
+    expect(page.notifications.map((n) => [n.subject, n.status, n.reason])).to.deep.equal([
+      ['n7', 'pending', null],
+      ['n6', 'suppressed', 'preference_opt_out'],
+    ]);
+  });
+
+  it('refuses a cursor it did not issue', async () => {
+    let error: unknown;
+    try {
+      await history.page('pager', 3, Buffer.from('["yesterday","x"]').toString('base64url'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(InvalidValueError);
+    expect((error as InvalidValueError).field).to.equal('cursor');
+  });
+});

@@ -1,0 +1,266 @@
+import type { Clock } from '../../src/application/ports/clock.js';
+import type { IdGenerator } from '../../src/application/ports/id-generator.js';
+import { type HistoryPage, type HistoryReadModel, notificationView, type PreferencesReadModel, type PreferencesView } from '../../src/application/ports/read-models.js';
+import type { OutboundEvent } from '../../src/application/ports/event-publisher.js';
+import type {
+  ApiKeyRecord,
+  ApiKeyRepository,
+  IdempotencyClaim,
+  IdempotencyRepository,
+  InboxRepository,
+  InboxVerdict,
+  NotificationRepository,
+  OutboxRepository,
+  PreferencesRepository,
+} from '../../src/application/ports/repositories.js';
+import type { AggregateTracker, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { AbstractUnitOfWork, type EventStamping } from '../../src/application/unit-of-work.js';
+import type { ApiKeyScope } from '../../src/domain/api-key-scope.js';
+import { ConcurrentModificationError, PreferencesAlreadyExistError } from '../../src/domain/errors.js';
+import { NotificationPreferences, type PreferencesSnapshot } from '../../src/domain/notification-preferences.js';
+import { NotificationRequest, type NotificationSnapshot } from '../../src/domain/notification-request.js';
+import type { UserId } from '../../src/domain/user-id.js';
+
+type StoredApiKey = ApiKeyRecord & { revokedAt: Date | null };
+
+type InboxRow = { payloadHash: string; eventType: string; receivedAt: Date };
+type OutboxRow = OutboundEvent & { createdAt: Date; publishedAt: Date | null };
+type IdempotencyRow = { requestHash: string; response: Readonly<Record<string, unknown>> };
+
+type Tables = {
+  preferences: Map<string, PreferencesSnapshot>;
+  notifications: Map<string, NotificationSnapshot>;
+  apiKeys: Map<string, StoredApiKey>;
+  inbox: Map<string, InboxRow>;
+  outbox: Map<string, OutboxRow>;
+  idempotency: Map<string, IdempotencyRow>;
+};
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency'] as const;
+
+/** A copy-on-write view of the store that remembers which rows it wrote. */
+class Draft {
+  readonly written = Object.fromEntries(TABLES.map((t) => [t, new Set<string>()])) as Record<keyof Tables, Set<string>>;
+  readonly preferences: Map<string, PreferencesSnapshot>;
+  readonly notifications: Map<string, NotificationSnapshot>;
+  readonly apiKeys: Map<string, StoredApiKey>;
+  readonly inbox: Map<string, InboxRow>;
+  readonly outbox: Map<string, OutboxRow>;
+  readonly idempotency: Map<string, IdempotencyRow>;
+
+  constructor(source: Tables) {
+    this.preferences = new Map(source.preferences);
+    this.notifications = new Map(source.notifications);
+    this.apiKeys = new Map(source.apiKeys);
+    this.inbox = new Map(source.inbox);
+    this.outbox = new Map(source.outbox);
+    this.idempotency = new Map(source.idempotency);
+  }
+
+  set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
+    (this[table] as Map<string, unknown>).set(key, row);
+    this.written[table].add(key);
+  }
+}
+
+/** What the fake database holds: snapshots, never live aggregates (as rows would be). */
+export class InMemoryStore implements Tables {
+  preferences = new Map<string, PreferencesSnapshot>();
+  notifications = new Map<string, NotificationSnapshot>();
+  apiKeys = new Map<string, StoredApiKey>();
+  inbox = new Map<string, InboxRow>();
+  outbox = new Map<string, OutboxRow>();
+  idempotency = new Map<string, IdempotencyRow>();
+  commits = 0;
+  rollbacks = 0;
+
+  draft(): Draft {
+    return new Draft(this);
+  }
+
+  /** Applies only the rows the draft wrote, so overlapping units of work keep each other's writes. */
+  commit(draft: Draft): void {
+    for (const table of TABLES) {
+      for (const key of draft.written[table]) (this[table] as Map<string, unknown>).set(key, draft[table].get(key));
+    }
+    this.commits += 1;
+  }
+}
+
+class FakePreferencesRepository implements PreferencesRepository {
+  constructor(
+    private readonly store: Draft,
+    private readonly tracker: AggregateTracker,
+  ) {}
+
+  async get(userId: UserId) {
+    const row = this.store.preferences.get(userId.value);
+    return this.tracker.seen(row ? NotificationPreferences.restore(row) : null);
+  }
+
+  async add(preferences: NotificationPreferences) {
+    const s = preferences.snapshot();
+    if (this.store.preferences.has(s.userId)) throw new PreferencesAlreadyExistError(s.userId);
+    this.store.set('preferences', s.userId, s);
+    this.tracker.seen(preferences);
+  }
+
+  async save(preferences: NotificationPreferences) {
+    const s = preferences.snapshot();
+    if (this.store.preferences.get(s.userId)?.version !== preferences.loadedVersion) {
+      throw new ConcurrentModificationError(`preferences of ${s.userId} changed meanwhile`);
+    }
+    this.store.set('preferences', s.userId, s);
+    this.tracker.seen(preferences);
+  }
+}
+
+class FakeNotificationRepository implements NotificationRepository {
+  constructor(
+    private readonly store: Draft,
+    private readonly tracker: AggregateTracker,
+  ) {}
+
+  async get(id: string) {
+    const row = this.store.notifications.get(id);
+    return this.tracker.seen(row ? NotificationRequest.restore(row) : null);
+  }
+
+  async add(notification: NotificationRequest) {
+    this.store.set('notifications', notification.id, notification.snapshot());
+    this.tracker.seen(notification);
+  }
+
+  async save(notification: NotificationRequest) {
+    await this.add(notification);
+  }
+}
+
+class FakeApiKeyRepository implements ApiKeyRepository {
+  constructor(private readonly store: Draft) {}
+
+  async add(record: ApiKeyRecord) {
+    this.store.set('apiKeys', record.id, { ...record, revokedAt: null });
+  }
+
+  async revoke(id: string, at: Date) {
+    const key = this.store.apiKeys.get(id);
+    if (!key || key.revokedAt) return false;
+    this.store.set('apiKeys', id, { ...key, revokedAt: at });
+    return true;
+  }
+}
+
+class FakeInboxRepository implements InboxRepository {
+  constructor(private readonly store: Draft) {}
+
+  async record(eventId: string, payloadHash: string, eventType: string, at: Date): Promise<InboxVerdict> {
+    const first = this.store.inbox.get(eventId);
+    if (first) return first.payloadHash === payloadHash ? 'duplicate' : 'conflict';
+    this.store.set('inbox', eventId, { payloadHash, eventType, receivedAt: at });
+    return 'new';
+  }
+}
+
+class FakeOutboxRepository implements OutboxRepository {
+  constructor(private readonly store: Draft) {}
+
+  async add(events: readonly OutboundEvent[], at: Date): Promise<void> {
+    for (const event of events) this.store.set('outbox', event.eventId, { ...event, createdAt: at, publishedAt: null });
+  }
+}
+
+/** No concurrency to detect in a fake: a key is new, a replay, or a mismatch. */
+class FakeIdempotencyRepository implements IdempotencyRepository {
+  constructor(private readonly store: Draft) {}
+
+  async claim(key: string, requestHash: string): Promise<IdempotencyClaim> {
+    const row = this.store.idempotency.get(key);
+    if (!row) return { kind: 'new' };
+    return row.requestHash === requestHash ? { kind: 'replay', response: row.response } : { kind: 'mismatch' };
+  }
+
+  async complete(key: string, requestHash: string, response: Readonly<Record<string, unknown>>): Promise<void> {
+    this.store.set('idempotency', key, { requestHash, response });
+  }
+}
+
+/** Works on a copy of the store and applies its writes on success: a rollback is not applying them. */
+export class FakeUnitOfWork extends AbstractUnitOfWork {
+  constructor(
+    private readonly store: InMemoryStore,
+    stamping: EventStamping,
+  ) {
+    super(stamping);
+  }
+
+  protected async transaction<T>(tracker: AggregateTracker, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const draft = this.store.draft();
+    try {
+      const result = await work({
+        preferences: new FakePreferencesRepository(draft, tracker),
+        notifications: new FakeNotificationRepository(draft, tracker),
+        apiKeys: new FakeApiKeyRepository(draft),
+        inbox: new FakeInboxRepository(draft),
+        outbox: new FakeOutboxRepository(draft),
+        idempotency: new FakeIdempotencyRepository(draft),
+      });
+      this.store.commit(draft);
+      return result;
+    } catch (error) {
+      this.store.rollbacks += 1;
+      throw error;
+    }
+  }
+}
+
+export class FakePreferencesReadModel implements PreferencesReadModel {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async find(userId: string): Promise<PreferencesView | null> {
+    const s = this.store.preferences.get(userId);
+    return s ? { userId: s.userId, notificationEmail: s.notificationEmail, preferences: s.preferences, createdAt: s.createdAt, updatedAt: s.updatedAt } : null;
+  }
+}
+
+/** Offset cursors are enough for a fake: the real read model's keyset paging is tested against PostgreSQL. */
+export class FakeHistoryReadModel implements HistoryReadModel {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage> {
+    const all = [...this.store.notifications.values()]
+      .filter((n) => n.userId === userId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+    const offset = cursor === null ? 0 : Number(cursor);
+    const page = all.slice(offset, offset + limit).map(notificationView);
+    return { notifications: page, nextCursor: offset + limit < all.length ? String(offset + limit) : null };
+  }
+}
+
+export class StoreScopeLookup {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async scopesOf(keyHash: string): Promise<readonly ApiKeyScope[] | null> {
+    const key = [...this.store.apiKeys.values()].find((k) => k.keyHash === keyHash && !k.revokedAt);
+    return key ? key.scopes : null;
+  }
+}
+
+export class FakeClock implements Clock {
+  constructor(private current = new Date('2026-11-22T10:00:00.000Z')) {}
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export class SequentialIds implements IdGenerator {
+  private next = 1;
+
+  newId(): string {
+    return `00000000-0000-4000-8000-${String(this.next++).padStart(12, '0')}`;
+  }
+}

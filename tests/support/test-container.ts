@@ -1,0 +1,89 @@
+import type { HandlerDeps } from '../../src/application/handlers/index.js';
+import type { BusMonitor } from '../../src/application/ports/bus-monitor.js';
+import type { Clock } from '../../src/application/ports/clock.js';
+import type { IdGenerator } from '../../src/application/ports/id-generator.js';
+import type { EventStamping } from '../../src/application/unit-of-work.js';
+import type { Command } from '../../src/domain/commands.js';
+import type { DomainEvent } from '../../src/domain/events.js';
+import { BootstrapAwareAuthenticator } from '../../src/entrypoints/api-key-authenticator.js';
+import { AppContainer } from '../../src/entrypoints/bootstrap.js';
+import { type Config, loadConfig } from '../../src/entrypoints/config.js';
+import type { Services } from '../../src/entrypoints/services.js';
+import { Sha256ApiKeySecrets } from '../../src/adapters/system/api-key-secrets.js';
+import { UuidGenerator } from '../../src/adapters/system/uuid-generator.js';
+import {
+  FakeClock,
+  FakeHistoryReadModel,
+  FakePreferencesReadModel,
+  FakeUnitOfWork,
+  InMemoryStore,
+  SequentialIds,
+  StoreScopeLookup,
+} from './fakes.js';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/unused',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+/** Records what the bus reports, so tests can assert on failures of event handlers. */
+export class RecordingBusMonitor implements BusMonitor {
+  readonly handledTypes: string[] = [];
+  readonly committedTypes: string[] = [];
+  readonly failures: Array<{ eventType: string; handler: string; error: unknown }> = [];
+
+  handled(message: Command | DomainEvent): void {
+    this.handledTypes.push(message.type);
+  }
+
+  committed(event: DomainEvent): void {
+    this.committedTypes.push(event.type);
+  }
+
+  eventHandlerFailed(event: DomainEvent, handler: string, error: unknown): void {
+    this.failures.push({ eventType: event.type, handler, error });
+  }
+}
+
+/** The real composition root with every I/O port replaced by a fake. */
+export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {}) {
+  const store = new InMemoryStore();
+  const clock = overrides.clock instanceof FakeClock ? overrides.clock : new FakeClock();
+  const monitor = new RecordingBusMonitor();
+  const secrets = new Sha256ApiKeySecrets();
+  const ids = new SequentialIds();
+  const stamping = testStamping(clock);
+  const app = new AppContainer(testConfig(), {
+    clock,
+    ids,
+    apiKeySecrets: secrets,
+    unitOfWork: () => new FakeUnitOfWork(store, stamping),
+    busMonitor: monitor,
+    preferencesReadModel: new FakePreferencesReadModel(store),
+    historyReadModel: new FakeHistoryReadModel(store),
+    authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreScopeLookup(store)),
+    ...overrides,
+  });
+  return { app, store, clock, monitor, bus: app.get('bus') };
+}
+
+/** Production handler dependencies with deterministic time, ids and jitter. */
+export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator = new SequentialIds()): HandlerDeps {
+  return {
+    clock,
+    ids,
+    secrets: new Sha256ApiKeySecrets(),
+    retrySchedule: { baseMs: 2_000, capMs: 600_000, maxAttempts: 6 },
+    random: () => 0.5,
+  };
+}
+
+export function testStamping(clock: Clock = new FakeClock(), ids: IdGenerator = new UuidGenerator()): EventStamping {
+  return { clock, ids, correlationId: () => null };
+}

@@ -1,0 +1,264 @@
+import { expect } from 'chai';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultTemplatesDir, EtaNotificationRenderer } from '../../../src/adapters/email/eta-notification-renderer.js';
+import { InvalidValueError } from '../../../src/domain/errors.js';
+import { NOTIFICATION_TYPES, type NotificationType } from '../../../src/domain/notification-type.js';
+import { thrown } from '../rejection.js';
+
+const SERVICE = 'Acme Notifications';
+const BASE_URL = 'https://app.example.com';
+
+function renderer(appBaseUrl = BASE_URL, templatesDir = defaultTemplatesDir()): EtaNotificationRenderer {
+  return new EtaNotificationRenderer({ templatesDir, appBaseUrl, serviceName: SERVICE });
+}
+
+const VARS: { readonly [T in NotificationType]: Record<string, unknown> } = {
+  email_verification: { userid: 'u1', username: 'alice', email: 'alice@example.com', verify_token: 'tok-123' },
+  password_reset: { userid: 'u1', username: 'alice', email: 'alice@example.com', reset_token: 'reset-456' },
+  welcome: { userid: 'u1', username: 'alice', email: 'alice@example.com' },
+  security_alert: { userid: 'u1', username: 'alice', alert_message: 'Your notification preferences have been updated' },
+  order_confirmation: {
+    order_id: 1001,
+    user_id: 7,
+    items: [
+      { product_id: 'p-1', product_name: 'Blue Widget', quantity: 2, price: 19.99 },
+      { product_id: 'p-2', product_name: 'Gadget Pro', quantity: 1, price: '19.99' },
+    ],
+    total_amount: 59.97,
+    status: 'confirmed',
+  },
+  order_status_update: { order_id: 1001, user_id: 7, old_status: 'processing', new_status: 'shipped', updated_by: 'warehouse' },
+};
+
+function invalid(call: () => unknown): InvalidValueError {
+  const error = thrown(call);
+  expect(error).to.be.instanceOf(InvalidValueError);
+  return error as InvalidValueError;
+}
+
+describe('the Eta notification renderer', () => {
+  const subject = renderer();
+
+  describe('email verification', () => {
+    const email = subject.render('email_verification', VARS.email_verification);
+
+    it('says in the subject which service the address is verified for', () => {
+      expect(email.subject).to.equal('Verify your email address for Acme Notifications');
+    });
+
+    it('links to APP_BASE_URL/verify/{token} in both parts', () => {
+      expect(email.html).to.include('href="https://app.example.com/verify/tok-123"');
+      expect(email.text).to.include('https://app.example.com/verify/tok-123');
+    });
+
+    it('names the user, the address and the service in both parts', () => {
+      for (const part of [email.html, email.text]) {
+        expect(part).to.include('alice').and.include('alice@example.com').and.include(SERVICE);
+      }
+    });
+
+    it('URL-encodes a token holding a slash or spaces', () => {
+      const odd = subject.render('email_verification', { ...VARS.email_verification, verify_token: 'a/b c+d' });
+      expect(odd.text).to.include('https://app.example.com/verify/a%2Fb%20c%2Bd');
+      expect(odd.html).to.include('https://app.example.com/verify/a%2Fb%20c%2Bd');
+    });
+
+    it('does not double the slash when APP_BASE_URL ends with one', () => {
+      const email = renderer('https://app.example.com/').render('email_verification', VARS.email_verification);
+      expect(email.text).to.include('https://app.example.com/verify/tok-123');
+    });
+  });
+
+  describe('password reset', () => {
+    it('links to APP_BASE_URL/reset/{token} in both parts', () => {
+      const email = subject.render('password_reset', VARS.password_reset);
+      expect(email.subject).to.equal('Reset your Acme Notifications password');
+      expect(email.html).to.include('href="https://app.example.com/reset/reset-456"');
+      expect(email.text).to.include('https://app.example.com/reset/reset-456');
+    });
+
+    it('greets by name when the username is given, and without one otherwise', () => {
+      expect(subject.render('password_reset', VARS.password_reset).text).to.match(/^Hi alice,\n/);
+      const { username: _username, ...anonymous } = VARS.password_reset;
+      expect(subject.render('password_reset', anonymous).text).to.match(/^Hello,\n/);
+    });
+  });
+
+  describe('welcome and security alert', () => {
+    it('welcomes the user to the service by name', () => {
+      const email = subject.render('welcome', VARS.welcome);
+      expect(email.subject).to.equal('Welcome to Acme Notifications');
+      expect(email.text).to.include('Hi alice,').and.include('alice@example.com');
+      expect(email.html).to.include('Hi alice,').and.include('href="https://app.example.com"');
+    });
+
+    it('welcomes a user without a username', () => {
+      expect(subject.render('welcome', { email: 'bob@example.com' }).text).to.match(/^Hello,\n/);
+    });
+
+    it('carries the alert message in both parts', () => {
+      const email = subject.render('security_alert', VARS.security_alert);
+      expect(email.subject).to.equal('Security alert for your Acme Notifications account');
+      expect(email.html).to.include('Your notification preferences have been updated');
+      expect(email.text).to.include('Your notification preferences have been updated');
+    });
+  });
+
+  describe('order confirmation', () => {
+    const email = subject.render('order_confirmation', VARS.order_confirmation);
+
+    it('has the subject "Order #{order_id} Confirmed"', () => {
+      expect(email.subject).to.equal('Order #1001 Confirmed');
+    });
+
+    it('lists each item with name, quantity and price in a table, and the total', () => {
+      expect(email.html).to.include('>Blue Widget</td>').and.include('>Gadget Pro</td>');
+      expect(email.html).to.include('>2</td>').and.include('>1</td>').and.include('>19.99</td>');
+      expect(email.html).to.include('>59.97</td>').and.include('confirmed');
+    });
+
+    it('lists each item and the total in the text part', () => {
+      expect(email.text).to.include('- Blue Widget: quantity 2, price 19.99');
+      expect(email.text).to.include('- Gadget Pro: quantity 1, price 19.99');
+      expect(email.text).to.include('Total: 59.97').and.include('Status: confirmed');
+    });
+
+    it('formats money from numbers and numeric strings with two decimals', () => {
+      const email = subject.render('order_confirmation', {
+        ...VARS.order_confirmation,
+        items: [{ product_id: 1, product_name: 'Cable', quantity: '3', price: '20' }],
+        total_amount: '59.9',
+      });
+      expect(email.text).to.include('- Cable: quantity 3, price 20.00').and.include('Total: 59.90');
+    });
+
+    it('escapes an ampersand in a product name in the HTML part only', () => {
+      const email = subject.render('order_confirmation', {
+        ...VARS.order_confirmation,
+        items: [{ product_id: 1, product_name: 'Salt & Pepper', quantity: 1, price: 5 }],
+      });
+      expect(email.html).to.include('Salt &amp; Pepper');
+      expect(email.text).to.include('Salt & Pepper').and.not.include('&amp;');
+    });
+  });
+
+  describe('order status update', () => {
+    const email = subject.render('order_status_update', VARS.order_status_update);
+
+    it('has the subject "Order #{order_id} Status: {New_status}" with the status capitalised', () => {
+      expect(email.subject).to.equal('Order #1001 Status: Shipped');
+    });
+
+    it('names the old and the new status and who changed it', () => {
+      expect(email.text).to.include('Previous status: processing').and.include('New status: shipped');
+      expect(email.text).to.include('Updated by: warehouse');
+      expect(email.html).to.include('>processing</td>').and.include('>shipped</td>').and.include('>warehouse</td>');
+    });
+
+    it('leaves out "updated by" when nobody is named', () => {
+      const { updated_by: _updatedBy, ...vars } = VARS.order_status_update;
+      const email = subject.render('order_status_update', vars);
+      expect(email.text).to.not.include('Updated by');
+      expect(email.html).to.not.include('Updated by');
+    });
+  });
+
+  describe('escaping and one-line subjects', () => {
+    it('HTML-escapes variables in the HTML part and leaves the text part raw', () => {
+      const email = subject.render('welcome', { username: '<script>alert(1)</script>', email: 'x@example.com' });
+      expect(email.html).to.include('&lt;script&gt;alert(1)&lt;/script&gt;').and.not.include('<script>');
+      expect(email.text).to.include('Hi <script>alert(1)</script>,');
+    });
+
+    it('collapses CR and LF in a rendered subject into spaces', () => {
+      const email = subject.render('order_status_update', { ...VARS.order_status_update, order_id: '7\r\nBcc: victim@example.com' });
+      expect(email.subject).to.equal('Order #7 Bcc: victim@example.com Status: Shipped');
+    });
+
+    it('gives every type a non-empty one-line subject and both parts', () => {
+      for (const type of NOTIFICATION_TYPES) {
+        const email = subject.render(type, VARS[type]);
+        expect(email.subject, type).to.match(/^[^\r\n]+$/);
+        expect(email.html, type).to.include('<html').and.include(SERVICE);
+        expect(email.text, type).to.include(SERVICE);
+      }
+    });
+  });
+
+  describe('invalid variables', () => {
+    it('names a missing verify_token', () => {
+      const { verify_token: _token, ...vars } = VARS.email_verification;
+      const error = invalid(() => subject.render('email_verification', vars));
+      expect(error.field).to.equal('template_vars.verify_token');
+    });
+
+    it('rejects an empty reset token', () => {
+      const error = invalid(() => subject.render('password_reset', { ...VARS.password_reset, reset_token: '  ' }));
+      expect(error.field).to.equal('template_vars.reset_token');
+    });
+
+    it('rejects items that are not an array', () => {
+      const error = invalid(() => subject.render('order_confirmation', { ...VARS.order_confirmation, items: 'two widgets' }));
+      expect(error.field).to.equal('template_vars.items');
+    });
+
+    it('names the item whose price is not a number', () => {
+      const items = [{ product_id: 1, product_name: 'Cable', quantity: 1, price: 'cheap' }];
+      const error = invalid(() => subject.render('order_confirmation', { ...VARS.order_confirmation, items }));
+      expect(error.field).to.equal('template_vars.items[0].price');
+    });
+
+    it('rejects an optional variable of the wrong type', () => {
+      const error = invalid(() => subject.render('welcome', { username: 42, email: 'x@example.com' }));
+      expect(error.field).to.equal('template_vars.username');
+    });
+  });
+
+  describe('an override from the send endpoint', () => {
+    it('replaces the subject, still on one line, and keeps the template body', () => {
+      const email = subject.render('welcome', VARS.welcome, { subject: 'Hello\r\nthere', content: null });
+      expect(email.subject).to.equal('Hello there');
+      expect(email.text).to.include('Welcome to Acme Notifications!');
+    });
+
+    it('replaces the body: the text as given, the HTML escaped inside the layout with <br> for newlines', () => {
+      const email = subject.render('welcome', VARS.welcome, { content: 'Line one & <b>two</b>\nLine three' });
+      expect(email.subject).to.equal('Welcome to Acme Notifications');
+      expect(email.text).to.equal('Line one & <b>two</b>\nLine three');
+      expect(email.html).to.include('Line one &amp; &lt;b&gt;two&lt;/b&gt;<br>Line three').and.include(SERVICE);
+      expect(email.html).to.not.include('Welcome to Acme Notifications!');
+    });
+
+    it('needs no template variables when it gives both subject and content', () => {
+      const email = subject.render('email_verification', {}, { subject: 'Custom', content: 'Body' });
+      expect(email).to.deep.include({ subject: 'Custom', text: 'Body' });
+    });
+
+    it('falls back to the template for a blank subject', () => {
+      const email = subject.render('welcome', VARS.welcome, { subject: '  ' });
+      expect(email.subject).to.equal('Welcome to Acme Notifications');
+    });
+  });
+
+  describe('templates on disk', () => {
+    it('finds templates/email at the repository root', () => {
+      expect(existsSync(join(defaultTemplatesDir(), 'layout.html.eta'))).to.equal(true);
+    });
+
+    it('reads nothing when constructed, and reads the templates only once', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'templates-'));
+      try {
+        const copy = join(dir, 'email');
+        const lazy = renderer(BASE_URL, copy);
+        cpSync(defaultTemplatesDir(), copy, { recursive: true });
+        lazy.render('welcome', VARS.welcome);
+        rmSync(copy, { recursive: true });
+        expect(lazy.render('order_confirmation', VARS.order_confirmation).subject).to.equal('Order #1001 Confirmed');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});

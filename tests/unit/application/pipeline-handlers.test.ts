@@ -1,0 +1,555 @@
+import { expect } from 'chai';
+import type { EventHandler, HandlerRegistry } from '../../../src/application/handler-registry.js';
+import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
+import type { CommandOf, DeliveryResult, InboundEvent } from '../../../src/domain/commands.js';
+import {
+  IdempotencyKeyMismatchError,
+  InvalidTransitionError,
+  NotificationNotFoundError,
+  PayloadConflictError,
+} from '../../../src/domain/errors.js';
+import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
+import { NotificationRequest, type NotificationSnapshot } from '../../../src/domain/notification-request.js';
+import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
+import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
+import { T0 } from '../mothers.js';
+import { rejection } from '../rejection.js';
+
+const ALL_ON = preferenceFlags();
+const LEASE_MS = 60_000;
+
+/** The ids SequentialIds hands out, in order: the handlers' notifications are numbered from 1. */
+const nth = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** The real composition root with fakes; handlers built with deterministic jitter (0.5) and schedule. */
+function pipeline(customise: (base: HandlerRegistry) => HandlerRegistry = (base) => base) {
+  const clock = new FakeClock(T0);
+  const handlers = customise(buildHandlerRegistry(testHandlerDeps(clock)));
+  return { ...fakeContainer({ clock, handlers }), clock };
+}
+
+type Pipeline = ReturnType<typeof pipeline>;
+
+function receive(event: InboundEvent, fields: Partial<CommandOf<'ReceiveEvent'>> = {}): CommandOf<'ReceiveEvent'> {
+  const eventType = event.kind === 'UserRegistered' ? 'user.registered' : `user.${event.notificationType}_requested`;
+  return { type: 'ReceiveEvent', eventId: 'evt-1', payloadHash: 'hash-1', eventType, event, correlationId: 'corr-1', ...fields };
+}
+
+function requested(fields: Partial<Extract<InboundEvent, { kind: 'NotificationRequested' }>> = {}): InboundEvent {
+  return {
+    kind: 'NotificationRequested',
+    notificationType: 'password_reset',
+    userId: 'u-1',
+    email: 'event@example.com',
+    templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' },
+    ...fields,
+  };
+}
+
+function registered(fields: Partial<Extract<InboundEvent, { kind: 'UserRegistered' }>> = {}): InboundEvent {
+  return { kind: 'UserRegistered', userId: 'u-1', username: 'ada', email: 'ada@example.com', ...fields };
+}
+
+function createPreferences(fields: Partial<CommandOf<'CreatePreferences'>> = {}): CommandOf<'CreatePreferences'> {
+  return { type: 'CreatePreferences', userId: 'u-1', notificationEmail: 'stored@example.com', preferences: {}, ...fields };
+}
+
+function replacePreferences(fields: Partial<CommandOf<'ReplacePreferences'>> = {}): CommandOf<'ReplacePreferences'> {
+  return { type: 'ReplacePreferences', userId: 'u-1', notificationEmail: 'stored@example.com', preferences: {}, ...fields };
+}
+
+function send(fields: Partial<CommandOf<'SendNotification'>> = {}): CommandOf<'SendNotification'> {
+  return {
+    type: 'SendNotification',
+    notificationType: 'security_alert',
+    recipientEmail: 'ada@example.com',
+    userId: 'u-1',
+    subject: null,
+    content: null,
+    templateVars: { alert_message: 'New sign-in' },
+    correlationId: 'corr-1',
+    idempotency: null,
+    ...fields,
+  };
+}
+
+function stored(store: InMemoryStore, id: string): NotificationSnapshot {
+  const snapshot = store.notifications.get(id);
+  if (!snapshot) throw new Error(`no notification ${id} in the store`);
+  return snapshot;
+}
+
+function notifications(store: InMemoryStore): NotificationSnapshot[] {
+  return [...store.notifications.values()];
+}
+
+/** Every table of the store, copied: to compare before and after a command that must change nothing. */
+function tables(store: InMemoryStore) {
+  const { preferences, notifications, apiKeys, inbox, outbox, idempotency } = store;
+  return [preferences, notifications, apiKeys, inbox, outbox, idempotency].map((table) => new Map<string, unknown>(table));
+}
+
+/** What the delivery queue does: takes the notification for one send, with a lease. */
+function claim({ store, clock }: Pipeline, id: string, claimToken: string): void {
+  const notification = NotificationRequest.restore(stored(store, id));
+  notification.claim(clock.now(), new Date(clock.now().getTime() + LEASE_MS), claimToken);
+  store.notifications.set(id, notification.snapshot());
+}
+
+function outcome(id: string, result: DeliveryResult, claimToken: string, attemptedAt: Date): CommandOf<'RecordDeliveryOutcome'> {
+  return { type: 'RecordDeliveryOutcome', notificationId: id, claimToken, result, attemptedAt, latencyMs: 42 };
+}
+
+const ACCEPTED: DeliveryResult = { kind: 'accepted', response: '250 2.0.0 OK queued as 1234' };
+const TRANSIENT: DeliveryResult = { kind: 'transient', error: 'connect ECONNREFUSED 127.0.0.1:25', response: null };
+const PERMANENT: DeliveryResult = { kind: 'permanent', error: '550 5.1.1 mailbox unavailable', response: '550 5.1.1 mailbox unavailable' };
+const AMBIGUOUS: DeliveryResult = { kind: 'ambiguous', error: 'connection closed after DATA', response: null };
+
+/** A notification asked for over REST and claimed by a worker with `claim-1`. */
+async function aSendingNotification(p: Pipeline): Promise<string> {
+  const { notificationId } = await p.bus.handle(send());
+  claim(p, notificationId, 'claim-1');
+  return notificationId;
+}
+
+function outboxOf(store: InMemoryStore, className: string) {
+  return [...store.outbox.values()].filter((row) => row.className === className);
+}
+
+describe('ReceiveEvent', () => {
+  it('records one pending notification with the template vars, correlation id and source event id, and the inbox row', async () => {
+    const { bus, store } = pipeline();
+    const result = await bus.handle(receive(requested()));
+    expect(result).to.deep.equal({ outcome: 'processed', notificationIds: [nth(1)] });
+    expect(notifications(store)).to.deep.equal([
+      {
+        id: nth(1),
+        userId: 'u-1',
+        type: 'password_reset',
+        channel: 'email',
+        recipient: 'event@example.com',
+        content: { subject: null, body: null, templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' } },
+        status: 'pending',
+        suppressionReason: null,
+        attempts: [],
+        scheduledAttempts: 0,
+        nextAttemptAt: T0,
+        leaseExpiresAt: null,
+        claimToken: null,
+        correlationId: 'corr-1',
+        sourceEventId: 'evt-1',
+        createdAt: T0,
+        updatedAt: T0,
+      },
+    ]);
+    expect([...store.inbox.entries()]).to.deep.equal([
+      ['evt-1', { payloadHash: 'hash-1', eventType: 'user.password_reset_requested', receivedAt: T0 }],
+    ]);
+  });
+
+  it('reports the same event id and payload hash again as a duplicate and changes nothing', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(receive(requested()));
+    const before = tables(store);
+    const result = await bus.handle(receive(requested()));
+    expect(result).to.deep.equal({ outcome: 'duplicate', notificationIds: [] });
+    expect(tables(store)).to.deep.equal(before);
+  });
+
+  it('refuses the same event id with another payload hash and rolls back', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(receive(requested()));
+    const before = tables(store);
+    const rollbacks = store.rollbacks;
+    const error = await rejection(bus.handle(receive(requested({ templateVars: { reset_token: 'tok-2' } }), { payloadHash: 'hash-2' })));
+    expect(error).to.be.instanceOf(PayloadConflictError);
+    expect((error as PayloadConflictError).eventId).to.equal('evt-1');
+    expect(tables(store)).to.deep.equal(before);
+    expect(store.rollbacks).to.equal(rollbacks + 1);
+  });
+
+  it('creates default preferences and a welcome to the registered email for UserRegistered, in one commit', async () => {
+    const { bus, store } = pipeline();
+    const commits = store.commits;
+    const result = await bus.handle(receive(registered(), { eventType: 'user.registered' }));
+    expect(result).to.deep.equal({ outcome: 'processed', notificationIds: [] });
+    expect(store.commits).to.equal(commits + 1);
+    expect(store.preferences.get('u-1')).to.deep.equal({
+      userId: 'u-1',
+      notificationEmail: 'ada@example.com',
+      preferences: ALL_ON,
+      version: 1,
+      createdAt: T0,
+      updatedAt: T0,
+    });
+    const [welcome, ...others] = notifications(store);
+    expect(others).to.deep.equal([]);
+    expect(welcome).to.deep.include({ userId: 'u-1', type: 'welcome', recipient: 'ada@example.com', status: 'pending', nextAttemptAt: T0 });
+    expect(welcome?.content.templateVars).to.deep.include({ username: 'ada' });
+    expect(store.inbox.has('evt-1')).to.equal(true);
+  });
+
+  it('changes nothing and sends no second welcome for UserRegistered of a user who already has preferences', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(receive(registered(), { eventId: 'evt-1', eventType: 'user.registered' }));
+    const preferences = store.preferences.get('u-1');
+    const before = notifications(store);
+    const result = await bus.handle(
+      receive(registered({ username: 'ada2', email: 'other@example.com' }), { eventId: 'evt-2', payloadHash: 'hash-2', eventType: 'user.registered' }),
+    );
+    expect(result).to.deep.equal({ outcome: 'processed', notificationIds: [] });
+    expect(store.preferences.get('u-1')).to.deep.equal(preferences);
+    expect(notifications(store)).to.deep.equal(before);
+    expect(notifications(store).filter((n) => n.type === 'welcome')).to.have.length(1);
+    expect([...store.inbox.keys()]).to.deep.equal(['evt-1', 'evt-2']);
+  });
+});
+
+describe('the recipient of an event-driven notification', () => {
+  it('is the event address for an email verification and the stored notification email for a password reset', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences({ notificationEmail: 'stored@example.com' }));
+    const verification = requested({ notificationType: 'email_verification', templateVars: { verify_token: 'v-1' } });
+    const [verificationId] = (await bus.handle(receive(verification, { eventId: 'evt-1' }))).notificationIds;
+    const [resetId] = (await bus.handle(receive(requested(), { eventId: 'evt-2' }))).notificationIds;
+    expect(stored(store, verificationId ?? '').recipient).to.equal('event@example.com');
+    expect(stored(store, resetId ?? '').recipient).to.equal('stored@example.com');
+  });
+
+  it('is the event address for a user without stored preferences', async () => {
+    const { bus, store } = pipeline();
+    const [id] = (await bus.handle(receive(requested({ userId: 'u-without-preferences' })))).notificationIds;
+    expect(stored(store, id ?? '')).to.deep.include({ userId: 'u-without-preferences', recipient: 'event@example.com', status: 'pending' });
+    expect(store.preferences.size).to.equal(0);
+  });
+});
+
+describe('an opted-out notification type', () => {
+  it('is recorded as suppressed with reason preference_opt_out and is not pending', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences({ preferences: { password_reset: false } }));
+    const [id] = (await bus.handle(receive(requested()))).notificationIds;
+    expect(stored(store, id ?? '')).to.deep.include({
+      type: 'password_reset',
+      status: 'suppressed',
+      suppressionReason: 'preference_opt_out',
+      nextAttemptAt: null,
+    });
+    expect(notifications(store).filter((n) => n.type === 'password_reset' && n.status === 'pending')).to.deep.equal([]);
+  });
+
+  it('suppresses the welcome itself when preferences are created with welcome off', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences({ preferences: { welcome: false } }));
+    expect(notifications(store).map((n) => [n.type, n.status, n.suppressionReason])).to.deep.equal([
+      ['welcome', 'suppressed', 'preference_opt_out'],
+    ]);
+  });
+});
+
+describe('reactions to the preferences REST commands', () => {
+  it('sends one welcome to the notification email when preferences are created', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    expect(notifications(store).map((n) => [n.type, n.recipient, n.status, n.userId])).to.deep.equal([
+      ['welcome', 'stored@example.com', 'pending', 'u-1'],
+    ]);
+  });
+
+  it('sends one security alert to the new notification email when a replace changes something', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    await bus.handle(replacePreferences({ notificationEmail: 'new@example.com' }));
+    const alerts = notifications(store).filter((n) => n.type === 'security_alert');
+    expect(alerts.map((n) => [n.recipient, n.status])).to.deep.equal([['new@example.com', 'pending']]);
+    expect(alerts[0]?.content.templateVars).to.deep.include({ alert_message: 'Your notification preferences have been updated' });
+    expect(notifications(store)).to.have.length(2);
+  });
+
+  it('creates no notification when a replace changes nothing', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences({ preferences: { welcome: false } }));
+    const before = notifications(store);
+    await bus.handle(replacePreferences({ notificationEmail: 'stored@EXAMPLE.com', preferences: { welcome: false } }));
+    expect(notifications(store)).to.deep.equal(before);
+  });
+
+  it('creates preferences and a welcome, not a security alert, when replacing for an absent user', async () => {
+    const { bus, store } = pipeline();
+    const result = await bus.handle(replacePreferences());
+    expect(result.created).to.equal(true);
+    expect(store.preferences.has('u-1')).to.equal(true);
+    expect(notifications(store).map((n) => n.type)).to.deep.equal(['welcome']);
+  });
+
+  it('records the alert of a replace that turns security alerts off as suppressed, because it reads the new preferences', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    await bus.handle(replacePreferences({ preferences: { security_alert: false } }));
+    const alerts = notifications(store).filter((n) => n.type === 'security_alert');
+    expect(alerts.map((n) => [n.status, n.suppressionReason])).to.deep.equal([['suppressed', 'preference_opt_out']]);
+  });
+});
+
+describe('the transactional outbox', () => {
+  it('holds NotificationPreferencesCreated with its routing key, class name and SPEC body', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    const rows = [...store.outbox.entries()];
+    expect(rows).to.have.length(1);
+    const [rowId, row] = rows[0] ?? [];
+    expect(row).to.deep.include({ eventId: rowId, routingKey: 'notification.preferences_created', className: 'NotificationPreferencesCreated' });
+    expect(row?.body).to.deep.equal({
+      event_type: 'notification.preferences_created',
+      event_id: rowId,
+      correlation_id: null,
+      timestamp: T0.getTime() / 1000,
+      source_service: 'notification',
+      userid: 'u-1',
+      notification_email: 'stored@example.com',
+      preferences: ALL_ON,
+    });
+    expect(typeof row?.body.timestamp).to.equal('number');
+  });
+
+  it('never holds the internal NotificationRequested', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    await bus.handle(receive(requested()));
+    await bus.handle(send());
+    expect(notifications(store)).to.have.length(3);
+    expect([...store.outbox.values()].map((row) => row.className)).to.deep.equal(['NotificationPreferencesCreated']);
+  });
+
+  it('holds NotificationPreferencesUpdated when a replace changes something', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    await bus.handle(replacePreferences({ preferences: { order_status_update: false } }));
+    const [updated, ...others] = outboxOf(store, 'NotificationPreferencesUpdated');
+    expect(others).to.deep.equal([]);
+    expect(updated?.routingKey).to.equal('notification.preferences_updated');
+    expect(updated?.body).to.deep.include({
+      event_type: 'notification.preferences_updated',
+      userid: 'u-1',
+      notification_email: 'stored@example.com',
+      preferences: { ...ALL_ON, order_status_update: false },
+    });
+  });
+});
+
+describe('a failing reaction', () => {
+  const failing: EventHandler<'NotificationPreferencesCreated'> = {
+    name: 'failing',
+    handle: async () => {
+      throw new Error('reaction failed');
+    },
+  };
+  const withFailingWelcome = (base: HandlerRegistry): HandlerRegistry => ({
+    ...base,
+    reactions: { ...base.reactions, NotificationPreferencesCreated: [...base.reactions.NotificationPreferencesCreated, failing] },
+  });
+
+  it('fails CreatePreferences and rolls back the preferences, the welcome and the outbox row', async () => {
+    const { bus, store } = pipeline(withFailingWelcome);
+    const error = await rejection(bus.handle(createPreferences()));
+    expect(error.message).to.equal('reaction failed');
+    expect(store.preferences.size).to.equal(0);
+    expect(store.notifications.size).to.equal(0);
+    expect(store.outbox.size).to.equal(0);
+    expect(store.rollbacks).to.equal(1);
+    expect(store.commits).to.equal(0);
+  });
+
+  it('fails UserRegistered without recording it in the inbox, so a redelivery processes it again', async () => {
+    const { bus, store } = pipeline(withFailingWelcome);
+    await rejection(bus.handle(receive(registered(), { eventType: 'user.registered' })));
+    expect(tables(store).map((table) => table.size)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('RecordDeliveryOutcome', () => {
+  it('marks an accepted attempt sent, records it with the response and writes one NotificationSent', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    p.clock.advance(500);
+    const status = await p.bus.handle(outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
+    expect(status).to.equal('sent');
+    expect(stored(p.store, id)).to.deep.include({ status: 'sent', claimToken: null, leaseExpiresAt: null, nextAttemptAt: null });
+    expect(stored(p.store, id).attempts).to.deep.equal([
+      { number: 1, attemptedAt: p.clock.now(), outcome: 'accepted', response: '250 2.0.0 OK queued as 1234', error: null, latencyMs: 42 },
+    ]);
+    const sent = outboxOf(p.store, 'NotificationSent');
+    expect(sent).to.have.length(1);
+    expect(sent[0]).to.deep.include({ routingKey: 'notification.sent', correlationId: 'corr-1' });
+    expect(sent[0]?.body).to.deep.include({
+      event_type: 'notification.sent',
+      correlation_id: 'corr-1',
+      source_service: 'notification',
+      notification_id: id,
+      userid: 'u-1',
+      notification_type: 'security_alert',
+      channel: 'email',
+      recipient: 'ada@example.com',
+    });
+  });
+
+  it('schedules a transient failure with full jitter (1000 ms after the first with random 0.5) and fails after the sixth', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    const delays = [1_000, 2_000, 4_000, 8_000, 16_000]; // floor(0.5 * min(600000, 2000 * 2^(n-1)))
+    for (const [i, delay] of delays.entries()) {
+      if (i > 0) claim(p, id, `claim-${i + 1}`);
+      const status = await p.bus.handle(outcome(id, TRANSIENT, `claim-${i + 1}`, p.clock.now()));
+      expect(status).to.equal('retrying');
+      expect(stored(p.store, id)).to.deep.include({
+        status: 'retrying',
+        scheduledAttempts: i + 1,
+        nextAttemptAt: new Date(p.clock.now().getTime() + delay),
+        claimToken: null,
+      });
+      p.clock.advance(delay);
+    }
+    expect(outboxOf(p.store, 'NotificationFailed')).to.deep.equal([]);
+    claim(p, id, 'claim-6');
+    expect(await p.bus.handle(outcome(id, TRANSIENT, 'claim-6', p.clock.now()))).to.equal('failed');
+    const failed = stored(p.store, id);
+    expect(failed).to.deep.include({ status: 'failed', nextAttemptAt: null, scheduledAttempts: 6 });
+    expect(failed.attempts.map((a) => [a.number, a.outcome, a.error])).to.deep.equal(
+      [1, 2, 3, 4, 5, 6].map((n) => [n, 'transient_failure', 'connect ECONNREFUSED 127.0.0.1:25']),
+    );
+    const [event, ...others] = outboxOf(p.store, 'NotificationFailed');
+    expect(others).to.deep.equal([]);
+    expect(event?.routingKey).to.equal('notification.failed');
+    expect(event?.body).to.deep.include({
+      notification_id: id,
+      error_message: 'connect ECONNREFUSED 127.0.0.1:25',
+      retry_count: 5,
+      recipient: 'ada@example.com',
+    });
+    expect(outboxOf(p.store, 'NotificationSent')).to.deep.equal([]);
+  });
+
+  it('fails a permanent failure at once with its error message', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    expect(await p.bus.handle(outcome(id, PERMANENT, 'claim-1', p.clock.now()))).to.equal('failed');
+    expect(stored(p.store, id).status).to.equal('failed');
+    expect(stored(p.store, id).attempts.map((a) => [a.outcome, a.response])).to.deep.equal([
+      ['permanent_failure', '550 5.1.1 mailbox unavailable'],
+    ]);
+    const failed = outboxOf(p.store, 'NotificationFailed');
+    expect(failed.map((row) => [row.body.error_message, row.body.retry_count])).to.deep.equal([['550 5.1.1 mailbox unavailable', 0]]);
+  });
+
+  it('retries an ambiguous attempt, recording it as ambiguous', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    expect(await p.bus.handle(outcome(id, AMBIGUOUS, 'claim-1', p.clock.now()))).to.equal('retrying');
+    expect(stored(p.store, id)).to.deep.include({ status: 'retrying', nextAttemptAt: new Date(T0.getTime() + 1_000) });
+    expect(stored(p.store, id).attempts.map((a) => [a.outcome, a.error])).to.deep.equal([['ambiguous', 'connection closed after DATA']]);
+    expect(p.store.outbox.size).to.equal(0);
+  });
+
+  it('hands a deferred send back as pending for five seconds, recording no attempt', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    const deferred: DeliveryResult = { kind: 'deferred', error: 'SMTP circuit open: provider unavailable', response: null };
+    expect(await p.bus.handle(outcome(id, deferred, 'claim-1', p.clock.now()))).to.equal('pending');
+    expect(stored(p.store, id)).to.deep.include({ status: 'pending', nextAttemptAt: new Date(T0.getTime() + 5_000), scheduledAttempts: 0 });
+    expect(stored(p.store, id).attempts).to.deep.equal([]);
+    expect(p.store.outbox.size).to.equal(0);
+  });
+
+  it('records nothing for a worker whose lease expired and whose notification another worker took over', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    p.clock.advance(LEASE_MS);
+    claim(p, id, 'claim-2');
+    const before = tables(p.store);
+    expect(await p.bus.handle(outcome(id, ACCEPTED, 'claim-1', p.clock.now()))).to.equal('claim_lost');
+    expect(tables(p.store)).to.deep.equal(before);
+    expect(stored(p.store, id)).to.deep.include({ status: 'sending', claimToken: 'claim-2', attempts: [] });
+  });
+
+  it('refuses an unknown notification id', async () => {
+    const { bus } = pipeline();
+    const missing = '00000000-0000-4000-8000-0000000000ff';
+    const error = await rejection(bus.handle(outcome(missing, ACCEPTED, 'claim-1', T0)));
+    expect(error).to.be.instanceOf(NotificationNotFoundError);
+    expect((error as NotificationNotFoundError).notificationId).to.equal(missing);
+  });
+});
+
+describe('RetryNotification', () => {
+  it('puts a failed notification back to pending with a fresh schedule, keeping its attempts', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    await p.bus.handle(outcome(id, PERMANENT, 'claim-1', p.clock.now()));
+    const attempts = stored(p.store, id).attempts;
+    p.clock.advance(3_600_000);
+    expect(await p.bus.handle({ type: 'RetryNotification', notificationId: id })).to.deep.equal({ notificationId: id, status: 'pending' });
+    expect(stored(p.store, id)).to.deep.include({ status: 'pending', scheduledAttempts: 0, nextAttemptAt: p.clock.now(), attempts });
+    claim(p, id, 'claim-2');
+    await p.bus.handle(outcome(id, TRANSIENT, 'claim-2', p.clock.now()));
+    expect(stored(p.store, id).nextAttemptAt).to.deep.equal(new Date(p.clock.now().getTime() + 1_000));
+    expect(stored(p.store, id).attempts.map((a) => a.number)).to.deep.equal([1, 2]);
+  });
+
+  it('refuses to retry a sent notification and changes nothing', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    await p.bus.handle(outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
+    const before = stored(p.store, id);
+    const error = await rejection(p.bus.handle({ type: 'RetryNotification', notificationId: id }));
+    expect(error).to.be.instanceOf(InvalidTransitionError);
+    expect(stored(p.store, id)).to.deep.equal(before);
+  });
+
+  it('refuses to retry a pending notification', async () => {
+    const { bus } = pipeline();
+    const { notificationId } = await bus.handle(send());
+    expect(await rejection(bus.handle({ type: 'RetryNotification', notificationId }))).to.be.instanceOf(InvalidTransitionError);
+  });
+});
+
+describe('SendNotification', () => {
+  const idempotency = { key: 'key-1', requestHash: 'request-hash-1' };
+
+  it('returns the first result for the same Idempotency-Key and body, creating one notification', async () => {
+    const { bus, store } = pipeline();
+    const first = await bus.handle(send({ idempotency }));
+    const second = await bus.handle(send({ idempotency }));
+    expect(first).to.deep.equal({ notificationId: nth(1), status: 'pending' });
+    expect(second).to.deep.equal(first);
+    expect(store.notifications.size).to.equal(1);
+    expect(store.idempotency.get('key-1')).to.deep.equal({ requestHash: 'request-hash-1', response: first });
+  });
+
+  it('refuses the same Idempotency-Key with another body and creates nothing more', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(send({ idempotency }));
+    const error = await rejection(bus.handle(send({ idempotency: { key: 'key-1', requestHash: 'request-hash-2' }, recipientEmail: 'x@example.com' })));
+    expect(error).to.be.instanceOf(IdempotencyKeyMismatchError);
+    expect(store.notifications.size).to.equal(1);
+  });
+
+  it('makes two notifications for two calls without a key', async () => {
+    const { bus, store } = pipeline();
+    const first = await bus.handle(send());
+    const second = await bus.handle(send());
+    expect(first.notificationId).to.not.equal(second.notificationId);
+    expect(store.notifications.size).to.equal(2);
+  });
+
+  it('stores subject and content in the notification content', async () => {
+    const { bus, store } = pipeline();
+    const { notificationId } = await bus.handle(send({ subject: 'Hello', content: 'Plain words', userId: null }));
+    expect(stored(store, notificationId)).to.deep.include({
+      userId: null,
+      recipient: 'ada@example.com',
+      content: { subject: 'Hello', body: 'Plain words', templateVars: { alert_message: 'New sign-in' } },
+      correlationId: 'corr-1',
+      sourceEventId: null,
+    });
+  });
+});
