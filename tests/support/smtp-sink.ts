@@ -10,13 +10,15 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
  * - dropAfterData: read the whole message, then destroy the socket without replying (RFC 1047 window).
  * - hangAfterData: read the whole message and never reply (the client's socket timeout fires).
  * - dropBeforeData: destroy the socket at RCPT TO, before any data (consumed at RCPT, not at DATA).
+ * - acceptAfterMs: read the whole message, wait that long, then accept it (a slow server).
  */
 export type SinkBehaviour =
   | { readonly reply: 250 }
   | { readonly reply: 450 | 550; readonly message?: string }
   | { readonly dropAfterData: true }
   | { readonly hangAfterData: true }
-  | { readonly dropBeforeData: true };
+  | { readonly dropBeforeData: true }
+  | { readonly acceptAfterMs: number };
 
 export interface ReceivedMessage {
   /** Envelope recipients (RCPT TO). */
@@ -175,6 +177,7 @@ export class SmtpSink {
     this.allAttempts.push({ messageId, behaviour, raw: raw.toString('utf8'), sessionId: session.id });
     if ('dropAfterData' in behaviour) return this.destroySocket(session);
     if ('hangAfterData' in behaviour) return;
+    if ('acceptAfterMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.acceptAfterMs));
     if ('reply' in behaviour && behaviour.reply !== 250) {
       const error = new Error(behaviour.message ?? (behaviour.reply === 450 ? 'try again later' : 'mailbox unavailable'));
       (error as Error & { responseCode: number }).responseCode = behaviour.reply;

@@ -47,12 +47,17 @@ export class AmqpConsumer {
     if (this.stopped) return;
     const channel = await connection.createConfirmChannel();
     let live = true;
+    // The broker's reason (e.g. a consumer ack timeout) arrives as 'error' just before 'close'.
+    let closedBecause = '';
     channel.on('close', () => {
       live = false;
       if (this.current?.channel === channel) this.current = null;
-      if (!this.stopped) lost('consumer channel closed');
+      if (!this.stopped) lost(`consumer channel closed${closedBecause}`);
     });
-    channel.on('error', (error: Error) => this.logger.warn({ err: error }, 'consumer channel error'));
+    channel.on('error', (error: Error) => {
+      closedBecause = `: ${error.message}`;
+      this.logger.warn({ err: error }, 'consumer channel error');
+    });
     await channel.prefetch(this.prefetch, false);
     const { consumerTag } = await channel.consume(this.queue, (message) => {
       if (message) this.track(this.settle(channel, message, () => live));

@@ -40,11 +40,15 @@ export class AmqpEventPublisher implements EventPublisher {
       const id = message.properties.messageId as unknown;
       if (typeof id === 'string') this.returned.add(id);
     });
-    channel.on('error', (error: Error) => this.logger.warn({ err: error }, 'publisher channel error'));
+    let closedBecause = '';
+    channel.on('error', (error: Error) => {
+      closedBecause = `: ${error.message}`;
+      this.logger.warn({ err: error }, 'publisher channel error');
+    });
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = null;
-      lost('publisher channel closed');
+      lost(`publisher channel closed${closedBecause}`);
     });
     this.channel = channel;
   };

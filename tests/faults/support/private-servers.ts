@@ -573,7 +573,11 @@ export class PrivateRabbit {
     return `amqp://guest:guest@127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<PrivateRabbit> {
+  /**
+   * `consumerTimeoutMs` sets the broker's `consumer_timeout` (a delivery left unacknowledged that
+   * long closes its channel), and makes the channel check it twice a second rather than once a minute.
+   */
+  static async start(options: { consumerTimeoutMs?: number } = {}): Promise<PrivateRabbit> {
     reapOrphans();
     const { uid, gid } = userIds('rabbitmq');
     const root = mkdtempSync('/tmp/faults-rabbit-');
@@ -593,9 +597,11 @@ export class PrivateRabbit {
           'disk_free_limit.absolute = 50MB',
           'log.console = false',
           'log.file.level = info',
+          ...(options.consumerTimeoutMs === undefined ? [] : [`consumer_timeout = ${options.consumerTimeoutMs}`]),
           '',
         ].join('\n'),
       );
+      if (options.consumerTimeoutMs !== undefined) writeFileSync(join(root, 'advanced.config'), '[{rabbit, [{channel_tick_interval, 500}]}].\n');
       // Our own env file, so /etc/rabbitmq/rabbitmq-env.conf (NODENAME=rabbit@localhost) is not read.
       writeFileSync(
         join(root, 'rabbitmq-env.conf'),

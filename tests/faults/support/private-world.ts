@@ -76,8 +76,8 @@ export class PrivateWorld {
   }
 
   /** Starts the servers (in parallel), creates and migrates the database, waits for the standby. */
-  static async create(): Promise<PrivateWorld> {
-    const [pgs, mq, smtp] = await Promise.allSettled([PrivatePostgres.start({ withStandby: true }), PrivateRabbit.start(), SmtpSink.start()]);
+  static async create(rabbit: Parameters<typeof PrivateRabbit.start>[0] = {}): Promise<PrivateWorld> {
+    const [pgs, mq, smtp] = await Promise.allSettled([PrivatePostgres.start({ withStandby: true }), PrivateRabbit.start(rabbit), SmtpSink.start()]);
     if (pgs.status === 'rejected' || mq.status === 'rejected' || smtp.status === 'rejected') {
       if (pgs.status === 'fulfilled') await pgs.value.destroy().catch(() => undefined);
       if (mq.status === 'fulfilled') await mq.value.destroy().catch(() => undefined);
