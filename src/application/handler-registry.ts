@@ -27,7 +27,8 @@ export interface CommandResults {
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
   SendNotification: NotificationStatusResult;
-  RecordDeliveryOutcome: NotificationStatus | 'claim_lost';
+  /** One status per outcome, in order. */
+  RecordDeliveryOutcomes: ReadonlyArray<NotificationStatus | 'claim_lost'>;
   RetryNotification: NotificationStatusResult;
 }
 

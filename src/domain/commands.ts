@@ -23,6 +23,15 @@ export type DeliveryResult =
  * Commands: plain readonly data, one union (STYLE rule 2). Fields arrive as the caller sent them;
  * handlers turn them into value objects, so an invalid value fails with the field's name.
  */
+/** What one send attempt came to, for the notification its worker claimed with `claimToken`. */
+export interface DeliveryOutcome {
+  readonly notificationId: string;
+  readonly claimToken: string;
+  readonly result: DeliveryResult;
+  readonly attemptedAt: Date;
+  readonly latencyMs: number;
+}
+
 export type Command =
   | {
       readonly type: 'CreatePreferences';
@@ -67,12 +76,9 @@ export type Command =
       readonly idempotency: { readonly key: string; readonly requestHash: string } | null;
     }
   | {
-      readonly type: 'RecordDeliveryOutcome';
-      readonly notificationId: string;
-      readonly claimToken: string;
-      readonly result: DeliveryResult;
-      readonly attemptedAt: Date;
-      readonly latencyMs: number;
+      /** Several sends' outcomes, recorded in one transaction (each on its own notification). */
+      readonly type: 'RecordDeliveryOutcomes';
+      readonly outcomes: readonly DeliveryOutcome[];
     }
   | {
       readonly type: 'RetryNotification';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Container, type ServiceIdentifier } from 'inversify';
 import { buildHandlerRegistry } from '../application/handlers/index.js';
+import { isPublished } from '../application/integration-events.js';
 import { MessageBus } from '../application/message-bus.js';
 import { HistoryQuery } from '../application/queries/history.query.js';
 import { PreferencesQuery } from '../application/queries/preferences.query.js';
@@ -31,6 +32,7 @@ import { eventDeliveryHandler } from './amqp/event-delivery-handler.js';
 import { brokerHealth, outboxHealth, smtpHealth } from './pipeline-health.js';
 import { DeliveryWorker } from './workers/delivery-worker.js';
 import { OutboxRelay } from './workers/outbox-relay.js';
+import type { DomainEvent } from '../domain/events.js';
 import type { Config } from './config.js';
 import { HealthReporter } from './health.js';
 import { Lifecycle, type ServiceName, type Services } from './services.js';
@@ -40,6 +42,16 @@ type Factories = { readonly [K in Exclude<ServiceName, 'config'>]: (get: Resolve
 
 const HEALTH_CHECK_TIMEOUT_MS = 3_000;
 const CIRCUIT_GAUGE = { closed: 0, half_open: 1, open: 2 } as const;
+
+/**
+ * Committed work wakes the workers of this instance at once, rather than at their next poll: a new
+ * notification wakes the delivery worker, an outcome with an outbox row wakes the relay. Other
+ * instances still find the rows by polling.
+ */
+function wakeWorkers(get: Resolve, event: DomainEvent): void {
+  if (event.type === 'NotificationRequested' && event.status === 'pending') get('deliveryWorker')?.poke();
+  if (isPublished(event)) get('outboxRelay')?.poke();
+}
 
 function database(get: Resolve, name: 'primary' | 'standby', url: string) {
   const { database: db } = get('config');
@@ -91,7 +103,7 @@ const factories: Factories = {
       random: Math.random,
     });
   },
-  busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics')),
+  busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics'), (event) => wakeWorkers(get, event)),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor')),
   preferencesReadModel: (get) => new KyselyPreferencesReadModel(get('readRouter')),
   historyReadModel: (get) => new KyselyHistoryReadModel(get('readRouter')),

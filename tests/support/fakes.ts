@@ -125,6 +125,15 @@ class FakeNotificationRepository implements NotificationRepository {
     return this.tracker.seen(row ? NotificationRequest.restore(row) : null);
   }
 
+  async getMany(ids: readonly string[]) {
+    const loaded = new Map<string, NotificationRequest>();
+    for (const id of ids) {
+      const notification = await this.get(id);
+      if (notification) loaded.set(id, notification);
+    }
+    return loaded;
+  }
+
   async add(notification: NotificationRequest) {
     this.store.set('notifications', notification.id, notification.snapshot());
     this.tracker.seen(notification);

@@ -8,6 +8,8 @@ export class ObservedBusMonitor implements BusMonitor {
   constructor(
     private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
+    /** Told of every committed event after the metrics (the composition root wakes workers here). */
+    private readonly onCommitted: (event: DomainEvent) => void = () => undefined,
   ) {}
 
   handled(message: Command | DomainEvent, durationMs: number): void {
@@ -21,6 +23,7 @@ export class ObservedBusMonitor implements BusMonitor {
     if (status && 'notificationType' in event) {
       this.metrics.notifications.inc({ type: event.notificationType, channel: event.channel, status });
     }
+    this.onCommitted(event);
   }
 
   eventHandlerFailed(event: DomainEvent, handlerName: string, error: unknown): void {

@@ -31,11 +31,21 @@ export class KyselyNotificationRepository implements NotificationRepository {
    * and a claim taken over meanwhile (SKIP LOCKED skips this row) must not be overwritten.
    */
   async get(id: string): Promise<NotificationRequest | null> {
-    const row = await this.db.selectFrom('notifications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!row) return null;
-    const attempts = (await attemptsOf(this.db, [id])).get(id) ?? [];
-    this.storedAttempts.set(id, attempts.length);
-    return this.tracker.seen(NotificationRequest.restore(toSnapshot(row, attempts)));
+    return (await this.getMany([id])).get(id) ?? null;
+  }
+
+  /** Locks in id order, so that two transactions locking overlapping sets cannot deadlock. */
+  async getMany(ids: readonly string[]): Promise<Map<string, NotificationRequest>> {
+    const loaded = new Map<string, NotificationRequest>();
+    if (ids.length === 0) return loaded;
+    const rows = await this.db.selectFrom('notifications').selectAll().where('id', 'in', [...new Set(ids)]).orderBy('id').forUpdate().execute();
+    const attempts = await attemptsOf(this.db, rows.map((r) => r.id));
+    for (const row of rows) {
+      const stored = attempts.get(row.id) ?? [];
+      this.storedAttempts.set(row.id, stored.length);
+      loaded.set(row.id, this.tracker.seen(NotificationRequest.restore(toSnapshot(row, stored))));
+    }
+    return loaded;
   }
 
   async add(notification: NotificationRequest): Promise<void> {
@@ -57,34 +67,37 @@ export class KyselyNotificationRepository implements NotificationRepository {
         ...columns(s),
       })
       .execute();
-    await this.insertAttempts(s, 0);
+    await this.insertAttempts(s);
     this.tracker.seen(notification);
   }
 
+  /** The row and its new attempts in one statement (a data-modifying CTE): one round trip. */
   async save(notification: NotificationRequest): Promise<void> {
     const s = notification.snapshot();
-    await this.db.updateTable('notifications').set(columns(s)).where('id', '=', s.id).execute();
-    await this.insertAttempts(s, this.storedAttempts.get(s.id) ?? 0);
+    const fresh = this.freshAttempts(s);
+    const update = this.db.updateTable('notifications').set(columns(s)).where('id', '=', s.id);
+    if (fresh.length === 0) await update.execute();
+    else await this.db.with('updated', () => update.returning('id')).insertInto('notification_attempts').values(fresh).execute();
     this.tracker.seen(notification);
   }
 
-  private async insertAttempts(s: NotificationSnapshot, alreadyStored: number): Promise<void> {
-    const fresh = s.attempts.slice(alreadyStored);
+  private async insertAttempts(s: NotificationSnapshot): Promise<void> {
+    const fresh = this.freshAttempts(s);
+    if (fresh.length > 0) await this.db.insertInto('notification_attempts').values(fresh).execute();
+  }
+
+  /** Attempts not stored yet, as rows; from now on they count as stored. */
+  private freshAttempts(s: NotificationSnapshot) {
+    const fresh = s.attempts.slice(this.storedAttempts.get(s.id) ?? 0);
     this.storedAttempts.set(s.id, s.attempts.length);
-    if (fresh.length === 0) return;
-    await this.db
-      .insertInto('notification_attempts')
-      .values(
-        fresh.map((a) => ({
-          notification_id: s.id,
-          number: a.number,
-          attempted_at: a.attemptedAt,
-          outcome: a.outcome,
-          response: a.response,
-          error: a.error,
-          latency_ms: Math.round(a.latencyMs),
-        })),
-      )
-      .execute();
+    return fresh.map((a) => ({
+      notification_id: s.id,
+      number: a.number,
+      attempted_at: a.attemptedAt,
+      outcome: a.outcome,
+      response: a.response,
+      error: a.error,
+      latency_ms: Math.round(a.latencyMs),
+    }));
   }
 }

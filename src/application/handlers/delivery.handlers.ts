@@ -1,5 +1,6 @@
 import { IdempotencyKeyInFlightError, IdempotencyKeyMismatchError, NotificationNotFoundError } from '../../domain/errors.js';
-import type { AttemptResult } from '../../domain/notification-request.js';
+import type { DeliveryOutcome } from '../../domain/commands.js';
+import type { AttemptResult, NotificationRequest, NotificationStatus } from '../../domain/notification-request.js';
 import { type RetrySchedule, nextAttemptAt } from '../delivery-policy.js';
 import type { CommandHandler, NotificationStatusResult } from '../handler-registry.js';
 import type { Clock } from '../ports/clock.js';
@@ -16,34 +17,44 @@ export interface DeliveryDeps {
 export const DEFER_MS = 5_000;
 
 /**
- * Records one attempt and moves the notification on: sent, retrying at the next backoff, or
- * failed. A worker whose lease expired (another took over) records nothing: 'claim_lost'.
+ * Records attempts and moves each notification on: sent, retrying at the next backoff, or failed.
+ * A worker whose lease expired (another took over) records nothing for it: 'claim_lost'. The
+ * outcomes of several sends share one transaction (the worker batches them); each touches only
+ * its own notification.
  */
-export function recordDeliveryOutcome({ clock, schedule, random }: DeliveryDeps): CommandHandler<'RecordDeliveryOutcome'> {
-  return async ({ notificationId, claimToken, result, attemptedAt, latencyMs }, uow) => {
-    const notification = await uow.notifications.get(notificationId);
-    if (!notification) throw new NotificationNotFoundError(notificationId);
-    if (!notification.holdsClaim(claimToken)) return 'claim_lost';
-    if (result.kind === 'deferred') {
-      notification.defer(clock.now(), new Date(clock.now().getTime() + DEFER_MS));
-      await uow.notifications.save(notification);
-      return notification.status;
+export function recordDeliveryOutcomes(deps: DeliveryDeps): CommandHandler<'RecordDeliveryOutcomes'> {
+  return async ({ outcomes }, uow) => {
+    const loaded = await uow.notifications.getMany(outcomes.map((o) => o.notificationId));
+    const statuses: Array<NotificationStatus | 'claim_lost'> = [];
+    for (const outcome of outcomes) {
+      const notification = loaded.get(outcome.notificationId);
+      if (!notification) throw new NotificationNotFoundError(outcome.notificationId);
+      statuses.push(apply(notification, outcome, deps));
+      if (statuses.at(-1) !== 'claim_lost') await uow.notifications.save(notification);
     }
-    const attempt = (outcome: AttemptResult['outcome']): AttemptResult => ({
-      attemptedAt,
-      outcome,
-      latencyMs,
-      response: result.response,
-      error: result.kind === 'accepted' ? null : result.error,
-    });
-    const retryAt = () => nextAttemptAt(clock.now(), notification.snapshot().scheduledAttempts + 1, schedule, random);
-    if (result.kind === 'accepted') notification.recordAccepted(attempt('accepted'));
-    else if (result.kind === 'permanent') notification.recordPermanentFailure(attempt('permanent_failure'));
-    else if (result.kind === 'transient') notification.recordTransientFailure(attempt('transient_failure'), retryAt());
-    else notification.recordAmbiguous(attempt('ambiguous'), retryAt());
-    await uow.notifications.save(notification);
-    return notification.status;
+    return statuses;
   };
+}
+
+function apply(notification: NotificationRequest, { claimToken, result, attemptedAt, latencyMs }: DeliveryOutcome, { clock, schedule, random }: DeliveryDeps) {
+  if (!notification.holdsClaim(claimToken)) return 'claim_lost';
+  if (result.kind === 'deferred') {
+    notification.defer(clock.now(), new Date(clock.now().getTime() + DEFER_MS));
+    return notification.status;
+  }
+  const attempt = (outcome: AttemptResult['outcome']): AttemptResult => ({
+    attemptedAt,
+    outcome,
+    latencyMs,
+    response: result.response,
+    error: result.kind === 'accepted' ? null : result.error,
+  });
+  const retryAt = () => nextAttemptAt(clock.now(), notification.snapshot().scheduledAttempts + 1, schedule, random);
+  if (result.kind === 'accepted') notification.recordAccepted(attempt('accepted'));
+  else if (result.kind === 'permanent') notification.recordPermanentFailure(attempt('permanent_failure'));
+  else if (result.kind === 'transient') notification.recordTransientFailure(attempt('transient_failure'), retryAt());
+  else notification.recordAmbiguous(attempt('ambiguous'), retryAt());
+  return notification.status;
 }
 
 export function retryNotification(clock: Clock): CommandHandler<'RetryNotification'> {

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
-import { recordDeliveryOutcome, retryNotification, sendNotification } from './delivery.handlers.js';
+import { recordDeliveryOutcomes, retryNotification, sendNotification } from './delivery.handlers.js';
 import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reactions.js';
 import { receiveEvent } from './receive-event.handler.js';
 import { replacePreferences } from './replace-preferences.handler.js';
@@ -29,7 +29,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       RevokeApiKey: revokeApiKey(clock),
       ReceiveEvent: receiveEvent(clock, ids),
       SendNotification: sendNotification(clock, ids),
-      RecordDeliveryOutcome: recordDeliveryOutcome({ clock, schedule: deps.retrySchedule, random: deps.random }),
+      RecordDeliveryOutcomes: recordDeliveryOutcomes({ clock, schedule: deps.retrySchedule, random: deps.random }),
       RetryNotification: retryNotification(clock),
     },
     reactions: {

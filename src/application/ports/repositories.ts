@@ -15,6 +15,8 @@ export interface PreferencesRepository {
 
 export interface NotificationRepository {
   get(id: string): Promise<NotificationRequest | null>;
+  /** Several at once (those that exist), each locked like `get`. */
+  getMany(ids: readonly string[]): Promise<Map<string, NotificationRequest>>;
   add(notification: NotificationRequest): Promise<void>;
   save(notification: NotificationRequest): Promise<void>;
 }

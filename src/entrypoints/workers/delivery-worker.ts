@@ -1,4 +1,6 @@
+import type { CommandResults } from '../../application/handler-registry.js';
 import type { MessageBus } from '../../application/message-bus.js';
+import type { DeliveryOutcome } from '../../domain/commands.js';
 import type { EmailSender, SendOutcome } from '../../application/ports/email-sender.js';
 import type { CircuitStateName } from '../../adapters/email/circuit-breaking-email-sender.js';
 import type { NotificationRenderer } from '../../application/ports/notification-renderer.js';
@@ -20,6 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class DeliveryWorker {
   private readonly loop: PollLoop;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly recorder: OutcomeRecorder;
 
   constructor(
     private readonly queue: KyselyDeliveryQueue,
@@ -31,6 +34,7 @@ export class DeliveryWorker {
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
   ) {
+    this.recorder = new OutcomeRecorder(bus);
     this.loop = new PollLoop(() => this.tick(), config.pollIntervalMs, (error) => logger.warn({ err: error }, 'delivery worker failed; retrying'));
   }
 
@@ -56,12 +60,14 @@ export class DeliveryWorker {
       await Promise.race(this.inFlight);
       return true;
     }
-    const claimed = await this.queue.claimDue(Math.min(room, this.config.batchSize), this.config.leaseMs);
+    const limit = Math.min(room, this.config.batchSize);
+    const claimed = await this.queue.claimDue(limit, this.config.leaseMs);
     for (const item of claimed) {
       const work = this.deliver(item).finally(() => this.inFlight.delete(work));
       this.inFlight.add(work);
     }
-    return claimed.length > 0;
+    // A short batch means nothing more is due: wait for a poke (new work committed) or the poll.
+    return claimed.length === limit;
   }
 
   private deliver({ notification: n, claimToken, resend }: ClaimedNotification): Promise<void> {
@@ -75,7 +81,7 @@ export class DeliveryWorker {
       else this.metrics.sendAttempts.inc({ channel: n.channel, outcome: outcome.kind });
       // The next attempt resends what may already have arrived, with the same Message-ID.
       if (outcome.kind === 'ambiguous') this.metrics.ambiguousResends.inc();
-      const status = await this.record(n.id, claimToken, outcome, attemptedAt, latencyMs);
+      const status = await this.recorder.record({ notificationId: n.id, claimToken, result: outcome, attemptedAt, latencyMs });
       if (status === 'claim_lost') return;
       if (status === 'sent') this.metrics.deliveryLatency.observe({ type: n.type }, (Date.now() - n.createdAt.getTime()) / 1000);
       if (status === 'retrying') this.metrics.retries.inc({ type: n.type });
@@ -99,12 +105,49 @@ export class DeliveryWorker {
       headers: { 'X-Notification-ID': id, 'X-Notification-Type': type, 'X-Correlation-ID': correlationId ?? id },
     });
   }
+}
 
-  /** The outcome must be recorded: a database outage is waited out (the lease keeps others off). */
-  private async record(id: string, claimToken: string, result: SendOutcome, attemptedAt: Date, latencyMs: number) {
+type Status = CommandResults['RecordDeliveryOutcomes'][number];
+const MAX_BATCH = 100;
+
+/**
+ * Records send outcomes in batches: while one batch is being written, the outcomes that arrive
+ * wait and go together in the next transaction (no timer, so an idle worker records at once).
+ * The outcome must be recorded: a database outage is waited out (the lease keeps others off). If
+ * a batch fails for another reason, each of its outcomes is tried alone, so one cannot sink the rest.
+ */
+export class OutcomeRecorder {
+  private pending: Array<{ outcome: DeliveryOutcome; resolve: (status: Status) => void; reject: (error: unknown) => void }> = [];
+  private flushing = false;
+
+  constructor(private readonly bus: MessageBus) {}
+
+  record(outcome: DeliveryOutcome): Promise<Status> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ outcome, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        const statuses = await this.write(batch.map((b) => b.outcome));
+        batch.forEach((b, i) => b.resolve(statuses[i] ?? 'claim_lost'));
+      } catch (error) {
+        if (batch.length === 1) batch[0]?.reject(error);
+        else for (const b of batch) await this.write([b.outcome]).then(([status]) => b.resolve(status ?? 'claim_lost'), b.reject);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async write(outcomes: DeliveryOutcome[]): Promise<readonly Status[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.bus.handle({ type: 'RecordDeliveryOutcome', notificationId: id, claimToken, result, attemptedAt, latencyMs });
+        return await this.bus.handle({ type: 'RecordDeliveryOutcomes', outcomes });
       } catch (error) {
         if (!isUnavailable(error) || attempt >= 30) throw error;
         await sleep(Math.min(5_000, 100 * 2 ** attempt));

@@ -29,6 +29,11 @@ export class OutboxRelay {
     this.loop.start();
   }
 
+  /** New rows were committed: relay them now rather than at the next poll. */
+  poke(): void {
+    this.loop.poke();
+  }
+
   stop(): Promise<void> {
     return this.loop.stop();
   }

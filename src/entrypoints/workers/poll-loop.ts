@@ -6,6 +6,8 @@ export class PollLoop {
   private running = false;
   private done: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
+  /** A poke that came while a tick ran: the work it announced may have been missed by that tick. */
+  private poked = false;
 
   constructor(
     private readonly tick: () => Promise<boolean>,
@@ -21,7 +23,8 @@ export class PollLoop {
 
   /** Cuts the current wait short: new work was just written. */
   poke(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.poked = true;
   }
 
   async stop(): Promise<void> {
@@ -32,13 +35,14 @@ export class PollLoop {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.poked = false;
       let more = false;
       try {
         more = await this.tick();
       } catch (error) {
         this.onError(error);
       }
-      if (!more && this.running) await this.pause();
+      if (!more && !this.poked && this.running) await this.pause();
     }
   }
 

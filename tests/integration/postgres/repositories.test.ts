@@ -107,6 +107,37 @@ describe('PostgreSQL repositories', () => {
         [2, 'accepted', '250 ok'],
       ]);
     });
+
+    it('load several at once with their attempts (unknown ids left out) and save each with its new attempts', async () => {
+      const request = (n: number) =>
+        NotificationRequest.request(
+          { id: randomUUID(), userId: `user-many-${n}`, type: 'welcome', channel: 'email', recipient: `m${n}@example.com`, content: { subject: null, body: null, templateVars: {} }, correlationId: null, sourceEventId: null },
+          NOW,
+        );
+      const [a, b] = [request(1), request(2)];
+      await uow().execute(async (u) => {
+        await u.notifications.add(a);
+        await u.notifications.add(b);
+      });
+      const lease = new Date(NOW.getTime() + 60_000);
+      const missing = randomUUID();
+      const { result: loadedIds } = await uow().execute(async (u) => {
+        const loaded = await u.notifications.getMany([b.id, missing, a.id]);
+        for (const n of loaded.values()) {
+          n.claim(NOW, lease, randomUUID());
+          n.recordAccepted({ attemptedAt: NOW, outcome: 'accepted', response: '250 ok', error: null, latencyMs: 5 });
+          await u.notifications.save(n);
+        }
+        return [...loaded.keys()].sort();
+      });
+      expect(loadedIds).to.deep.equal([a.id, b.id].sort());
+      const { result: reloaded } = await uow().execute((u) => u.notifications.getMany([a.id, b.id]));
+      expect([a.id, b.id].map((id) => reloaded.get(id)?.snapshot().attempts.map((t) => [t.number, t.outcome]))).to.deep.equal([
+        [[1, 'accepted']],
+        [[1, 'accepted']],
+      ]);
+      expect([a.id, b.id].map((id) => reloaded.get(id)?.status)).to.deep.equal(['sent', 'sent']);
+    });
   });
 
   describe('api keys', () => {

@@ -50,7 +50,7 @@ describe('the production handler registry', () => {
       'CreateApiKey',
       'CreatePreferences',
       'ReceiveEvent',
-      'RecordDeliveryOutcome',
+      'RecordDeliveryOutcomes',
       'ReplacePreferences',
       'RetryNotification',
       'RevokeApiKey',

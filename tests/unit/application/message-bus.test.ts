@@ -28,7 +28,7 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RevokeApiKey: unused,
       ReceiveEvent: unused,
       SendNotification: unused,
-      RecordDeliveryOutcome: unused,
+      RecordDeliveryOutcomes: unused,
       RetryNotification: unused,
       ...commands,
     },

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { EventHandler, HandlerRegistry } from '../../../src/application/handler-registry.js';
 import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
-import type { CommandOf, DeliveryResult, InboundEvent } from '../../../src/domain/commands.js';
+import type { MessageBus } from '../../../src/application/message-bus.js';
+import type { CommandOf, DeliveryOutcome, DeliveryResult, InboundEvent } from '../../../src/domain/commands.js';
 import {
   IdempotencyKeyMismatchError,
   InvalidTransitionError,
@@ -96,8 +97,14 @@ function claim({ store, clock }: Pipeline, id: string, claimToken: string): void
   store.notifications.set(id, notification.snapshot());
 }
 
-function outcome(id: string, result: DeliveryResult, claimToken: string, attemptedAt: Date): CommandOf<'RecordDeliveryOutcome'> {
-  return { type: 'RecordDeliveryOutcome', notificationId: id, claimToken, result, attemptedAt, latencyMs: 42 };
+function outcome(id: string, result: DeliveryResult, claimToken: string, attemptedAt: Date): DeliveryOutcome {
+  return { notificationId: id, claimToken, result, attemptedAt, latencyMs: 42 };
+}
+
+/** Records one outcome (a batch of one) and returns its status. */
+async function recorded(bus: MessageBus, one: DeliveryOutcome) {
+  const [status] = await bus.handle({ type: 'RecordDeliveryOutcomes', outcomes: [one] });
+  return status;
 }
 
 const ACCEPTED: DeliveryResult = { kind: 'accepted', response: '250 2.0.0 OK queued as 1234' };
@@ -367,12 +374,12 @@ describe('a failing reaction', () => {
   });
 });
 
-describe('RecordDeliveryOutcome', () => {
+describe('RecordDeliveryOutcomes', () => {
   it('marks an accepted attempt sent, records it with the response and writes one NotificationSent', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
     p.clock.advance(500);
-    const status = await p.bus.handle(outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
+    const status = await recorded(p.bus, outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
     expect(status).to.equal('sent');
     expect(stored(p.store, id)).to.deep.include({ status: 'sent', claimToken: null, leaseExpiresAt: null, nextAttemptAt: null });
     expect(stored(p.store, id).attempts).to.deep.equal([
@@ -399,7 +406,7 @@ describe('RecordDeliveryOutcome', () => {
     const delays = [1_000, 2_000, 4_000, 8_000, 16_000]; // floor(0.5 * min(600000, 2000 * 2^(n-1)))
     for (const [i, delay] of delays.entries()) {
       if (i > 0) claim(p, id, `claim-${i + 1}`);
-      const status = await p.bus.handle(outcome(id, TRANSIENT, `claim-${i + 1}`, p.clock.now()));
+      const status = await recorded(p.bus, outcome(id, TRANSIENT, `claim-${i + 1}`, p.clock.now()));
       expect(status).to.equal('retrying');
       expect(stored(p.store, id)).to.deep.include({
         status: 'retrying',
@@ -411,7 +418,7 @@ describe('RecordDeliveryOutcome', () => {
     }
     expect(outboxOf(p.store, 'NotificationFailed')).to.deep.equal([]);
     claim(p, id, 'claim-6');
-    expect(await p.bus.handle(outcome(id, TRANSIENT, 'claim-6', p.clock.now()))).to.equal('failed');
+    expect(await recorded(p.bus, outcome(id, TRANSIENT, 'claim-6', p.clock.now()))).to.equal('failed');
     const failed = stored(p.store, id);
     expect(failed).to.deep.include({ status: 'failed', nextAttemptAt: null, scheduledAttempts: 6 });
     expect(failed.attempts.map((a) => [a.number, a.outcome, a.error])).to.deep.equal(
@@ -432,7 +439,7 @@ describe('RecordDeliveryOutcome', () => {
   it('fails a permanent failure at once with its error message', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
-    expect(await p.bus.handle(outcome(id, PERMANENT, 'claim-1', p.clock.now()))).to.equal('failed');
+    expect(await recorded(p.bus, outcome(id, PERMANENT, 'claim-1', p.clock.now()))).to.equal('failed');
     expect(stored(p.store, id).status).to.equal('failed');
     expect(stored(p.store, id).attempts.map((a) => [a.outcome, a.response])).to.deep.equal([
       ['permanent_failure', '550 5.1.1 mailbox unavailable'],
@@ -444,7 +451,7 @@ describe('RecordDeliveryOutcome', () => {
   it('retries an ambiguous attempt, recording it as ambiguous', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
-    expect(await p.bus.handle(outcome(id, AMBIGUOUS, 'claim-1', p.clock.now()))).to.equal('retrying');
+    expect(await recorded(p.bus, outcome(id, AMBIGUOUS, 'claim-1', p.clock.now()))).to.equal('retrying');
     expect(stored(p.store, id)).to.deep.include({ status: 'retrying', nextAttemptAt: new Date(T0.getTime() + 1_000) });
     expect(stored(p.store, id).attempts.map((a) => [a.outcome, a.error])).to.deep.equal([['ambiguous', 'connection closed after DATA']]);
     expect(p.store.outbox.size).to.equal(0);
@@ -454,7 +461,7 @@ describe('RecordDeliveryOutcome', () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
     const deferred: DeliveryResult = { kind: 'deferred', error: 'SMTP circuit open: provider unavailable', response: null };
-    expect(await p.bus.handle(outcome(id, deferred, 'claim-1', p.clock.now()))).to.equal('pending');
+    expect(await recorded(p.bus, outcome(id, deferred, 'claim-1', p.clock.now()))).to.equal('pending');
     expect(stored(p.store, id)).to.deep.include({ status: 'pending', nextAttemptAt: new Date(T0.getTime() + 5_000), scheduledAttempts: 0 });
     expect(stored(p.store, id).attempts).to.deep.equal([]);
     expect(p.store.outbox.size).to.equal(0);
@@ -466,15 +473,32 @@ describe('RecordDeliveryOutcome', () => {
     p.clock.advance(LEASE_MS);
     claim(p, id, 'claim-2');
     const before = tables(p.store);
-    expect(await p.bus.handle(outcome(id, ACCEPTED, 'claim-1', p.clock.now()))).to.equal('claim_lost');
+    expect(await recorded(p.bus, outcome(id, ACCEPTED, 'claim-1', p.clock.now()))).to.equal('claim_lost');
     expect(tables(p.store)).to.deep.equal(before);
     expect(stored(p.store, id)).to.deep.include({ status: 'sending', claimToken: 'claim-2', attempts: [] });
+  });
+
+  it('records several outcomes in one transaction, each on its own notification, statuses in order', async () => {
+    const p = pipeline();
+    const first = await aSendingNotification(p);
+    const second = await aSendingNotification(p);
+    const third = await aSendingNotification(p);
+    p.clock.advance(LEASE_MS);
+    claim(p, third, 'claim-2');
+    const statuses = await p.bus.handle({
+      type: 'RecordDeliveryOutcomes',
+      outcomes: [outcome(first, ACCEPTED, 'claim-1', p.clock.now()), outcome(second, PERMANENT, 'claim-1', p.clock.now()), outcome(third, ACCEPTED, 'claim-1', p.clock.now())],
+    });
+    expect(statuses).to.deep.equal(['sent', 'failed', 'claim_lost']);
+    expect([first, second, third].map((id) => stored(p.store, id).attempts.map((a) => a.outcome))).to.deep.equal([['accepted'], ['permanent_failure'], []]);
+    expect(outboxOf(p.store, 'NotificationSent').map((e) => e.body.notification_id)).to.deep.equal([first]);
+    expect(outboxOf(p.store, 'NotificationFailed').map((e) => e.body.notification_id)).to.deep.equal([second]);
   });
 
   it('refuses an unknown notification id', async () => {
     const { bus } = pipeline();
     const missing = '00000000-0000-4000-8000-0000000000ff';
-    const error = await rejection(bus.handle(outcome(missing, ACCEPTED, 'claim-1', T0)));
+    const error = await rejection(recorded(bus, outcome(missing, ACCEPTED, 'claim-1', T0)));
     expect(error).to.be.instanceOf(NotificationNotFoundError);
     expect((error as NotificationNotFoundError).notificationId).to.equal(missing);
   });
@@ -484,13 +508,13 @@ describe('RetryNotification', () => {
   it('puts a failed notification back to pending with a fresh schedule, keeping its attempts', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
-    await p.bus.handle(outcome(id, PERMANENT, 'claim-1', p.clock.now()));
+    await recorded(p.bus, outcome(id, PERMANENT, 'claim-1', p.clock.now()));
     const attempts = stored(p.store, id).attempts;
     p.clock.advance(3_600_000);
     expect(await p.bus.handle({ type: 'RetryNotification', notificationId: id })).to.deep.equal({ notificationId: id, status: 'pending' });
     expect(stored(p.store, id)).to.deep.include({ status: 'pending', scheduledAttempts: 0, nextAttemptAt: p.clock.now(), attempts });
     claim(p, id, 'claim-2');
-    await p.bus.handle(outcome(id, TRANSIENT, 'claim-2', p.clock.now()));
+    await recorded(p.bus, outcome(id, TRANSIENT, 'claim-2', p.clock.now()));
     expect(stored(p.store, id).nextAttemptAt).to.deep.equal(new Date(p.clock.now().getTime() + 1_000));
     expect(stored(p.store, id).attempts.map((a) => a.number)).to.deep.equal([1, 2]);
   });
@@ -498,7 +522,7 @@ describe('RetryNotification', () => {
   it('refuses to retry a sent notification and changes nothing', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
-    await p.bus.handle(outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
+    await recorded(p.bus, outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
     const before = stored(p.store, id);
     const error = await rejection(p.bus.handle({ type: 'RetryNotification', notificationId: id }));
     expect(error).to.be.instanceOf(InvalidTransitionError);
