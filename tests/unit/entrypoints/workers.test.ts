@@ -57,12 +57,11 @@ describe('OutcomeRecorder', () => {
 describe('PollLoop', () => {
   it('runs again at once when poked during a tick that found nothing, instead of waiting for the poll', async () => {
     const ticks: number[] = [];
-    let loop: PollLoop | undefined;
     const started = Date.now();
-    loop = new PollLoop(
+    const loop: PollLoop = new PollLoop(
       async () => {
         ticks.push(Date.now() - started);
-        if (ticks.length === 1) loop?.poke(); // work committed while this tick was looking
+        if (ticks.length === 1) loop.poke(); // work committed while this tick was looking
         return false;
       },
       60_000,
