@@ -1,14 +1,10 @@
 import { sql } from 'kysely';
-import {
-  type HistoryPage,
-  type HistoryReadModel,
-  notificationView,
-  type PreferencesReadModel,
-  type PreferencesView,
-} from '../../application/ports/read-models.js';
+import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { storedFlags } from '../../domain/notification-preferences.js';
-import { attemptsOf, toSnapshot } from './notification-rows.js';
+import type { NotificationStatus, SuppressionReason } from '../../domain/notification-request.js';
+import type { Channel, NotificationType } from '../../domain/notification-type.js';
+import { attemptsOf } from './notification-rows.js';
 import type { ReadRouter } from './read-router.js';
 
 export class KyselyPreferencesReadModel implements PreferencesReadModel {
@@ -57,9 +53,10 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
   async page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage> {
     const after = cursor === null ? null : decodeCursor(cursor);
     return this.router.read(async (db) => {
+      // Only what the view shows: no content or template variables to fetch and parse.
       let query = db
         .selectFrom('notifications')
-        .selectAll()
+        .select(['id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'status', 'suppression_reason', 'next_attempt_at', 'created_at', 'updated_at'])
         .where('user_id', '=', userId)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -68,7 +65,22 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const attempts = await attemptsOf(db, page.map((r) => r.id));
-      const notifications = page.map((row) => notificationView(toSnapshot(row, attempts.get(row.id) ?? [])));
+      const notifications = page.map(
+        (row): NotificationView => ({
+          id: row.id,
+          userId: row.user_id,
+          type: row.type as NotificationType,
+          channel: row.channel as Channel,
+          recipient: row.recipient,
+          subject: row.subject,
+          status: row.status as NotificationStatus,
+          reason: row.suppression_reason as SuppressionReason | null,
+          attempts: attempts.get(row.id) ?? [],
+          nextAttemptAt: row.next_attempt_at,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        }),
+      );
       const last = page.at(-1);
       return { notifications, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
     });
