@@ -9,7 +9,7 @@ import type {
 } from '../../domain/notification-request.js';
 import type { AttemptRow, Database, NotificationRow } from './database.js';
 
-export function toAttempt(row: AttemptRow): DeliveryAttempt {
+export function toAttempt(row: Omit<AttemptRow, 'notification_id'>): DeliveryAttempt {
   return {
     number: row.number,
     attemptedAt: row.attempted_at,

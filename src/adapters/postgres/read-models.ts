@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { storedFlags } from '../../domain/notification-preferences.js';
 import type { NotificationStatus, SuppressionReason } from '../../domain/notification-request.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
-import { attemptsOf } from './notification-rows.js';
+import { toAttempt } from './notification-rows.js';
 import type { ReadRouter } from './read-router.js';
 
 export class KyselyPreferencesReadModel implements PreferencesReadModel {
@@ -54,9 +55,19 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
     const after = cursor === null ? null : decodeCursor(cursor);
     return this.router.read(async (db) => {
       // Only what the view shows: no content or template variables to fetch and parse.
+      // The attempts come along as one JSON array per row: one round trip for the whole page.
       let query = db
         .selectFrom('notifications')
         .select(['id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'status', 'suppression_reason', 'next_attempt_at', 'created_at', 'updated_at'])
+        .select((eb) =>
+          jsonArrayFrom(
+            eb
+              .selectFrom('notification_attempts as a')
+              .select(['a.number', 'a.attempted_at', 'a.outcome', 'a.response', 'a.error', 'a.latency_ms'])
+              .whereRef('a.notification_id', '=', 'notifications.id')
+              .orderBy('a.number'),
+          ).as('attempts'),
+        )
         .where('user_id', '=', userId)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -64,7 +75,6 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
       if (after) query = query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`);
       const rows = await query.execute();
       const page = rows.slice(0, limit);
-      const attempts = await attemptsOf(db, page.map((r) => r.id));
       const notifications = page.map(
         (row): NotificationView => ({
           id: row.id,
@@ -75,7 +85,8 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
           subject: row.subject,
           status: row.status as NotificationStatus,
           reason: row.suppression_reason as SuppressionReason | null,
-          attempts: attempts.get(row.id) ?? [],
+          // JSON carries the attempt time as text.
+          attempts: row.attempts.map((a) => toAttempt({ ...a, attempted_at: new Date(a.attempted_at) })),
           nextAttemptAt: row.next_attempt_at,
           createdAt: row.created_at,
           updatedAt: row.updated_at,
