@@ -53,12 +53,12 @@ function wakeWorkers(get: Resolve, event: DomainEvent): void {
   if (isPublished(event)) get('outboxRelay')?.poke();
 }
 
-function database(get: Resolve, name: 'primary' | 'standby', url: string) {
+function database(get: Resolve, name: 'primary' | 'standby' | 'workers', url: string) {
   const { database: db } = get('config');
   return createDatabase({
     url,
     name,
-    max: db.poolMax,
+    max: name === 'workers' ? db.workerPoolMax : db.poolMax,
     connectionTimeoutMs: db.connectionTimeoutMs,
     statementTimeoutMs: db.statementTimeoutMs,
     queryTimeoutMs: db.queryTimeoutMs,
@@ -75,6 +75,9 @@ const factories: Factories = {
   ids: () => new UuidGenerator(),
   apiKeySecrets: () => new Sha256ApiKeySecrets(),
   primaryDb: (get) => database(get, 'primary', get('config').database.url),
+  // The delivery worker and the outbox relay have their own connections to the primary, so a
+  // flood of incoming events (each consumer handler holds a connection) cannot starve sending.
+  workerDb: (get) => database(get, 'workers', get('config').database.url),
   standbyDb: (get) => {
     const url = get('config').database.standbyUrl;
     return url ? database(get, 'standby', url) : null;
@@ -105,6 +108,11 @@ const factories: Factories = {
   },
   busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics'), (event) => wakeWorkers(get, event)),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor')),
+  workerBus: (get) => {
+    const workers = get('workerDb');
+    const stamping = { ids: get('ids'), clock: get('clock'), correlationId: () => currentCorrelationId() ?? null };
+    return new MessageBus(get('handlers'), () => new KyselyUnitOfWork(workers, stamping), get('busMonitor'));
+  },
   preferencesReadModel: (get) => new KyselyPreferencesReadModel(get('readRouter')),
   historyReadModel: (get) => new KyselyHistoryReadModel(get('readRouter')),
   preferencesQuery: (get) => new PreferencesQuery(get('preferencesReadModel')),
@@ -156,8 +164,8 @@ const factories: Factories = {
       logger.warn({ circuit: state }, 'SMTP circuit breaker changed state');
     });
   },
-  deliveryQueue: (get) => new KyselyDeliveryQueue(get('primaryDb')),
-  outboxStore: (get) => new KyselyOutboxRelayStore(get('primaryDb')),
+  deliveryQueue: (get) => new KyselyDeliveryQueue(get('workerDb')),
+  outboxStore: (get) => new KyselyOutboxRelayStore(get('workerDb')),
   broker: (get) => {
     const amqp = get('config').amqp;
     if (!amqp) return null;
@@ -185,7 +193,7 @@ const factories: Factories = {
     const config = get('config');
     if (!sender || !config.smtp) return null;
     const domain = config.smtp.from.split('@').at(-1) ?? 'localhost';
-    return new DeliveryWorker(get('deliveryQueue'), get('renderer'), sender, get('bus'), config.delivery, domain, get('metrics'), get('logger'));
+    return new DeliveryWorker(get('deliveryQueue'), get('renderer'), sender, get('workerBus'), config.delivery, domain, get('metrics'), get('logger'));
   },
 };
 
@@ -201,7 +209,7 @@ export class AppContainer {
       const override = overrides[name];
       this.bindService(name, override !== undefined ? () => override : () => factories[name](resolve));
     }
-    for (const name of ['primaryDb', 'standbyDb'] as const) {
+    for (const name of ['primaryDb', 'workerDb', 'standbyDb'] as const) {
       this.container.onDeactivation(this.token(name), async (db) => {
         await (db as Services[typeof name])?.destroy();
       });

@@ -50,6 +50,8 @@ export interface DatabaseConfig {
   readonly standbyMaxLagSeconds: number;
   readonly standbyCheckIntervalMs: number;
   readonly poolMax: number;
+  /** Connections of the delivery worker and outbox relay (a pool of their own on the primary). */
+  readonly workerPoolMax: number;
   readonly connectionTimeoutMs: number;
   readonly statementTimeoutMs: number;
   readonly queryTimeoutMs: number;
@@ -89,6 +91,7 @@ function readDatabase(env: EnvReader): DatabaseConfig {
     standbyMaxLagSeconds: env.int('STANDBY_MAX_LAG_SECONDS', 5, 0, 86_400),
     standbyCheckIntervalMs: env.int('STANDBY_CHECK_INTERVAL_MS', 1_000, 0, 60_000),
     poolMax: env.int('DB_POOL_MAX', 10, 1, 500),
+    workerPoolMax: env.int('DB_WORKER_POOL_MAX', 4, 1, 500),
     connectionTimeoutMs: env.int('DB_CONNECTION_TIMEOUT_MS', 5_000, 100, 600_000),
     statementTimeoutMs: env.int('DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     queryTimeoutMs: env.int('DB_QUERY_TIMEOUT_MS', 20_000, 100, 3_600_000),

@@ -56,12 +56,16 @@ export interface Services {
   ids: IdGenerator;
   apiKeySecrets: ApiKeySecrets;
   primaryDb: Kysely<Database>;
+  /** The primary again, through a pool of its own for the delivery worker and the outbox relay. */
+  workerDb: Kysely<Database>;
   standbyDb: Kysely<Database> | null;
   readRouter: ReadRouter;
   unitOfWork: UnitOfWorkFactory;
   handlers: HandlerRegistry;
   busMonitor: BusMonitor;
   bus: MessageBus;
+  /** The same handlers over units of work on workerDb. */
+  workerBus: MessageBus;
   preferencesReadModel: PreferencesReadModel;
   historyReadModel: HistoryReadModel;
   preferencesQuery: PreferencesQuery;

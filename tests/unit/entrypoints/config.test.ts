@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       standbyUrl: undefined,
       standbyMaxLagSeconds: 5,
       poolMax: 10,
+      workerPoolMax: 4,
     });
   });
 
