@@ -12,7 +12,8 @@ RABBITMQ_URL ?= amqp://guest:guest@127.0.0.1:5672
 ADMIN_KEY_FILE := .run/admin-api-key
 
 .PHONY: help deps packages setup build run migrate test test-unit test-integration test-e2e \
-	test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean
+	test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
+	bench bench-soak
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -75,6 +76,12 @@ depcheck: deps ## the dependency rule: domain and application import no package 
 
 compose-check: packages ## docker-compose.yml is valid
 	docker-compose -f docker-compose.yml config -q
+
+bench: build setup ## benchmark: raw SMTP/RabbitMQ/PostgreSQL bounds, then the service end to end (BENCH_* knobs; writes docs/benchmarks.md)
+	node --import tsx bench/run.ts
+
+bench-soak: build setup ## the 10-minute soak at 50% of the maximum measured in the same run (BENCH_SOAK_SECONDS)
+	BENCH_PHASES=soak node --import tsx bench/run.ts
 
 clean: ## remove build output
 	rm -rf dist coverage

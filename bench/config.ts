@@ -1,0 +1,49 @@
+/** The harness's knobs, all from the environment (see docs/benchmarks.md, "Reproduce"). */
+export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'history', 'soak'] as const;
+export type Phase = (typeof ALL_PHASES)[number];
+
+export interface BenchConfig {
+  /** Phases asked for; `e2e` also runs (shortened) when latency, backlog or soak need its maximum. */
+  readonly phases: readonly Phase[];
+  readonly events: number;
+  readonly backlog: number;
+  readonly historyRows: number;
+  readonly latencySeconds: number;
+  readonly soakSeconds: number;
+  readonly rawSmtpMessages: number;
+  readonly rawRabbitmqMessages: number;
+  readonly rawPostgresSeconds: number;
+  readonly historySeconds: number;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function phases(): Phase[] {
+  const raw = process.env.BENCH_PHASES;
+  // The soak is `make bench-soak`, never part of the default run.
+  if (!raw) return ALL_PHASES.filter((p) => p !== 'soak');
+  const asked = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of asked) if (!(ALL_PHASES as readonly string[]).includes(p)) throw new Error(`BENCH_PHASES: unknown phase "${p}" (known: ${ALL_PHASES.join(', ')})`);
+  return ALL_PHASES.filter((p) => asked.includes(p));
+}
+
+export function readConfig(): BenchConfig {
+  return {
+    phases: phases(),
+    events: int('BENCH_EVENTS', 20_000),
+    backlog: int('BENCH_BACKLOG', 100_000),
+    historyRows: int('BENCH_HISTORY_ROWS', 1_000_000),
+    latencySeconds: int('BENCH_LATENCY_SECONDS', 20),
+    soakSeconds: int('BENCH_SOAK_SECONDS', 600),
+    rawSmtpMessages: int('BENCH_RAW_SMTP_MESSAGES', 5_000),
+    rawRabbitmqMessages: int('BENCH_RAW_RABBITMQ_MESSAGES', 20_000),
+    rawPostgresSeconds: int('BENCH_RAW_POSTGRES_SECONDS', 5),
+    historySeconds: int('BENCH_HISTORY_SECONDS', 15),
+  };
+}

@@ -1,0 +1,86 @@
+import type { BenchBroker } from './broker.js';
+import { type ServiceServers, ServiceUnderTest } from './service.js';
+import type { SinkClient } from './sink-client.js';
+import { log, waitUntil } from './util.js';
+
+/** What a finished batch of events left behind: acceptance times at the sink and the last outcome. */
+export interface Delivered {
+  /** Sink acceptance time (wall clock, ms) by recipient; the first acceptance when there were two. */
+  readonly acceptedAt: Map<string, number>;
+  readonly lastAcceptedAt: number;
+  readonly lastOutcomeAt: number;
+  /** `notification.failed` outcomes among them. */
+  readonly failed: number;
+}
+
+/** Everything the phases share: the sink, the broker client, the service process and its peaks. */
+export class Bench {
+  service: ServiceUnderTest | null = null;
+  private capturing = false;
+  /** The phase running now: peaks of the service's RSS are attributed to it. */
+  phase = '';
+  /** Peak RSS (VmHWM) of the service by phase, MB. */
+  readonly peakRssMb: Record<string, number> = {};
+
+  constructor(
+    readonly runId: string,
+    readonly servers: ServiceServers,
+    readonly sink: SinkClient,
+    readonly broker: BenchBroker,
+  ) {}
+
+  /** A fresh tag for a batch of events: recipients `<tag>-<i>@bench.example.com`. */
+  tag(name: string): string {
+    return `b${this.runId}${name}`;
+  }
+
+  async startService(): Promise<ServiceUnderTest> {
+    if (this.service) return this.service;
+    log('starting the service');
+    this.service = await ServiceUnderTest.start(this.servers);
+    // Bound once the service has declared its topology (the exchange the policies target).
+    if (!this.capturing) await this.broker.startCapture();
+    this.capturing = true;
+    return this.service;
+  }
+
+  async stopService(): Promise<void> {
+    if (!this.service) return;
+    this.keepPeak(await this.service.stop());
+    this.service = null;
+  }
+
+  /** Attributes the service's peak RSS since the last reset to the current phase, and resets it. */
+  notePeak(): void {
+    if (!this.service) return;
+    this.keepPeak(this.service.peakRssMb());
+    this.service.resetPeak();
+  }
+
+  private keepPeak(mb: number): void {
+    this.peakRssMb[this.phase] = Math.max(this.peakRssMb[this.phase] ?? 0, mb);
+  }
+
+  /** Waits until `count` emails of `tag` are at the sink and `count` outcome events are captured. */
+  async waitForDelivery(tag: string, count: number): Promise<Delivered> {
+    await waitUntil(`delivery of ${count} (${tag})`, async () => {
+      this.service?.assertRunning();
+      const atSink = (await this.sink.stats(tag)).tagged;
+      const outcomes = this.broker.outcomes.count(tag);
+      return { done: atSink >= count && outcomes >= count, progress: atSink + outcomes, status: `${atSink} at the sink, ${outcomes} outcome events of ${count}` };
+    });
+    const dump = await this.sink.dump(tag);
+    const acceptedAt = new Map<string, number>();
+    dump.recipients.forEach((recipient, i) => {
+      if (!acceptedAt.has(recipient)) acceptedAt.set(recipient, dump.acceptedAt[i] ?? 0);
+    });
+    let lastAcceptedAt = 0;
+    for (const at of acceptedAt.values()) lastAcceptedAt = Math.max(lastAcceptedAt, at);
+    return {
+      acceptedAt,
+      lastAcceptedAt,
+      lastOutcomeAt: this.broker.outcomes.lastAt(tag),
+      failed: this.broker.outcomes.failed(tag),
+    };
+  }
+}

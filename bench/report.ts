@@ -1,0 +1,180 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { EVENT_MIX } from './events.js';
+import { FIXED_RATE_CONNECTIONS } from './phases/history.js';
+import type { BenchResult, Goal, HttpFigures } from './results.js';
+import { round } from './util.js';
+
+const RESULTS_DIR = 'bench/results';
+const DOC = 'docs/benchmarks.md';
+
+const passText = (pass: boolean | null) => (pass === null ? 'not measured' : pass ? 'PASS' : 'FAIL');
+const valueText = (g: Goal) => (g.value === null ? '–' : `${g.value}${g.unit ? ` ${g.unit}` : ''}`);
+
+function readJson(path: string): BenchResult | null {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResult) : null;
+}
+
+/** Writes `<date>.json` and `latest.json` (`-soak` for a soak run), then renders docs/benchmarks.md from both latest files. */
+export function writeResults(result: BenchResult): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const suffix = result.soak ? '-soak' : '';
+  const stamp = result.meta.date.replace(/[:.]/g, '-');
+  const file = `${RESULTS_DIR}/${stamp}${suffix}.json`;
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(file, json);
+  writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
+  writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`)));
+  return file;
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function metaSection(r: BenchResult): string {
+  const m = r.meta;
+  return [
+    `- date: ${m.date} (run ${m.runId}), commit ${m.git.commit}${m.git.dirty ? ' with uncommitted changes in src/ or templates/' : ''}`,
+    `- machine: ${m.machine.cpu}, ${m.machine.cores} cores, ${m.machine.memoryGb} GB, ${m.machine.os}`,
+    `- versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- settings: ${Object.entries(m.settings).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+  ].join('\n');
+}
+
+function goalsTable(goals: Goal[]): string {
+  return table(['goal', 'target', 'measured', 'result'], goals.map((g) => [g.name, g.target, valueText(g), passText(g.pass)]));
+}
+
+function httpRow(name: string, f: HttpFigures): Array<string | number> {
+  return [name, f.maxRps, `${f.achievedRps} of ${f.fixedRate}`, f.p50, f.p99, f.non2xx, f.errors];
+}
+
+function mainSections(r: BenchResult): string[] {
+  const out: string[] = [];
+  out.push(`## Goals\n\n${goalsTable(r.goals ?? [])}`);
+  if (r.raw) {
+    const { smtp, rabbitmq, postgres } = r.raw;
+    out.push(
+      [
+        '## Raw bounds',
+        `nodemailer (pooled) into the SMTP sink process, ${smtp.messages} messages of ${smtp.messageBytes} bytes per connection count:`,
+        table(['connections', 'messages/s'], smtp.byConnections.map((c) => [c.connections, c.rate])),
+        `Best: **${smtp.best.rate} messages/s** at ${smtp.best.connections} connections (the service's default SMTP_MAX_CONNECTIONS is 5).`,
+        `RabbitMQ, quorum queue, ${rabbitmq.messages} messages of ${rabbitmq.messageBytes} bytes: publish with confirms **${rabbitmq.publishConfirmRate}/s**; consume with one ack each (prefetch ${rabbitmq.prefetch}) **${rabbitmq.consumeAckRate}/s**.`,
+        `PostgreSQL, ${postgres.connections} connections for ${postgres.seconds} s, transactions of one inbox row + one notification row: **${postgres.rate} transactions/s**.`,
+      ].join('\n\n'),
+    );
+  }
+  if (r.e2e) {
+    const e = r.e2e;
+    const ratio = r.raw ? ` = **${round(e.throughput / r.raw.smtp.best.rate, 2)}** of the raw SMTP bound` : '';
+    out.push(
+      [
+        '## End to end',
+        `${e.events} mixed events${e.shortened ? ' (a shortened run, to find the maximum for the phases after it)' : ''}, published at once after ${e.warmupEvents} warm-up events, until every email was at the sink and every outcome event on the capture queue: ${e.seconds} s, **${e.throughput} events/s**${ratio}.`,
+        `${e.failed} notification.failed; ${e.avgEmailBytes} bytes per email on the wire; ${e.commitsPerEvent} database commits per event (pg_stat_database, idle polling included). The service process used ${e.serviceCpuMsPerEvent} ms of CPU per event; the whole machine was ${e.machineBusyPercent} % busy (all cores) during the run.`,
+      ].join('\n\n'),
+    );
+  }
+  if (r.latency) {
+    out.push(
+      [
+        '## Latency, publish → SMTP acceptance',
+        'Open loop: events published on a timer schedule at a fixed share of the end-to-end maximum, whatever the service does.',
+        table(
+          ['load', 'offered/s', 'achieved/s', 'events', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+          r.latency.map((l) => [`${l.percentOfMax}%`, l.offeredRate, l.achievedRate, l.events, l.p50, l.p95, l.p99, l.max]),
+        ),
+      ].join('\n\n'),
+    );
+  }
+  if (r.serviceRssMb && Object.keys(r.serviceRssMb).length > 0) {
+    out.push(`## Memory\n\nPeak RSS of the service (VmHWM, reset at the start of each phase) by phase: ${Object.entries(r.serviceRssMb).map(([phase, mb]) => `${phase} ${mb} MB`).join(', ')}.`);
+  }
+  if (r.backlog) {
+    const b = r.backlog;
+    const ratio = r.e2e ? ` = **${round(b.rate / r.e2e.throughput, 2)}** of the end-to-end throughput` : '';
+    out.push(`## Backlog\n\n${b.events} events queued with the service stopped, then the service started: drained in ${b.drainSeconds} s from its spawn (start-up ${b.startupSeconds} s included): **${b.rate} events/s**${ratio}. ${b.failed} notification.failed.`);
+  }
+  if (r.history) {
+    const h = r.history;
+    out.push(
+      [
+        '## History endpoint',
+        `${h.rows} notifications (one attempt each) for ${h.users} users, \`GET /notifications/history/{userid}\` (default page of 50) for random users, autocannon: unthrottled with 16 connections for 10 s, then ${h.service.fixedRate} requests/s with ${FIXED_RATE_CONNECTIONS} connections for ${h.seconds} s (autocannon paces each connection by one-second windows: its share sent back to back, then a pause; latencies without its coordinated-omission correction). Baseline: an express route doing \`select 1\` through a pg Pool, same settings.`,
+        table(['target', 'max requests/s', 'achieved at fixed rate', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], [httpRow('history endpoint', h.service), httpRow('baseline (select 1)', h.baseline)]),
+        `p99 of the history endpoint / p99 of the baseline: **${h.p99Ratio}**.`,
+      ].join('\n\n'),
+    );
+  }
+  return out;
+}
+
+function soakSection(s: BenchResult): string {
+  const soak = s.soak;
+  if (!soak) return '';
+  const goal = (s.goals ?? []).filter((g) => g.name.includes('soak') || g.name.includes('RSS'));
+  return [
+    '## Soak (`make bench-soak`, a separate run)',
+    metaSection(s),
+    `${soak.rate} events/s (50% of the maximum of its own ${s.e2e?.throughput ?? '?'} events/s e2e run) for ${soak.seconds} s, ${soak.events} events, ${soak.failed} failed; RSS sampled every 10 s: first ${soak.firstMb} MB, around the middle ${soak.midMb} MB, at the end ${soak.lastMb} MB, max ${soak.maxMb} MB; growth over the second half ${soak.secondHalfGrowthPct} %. Latency p50 ${soak.p50} ms, p99 ${soak.p99} ms.`,
+    goalsTable(goal),
+    table(['s', ...soak.samples.map((x) => String(x.atSeconds))], [['RSS MB', ...soak.samples.map((x) => x.rssMb)]]),
+  ].join('\n\n');
+}
+
+const REPRODUCE = `## Reproduce
+
+\`\`\`sh
+make bench        # build, setup, then every phase but the soak (about 15 minutes at the default sizes)
+make bench-soak   # the 10-minute soak at 50% of the maximum, after a short e2e run to measure that maximum
+BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
+\`\`\`
+
+Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, history, soak; default all but soak),
+\`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
+\`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
+\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog or soak run without
+e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
+\`bench/results/latest.json\` (\`latest-soak.json\` for the soak); this page is rendered from the latest of each.
+
+## How it measures
+
+- Everything runs on this one machine: PostgreSQL primary (5432) and streaming standby (5433), RabbitMQ, the SMTP sink
+  (smtp-server in a process of its own, accepting every message, recording each RCPT TO and the wall-clock time of its 250),
+  the built service (\`node dist/src/entrypoints/main.js\`, production defaults, LOG_LEVEL=warn) and the harness.
+- The service gets a fresh database \`bench_notifications\` (recreated and migrated at the start of every run, left in place
+  afterwards) and a vhost \`bench\` with the service's policies (dropped at the end); a capture queue bound to
+  \`notification.#\` collects the outcome events.
+- Events: ${EVENT_MIX}; each with its own event id and recipient, so emails and outcomes are matched to events.
+  They are published with publisher confirms, in pipelined batches of 1000 (or on a timer schedule for the open-loop phases).
+- Latency is the sink's acceptance time minus the harness's publish time, both wall clock in ms with sub-ms precision.
+- Peak RSS is VmHWM of the service process (/proc/<pid>/status), reset between phases (\`/proc/<pid>/clear_refs\`) so each
+  phase has its own; soak samples are VmRSS.
+`;
+
+export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null): string {
+  const parts = ['# Benchmarks', 'Generated by the benchmark harness (`make bench`, bench/run.ts) from bench/results/latest*.json; do not edit by hand. Absolute figures move from machine to machine and run to run: the goals are ratios, or bounds, from one run.'];
+  if (main) parts.push(metaSection(main), ...mainSections(main));
+  if (soak) parts.push(soakSection(soak));
+  parts.push(REPRODUCE);
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** The compact summary printed at the end of a run. */
+export function summary(r: BenchResult, file: string): string {
+  const lines = [`bench run ${r.meta.runId}: ${Object.entries(r.meta.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`];
+  if (r.raw) {
+    const { smtp, rabbitmq, postgres } = r.raw;
+    lines.push(`  raw: SMTP ${smtp.best.rate}/s (${smtp.best.connections} connections), RabbitMQ publish ${rabbitmq.publishConfirmRate}/s consume ${rabbitmq.consumeAckRate}/s, PostgreSQL ${postgres.rate} tx/s`);
+  }
+  if (r.e2e) lines.push(`  e2e: ${r.e2e.throughput} events/s over ${r.e2e.events} events${r.e2e.shortened ? ' (shortened)' : ''}`);
+  if (r.latency) lines.push(`  latency p50/p99 ms: ${r.latency.map((l) => `${l.percentOfMax}% ${l.p50}/${l.p99}`).join(', ')}`);
+  if (r.serviceRssMb) lines.push(`  peak RSS MB: ${Object.entries(r.serviceRssMb).map(([phase, mb]) => `${phase} ${mb}`).join(', ')}`);
+  if (r.backlog) lines.push(`  backlog: ${r.backlog.events} events at ${r.backlog.rate} events/s`);
+  if (r.history) lines.push(`  history: p99 ${r.history.service.p99} ms at ${r.history.service.fixedRate}/s (baseline ${r.history.baseline.p99} ms, ratio ${r.history.p99Ratio}), max ${r.history.service.maxRps}/s (baseline ${r.history.baseline.maxRps}/s)`);
+  if (r.soak) lines.push(`  soak: RSS ${r.soak.firstMb} → ${r.soak.midMb} → ${r.soak.lastMb} MB (${r.soak.secondHalfGrowthPct} % over the second half), p99 ${r.soak.p99} ms`);
+  for (const g of r.goals ?? []) lines.push(`  ${passText(g.pass).padEnd(12)} ${g.name}: ${valueText(g)} (target ${g.target})`);
+  lines.push(`  written: ${file}, ${DOC}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,136 @@
+/** The JSON the harness writes (bench/results/*.json); docs/benchmarks.md is rendered from it. */
+
+export interface Meta {
+  readonly date: string;
+  readonly runId: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly os: string };
+  readonly versions: Readonly<Record<string, string>>;
+  readonly git: { readonly commit: string; readonly dirty: boolean };
+  readonly settings: Readonly<Record<string, string | number>>;
+}
+
+export interface SmtpBound {
+  readonly messages: number;
+  readonly messageBytes: number;
+  readonly byConnections: ReadonlyArray<{ readonly connections: number; readonly rate: number }>;
+  readonly best: { readonly connections: number; readonly rate: number };
+}
+
+export interface RabbitmqBound {
+  readonly messages: number;
+  readonly messageBytes: number;
+  readonly prefetch: number;
+  readonly publishConfirmRate: number;
+  readonly consumeAckRate: number;
+}
+
+export interface PostgresBound {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly transactions: number;
+  readonly rate: number;
+}
+
+export interface RawBounds {
+  readonly smtp: SmtpBound;
+  readonly rabbitmq: RabbitmqBound;
+  readonly postgres: PostgresBound;
+}
+
+export interface E2eResult {
+  readonly events: number;
+  readonly warmupEvents: number;
+  /** Run only to give latency/backlog/soak their maximum, with fewer events than BENCH_EVENTS. */
+  readonly shortened: boolean;
+  readonly seconds: number;
+  readonly throughput: number;
+  readonly failed: number;
+  readonly avgEmailBytes: number;
+  readonly commitsPerEvent: number;
+  /** CPU time of the service process (user + system) per event. */
+  readonly serviceCpuMsPerEvent: number;
+  /** Share of the machine's CPU time (all cores) that was busy during the run. */
+  readonly machineBusyPercent: number;
+}
+
+export interface LatencyFigures {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface LatencyResult extends LatencyFigures {
+  readonly percentOfMax: number;
+  readonly offeredRate: number;
+  readonly achievedRate: number;
+  readonly events: number;
+  readonly failed: number;
+}
+
+export interface BacklogResult {
+  readonly events: number;
+  readonly startupSeconds: number;
+  readonly drainSeconds: number;
+  readonly rate: number;
+  readonly failed: number;
+}
+
+export interface HttpFigures {
+  readonly maxRps: number;
+  readonly fixedRate: number;
+  readonly achievedRps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface HistoryResult {
+  readonly rows: number;
+  readonly users: number;
+  readonly seconds: number;
+  readonly service: HttpFigures;
+  readonly baseline: HttpFigures;
+  /** p99 of the history endpoint / p99 of the baseline, both at the fixed rate. */
+  readonly p99Ratio: number;
+}
+
+export interface SoakResult extends LatencyFigures {
+  readonly seconds: number;
+  readonly rate: number;
+  readonly events: number;
+  readonly failed: number;
+  readonly samples: ReadonlyArray<{ readonly atSeconds: number; readonly rssMb: number }>;
+  readonly firstMb: number;
+  /** Mean of the three samples around the middle of the soak. */
+  readonly midMb: number;
+  /** Mean of the last three samples. */
+  readonly lastMb: number;
+  readonly maxMb: number;
+  /** RSS growth over the second half of the soak (the first half absorbs heap warm-up), per cent. */
+  readonly secondHalfGrowthPct: number;
+}
+
+export interface Goal {
+  readonly name: string;
+  readonly target: string;
+  readonly value: number | null;
+  readonly unit: string;
+  /** null: not measured in this run. */
+  readonly pass: boolean | null;
+}
+
+export interface BenchResult {
+  readonly meta: Meta;
+  raw?: RawBounds;
+  e2e?: E2eResult;
+  latency?: LatencyResult[];
+  backlog?: BacklogResult;
+  history?: HistoryResult;
+  soak?: SoakResult;
+  /** Peak RSS (VmHWM) of the service by phase, MB (the peak is reset between phases). */
+  serviceRssMb?: Record<string, number>;
+  goals?: Goal[];
+}

@@ -1,0 +1,117 @@
+/**
+ * The benchmark harness (`make bench`, `make bench-soak`): raw bounds of SMTP, RabbitMQ and
+ * PostgreSQL on this machine, then the built service end to end against them. Writes
+ * bench/results/*.json and docs/benchmarks.md. Knobs: see bench/config.ts and docs/benchmarks.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { BenchBroker } from './broker.js';
+import { killChildren } from './children.js';
+import { type BenchConfig, readConfig } from './config.js';
+import { Bench } from './context.js';
+import { evaluateGoals } from './goals.js';
+import { PRIMARY, STANDBY, createVhost, dropVhost, migrate, postgresVersion, recreateDatabase, vhostUrl, waitForStandby } from './infra.js';
+import { describeRun } from './machine.js';
+import { runBacklog } from './phases/backlog.js';
+import { runE2e } from './phases/e2e.js';
+import { runHistory } from './phases/history.js';
+import { runLatency } from './phases/latency.js';
+import { measurePostgres } from './phases/raw-postgres.js';
+import { measureRabbitmq } from './phases/raw-rabbitmq.js';
+import { measureSmtp } from './phases/raw-smtp.js';
+import { runSoak } from './phases/soak.js';
+import type { BenchResult } from './results.js';
+import { SinkClient } from './sink-client.js';
+import { summary, writeResults } from './report.js';
+import { log, round } from './util.js';
+
+const DATABASE = 'bench_notifications';
+const VHOST = 'bench';
+/** The most events of an e2e run made only to measure the maximum for latency, backlog or soak. */
+const SHORT_E2E_EVENTS = 5_000;
+
+let broker: BenchBroker | null = null;
+
+/** Kills every child process, closes the broker client and drops the bench vhost; the database stays. */
+async function cleanUp(): Promise<void> {
+  killChildren();
+  await broker?.close();
+  broker = null;
+  await dropVhost(VHOST);
+}
+
+function settingsOf(cfg: BenchConfig): Record<string, string | number> {
+  return {
+    phases: cfg.phases.join(','),
+    events: cfg.events,
+    backlog: cfg.backlog,
+    historyRows: cfg.historyRows,
+    latencySeconds: cfg.latencySeconds,
+    ...(cfg.phases.includes('soak') ? { soakSeconds: cfg.soakSeconds } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  const cfg = readConfig();
+  const runId = randomBytes(2).toString('hex');
+  const has = (phase: BenchConfig['phases'][number]) => cfg.phases.includes(phase);
+  const needsMaximum = has('latency') || has('backlog') || has('soak');
+
+  log(`run ${runId}: phases ${cfg.phases.join(', ')}; database ${DATABASE}, vhost ${VHOST}`);
+  await recreateDatabase(DATABASE);
+  await migrate(`${PRIMARY}/${DATABASE}`);
+  await waitForStandby(DATABASE);
+  await createVhost(VHOST);
+  const sink = await SinkClient.start();
+  broker = await BenchBroker.connect(vhostUrl(VHOST));
+  const servers = { databaseUrl: `${PRIMARY}/${DATABASE}`, standbyUrl: `${STANDBY}/${DATABASE}`, rabbitmqUrl: vhostUrl(VHOST), smtpPort: sink.port };
+  const bench = new Bench(runId, servers, sink, broker);
+  const result: BenchResult = { meta: describeRun(runId, { postgres: await postgresVersion(), rabbitmq: broker.serverVersion }, settingsOf(cfg)) };
+
+  // Each phase's peak RSS of the service is its own: the peak is reset between phases.
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    bench.phase = name;
+    const value = await work();
+    bench.notePeak();
+    return value;
+  };
+  if (has('raw')) {
+    log('raw bounds');
+    result.raw = {
+      smtp: await measureSmtp(sink, cfg.rawSmtpMessages),
+      rabbitmq: await measureRabbitmq(vhostUrl(VHOST), cfg.rawRabbitmqMessages),
+      postgres: await measurePostgres(cfg.rawPostgresSeconds),
+    };
+  }
+  if (has('e2e') || needsMaximum) {
+    const events = has('e2e') ? cfg.events : Math.min(cfg.events, SHORT_E2E_EVENTS);
+    result.e2e = await phase('e2e', () => runE2e(bench, events, !has('e2e')));
+  }
+  const maximum = result.e2e?.throughput ?? 0;
+  if (has('latency')) result.latency = await phase('latency', () => runLatency(bench, maximum, cfg.latencySeconds));
+  if (has('backlog')) result.backlog = await phase('backlog', () => runBacklog(bench, cfg.backlog));
+  if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
+  if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));
+  await bench.stopService();
+  sink.stop();
+
+  result.serviceRssMb = Object.fromEntries(Object.entries(bench.peakRssMb).map(([name, mb]) => [name, round(mb)]));
+  result.goals = evaluateGoals(result);
+  const file = writeResults(result);
+  process.stdout.write(summary(result, file));
+}
+
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(cleanUp)
+  .catch(async (error: unknown) => {
+    console.error('bench failed:', error instanceof Error ? error.message : error);
+    await cleanUp();
+    process.exit(1);
+  });

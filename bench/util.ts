@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on this machine. */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One line of progress on stdout, prefixed with the time of day. */
+export function log(message: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Rounds to `digits` decimals (figures in the report). */
+export function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** Nearest-rank percentile of already sorted values (0 when there are none). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? 0;
+}
+
+export interface Progress {
+  readonly done: boolean;
+  /** Any number that grows while work gets done; a stall is measured on it. */
+  readonly progress: number;
+  readonly status: string;
+}
+
+/**
+ * Polls `probe` until it reports done. Fails when the progress number has not moved for
+ * `stallMs`, rather than after a fixed time, so large sizes on a slow service still finish.
+ */
+export async function waitUntil(what: string, probe: () => Promise<Progress>, stallMs = 60_000, pollMs = 200): Promise<void> {
+  let last = Number.NaN;
+  let movedAt = Date.now();
+  let loggedAt = Date.now();
+  for (;;) {
+    const state = await probe();
+    if (state.done) return;
+    if (state.progress !== last) {
+      last = state.progress;
+      movedAt = Date.now();
+    }
+    if (Date.now() - movedAt > stallMs) throw new Error(`${what}: no progress for ${stallMs / 1000} s (${state.status})`);
+    if (Date.now() - loggedAt >= 10_000) {
+      log(`  ${what}: ${state.status}`);
+      loggedAt = Date.now();
+    }
+    await sleep(pollMs);
+  }
+}
+
+/** The tag of a bench recipient `<tag>-<i>@bench.example.com`: its local part up to the last '-'. */
+export function tagOf(recipient: string): string {
+  const local = recipient.slice(0, recipient.indexOf('@'));
+  return local.slice(0, local.lastIndexOf('-'));
+}
+
+/** The recipient of the `i`th message of a tag. */
+export function recipientOf(tag: string, i: number): string {
+  return `${tag}-${i}@bench.example.com`;
+}
