@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends due notifications: claims a batch (committed before any SMTP traffic), renders and sends
- * each with up to `concurrency` in flight, and records every attempt through the bus.
+ * each with up to `concurrency` in flight, and records every attempt through the bus (in batches).
  */
 export class DeliveryWorker {
   private readonly loop: PollLoop;
@@ -28,7 +28,7 @@ export class DeliveryWorker {
     private readonly queue: KyselyDeliveryQueue,
     private readonly renderer: NotificationRenderer,
     private readonly sender: EmailSender & { readonly state: CircuitStateName },
-    private readonly bus: MessageBus,
+    bus: MessageBus,
     private readonly config: DeliveryConfig,
     private readonly messageIdDomain: string,
     private readonly metrics: ServiceMetrics,
