@@ -3,6 +3,7 @@ import { Container, type ServiceIdentifier } from 'inversify';
 import { buildHandlerRegistry } from '../application/handlers/index.js';
 import { isPublished } from '../application/integration-events.js';
 import { MessageBus } from '../application/message-bus.js';
+import type { UnitOfWorkFactory } from '../application/unit-of-work.js';
 import { HistoryQuery } from '../application/queries/history.query.js';
 import { PreferencesQuery } from '../application/queries/preferences.query.js';
 import { ObservedBusMonitor } from '../adapters/observability/bus-monitor.js';
@@ -53,6 +54,12 @@ function wakeWorkers(get: Resolve, event: DomainEvent): void {
   if (isPublished(event)) get('outboxRelay')?.poke();
 }
 
+/** Units of work on one pool, their outbox rows stamped with fresh ids, the time and the correlation id. */
+function unitsOfWorkOn(get: Resolve, db: Services['primaryDb']): UnitOfWorkFactory {
+  const stamping = { ids: get('ids'), clock: get('clock'), correlationId: () => currentCorrelationId() ?? null };
+  return () => new KyselyUnitOfWork(db, stamping);
+}
+
 function database(get: Resolve, name: 'primary' | 'standby' | 'workers', url: string) {
   const { database: db } = get('config');
   return createDatabase({
@@ -91,11 +98,7 @@ const factories: Factories = {
       get('metrics'),
     );
   },
-  unitOfWork: (get) => {
-    const primary = get('primaryDb');
-    const stamping = { ids: get('ids'), clock: get('clock'), correlationId: () => currentCorrelationId() ?? null };
-    return () => new KyselyUnitOfWork(primary, stamping);
-  },
+  unitOfWork: (get) => unitsOfWorkOn(get, get('primaryDb')),
   handlers: (get) => {
     const { retryBaseMs, retryCapMs, maxAttempts } = get('config').delivery;
     return buildHandlerRegistry({
@@ -108,11 +111,7 @@ const factories: Factories = {
   },
   busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics'), (event) => wakeWorkers(get, event)),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor')),
-  workerBus: (get) => {
-    const workers = get('workerDb');
-    const stamping = { ids: get('ids'), clock: get('clock'), correlationId: () => currentCorrelationId() ?? null };
-    return new MessageBus(get('handlers'), () => new KyselyUnitOfWork(workers, stamping), get('busMonitor'));
-  },
+  workerBus: (get) => new MessageBus(get('handlers'), unitsOfWorkOn(get, get('workerDb')), get('busMonitor')),
   preferencesReadModel: (get) => new KyselyPreferencesReadModel(get('readRouter')),
   historyReadModel: (get) => new KyselyHistoryReadModel(get('readRouter')),
   preferencesQuery: (get) => new PreferencesQuery(get('preferencesReadModel')),
