@@ -20,7 +20,8 @@ const CHUNK = 100_000;
 
 /**
  * `rows` notifications spread over rows/100 users (`hist-<n>`), newest every 5 s back in time, with
- * one attempt each except the suppressed ones; inserted in chunks straight into the tables.
+ * one attempt each except the suppressed ones; inserted in chunks straight into the tables (the
+ * trigger of migration 20261122T0400 fills each row's attempt_history, as for the service's writes).
  */
 async function insertHistory(databaseUrl: string, rows: number, users: number): Promise<void> {
   for (let from = 1; from <= rows; from += CHUNK) {

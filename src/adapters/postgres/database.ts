@@ -30,6 +30,18 @@ export interface NotificationsTable {
   source_event_id: string | null;
   created_at: Date;
   updated_at: Date;
+  /** Kept by a trigger from notification_attempts (migration 20261122T0400); never written here. */
+  attempt_history: ColumnType<StoredAttempt[], never, never>;
+}
+
+/** One entry of notifications.attempt_history: an attempts row as JSON (the time as ISO text). */
+export interface StoredAttempt {
+  number: number;
+  attempted_at: string;
+  outcome: string;
+  response: string | null;
+  error: string | null;
+  latency_ms: number;
 }
 
 export interface AttemptsTable {

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import type {
   AttemptOutcome,
@@ -7,12 +6,13 @@ import type {
   NotificationStatus,
   SuppressionReason,
 } from '../../domain/notification-request.js';
-import type { AttemptRow, Database, NotificationRow } from './database.js';
+import type { NotificationRow, StoredAttempt } from './database.js';
 
-export function toAttempt(row: Omit<AttemptRow, 'notification_id'>): DeliveryAttempt {
+/** An entry of notifications.attempt_history (JSON carries the time as text). */
+export function toAttempt(row: StoredAttempt): DeliveryAttempt {
   return {
     number: row.number,
-    attemptedAt: row.attempted_at,
+    attemptedAt: new Date(row.attempted_at),
     outcome: row.outcome as AttemptOutcome,
     response: row.response,
     error: row.error,
@@ -40,18 +40,4 @@ export function toSnapshot(row: NotificationRow, attempts: DeliveryAttempt[]): N
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** The attempts of several notifications in one round trip, grouped by notification id. */
-export async function attemptsOf(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, DeliveryAttempt[]>> {
-  const byId = new Map<string, DeliveryAttempt[]>(ids.map((id) => [id, []]));
-  if (ids.length === 0) return byId;
-  const rows = await db
-    .selectFrom('notification_attempts')
-    .selectAll()
-    .where('notification_id', 'in', ids)
-    .orderBy('number')
-    .execute();
-  for (const row of rows) byId.get(row.notification_id)?.push(toAttempt(row));
-  return byId;
 }

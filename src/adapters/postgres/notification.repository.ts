@@ -3,7 +3,7 @@ import type { NotificationRepository } from '../../application/ports/repositorie
 import type { AggregateTracker } from '../../application/ports/unit-of-work.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../domain/notification-request.js';
 import type { Database } from './database.js';
-import { attemptsOf, toSnapshot } from './notification-rows.js';
+import { toAttempt, toSnapshot } from './notification-rows.js';
 
 function columns(s: NotificationSnapshot) {
   return {
@@ -39,9 +39,9 @@ export class KyselyNotificationRepository implements NotificationRepository {
     const loaded = new Map<string, NotificationRequest>();
     if (ids.length === 0) return loaded;
     const rows = await this.db.selectFrom('notifications').selectAll().where('id', 'in', [...new Set(ids)]).orderBy('id').forUpdate().execute();
-    const attempts = await attemptsOf(this.db, rows.map((r) => r.id));
     for (const row of rows) {
-      const stored = attempts.get(row.id) ?? [];
+      // The projection of the ledger, kept in the same transaction by a trigger: one query, not two.
+      const stored = row.attempt_history.map(toAttempt);
       this.storedAttempts.set(row.id, stored.length);
       loaded.set(row.id, this.tracker.seen(NotificationRequest.restore(toSnapshot(row, stored))));
     }

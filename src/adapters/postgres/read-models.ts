@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { storedFlags } from '../../domain/notification-preferences.js';
@@ -54,20 +53,11 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
   async page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage> {
     const after = cursor === null ? null : decodeCursor(cursor);
     return this.router.read(async (db) => {
-      // Only what the view shows: no content or template variables to fetch and parse.
-      // The attempts come along as one JSON array per row: one round trip for the whole page.
+      // Only what the view shows: no content or template variables to fetch and parse. The attempts
+      // come from the row's attempt_history, so a page reads one row per notification.
       let query = db
         .selectFrom('notifications')
-        .select(['id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'status', 'suppression_reason', 'next_attempt_at', 'created_at', 'updated_at'])
-        .select((eb) =>
-          jsonArrayFrom(
-            eb
-              .selectFrom('notification_attempts as a')
-              .select(['a.number', 'a.attempted_at', 'a.outcome', 'a.response', 'a.error', 'a.latency_ms'])
-              .whereRef('a.notification_id', '=', 'notifications.id')
-              .orderBy('a.number'),
-          ).as('attempts'),
-        )
+        .select(['id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'status', 'suppression_reason', 'next_attempt_at', 'created_at', 'updated_at', 'attempt_history'])
         .where('user_id', '=', userId)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -85,8 +75,7 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
           subject: row.subject,
           status: row.status as NotificationStatus,
           reason: row.suppression_reason as SuppressionReason | null,
-          // JSON carries the attempt time as text.
-          attempts: row.attempts.map((a) => toAttempt({ ...a, attempted_at: new Date(a.attempted_at) })),
+          attempts: row.attempt_history.map(toAttempt),
           nextAttemptAt: row.next_attempt_at,
           createdAt: row.created_at,
           updatedAt: row.updated_at,

@@ -62,6 +62,27 @@ describe('KyselyHistoryReadModel', () => {
     ]);
   });
 
+  it('shows the attempts of each notification in order, with their times', async () => {
+    await new KyselyUnitOfWork(kysely, testStamping()).execute(async (uow) => {
+      const n = (await uow.notifications.get(uuid(7)))!;
+      n.claim(new Date(T0 + 5_000), new Date(T0 + 65_000), uuid(1000));
+      n.recordTransientFailure({ attemptedAt: new Date(T0 + 5_001), outcome: 'transient_failure', response: '450 busy', error: 'busy', latencyMs: 21 }, new Date(T0 + 6_000));
+      await uow.notifications.save(n);
+    });
+    await new KyselyUnitOfWork(kysely, testStamping()).execute(async (uow) => {
+      const n = (await uow.notifications.get(uuid(7)))!;
+      n.claim(new Date(T0 + 6_000), new Date(T0 + 66_000), uuid(1001));
+      n.recordAccepted({ attemptedAt: new Date(T0 + 6_250), outcome: 'accepted', response: '250 ok', error: null, latencyMs: 9 });
+      await uow.notifications.save(n);
+    });
+    const [newest] = (await history.page('pager', 1, null)).notifications;
+    expect(newest?.status).to.equal('sent');
+    expect(newest?.attempts).to.deep.equal([
+      { number: 1, attemptedAt: new Date(T0 + 5_001), outcome: 'transient_failure', response: '450 busy', error: 'busy', latencyMs: 21 },
+      { number: 2, attemptedAt: new Date(T0 + 6_250), outcome: 'accepted', response: '250 ok', error: null, latencyMs: 9 },
+    ]);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     let error: unknown;
     try {

@@ -11,6 +11,7 @@ import { UserId } from '../../../src/domain/user-id.js';
 import { testStamping } from '../../support/test-container.js';
 import { TestDatabase } from '../../support/databases.js';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 
@@ -137,6 +138,32 @@ describe('PostgreSQL repositories', () => {
         [[1, 'accepted']],
       ]);
       expect([a.id, b.id].map((id) => reloaded.get(id)?.status)).to.deep.equal(['sent', 'sent']);
+    });
+
+    it('keep the attempt history equal to the ledger, whoever inserts the attempt', async () => {
+      const id = randomUUID();
+      const fields = { id, userId: 'user-ledger', type: 'welcome' as const, channel: 'email' as const, recipient: 'l@example.com', content: { subject: null, body: null, templateVars: {} }, correlationId: null, sourceEventId: null };
+      await uow().execute((u) => u.notifications.add(NotificationRequest.request(fields, NOW)));
+      await uow().execute(async (u) => {
+        const n = (await u.notifications.get(id))!;
+        n.claim(NOW, new Date(NOW.getTime() + 60_000), randomUUID());
+        n.recordTransientFailure({ attemptedAt: new Date(NOW.getTime() + 7), outcome: 'transient_failure', response: '451 later', error: 'later', latencyMs: 30 }, new Date(NOW.getTime() + 2_000));
+        await u.notifications.save(n);
+      });
+      // An attempt written by something other than this repository (an older version, a repair).
+      await sql`insert into notification_attempts (notification_id, number, attempted_at, outcome, response, error, latency_ms)
+                values (${id}, 2, ${new Date(NOW.getTime() + 2_500)}, 'accepted', '250 by hand', null, 4)`.execute(kysely);
+      const { rows } = await sql<{ history: Array<{ attempted_at: string }> }>`select attempt_history as history from notifications where id = ${id}`.execute(kysely);
+      // The time as JSON text in the session's zone: compared as an instant.
+      expect(rows[0]?.history.map((h) => ({ ...h, attempted_at: new Date(h.attempted_at).toISOString() }))).to.deep.equal([
+        { number: 1, attempted_at: '2026-11-22T10:00:00.007Z', outcome: 'transient_failure', response: '451 later', error: 'later', latency_ms: 30 },
+        { number: 2, attempted_at: '2026-11-22T10:00:02.500Z', outcome: 'accepted', response: '250 by hand', error: null, latency_ms: 4 },
+      ]);
+      const loaded = (await uow().execute((u) => u.notifications.get(id))).result!.snapshot();
+      expect(loaded.attempts.map((a) => [a.number, a.attemptedAt.toISOString(), a.response])).to.deep.equal([
+        [1, '2026-11-22T10:00:00.007Z', '451 later'],
+        [2, '2026-11-22T10:00:02.500Z', '250 by hand'],
+      ]);
     });
   });
 
