@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { typeParsers } from './timestamps.js';
 
 export interface PoolSettings {
   readonly url: string;
@@ -24,6 +25,7 @@ export function createDatabase(settings: PoolSettings): Kysely<Database> {
     query_timeout: settings.queryTimeoutMs,
     idle_in_transaction_session_timeout: settings.statementTimeoutMs,
     idleTimeoutMillis: 30_000,
+    types: typeParsers,
   });
   // A client losing its server emits 'error': the pool listens only while the client is idle, so
   // every client gets its own listener too; unhandled, the event would crash the process. The
