@@ -102,4 +102,3 @@ export interface Database {
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;
-export type AttemptRow = Selectable<AttemptsTable>;
