@@ -125,6 +125,30 @@ export class BenchBroker {
     return publishedAt;
   }
 
+  /**
+   * A quorum queue of the harness's own bound to the events exchange, which is declared as the
+   * service declares it (src/adapters/rabbitmq/topology.ts) so that the service finds it unchanged.
+   */
+  async declareQueue(queue: string, patterns: readonly string[]): Promise<void> {
+    const channel = await this.connection.createChannel();
+    try {
+      await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+      await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+      for (const pattern of patterns) await channel.bindQueue(queue, EXCHANGE, pattern);
+    } finally {
+      await channel.close();
+    }
+  }
+
+  async deleteQueue(queue: string): Promise<void> {
+    const channel = await this.connection.createChannel();
+    try {
+      await channel.deleteQueue(queue);
+    } finally {
+      await channel.close();
+    }
+  }
+
   /** Messages ready in a queue (passive declare). */
   async messageCount(queue: string): Promise<number> {
     const channel = await this.connection.createChannel();

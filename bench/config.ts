@@ -13,6 +13,7 @@ export interface BenchConfig {
   readonly rawSmtpMessages: number;
   readonly rawRabbitmqMessages: number;
   readonly rawPostgresSeconds: number;
+  readonly rawPipelineEvents: number;
   readonly historySeconds: number;
 }
 
@@ -44,6 +45,7 @@ export function readConfig(): BenchConfig {
     rawSmtpMessages: int('BENCH_RAW_SMTP_MESSAGES', 5_000),
     rawRabbitmqMessages: int('BENCH_RAW_RABBITMQ_MESSAGES', 20_000),
     rawPostgresSeconds: int('BENCH_RAW_POSTGRES_SECONDS', 5),
+    rawPipelineEvents: int('BENCH_RAW_PIPELINE_EVENTS', 10_000),
     historySeconds: int('BENCH_HISTORY_SECONDS', 15),
   };
 }

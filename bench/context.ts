@@ -39,9 +39,14 @@ export class Bench {
     log('starting the service');
     this.service = await ServiceUnderTest.start(this.servers);
     // Bound once the service has declared its topology (the exchange the policies target).
+    await this.startCapture();
+    return this.service;
+  }
+
+  /** Binds the capture queue to the exchange, once (the exchange must exist). */
+  async startCapture(): Promise<void> {
     if (!this.capturing) await this.broker.startCapture();
     this.capturing = true;
-    return this.service;
   }
 
   async stopService(): Promise<void> {
@@ -61,10 +66,13 @@ export class Bench {
     this.peakRssMb[this.phase] = Math.max(this.peakRssMb[this.phase] ?? 0, mb);
   }
 
-  /** Waits until `count` emails of `tag` are at the sink and `count` outcome events are captured. */
-  async waitForDelivery(tag: string, count: number): Promise<Delivered> {
+  /**
+   * Waits until `count` emails of `tag` are at the sink and `count` outcome events are captured;
+   * fails as soon as the consumer (by default the service) has exited.
+   */
+  async waitForDelivery(tag: string, count: number, consumer: { assertRunning(): void } | null = this.service): Promise<Delivered> {
     await waitUntil(`delivery of ${count} (${tag})`, async () => {
-      this.service?.assertRunning();
+      consumer?.assertRunning();
       const atSink = (await this.sink.stats(tag)).tagged;
       const outcomes = this.broker.outcomes.count(tag);
       return { done: atSink >= count && outcomes >= count, progress: atSink + outcomes, status: `${atSink} at the sink, ${outcomes} outcome events of ${count}` };

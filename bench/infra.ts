@@ -81,3 +81,13 @@ export async function freePort(): Promise<number> {
   await sleep(10);
   return port;
 }
+
+/**
+ * The next transaction id of the server: the difference between two readings counts the write
+ * transactions in between (read-only ones get no id), exactly and at once, unlike
+ * pg_stat_database, which an idle backend may flush up to 10 s late. Reading it assigns no id.
+ */
+export async function nextTransactionId(databaseUrl: string): Promise<number> {
+  const [row] = await sql<{ xmax: string }>(databaseUrl, 'select pg_snapshot_xmax(pg_current_snapshot())::text as xmax');
+  return Number(row?.xmax ?? 0);
+}

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { EVENT_MIX } from './events.js';
 import { FIXED_RATE_CONNECTIONS } from './phases/history.js';
-import type { BenchResult, Goal, HttpFigures } from './results.js';
+import type { BenchResult, Goal, HttpFigures, PipelineBound } from './results.js';
 import { round } from './util.js';
 
 const RESULTS_DIR = 'bench/results';
@@ -49,6 +49,13 @@ function httpRow(name: string, f: HttpFigures): Array<string | number> {
   return [name, f.maxRps, `${f.achievedRps} of ${f.fixedRate}`, f.p50, f.p99, f.non2xx, f.errors];
 }
 
+function pipelineText(p: PipelineBound, smtpBound: number): string {
+  return [
+    `The bare pipeline (bench/bare-pipeline.ts): every event's durable work, by a plain loop with the same libraries and servers and none of the service's code: consume (prefetch ${p.prefetch}), one transaction (inbox row, preferences read, notification row), ack, one SMTP transaction (${p.smtpConnections} pooled connections, the best above), the outcome with its outbox row (batched), the outcome event published with a confirm and its outbox row marked.`,
+    `${p.events} mixed events after ${p.warmupEvents} warm-up events, measured as the end-to-end run below: ${p.seconds} s, **${p.throughput} events/s** = **${round(p.throughput / smtpBound, 2)}** of the raw SMTP bound. ${p.writeTransactionsPerEvent} database write transactions per event; the pipeline process used ${p.cpuMsPerEvent} ms of CPU per event; the whole machine was ${p.machineBusyPercent} % busy. This is the machine's limit for the pipeline when the service's own code costs nothing: the SMTP bound is measured with the database and the broker idle.`,
+  ].join('\n\n');
+}
+
 function mainSections(r: BenchResult): string[] {
   const out: string[] = [];
   out.push(`## Goals\n\n${goalsTable(r.goals ?? [])}`);
@@ -62,17 +69,19 @@ function mainSections(r: BenchResult): string[] {
         `Best: **${smtp.best.rate} messages/s** at ${smtp.best.connections} connections (the service's default SMTP_MAX_CONNECTIONS is 5).`,
         `RabbitMQ, quorum queue, ${rabbitmq.messages} messages of ${rabbitmq.messageBytes} bytes: publish with confirms **${rabbitmq.publishConfirmRate}/s**; consume with one ack each (prefetch ${rabbitmq.prefetch}) **${rabbitmq.consumeAckRate}/s**.`,
         `PostgreSQL, ${postgres.connections} connections for ${postgres.seconds} s, transactions of one inbox row + one notification row: **${postgres.rate} transactions/s**.`,
+        ...(r.raw.pipeline ? [pipelineText(r.raw.pipeline, smtp.best.rate)] : []),
       ].join('\n\n'),
     );
   }
   if (r.e2e) {
     const e = r.e2e;
-    const ratio = r.raw ? ` = **${round(e.throughput / r.raw.smtp.best.rate, 2)}** of the raw SMTP bound` : '';
+    const pipeline = r.raw?.pipeline;
+    const ratio = r.raw ? ` = **${round(e.throughput / r.raw.smtp.best.rate, 2)}** of the raw SMTP bound${pipeline ? ` and **${round(e.throughput / pipeline.throughput, 2)}** of the bare pipeline` : ''}` : '';
     out.push(
       [
         '## End to end',
         `${e.events} mixed events${e.shortened ? ' (a shortened run, to find the maximum for the phases after it)' : ''}, published at once after ${e.warmupEvents} warm-up events, until every email was at the sink and every outcome event on the capture queue: ${e.seconds} s, **${e.throughput} events/s**${ratio}.`,
-        `${e.failed} notification.failed; ${e.avgEmailBytes} bytes per email on the wire; ${e.commitsPerEvent} database commits per event (pg_stat_database, idle polling included). The service process used ${e.serviceCpuMsPerEvent} ms of CPU per event; the whole machine was ${e.machineBusyPercent} % busy (all cores) during the run.`,
+        `${e.failed} notification.failed; ${e.avgEmailBytes} bytes per email on the wire; ${e.writeTransactionsPerEvent} database write transactions per event (transaction ids assigned; read-only ones, such as idle polls, get none). The service process used ${e.cpuMsPerEvent} ms of CPU per event; the whole machine was ${e.machineBusyPercent} % busy (all cores) during the run.`,
       ].join('\n\n'),
     );
   }
@@ -134,7 +143,7 @@ BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
 Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, history, soak; default all but soak),
 \`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
 \`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
-\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog or soak run without
+\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog or soak run without
 e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
 \`bench/results/latest.json\` (\`latest-soak.json\` for the soak); this page is rendered from the latest of each.
 
@@ -145,7 +154,8 @@ e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON:
   the built service (\`node dist/src/entrypoints/main.js\`, production defaults, LOG_LEVEL=warn) and the harness.
 - The service gets a fresh database \`bench_notifications\` (recreated and migrated at the start of every run, left in place
   afterwards) and a vhost \`bench\` with the service's policies (dropped at the end); a capture queue bound to
-  \`notification.#\` collects the outcome events.
+  \`notification.#\` collects the outcome events. The bare pipeline of the raw bounds gets a scratch database \`bench_bare\` and
+  a queue \`bench.bare.events\` bound to the events exchange, both removed after it.
 - Events: ${EVENT_MIX}; each with its own event id and recipient, so emails and outcomes are matched to events.
   They are published with publisher confirms, in pipelined batches of 1000 (or on a timer schedule for the open-loop phases).
 - Latency is the sink's acceptance time minus the harness's publish time, both wall clock in ms with sub-ms precision.
@@ -167,8 +177,9 @@ export function summary(r: BenchResult, file: string): string {
   if (r.raw) {
     const { smtp, rabbitmq, postgres } = r.raw;
     lines.push(`  raw: SMTP ${smtp.best.rate}/s (${smtp.best.connections} connections), RabbitMQ publish ${rabbitmq.publishConfirmRate}/s consume ${rabbitmq.consumeAckRate}/s, PostgreSQL ${postgres.rate} tx/s`);
+    if (r.raw.pipeline) lines.push(`  bare pipeline: ${r.raw.pipeline.throughput} events/s (${round(r.raw.pipeline.throughput / smtp.best.rate, 2)} of raw SMTP)`);
   }
-  if (r.e2e) lines.push(`  e2e: ${r.e2e.throughput} events/s over ${r.e2e.events} events${r.e2e.shortened ? ' (shortened)' : ''}`);
+  if (r.e2e) lines.push(`  e2e: ${r.e2e.throughput} events/s over ${r.e2e.events} events${r.e2e.shortened ? ' (shortened)' : ''}${r.raw?.pipeline ? ` (${round(r.e2e.throughput / r.raw.pipeline.throughput, 2)} of the bare pipeline)` : ''}`);
   if (r.latency) lines.push(`  latency p50/p99 ms: ${r.latency.map((l) => `${l.percentOfMax}% ${l.p50}/${l.p99}`).join(', ')}`);
   if (r.serviceRssMb) lines.push(`  peak RSS MB: ${Object.entries(r.serviceRssMb).map(([phase, mb]) => `${phase} ${mb}`).join(', ')}`);
   if (r.backlog) lines.push(`  backlog: ${r.backlog.events} events at ${r.backlog.rate} events/s`);

@@ -35,22 +35,39 @@ export interface RawBounds {
   readonly smtp: SmtpBound;
   readonly rabbitmq: RabbitmqBound;
   readonly postgres: PostgresBound;
+  /** Absent in results written before it was measured. */
+  readonly pipeline?: PipelineBound;
 }
 
-export interface E2eResult {
+/** A stream of events through a consumer (the service, or the bare pipeline) until every email and outcome is out. */
+export interface PipelineRun {
   readonly events: number;
   readonly warmupEvents: number;
-  /** Run only to give latency/backlog/soak their maximum, with fewer events than BENCH_EVENTS. */
-  readonly shortened: boolean;
   readonly seconds: number;
   readonly throughput: number;
   readonly failed: number;
   readonly avgEmailBytes: number;
-  readonly commitsPerEvent: number;
-  /** CPU time of the service process (user + system) per event. */
-  readonly serviceCpuMsPerEvent: number;
+  /** Write transactions (transaction ids assigned, whole server) per event. */
+  readonly writeTransactionsPerEvent: number;
+  /** CPU time of the consumer's process (user + system) per event. */
+  readonly cpuMsPerEvent: number;
   /** Share of the machine's CPU time (all cores) that was busy during the run. */
   readonly machineBusyPercent: number;
+}
+
+export interface E2eResult extends PipelineRun {
+  /** Run only to give latency/backlog/soak their maximum, with fewer events than BENCH_EVENTS. */
+  readonly shortened: boolean;
+}
+
+/**
+ * The bare pipeline: the durable work of every event (consume, inbox + preference read +
+ * notification in one transaction, ack, SMTP, outcome + outbox row, outcome publish) done by a
+ * plain loop with the same libraries and servers and none of the service's code.
+ */
+export interface PipelineBound extends PipelineRun {
+  readonly smtpConnections: number;
+  readonly prefetch: number;
 }
 
 export interface LatencyFigures {

@@ -15,6 +15,7 @@ import { runBacklog } from './phases/backlog.js';
 import { runE2e } from './phases/e2e.js';
 import { runHistory } from './phases/history.js';
 import { runLatency } from './phases/latency.js';
+import { measurePipeline } from './phases/raw-pipeline.js';
 import { measurePostgres } from './phases/raw-postgres.js';
 import { measureRabbitmq } from './phases/raw-rabbitmq.js';
 import { measureSmtp } from './phases/raw-smtp.js';
@@ -76,11 +77,12 @@ async function main(): Promise<void> {
   };
   if (has('raw')) {
     log('raw bounds');
-    result.raw = {
-      smtp: await measureSmtp(sink, cfg.rawSmtpMessages),
-      rabbitmq: await measureRabbitmq(vhostUrl(VHOST), cfg.rawRabbitmqMessages),
-      postgres: await measurePostgres(cfg.rawPostgresSeconds),
-    };
+    const smtp = await measureSmtp(sink, cfg.rawSmtpMessages);
+    const rabbitmq = await measureRabbitmq(vhostUrl(VHOST), cfg.rawRabbitmqMessages);
+    const postgres = await measurePostgres(cfg.rawPostgresSeconds);
+    log('raw bounds: the bare pipeline');
+    const pipeline = await measurePipeline(bench, cfg.rawPipelineEvents, smtp.best.connections);
+    result.raw = { smtp, rabbitmq, postgres, pipeline };
   }
   if (has('e2e') || needsMaximum) {
     const events = has('e2e') ? cfg.events : Math.min(cfg.events, SHORT_E2E_EVENTS);

@@ -8,7 +8,7 @@ const SCRATCH = 'bench_scratch';
 const CONNECTIONS = 16;
 
 /** The two tables the consume step writes, with the service's indexes (src/migrations). */
-const SCHEMA = `
+export const SCHEMA = `
   create table inbox (event_id text primary key, payload_hash text not null, event_type text not null, received_at timestamptz not null);
   create table notifications (
     id uuid primary key, user_id text, type text not null, channel text not null, recipient text not null, subject text,

@@ -6,8 +6,8 @@ import { log, round, wallNow } from '../util.js';
 const CONNECTION_COUNTS = [1, 2, 4, 8, 16];
 
 const ROWS = Array.from({ length: 16 }, (_, i) => `<tr><td style="padding:4px 8px">Item ${i + 1}</td><td style="padding:4px 8px;text-align:right">9.99</td></tr>`).join('');
-const HTML = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#222"><h1 style="font-size:20px">Your order is confirmed</h1><p>Hello, thank you for your order. We will let you know when it ships.</p><table style="border-collapse:collapse">${ROWS}</table><p>Total: 159.84</p><p style="color:#888;font-size:12px">Bench Notifications. You receive this email because you have an account with us.</p></body></html>`;
-const TEXT = `Your order is confirmed\n\nHello, thank you for your order. We will let you know when it ships.\n\n${Array.from({ length: 16 }, (_, i) => `Item ${i + 1}    9.99`).join('\n')}\n\nTotal: 159.84\n\nBench Notifications. You receive this email because you have an account with us.\n`;
+export const HTML = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#222"><h1 style="font-size:20px">Your order is confirmed</h1><p>Hello, thank you for your order. We will let you know when it ships.</p><table style="border-collapse:collapse">${ROWS}</table><p>Total: 159.84</p><p style="color:#888;font-size:12px">Bench Notifications. You receive this email because you have an account with us.</p></body></html>`;
+export const TEXT = `Your order is confirmed\n\nHello, thank you for your order. We will let you know when it ships.\n\n${Array.from({ length: 16 }, (_, i) => `Item ${i + 1}    9.99`).join('\n')}\n\nTotal: 159.84\n\nBench Notifications. You receive this email because you have an account with us.\n`;
 
 /** An email shaped like the service's: multipart HTML and text, a Message-ID, ~3.2 KB on the wire (the service's are ~3.3 KB). */
 function mail(i: number): SendMailOptions {
