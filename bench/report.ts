@@ -143,7 +143,7 @@ BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
 Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, history, soak; default all but soak),
 \`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
 \`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
-\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog or soak run without
+\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog or soak run without
 e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
 \`bench/results/latest.json\` (\`latest-soak.json\` for the soak); this page is rendered from the latest of each.
 

@@ -68,7 +68,9 @@ export class ServiceUnderTest {
   static async start(servers: ServiceServers): Promise<ServiceUnderTest> {
     const port = await freePort();
     const spawnedAt = wallNow();
-    const child = track(spawn('node', ['dist/src/entrypoints/main.js'], { env: serviceEnv(servers, port), stdio: ['ignore', 'pipe', 'pipe'] }));
+    // BENCH_SERVICE_NODE_ARGS: flags for the service's node, to profile it under the bench (--cpu-prof --cpu-prof-dir=DIR).
+    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = track(spawn('node', [...nodeArgs, 'dist/src/entrypoints/main.js'], { env: serviceEnv(servers, port), stdio: ['ignore', 'pipe', 'pipe'] }));
     const service = new ServiceUnderTest(child, `http://127.0.0.1:${port}`, spawnedAt);
     await waitUntil('the service to report RabbitMQ up', async () => {
       service.assertRunning();
