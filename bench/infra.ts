@@ -91,3 +91,22 @@ export async function nextTransactionId(databaseUrl: string): Promise<number> {
   const [row] = await sql<{ xmax: string }>(databaseUrl, 'select pg_snapshot_xmax(pg_current_snapshot())::text as xmax');
   return Number(row?.xmax ?? 0);
 }
+
+/**
+ * Turns autovacuum on for the run when the server has it off (this machine image's CI settings
+ * do; production PostgreSQL runs it, and without it every update of the run leaves a dead row
+ * behind). ALTER SYSTEM overrides the configuration files; the returned function resets it.
+ */
+export async function enableAutovacuum(): Promise<{ wasOff: boolean; restore: () => Promise<void> }> {
+  const [row] = await sql<{ setting: string }>(`${PRIMARY}/postgres`, "select setting from pg_settings where name = 'autovacuum'");
+  if (row?.setting === 'on') return { wasOff: false, restore: async () => undefined };
+  await sql(`${PRIMARY}/postgres`, 'alter system set autovacuum = on');
+  await sql(`${PRIMARY}/postgres`, 'select pg_reload_conf()');
+  return {
+    wasOff: true,
+    restore: async () => {
+      await sql(`${PRIMARY}/postgres`, 'alter system reset autovacuum');
+      await sql(`${PRIMARY}/postgres`, 'select pg_reload_conf()');
+    },
+  };
+}

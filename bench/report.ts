@@ -156,6 +156,8 @@ e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON:
   afterwards) and a vhost \`bench\` with the service's policies (dropped at the end); a capture queue bound to
   \`notification.#\` collects the outcome events. The bare pipeline of the raw bounds gets a scratch database \`bench_bare\` and
   a queue \`bench.bare.events\` bound to the events exchange, both removed after it.
+- PostgreSQL runs with autovacuum on, as in production: when the server's configuration has it off (this machine image's
+  CI settings do), the harness turns it on with ALTER SYSTEM for the run and resets it at the end.
 - Events: ${EVENT_MIX}; each with its own event id and recipient, so emails and outcomes are matched to events.
   They are published with publisher confirms, in pipelined batches of 1000 (or on a timer schedule for the open-loop phases).
 - Latency is the sink's acceptance time minus the harness's publish time, both wall clock in ms with sub-ms precision.

@@ -9,7 +9,7 @@ import { killChildren } from './children.js';
 import { type BenchConfig, readConfig } from './config.js';
 import { Bench } from './context.js';
 import { evaluateGoals } from './goals.js';
-import { PRIMARY, STANDBY, createVhost, dropVhost, migrate, postgresVersion, recreateDatabase, vhostUrl, waitForStandby } from './infra.js';
+import { PRIMARY, STANDBY, createVhost, dropVhost, enableAutovacuum, migrate, postgresVersion, recreateDatabase, vhostUrl, waitForStandby } from './infra.js';
 import { describeRun } from './machine.js';
 import { runBacklog } from './phases/backlog.js';
 import { runE2e } from './phases/e2e.js';
@@ -31,17 +31,21 @@ const VHOST = 'bench';
 const SHORT_E2E_EVENTS = 5_000;
 
 let broker: BenchBroker | null = null;
+let restoreAutovacuum: (() => Promise<void>) | null = null;
 
-/** Kills every child process, closes the broker client and drops the bench vhost; the database stays. */
+/** Kills every child process, closes the broker client, drops the bench vhost and resets autovacuum; the database stays. */
 async function cleanUp(): Promise<void> {
   killChildren();
   await broker?.close();
   broker = null;
   await dropVhost(VHOST);
+  await restoreAutovacuum?.().catch(() => undefined);
+  restoreAutovacuum = null;
 }
 
-function settingsOf(cfg: BenchConfig): Record<string, string | number> {
+function settingsOf(cfg: BenchConfig, autovacuumWasOff: boolean): Record<string, string | number> {
   return {
+    autovacuum: autovacuumWasOff ? 'on for the run (off in the server configuration)' : 'on',
     phases: cfg.phases.join(','),
     events: cfg.events,
     backlog: cfg.backlog,
@@ -58,6 +62,8 @@ async function main(): Promise<void> {
   const needsMaximum = has('latency') || has('backlog') || has('soak');
 
   log(`run ${runId}: phases ${cfg.phases.join(', ')}; database ${DATABASE}, vhost ${VHOST}`);
+  const autovacuum = await enableAutovacuum();
+  restoreAutovacuum = autovacuum.restore;
   await recreateDatabase(DATABASE);
   await migrate(`${PRIMARY}/${DATABASE}`);
   await waitForStandby(DATABASE);
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
   broker = await BenchBroker.connect(vhostUrl(VHOST));
   const servers = { databaseUrl: `${PRIMARY}/${DATABASE}`, standbyUrl: `${STANDBY}/${DATABASE}`, rabbitmqUrl: vhostUrl(VHOST), smtpPort: sink.port };
   const bench = new Bench(runId, servers, sink, broker);
-  const result: BenchResult = { meta: describeRun(runId, { postgres: await postgresVersion(), rabbitmq: broker.serverVersion }, settingsOf(cfg)) };
+  const result: BenchResult = { meta: describeRun(runId, { postgres: await postgresVersion(), rabbitmq: broker.serverVersion }, settingsOf(cfg, autovacuum.wasOff)) };
 
   // Each phase's peak RSS of the service is its own: the peak is reset between phases.
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
