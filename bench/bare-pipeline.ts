@@ -58,12 +58,22 @@ const transport = nodemailer.createTransport({
   maxMessages: Infinity,
 });
 
+/**
+ * One query in pg's callback form: its promise form keeps each result reachable past two young
+ * collections (see clientWithReadTimeout in src/adapters/postgres/pool.ts), which the service avoids.
+ */
+function run(client: pg.PoolClient, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    client.query(text, values, (error: Error | null, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
+  });
+}
+
 /** Steps 1–3: true when the event is new (a redelivery finds its inbox row and does nothing). */
 async function accept(event: BareEvent, notificationId: string, recipient: string): Promise<boolean> {
   const client = await pool.connect();
   try {
-    await client.query('begin');
-    const inbox = await client.query('insert into inbox (event_id, payload_hash, event_type, received_at) values ($1, $2, $3, now()) on conflict (event_id) do nothing returning event_id', [
+    await run(client, 'begin');
+    const inbox = await run(client, 'insert into inbox (event_id, payload_hash, event_type, received_at) values ($1, $2, $3, now()) on conflict (event_id) do nothing returning event_id', [
       event.event_id,
       'a'.repeat(64),
       'bench',
@@ -71,17 +81,18 @@ async function accept(event: BareEvent, notificationId: string, recipient: strin
     const fresh = inbox.rowCount === 1;
     if (fresh) {
       const userId = event.userid ?? String(event.data?.user_id ?? '');
-      await client.query('select preferences from notification_preferences where user_id = $1', [userId]);
-      await client.query(
+      await run(client, 'select preferences from notification_preferences where user_id = $1', [userId]);
+      await run(
+        client,
         `insert into notifications (id, user_id, type, channel, recipient, subject, template_vars, status, next_attempt_at, correlation_id, source_event_id, created_at, updated_at)
          values ($1, $2, 'bench', 'email', $3, null, '{}', 'pending', now(), $4, $4, now(), now())`,
         [notificationId, userId, recipient, event.event_id],
       );
     }
-    await client.query('commit');
+    await run(client, 'commit');
     return fresh;
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    await run(client, 'rollback').catch(() => undefined);
     throw error;
   } finally {
     client.release();
