@@ -110,3 +110,8 @@ export async function enableAutovacuum(): Promise<{ wasOff: boolean; restore: ()
     },
   };
 }
+
+/** VACUUM (ANALYZE) of a whole database, as autovacuum leaves it once it has caught up. */
+export async function vacuumDatabase(databaseUrl: string): Promise<void> {
+  await sql(databaseUrl, 'vacuum (analyze)');
+}

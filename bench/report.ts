@@ -157,7 +157,9 @@ e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON:
   \`notification.#\` collects the outcome events. The bare pipeline of the raw bounds gets a scratch database \`bench_bare\` and
   a queue \`bench.bare.events\` bound to the events exchange, both removed after it.
 - PostgreSQL runs with autovacuum on, as in production: when the server's configuration has it off (this machine image's
-  CI settings do), the harness turns it on with ALTER SYSTEM for the run and resets it at the end.
+  CI settings do), the harness turns it on with ALTER SYSTEM for the run and resets it at the end. Each phase of the service
+  starts on a vacuumed database (VACUUM ANALYZE), so that autovacuum does not pay off the previous phase's dead rows
+  during its measurement.
 - Events: ${EVENT_MIX}; each with its own event id and recipient, so emails and outcomes are matched to events.
   They are published with publisher confirms, in pipelined batches of 1000 (or on a timer schedule for the open-loop phases).
 - Latency is the sink's acceptance time minus the harness's publish time, both wall clock in ms with sub-ms precision.
