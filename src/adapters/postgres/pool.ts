@@ -32,21 +32,25 @@ export function clientWithReadTimeout(timeoutMs: number): typeof pg.Client {
     override query(...args: unknown[]): never {
       const submit = (super.query as (...a: unknown[]) => unknown).bind(this);
       if (typeof (args[0] as { submit?: unknown } | null)?.submit === 'function') return submit(...args) as never;
+      const callback = typeof args.at(-1) === 'function' ? (args.pop() as (error: Error | null, result: unknown) => void) : null;
       const timer = setTimeout(() => this.connection.stream.destroy(new Error('Query read timeout')), timeoutMs);
-      const callback = args.at(-1);
-      if (typeof callback === 'function') {
-        return submit(...args.slice(0, -1), (error: Error | null, result: unknown) => {
-          clearTimeout(timer);
-          (callback as (e: Error | null, r: unknown) => void)(error, result);
-        }) as never;
-      }
-      return new Promise((resolve, reject) => {
-        submit(...args, (error: Error | null, result: unknown) => {
-          clearTimeout(timer);
-          if (error) reject(error);
-          else resolve(result);
+      const answered = (error: Error | null, result: unknown, settle: (error: Error | null, result: unknown) => void) => {
+        clearTimeout(timer);
+        settle(error, result);
+      };
+      try {
+        if (callback) return submit(...args, (error: Error | null, result: unknown) => answered(error, result, callback)) as never;
+        let settle: (error: Error | null, result: unknown) => void = () => undefined;
+        const result = new Promise((resolve, reject) => {
+          settle = (error, value) => (error ? reject(error) : resolve(value));
         });
-      }) as never;
+        submit(...args, (error: Error | null, value: unknown) => answered(error, value, settle));
+        return result as never;
+      } catch (error) {
+        // Refused before it was sent (pg throws on a missing query): nothing to time out.
+        clearTimeout(timer);
+        throw error;
+      }
     }
   };
 }

@@ -64,6 +64,20 @@ describe('the pool\'s client-side read timeout', function () {
     expect(activeTimeouts() - before).to.be.at.most(1);
   });
 
+  it('leaves no timer behind for a query pg refuses before sending it', async () => {
+    const client = new (clientWithReadTimeout(READ_TIMEOUT_MS))({ connectionString: db.url });
+    await client.connect();
+    try {
+      const before = activeTimeouts();
+      expect(() => client.query(null as unknown as string)).to.throw(TypeError, /null or undefined query/);
+      expect(activeTimeouts()).to.equal(before);
+      const { rows } = await client.query<{ three: number }>('select 3 as three');
+      expect(rows).to.deep.equal([{ three: 3 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('bounds the callback form too (pg.Pool#query)', async () => {
     const pool = new pg.Pool({ connectionString: db.url, max: 1, Client: clientWithReadTimeout(READ_TIMEOUT_MS) });
     pool.on('error', () => undefined);
