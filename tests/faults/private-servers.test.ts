@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import amqp from 'amqplib';
 import pg from 'pg';
 import { PrivatePostgres, PrivateRabbit, portAccepts, SERVICE_EXCHANGE_POLICY, SERVICE_QUEUE_POLICY } from './support/private-servers.js';
+import { rejection } from '../unit/rejection.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,15 +24,6 @@ function client(url: string, options: Partial<pg.ClientConfig> = {}): pg.Client 
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, ...options });
   c.on('error', () => undefined);
   return c;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 function settledWithin<T>(promise: Promise<T>, ms: number): Promise<boolean> {

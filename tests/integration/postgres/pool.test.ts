@@ -4,20 +4,12 @@ import pg from 'pg';
 import type { Database } from '../../../src/adapters/postgres/database.js';
 import { clientWithReadTimeout, createDatabase, isUnavailable } from '../../../src/adapters/postgres/pool.js';
 import { TestDatabase } from '../../support/databases.js';
+import { rejection } from '../../unit/rejection.js';
 
 const READ_TIMEOUT_MS = 300;
 
 function activeTimeouts(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-}
-
-async function failure(work: Promise<unknown>): Promise<Error> {
-  try {
-    await work;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the query to fail');
 }
 
 describe('the pool\'s client-side read timeout', function () {
@@ -46,7 +38,7 @@ describe('the pool\'s client-side read timeout', function () {
 
   it('fails a query left unanswered, as unavailable, and the pool goes on with a new connection', async () => {
     const started = Date.now();
-    const error = await failure(sql`select pg_sleep(3)`.execute(kysely));
+    const error = await rejection(sql`select pg_sleep(3)`.execute(kysely));
     const elapsed = Date.now() - started;
 
     expect(error.message).to.equal('Query read timeout');
@@ -82,7 +74,7 @@ describe('the pool\'s client-side read timeout', function () {
     const pool = new pg.Pool({ connectionString: db.url, max: 1, Client: clientWithReadTimeout(READ_TIMEOUT_MS) });
     pool.on('error', () => undefined);
     try {
-      const error = await failure(pool.query('select pg_sleep(3)'));
+      const error = await rejection(pool.query('select pg_sleep(3)'));
       expect(error.message).to.equal('Query read timeout');
       const { rows } = await pool.query<{ two: number }>('select 2 as two');
       expect(rows).to.deep.equal([{ two: 2 }]);

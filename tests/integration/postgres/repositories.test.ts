@@ -12,17 +12,9 @@ import { testStamping } from '../../support/test-container.js';
 import { TestDatabase } from '../../support/databases.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { rejection } from '../../unit/rejection.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('PostgreSQL repositories', () => {
   let db: TestDatabase;
