@@ -10,8 +10,9 @@
  *   5. the outcome (attempt row, status, outbox row) in one statement, batched with the other
  *      outcomes that finished while the previous batch was written;
  *   6. the outcome event published with a confirm, then its outbox row marked published.
- * Its throughput is what this machine allows for the pipeline when the service's own code costs
- * nothing. Ready message on IPC: `{ ready: true }`. Any error ends the process with status 1.
+ * Its throughput is what this machine allows for the pipeline, one transaction per event, when
+ * the service's own code costs nothing. Ready message on IPC: `{ ready: true }`. Any error ends
+ * the process with status 1.
  * Nothing is exported: importing this file would start a pipeline.
  */
 import { randomUUID } from 'node:crypto';
