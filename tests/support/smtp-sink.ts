@@ -46,7 +46,42 @@ export interface DataAttempt {
   readonly sessionId: string;
 }
 
+/** An SMTP reply the sink gives instead of going on. */
+export interface SinkReply {
+  readonly code: number;
+  readonly message?: string;
+}
+
+/** Where a fault replies: the greeting, MAIL FROM, RCPT TO, or the end of the data. */
+export type SinkStep = 'greeting' | 'mail' | 'rcpt' | 'data';
+
+/**
+ * A provider-side incident, switched on and off with `setFault`: while on, every step in `at`
+ * (default: all of them) is answered with `reply`, and AUTH with `auth` (a sink started with
+ * credentials). A 421 greeting ends the session before any command; `at: ['mail']` lets the
+ * session open and refuses the first command of each message. A data refused by a fault is not
+ * recorded in `allAttempts`.
+ */
+export interface SinkFault {
+  readonly reply?: SinkReply;
+  readonly at?: readonly SinkStep[];
+  readonly auth?: SinkReply;
+}
+
+export interface SinkOptions {
+  /**
+   * Require AUTH (PLAIN, LOGIN) with these credentials before MAIL FROM. STARTTLS is never offered
+   * (the sink stands for a server whose STARTTLS was stripped), so AUTH would travel in clear text.
+   */
+  readonly auth?: { readonly username: string; readonly password: string };
+}
+
 const ACCEPT: SinkBehaviour = { reply: 250 };
+const ALL_STEPS: readonly SinkStep[] = ['greeting', 'mail', 'rcpt', 'data'];
+
+function replyError(reply: SinkReply): Error {
+  return Object.assign(new Error(reply.message ?? `fault ${reply.code}`), { responseCode: reply.code });
+}
 
 /** In-process SMTP server on 127.0.0.1 (random port) recording what it receives. */
 export class SmtpSink {
@@ -56,24 +91,39 @@ export class SmtpSink {
   connections = 0;
   /** Connection errors the server reported (clients that dropped mid-transaction). */
   readonly errors: Error[] = [];
+  /** Every command name the sink read, in order (EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, ...). */
+  readonly commands: string[] = [];
   private queue: SinkBehaviour[] = [];
+  private fault: SinkFault | null = null;
   private waiters: Array<() => void> = [];
 
   private readonly server: SMTPServer;
   private listeningPort = 0;
 
-  private constructor() {
+  private constructor(options: SinkOptions = {}) {
+    const auth = options.auth;
     this.server = new SMTPServer({
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      authOptional: true,
-      logger: false,
+      disabledCommands: auth ? ['STARTTLS'] : ['AUTH', 'STARTTLS'],
+      authOptional: !auth,
+      allowInsecureAuth: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      // The server's debug log is where it reports each command it reads.
+      logger: this.commandRecorder(),
       closeTimeout: 100,
       disableReverseLookup: true,
       onConnect: (_session, callback) => {
         this.connections += 1;
-        callback();
+        callback(this.faultAt('greeting'));
       },
+      onAuth: (login, _session, callback) => {
+        if (this.fault?.auth) return callback(replyError(this.fault.auth));
+        if (login.username === auth?.username && login.password === auth?.password) return callback(null, { user: login.username });
+        callback(replyError({ code: 535, message: 'authentication credentials invalid' }));
+      },
+      onMailFrom: (_address, _session, callback) => callback(this.faultAt('mail')),
       onRcptTo: (_address, session, callback) => {
+        const refusal = this.faultAt('rcpt');
+        if (refusal) return callback(refusal);
         const next = this.queue[0];
         if (next && 'dropBeforeData' in next) {
           this.queue.shift();
@@ -88,8 +138,8 @@ export class SmtpSink {
   }
 
   /** Listens on `port` (default: any free port). */
-  static async start(port = 0): Promise<SmtpSink> {
-    const sink = new SmtpSink();
+  static async start(port = 0, options: SinkOptions = {}): Promise<SmtpSink> {
+    const sink = new SmtpSink(options);
     await new Promise<void>((resolve, reject) => {
       sink.server.server.once('error', reject);
       sink.server.listen(port, '127.0.0.1', () => resolve());
@@ -105,6 +155,11 @@ export class SmtpSink {
   /** Queues behaviours, each consumed by one message; later messages get 250. */
   respondWith(behaviours: readonly SinkBehaviour[]): void {
     this.queue.push(...behaviours);
+  }
+
+  /** Switches a provider-side incident on (see SinkFault), or off with null: later steps go on normally. */
+  setFault(fault: SinkFault | null): void {
+    this.fault = fault;
   }
 
   /** Resolves with the received (250) messages once there are at least `count`. */
@@ -135,18 +190,35 @@ export class SmtpSink {
     return grouped;
   }
 
-  /** Forgets messages, attempts, connections and queued behaviours. */
+  /** Forgets messages, attempts, connections, commands, queued behaviours and the fault. */
   reset(): void {
     this.messages.length = 0;
     this.allAttempts.length = 0;
     this.connections = 0;
     this.errors.length = 0;
+    this.commands.length = 0;
     this.queue = [];
+    this.fault = null;
   }
 
   async close(): Promise<void> {
     for (const connection of this.server.connections) connection._socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private faultAt(step: SinkStep): Error | null {
+    const fault = this.fault;
+    if (!fault?.reply || !(fault.at ?? ALL_STEPS).includes(step)) return null;
+    return replyError(fault.reply);
+  }
+
+  private commandRecorder(): Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (entry: unknown) => void> {
+    const ignore = (): void => undefined;
+    const debug = (entry: unknown): void => {
+      const { tnx, command } = (entry ?? {}) as { tnx?: unknown; command?: unknown };
+      if (tnx === 'command' && typeof command === 'string') this.commands.push(command);
+    };
+    return { trace: ignore, debug, info: ignore, warn: ignore, error: ignore, fatal: ignore };
   }
 
   private destroySocket(session: SMTPServerSession): void {
@@ -156,6 +228,12 @@ export class SmtpSink {
   }
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void {
+    const refusal = this.faultAt('data');
+    if (refusal) {
+      stream.resume();
+      stream.on('end', () => callback(refusal));
+      return;
+    }
     const behaviour = this.queue.shift() ?? ACCEPT;
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
