@@ -79,15 +79,32 @@ export function createDatabase(settings: PoolSettings): Kysely<Database> {
 const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'ENOTFOUND']);
 
 /**
- * Errors that say the server could not be reached or dropped us (as opposed to a bad query):
- * socket errors, pool and query timeouts, SQLSTATE class 08 and 57P0x, and recovery conflicts.
+ * SQLSTATEs that say "try later", not "this query is wrong": the same statement can succeed once
+ * the server has a free connection, the lock or the conflicting transaction is gone, or a new
+ * primary accepts writes. Retrying them at once (or answering 500) would turn a passing hold-up
+ * into lost work, so every caller waits and retries (README, "Guarantees").
+ */
+const TRY_LATER_CODES = new Set([
+  '53300', // too many connections
+  '57014', // statement timeout, or cancelled by an operator or a recovery conflict
+  '25P03', // idle-in-transaction timeout: the server closed the session
+  '40001', // serialization failure
+  '40P01', // deadlock detected: the other transaction won
+  '25006', // read-only transaction: a standby or a demoted primary after a failover
+  '57P01', // admin shutdown
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now (starting up, shutting down, in recovery)
+  '57P05', // idle-session timeout: the server closed the session
+]);
+
+/**
+ * Errors that mean the database cannot serve us now (as opposed to a bad query): socket errors,
+ * pool and query timeouts, SQLSTATE class 08 (connection exception) and the codes above.
  */
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    return CONNECTION_FAILURE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '40001';
-  }
+  if (typeof code === 'string') return CONNECTION_FAILURE_CODES.has(code) || code.startsWith('08') || TRY_LATER_CODES.has(code);
   return /timeout|terminated|Connection terminated|not queryable/i.test(error.message);
 }
 

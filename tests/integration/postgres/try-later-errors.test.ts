@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import pg from 'pg';
+import { isUnavailable } from '../../../src/adapters/postgres/pool.js';
+import { TestDatabase, sqlOnPrimary, uniqueName } from '../../support/databases.js';
+import { rejection } from '../../unit/rejection.js';
+
+/** A client of its own; `session` runs first (SET ...). Errors on the idle client are kept. */
+async function client(url: string, session = ''): Promise<pg.Client & { errors: Error[] }> {
+  const c = Object.assign(new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 }), { errors: [] as Error[] });
+  c.on('error', (error) => c.errors.push(error));
+  await c.connect();
+  if (session) await c.query(session);
+  return c;
+}
+
+const codeOf = (error: Error) => (error as { code?: string }).code;
+
+// What the real server answers, so that the codes isUnavailable knows are the ones pg hands over.
+describe('database errors that mean try later, from the real server', function () {
+  this.timeout(30_000);
+  let db: TestDatabase;
+  const open: pg.Client[] = [];
+  const connect = async (url: string, session = '') => {
+    const c = await client(url, session);
+    open.push(c);
+    return c;
+  };
+
+  before(async () => {
+    db = await TestDatabase.create('it_try_later', { migrate: false });
+    await sqlOnPrimary(db.name, 'create table t (id int primary key, n int); insert into t values (1, 0), (2, 0)');
+  });
+  after(async () => {
+    await Promise.allSettled(open.map((c) => c.end()));
+    await db.drop();
+  });
+
+  it('57014: a statement cancelled by statement_timeout', async () => {
+    const c = await connect(db.url, 'set statement_timeout = 100');
+    const error = await rejection(c.query('select pg_sleep(2)'));
+    expect([codeOf(error), isUnavailable(error)]).to.deep.equal(['57014', true]);
+  });
+
+  it('40P01: the loser of a deadlock', async () => {
+    const [a, b] = [await connect(db.url), await connect(db.url)];
+    await a.query('begin; update t set n = n + 1 where id = 1');
+    await b.query('begin; update t set n = n + 1 where id = 2');
+    const first = a.query('update t set n = n + 1 where id = 2').then(() => null, (e: Error) => e);
+    const second = b.query('update t set n = n + 1 where id = 1').then(() => null, (e: Error) => e);
+    const [loser] = (await Promise.all([first, second])).filter((e): e is Error => e !== null);
+    await Promise.all([a.query('rollback'), b.query('rollback')]);
+    expect([codeOf(loser!), isUnavailable(loser)]).to.deep.equal(['40P01', true]);
+  });
+
+  it('25006: a write sent to a standby, as after a failover', async () => {
+    await db.waitForStandby();
+    const c = await connect(db.standbyUrl);
+    const error = await rejection(c.query('update t set n = 1'));
+    expect([codeOf(error), isUnavailable(error)]).to.deep.equal(['25006', true]);
+  });
+
+  it('53300: too many connections (here: over the role connection limit)', async () => {
+    const role = uniqueName('it_limited');
+    await sqlOnPrimary('postgres', `create role ${role} login connection limit 0`);
+    try {
+      const url = new URL(db.url);
+      url.username = role;
+      const error = await rejection(client(url.toString()));
+      expect([codeOf(error), isUnavailable(error)]).to.deep.equal(['53300', true]);
+    } finally {
+      await sqlOnPrimary('postgres', `drop role ${role}`);
+    }
+  });
+
+  it('25P03: the server closing a session left idle in a transaction', async () => {
+    const c = await connect(db.url, 'set idle_in_transaction_session_timeout = 100');
+    await c.query('begin');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = await rejection(c.query('select 1'));
+    const reported = c.errors.find((e) => codeOf(e) === '25P03');
+    expect(reported, `errors seen: ${c.errors.map((e) => `${codeOf(e)} ${e.message}`).join('; ')}`).to.not.equal(undefined);
+    expect([isUnavailable(reported), isUnavailable(next)]).to.deep.equal([true, true]);
+  });
+});
