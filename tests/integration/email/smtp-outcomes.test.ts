@@ -1,0 +1,187 @@
+import { expect } from 'chai';
+import { NodemailerEmailSender, type NodemailerEmailSenderSettings } from '../../../src/adapters/email/nodemailer-email-sender.js';
+import type { SendOutcome } from '../../../src/domain/send-outcome.js';
+import { SmtpSink } from '../../support/smtp-sink.js';
+import { aMessage, messageIdOf, refusedPort, settingsFor, silentServer, timed } from './email-fixtures.js';
+
+const down = (configurationFault: boolean) => ({ kind: 'provider_down', attempted: true, configurationFault });
+
+/** The outcome without its error text, for comparing kinds and flags. */
+function flagsOf(outcome: SendOutcome): Record<string, unknown> {
+  const { error: _error, response: _response, ...flags } = outcome as SendOutcome & { error?: string };
+  return flags;
+}
+
+describe('NodemailerEmailSender: how each SMTP answer is classified (in-process sink)', () => {
+  let sink: SmtpSink;
+  let sender: NodemailerEmailSender | undefined;
+  const open = (overrides: Partial<NodemailerEmailSenderSettings> = {}, port = sink.port): NodemailerEmailSender => {
+    sender = new NodemailerEmailSender(settingsFor(port, overrides));
+    return sender;
+  };
+
+  before(async () => {
+    sink = await SmtpSink.start();
+  });
+  afterEach(async () => {
+    await sender?.close();
+    sender = undefined;
+    sink.reset();
+  });
+  after(async () => {
+    await sink.close();
+  });
+
+  it('421 to the greeting: provider_down, attempted, not a configuration fault', async () => {
+    sink.setFault({ reply: { code: 421, message: 'too busy, come back later' }, at: ['greeting'] });
+    const outcome = await open().send(aMessage());
+
+    expect(flagsOf(outcome)).to.deep.equal(down(false));
+    expect(outcome.response).to.equal('421 too busy, come back later');
+    expect(sink.commands).to.deep.equal([]);
+  });
+
+  it('421 to MAIL FROM: provider_down, and nothing reached the data', async () => {
+    sink.setFault({ reply: { code: 421, message: 'service shutting down' }, at: ['mail'] });
+    const outcome = await open().send(aMessage());
+
+    expect(flagsOf(outcome)).to.deep.equal(down(false));
+    expect(outcome).to.have.property('error').that.matches(/^EENVELOPE MAIL FROM: /);
+    expect(outcome.response).to.equal('421 service shutting down');
+    expect(sink.allAttempts).to.have.length(0);
+  });
+
+  it('421 to the end of data: provider_down (the server answered: it did not take the message)', async () => {
+    sink.setFault({ reply: { code: 421, message: 'closing' }, at: ['data'] });
+    const outcome = await open().send(aMessage());
+
+    expect(flagsOf(outcome)).to.deep.equal(down(false));
+    expect(sink.messages).to.have.length(0);
+  });
+
+  it('a 554 greeting refuses the session: provider_down', async () => {
+    sink.setFault({ reply: { code: 554, message: 'no SMTP service here' }, at: ['greeting'] });
+    expect(flagsOf(await open().send(aMessage()))).to.deep.equal(down(false));
+  });
+
+  it('an incident of 421 to everything, then 250: provider_down while it lasts, accepted after, over the same pool', async () => {
+    const pooled = open({ pool: { maxConnections: 1, maxMessages: 100 } });
+    sink.setFault({ reply: { code: 421 } });
+    const during = await Promise.all([pooled.send(aMessage()), pooled.send(aMessage())]);
+    sink.setFault(null);
+    const after = await pooled.send(aMessage());
+
+    expect(during.map(flagsOf)).to.deep.equal([down(false), down(false)]);
+    expect(after.kind).to.equal('accepted');
+    expect(sink.messages).to.have.length(1);
+  });
+
+  it('450 to the end of data: transient, with the reply', async () => {
+    sink.respondWith([{ reply: 450, message: 'mailbox busy, try later' }]);
+    const outcome = await open().send(aMessage());
+
+    expect(outcome).to.deep.equal({
+      kind: 'transient',
+      error: 'EMESSAGE DATA: Message failed: 450 mailbox busy, try later',
+      response: '450 mailbox busy, try later',
+    });
+    expect(sink.allAttempts).to.have.length(1);
+  });
+
+  it('450 to RCPT TO (greylisting): transient', async () => {
+    sink.setFault({ reply: { code: 450, message: 'greylisted, try again in 5 minutes' }, at: ['rcpt'] });
+    const outcome = await open().send(aMessage());
+
+    expect(outcome.kind).to.equal('transient');
+    expect(outcome.response).to.equal('450 greylisted, try again in 5 minutes');
+  });
+
+  it('550 to the end of data: permanent, with the reply', async () => {
+    sink.respondWith([{ reply: 550, message: 'no such user here' }]);
+    expect(await open().send(aMessage())).to.deep.equal({
+      kind: 'permanent',
+      error: 'EMESSAGE DATA: Message failed: 550 no such user here',
+      response: '550 no such user here',
+    });
+  });
+
+  it('550 to RCPT TO: permanent', async () => {
+    sink.setFault({ reply: { code: 550, message: 'no such user' }, at: ['rcpt'] });
+    expect((await open().send(aMessage())).kind).to.equal('permanent');
+  });
+
+  it('connection dropped after the data, before the reply: ambiguous, and the message did reach the server', async () => {
+    const message = aMessage();
+    sink.respondWith([{ dropAfterData: true }]);
+    const outcome = await open().send(message);
+
+    expect(outcome).to.deep.equal({
+      kind: 'ambiguous',
+      error: 'no reply after the message data was sent, it may have been delivered: ECONNECTION CONN: Connection closed unexpectedly',
+      response: null,
+    });
+    expect(sink.allAttempts.map((a) => a.messageId)).to.deep.equal([messageIdOf(message)]);
+    expect(sink.messages).to.have.length(0);
+  });
+
+  it('drop after data on a reused pooled connection: ambiguous, no silent resend by the pool, and the pool recovers', async () => {
+    const [first, dropped, later] = [aMessage(), aMessage(), aMessage()];
+    const pooled = open({ pool: { maxConnections: 1, maxMessages: 100 } });
+    sink.respondWith([{ reply: 250 }, { dropAfterData: true }]);
+
+    expect((await pooled.send(first)).kind).to.equal('accepted');
+    expect((await pooled.send(dropped)).kind).to.equal('ambiguous');
+    expect((await pooled.send(later)).kind).to.equal('accepted');
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sink.allAttempts.map((a) => a.messageId)).to.deep.equal([first, dropped, later].map(messageIdOf));
+    expect(sink.messages.map((m) => m.messageId)).to.deep.equal([first, later].map(messageIdOf));
+  });
+
+  it('server silent after the data: ambiguous once the socket timeout fires', async () => {
+    sink.respondWith([{ hangAfterData: true }]);
+    const { outcome, ms } = await timed(open({ socketTimeoutMs: 500 }).send(aMessage()));
+
+    expect(outcome.kind).to.equal('ambiguous');
+    expect(outcome).to.have.property('error').that.matches(/ETIMEDOUT CONN: Timeout$/);
+    expect(ms).to.be.within(450, 3_000);
+  });
+
+  it('connection dropped at RCPT TO, before the data: provider_down (the server said nothing about the message)', async () => {
+    sink.respondWith([{ dropBeforeData: true }]);
+    const outcome = await open().send(aMessage());
+
+    expect(flagsOf(outcome)).to.deep.equal(down(false));
+    expect(outcome).to.have.property('error', 'ECONNECTION CONN: Connection closed unexpectedly');
+    expect(sink.allAttempts).to.have.length(0);
+  });
+
+  it('nothing listening (ECONNREFUSED): provider_down within a second', async () => {
+    const { outcome, ms } = await timed(open({}, await refusedPort()).send(aMessage()));
+
+    expect(flagsOf(outcome)).to.deep.equal(down(false));
+    expect(outcome).to.have.property('error').that.matches(/^ESOCKET CONN: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+    expect(outcome.response).to.equal(null);
+    expect(ms).to.be.below(1_000);
+  });
+
+  it('a server that never greets: provider_down after the greeting timeout', async () => {
+    const silent = await silentServer();
+    try {
+      const { outcome, ms } = await timed(open({ greetingTimeoutMs: 300 }, silent.port).send(aMessage()));
+
+      expect(flagsOf(outcome)).to.deep.equal(down(false));
+      expect(outcome).to.have.property('error', 'ETIMEDOUT CONN: Greeting never received');
+      expect(ms).to.be.within(250, 2_000);
+    } finally {
+      await sender?.close();
+      await silent.close();
+    }
+  });
+
+  it('verify reports a refused port', async () => {
+    const result = await open({}, await refusedPort()).verify();
+    expect(result.ok).to.equal(false);
+    expect(result).to.have.property('error').that.matches(/^ESOCKET CONN: connect ECONNREFUSED/);
+  });
+});
