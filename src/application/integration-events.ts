@@ -10,11 +10,11 @@ export interface EventStamp {
 
 const SOURCE_SERVICE = 'notification';
 
-type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRequested' }>;
+type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRecorded' }>;
 
-/** Whether SPEC section 3 publishes the event; internal ones stay inside the service. */
+/** Whether the event is published (README "Events in and out"); internal ones stay inside the service. */
 export function isPublished(event: DomainEvent): event is PublishedEvent {
-  return event.type !== 'NotificationRequested';
+  return event.type !== 'NotificationRecorded';
 }
 
 function payload(event: PublishedEvent): { routingKey: string; fields: Record<string, unknown> } {
@@ -47,12 +47,13 @@ function payload(event: PublishedEvent): { routingKey: string; fields: Record<st
           recipient: event.recipient,
           error_message: event.errorMessage,
           retry_count: event.retryCount,
+          reason: event.reason,
         },
       };
   }
 }
 
-/** A domain event as SPEC section 3 publishes it: dotted routing key, class name, envelope fields. */
+/** A domain event as it is published: dotted routing key, class name, envelope fields. */
 export function toOutboundEvent(event: PublishedEvent, stamp: EventStamp): OutboundEvent {
   const { routingKey, fields } = payload(event);
   const correlationId = ('correlationId' in event ? event.correlationId : null) ?? stamp.correlationId;

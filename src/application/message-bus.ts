@@ -1,9 +1,16 @@
 import type { Command, CommandType } from '../domain/commands.js';
 import type { DomainEvent } from '../domain/events.js';
-import type { CommandHandler, CommandResults, EventHandler, HandlerRegistry } from './handler-registry.js';
+import type { CommandHandler, CommandResults, EventHandler, HandlerRegistry } from './handler-types.js';
 import type { BusMonitor } from './ports/bus-monitor.js';
 import type { UnitOfWork } from './ports/unit-of-work.js';
 import type { UnitOfWorkFactory } from './unit-of-work.js';
+
+/**
+ * Told, right after each commit, of the events it raised: the one place where committed work wakes
+ * what acts on it in this process (delivery workers, the outbox relay). Only for what may be lost:
+ * the rows are the truth, and other instances find them by polling.
+ */
+export type AfterCommitHook = (events: readonly DomainEvent[]) => void;
 
 /**
  * Dispatches commands and domain events, each in its own unit of work.
@@ -24,6 +31,7 @@ export class MessageBus {
     private readonly registry: HandlerRegistry,
     private readonly unitOfWork: UnitOfWorkFactory,
     private readonly monitor: BusMonitor,
+    private readonly afterCommit: AfterCommitHook = () => undefined,
   ) {}
 
   handle<C extends Command>(message: C): Promise<CommandResults[C['type']]>;
@@ -34,6 +42,7 @@ export class MessageBus {
     const handler = this.registry.commands[message.type] as CommandHandler<CommandType>;
     const { result, events } = await this.unitOfWork().execute((uow) => handler(message as never, uow), this.react);
     this.monitor.handled(message, performance.now() - started);
+    this.afterCommit(events);
     await this.dispatch(events);
     return result;
   }
@@ -61,6 +70,7 @@ export class MessageBus {
     try {
       const { events } = await this.unitOfWork().execute((uow) => handler.handle(event as never, uow), this.react);
       this.monitor.handled(event, performance.now() - started);
+      this.afterCommit(events);
       return events;
     } catch (error) {
       this.monitor.eventHandlerFailed(event, handler.name, error);

@@ -1,7 +1,9 @@
 import type { ApiKeyScope } from './api-key-scope.js';
 import type { NotificationType } from './notification-type.js';
+import type { Priority } from './priority.js';
+import type { SendOutcome } from './send-outcome.js';
 
-/** An upstream event, parsed and validated by the consumer (SPEC section 3). */
+/** An upstream event, parsed and validated by the consumer (README "Events in and out"). */
 export type InboundEvent =
   | { readonly kind: 'UserRegistered'; readonly userId: string; readonly username: string; readonly email: string }
   | {
@@ -11,27 +13,23 @@ export type InboundEvent =
       /** The address in the event: the recipient unless the user stored a notification email. */
       readonly email: string;
       readonly templateVars: Readonly<Record<string, unknown>>;
+      /** The event's own `priority`; null: the type's default. */
+      readonly priority: Priority | null;
     };
 
-/** What one send attempt ended in, as the delivery worker saw it. */
-export type DeliveryResult =
-  | { readonly kind: 'accepted'; readonly response: string }
-  | { readonly kind: 'transient' | 'permanent' | 'ambiguous'; readonly error: string; readonly response: string | null }
-  | { readonly kind: 'deferred'; readonly error: string; readonly response: null };
-
-/**
- * Commands: plain readonly data, one union (STYLE rule 2). Fields arrive as the caller sent them;
- * handlers turn them into value objects, so an invalid value fails with the field's name.
- */
-/** What one send attempt came to, for the notification its worker claimed with `claimToken`. */
-export interface DeliveryOutcome {
+/** What one send came to, for the notification its worker claimed with `claimToken`. */
+export interface SendReport {
   readonly notificationId: string;
   readonly claimToken: string;
-  readonly result: DeliveryResult;
+  readonly outcome: SendOutcome;
   readonly attemptedAt: Date;
   readonly latencyMs: number;
 }
 
+/**
+ * Commands: plain readonly data, one union. Fields arrive as the caller sent them; handlers turn
+ * them into value objects, so an invalid value fails with the field's name.
+ */
 export type Command =
   | {
       readonly type: 'CreatePreferences';
@@ -71,14 +69,23 @@ export type Command =
       readonly subject: string | null;
       readonly content: string | null;
       readonly templateVars: Readonly<Record<string, unknown>>;
+      /** null: the type's default priority. */
+      readonly priority: Priority | null;
       readonly correlationId: string | null;
       /** Idempotency-Key (scoped to the caller) and a hash of the request body. */
       readonly idempotency: { readonly key: string; readonly requestHash: string } | null;
     }
   | {
       /** Several sends' outcomes, recorded in one transaction (each on its own notification). */
-      readonly type: 'RecordDeliveryOutcomes';
-      readonly outcomes: readonly DeliveryOutcome[];
+      readonly type: 'RecordSendReports';
+      readonly reports: readonly SendReport[];
+    }
+  | {
+      /** A claim taken over once too often: the notification fails instead of being sent. */
+      readonly type: 'AbandonClaim';
+      readonly notificationId: string;
+      readonly claimToken: string;
+      readonly reason: 'lease_expired';
     }
   | {
       readonly type: 'RetryNotification';

@@ -1,8 +1,10 @@
+import type { FailureReason, StatusReason } from './notification-status.js';
 import type { Channel, NotificationType } from './notification-type.js';
+import type { Priority } from './priority.js';
 
 export type PreferenceFlags = Readonly<Record<NotificationType, boolean>>;
 
-/** Domain events: plain readonly data, one union (STYLE rule 2). */
+/** Domain events: plain readonly data, one union. */
 export type DomainEvent =
   | {
       readonly type: 'NotificationPreferencesCreated';
@@ -16,16 +18,19 @@ export type DomainEvent =
       readonly type: 'NotificationPreferencesUpdated';
       readonly userId: string;
       readonly notificationEmail: string;
+      /** The address before the change: the security alert always reaches it. */
+      readonly previousEmail: string;
       readonly preferences: PreferenceFlags;
     }
   | {
       /** Internal: a notification was recorded, to send (`pending`) or not (`suppressed`). Not published. */
-      readonly type: 'NotificationRequested';
+      readonly type: 'NotificationRecorded';
       readonly notificationId: string;
       readonly notificationType: NotificationType;
       readonly channel: Channel;
+      readonly priority: Priority;
       readonly status: 'pending' | 'suppressed';
-      readonly reason: string | null;
+      readonly reason: StatusReason | null;
     }
   | {
       readonly type: 'NotificationSent';
@@ -43,6 +48,7 @@ export type DomainEvent =
       readonly notificationType: NotificationType;
       readonly channel: Channel;
       readonly recipient: string;
+      readonly reason: FailureReason;
       readonly errorMessage: string;
       readonly retryCount: number;
       readonly correlationId: string | null;

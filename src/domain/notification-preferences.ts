@@ -69,10 +69,11 @@ export class NotificationPreferences extends AggregateRoot {
   replace(email: EmailAddress, flags: PreferenceFlags, now: Date): void {
     const sameFlags = NOTIFICATION_TYPES.every((type) => this.flags[type] === flags[type]);
     if (sameFlags && this.email.equals(email)) return;
+    const previousEmail = this.email.value;
     this.email = email;
     this.flags = flags;
     this.changedAt = now;
-    this.raise({ type: 'NotificationPreferencesUpdated', ...this.eventFields() });
+    this.raise({ type: 'NotificationPreferencesUpdated', ...this.eventFields(), previousEmail });
   }
 
   allows(type: NotificationType): boolean {

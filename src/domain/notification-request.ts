@@ -1,26 +1,11 @@
 import { AggregateRoot } from './aggregate-root.js';
+import { type AttemptTiming, type DeliveryAttempt, attemptOf, countedAttempts } from './delivery-attempt.js';
 import { InvalidTransitionError } from './errors.js';
+import type { FailureReason, NotificationStatus, StatusReason, SuppressionReason } from './notification-status.js';
 import type { Channel, NotificationType } from './notification-type.js';
-
-export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'retrying', 'failed', 'suppressed'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
-
-export const SUPPRESSION_REASONS = ['preference_opt_out', 'duplicate', 'invalid_recipient'] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
-
-/** `ambiguous`: the connection died after DATA and before the reply; the message may have arrived. */
-export type AttemptOutcome = 'accepted' | 'transient_failure' | 'permanent_failure' | 'ambiguous';
-
-export interface DeliveryAttempt {
-  readonly number: number;
-  readonly attemptedAt: Date;
-  readonly outcome: AttemptOutcome;
-  readonly response: string | null;
-  readonly error: string | null;
-  readonly latencyMs: number;
-}
-
-export type AttemptResult = Omit<DeliveryAttempt, 'number'>;
+import type { Priority } from './priority.js';
+import type { RetrySchedule } from './retry-schedule.js';
+import type { SendOutcome } from './send-outcome.js';
 
 export interface NotificationContent {
   readonly subject: string | null;
@@ -35,11 +20,15 @@ export interface NotificationSnapshot {
   readonly channel: Channel;
   readonly recipient: string;
   readonly content: NotificationContent;
+  readonly priority: Priority;
   readonly status: NotificationStatus;
-  readonly suppressionReason: SuppressionReason | null;
+  /** Why it was suppressed or failed; null otherwise. */
+  readonly reason: StatusReason | null;
   readonly attempts: readonly DeliveryAttempt[];
-  /** Attempts made since the schedule (re)started: the backoff counts these, not the whole history. */
-  readonly scheduledAttempts: number;
+  /** Provider-down answers in a row: how long the next deferral waits. */
+  readonly deferrals: number;
+  /** Times a claim on it expired and another claim took over (a worker died or hung mid-send). */
+  readonly leaseExpiries: number;
   readonly nextAttemptAt: Date | null;
   readonly leaseExpiresAt: Date | null;
   /** Identifies the worker's claim: only its holder may record the attempt's outcome. */
@@ -47,13 +36,17 @@ export interface NotificationSnapshot {
   readonly correlationId: string | null;
   /** The inbound event (or REST request) that caused it, for tracing. */
   readonly sourceEventId: string | null;
+  /** The failed notification an admin retried by creating this one. */
+  readonly retryOf: string | null;
+  /** Names of template variables erased once the notification is final (one-time tokens). */
+  readonly secretVariables: readonly string[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
 export type NewNotification = Pick<
   NotificationSnapshot,
-  'id' | 'userId' | 'type' | 'channel' | 'recipient' | 'content' | 'correlationId' | 'sourceEventId'
+  'id' | 'userId' | 'type' | 'channel' | 'recipient' | 'content' | 'priority' | 'correlationId' | 'sourceEventId' | 'secretVariables'
 >;
 
 /** One notification to one recipient on one channel, from request to final outcome. */
@@ -62,30 +55,44 @@ export class NotificationRequest extends AggregateRoot {
     super();
   }
 
-  static request(fields: NewNotification, now: Date): NotificationRequest {
-    return NotificationRequest.recorded({ ...NotificationRequest.fresh(fields, now), status: 'pending', nextAttemptAt: now });
+  static request(fields: NewNotification, now: Date, retryOf: string | null = null): NotificationRequest {
+    return NotificationRequest.recorded({ ...fresh(fields, now), retryOf, nextAttemptAt: now });
   }
 
   /** Recorded, never sent, so that on-call can see why. */
   static suppress(fields: NewNotification, reason: SuppressionReason, now: Date): NotificationRequest {
-    return NotificationRequest.recorded({ ...NotificationRequest.fresh(fields, now), status: 'suppressed', suppressionReason: reason });
+    return NotificationRequest.recorded({ ...fresh(fields, now), status: 'suppressed', reason });
   }
 
-  private static recorded(state: NotificationSnapshot): NotificationRequest {
-    const notification = new NotificationRequest(state);
-    notification.raise({
-      type: 'NotificationRequested',
-      notificationId: state.id,
-      notificationType: state.type,
-      channel: state.channel,
-      status: state.status === 'suppressed' ? 'suppressed' : 'pending',
-      reason: state.suppressionReason,
-    });
-    return notification;
+  /** An admin's retry: a new notification with the failed one's content, so each keeps one outcome. */
+  static retryOf(failed: NotificationRequest, id: string, now: Date): NotificationRequest {
+    const s = failed.state;
+    if (s.status !== 'failed') throw new InvalidTransitionError(`only a failed notification can be retried; ${s.id} is ${s.status}`);
+    const erased = s.secretVariables.filter((name) => !Object.hasOwn(s.content.templateVars, name));
+    if (erased.length > 0) {
+      throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${erased.join(', ')} was erased when it failed; ask for a new one`);
+    }
+    const { type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables } = s;
+    return NotificationRequest.request({ id, type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables }, now, s.id);
   }
 
   static restore(snapshot: NotificationSnapshot): NotificationRequest {
     return new NotificationRequest(snapshot);
+  }
+
+  private static recorded(state: NotificationSnapshot): NotificationRequest {
+    const notification = new NotificationRequest(state);
+    const { id, type, channel, status, reason, priority } = state;
+    notification.raise({
+      type: 'NotificationRecorded',
+      notificationId: id,
+      notificationType: type,
+      channel,
+      priority,
+      status: status === 'suppressed' ? 'suppressed' : 'pending',
+      reason,
+    });
+    return notification;
   }
 
   get id(): string {
@@ -96,99 +103,67 @@ export class NotificationRequest extends AggregateRoot {
     return this.state.status;
   }
 
-  /** Takes the notification for one send; the lease lets another worker take over after a crash. */
-  claim(now: Date, leaseExpiresAt: Date, claimToken: string): void {
-    const { status, nextAttemptAt, leaseExpiresAt: lease } = this.state;
-    const due = (status === 'pending' || status === 'retrying') && nextAttemptAt !== null && nextAttemptAt <= now;
-    const expired = status === 'sending' && lease !== null && lease <= now;
-    if (!due && !expired) throw new InvalidTransitionError(`notification ${this.id} is ${status} and not due`);
-    this.update(now, { status: 'sending', leaseExpiresAt, claimToken, nextAttemptAt: null });
-  }
-
   /** False once the lease expired and another worker took the notification over. */
   holdsClaim(claimToken: string): boolean {
     return this.state.status === 'sending' && this.state.claimToken === claimToken;
   }
 
-  recordAccepted(result: AttemptResult): void {
-    this.addAttempt(result, 'accepted');
-    this.update(result.attemptedAt, { status: 'sent', leaseExpiresAt: null, claimToken: null });
-    this.raise({ type: 'NotificationSent', ...this.outcomeFields() });
+  /** Records what the sender answered and moves on: sent, retrying, deferred or failed. */
+  record(outcome: SendOutcome, timing: AttemptTiming, schedule: RetrySchedule): void {
+    this.mustBeSending();
+    const now = timing.attemptedAt;
+    if (outcome.kind === 'provider_down') return this.deferred(outcome, timing, schedule);
+    this.addAttempt(outcome, timing, 0);
+    if (outcome.kind === 'accepted') return this.accepted(now);
+    if (outcome.kind === 'permanent') return this.fail(now, 'permanent_failure', outcome.error);
+    const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
+    const retryAt = schedule.retryAt(this.state.priority, countedAttempts(this.state.attempts), now, retryAfterMs);
+    if (retryAt === null) return this.fail(now, 'retries_exhausted', outcome.error);
+    this.update(now, { status: 'retrying', leaseExpiresAt: null, claimToken: null, nextAttemptAt: retryAt });
   }
 
-  /** `retryAt` null: the schedule is exhausted and the notification fails. */
-  recordTransientFailure(result: AttemptResult, retryAt: Date | null): void {
-    this.addAttempt(result, 'transient_failure');
-    if (retryAt === null) return this.fail(result);
-    this.update(result.attemptedAt, { status: 'retrying', leaseExpiresAt: null, claimToken: null, nextAttemptAt: retryAt });
-  }
-
-  /** The send may or may not have arrived: resent later with the same Message-ID (`retryAt` null: failed). */
-  recordAmbiguous(result: AttemptResult, retryAt: Date | null): void {
-    this.addAttempt(result, 'ambiguous');
-    if (retryAt === null) return this.fail(result);
-    this.update(result.attemptedAt, { status: 'retrying', leaseExpiresAt: null, claimToken: null, nextAttemptAt: retryAt });
-  }
-
-  /** Handed back unsent (the provider is down): no attempt is recorded, the schedule is unchanged. */
-  defer(now: Date, retryAt: Date): void {
-    if (this.state.status !== 'sending') throw new InvalidTransitionError(`notification ${this.id} is ${this.state.status}, not sending`);
-    const status = this.state.attempts.length === 0 ? 'pending' : 'retrying';
-    this.update(now, { status, leaseExpiresAt: null, claimToken: null, nextAttemptAt: retryAt });
-  }
-
-  recordPermanentFailure(result: AttemptResult): void {
-    this.addAttempt(result, 'permanent_failure');
-    this.fail(result);
-  }
-
-  /** An admin's retry of a failed notification: a fresh attempt schedule, history kept. */
-  retry(now: Date): void {
-    if (this.state.status !== 'failed') {
-      throw new InvalidTransitionError(`only a failed notification can be retried; ${this.id} is ${this.state.status}`);
-    }
-    this.update(now, { status: 'pending', scheduledAttempts: 0, nextAttemptAt: now });
+  /** Claimed again after too many expired leases: failed rather than resent for ever. */
+  abandon(now: Date, reason: Extract<FailureReason, 'lease_expired'>): void {
+    this.mustBeSending();
+    this.fail(now, reason, `claimed after ${this.state.leaseExpiries} expired leases: its sends never completed`);
   }
 
   snapshot(): NotificationSnapshot {
     return this.state;
   }
 
-  private static fresh(fields: NewNotification, now: Date): NotificationSnapshot {
-    return {
-      ...fields,
-      status: 'pending',
-      suppressionReason: null,
-      attempts: [],
-      scheduledAttempts: 0,
-      nextAttemptAt: null,
-      leaseExpiresAt: null,
-      claimToken: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+  /** Provider down: no attempt used; shown in the history when the provider was contacted. */
+  private deferred(outcome: Extract<SendOutcome, { kind: 'provider_down' }>, timing: AttemptTiming, schedule: RetrySchedule): void {
+    const deferrals = this.state.deferrals + 1;
+    if (outcome.attempted) this.addAttempt(outcome, timing, deferrals);
+    const status = countedAttempts(this.state.attempts) === 0 ? 'pending' : 'retrying';
+    const nextAttemptAt = schedule.deferUntil(deferrals, timing.attemptedAt, outcome.retryAfterMs);
+    this.update(timing.attemptedAt, { status, deferrals, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
-  private addAttempt(result: AttemptResult, expected: AttemptOutcome): void {
-    if (this.state.status !== 'sending') {
-      throw new InvalidTransitionError(`notification ${this.id} is ${this.state.status}, not sending`);
-    }
-    if (result.outcome !== expected) throw new InvalidTransitionError(`attempt outcome ${result.outcome} is not ${expected}`);
-    const attempt: DeliveryAttempt = { ...result, number: this.state.attempts.length + 1 };
-    this.update(result.attemptedAt, {
-      attempts: [...this.state.attempts, attempt],
-      scheduledAttempts: this.state.scheduledAttempts + 1,
-    });
+  private accepted(now: Date): void {
+    this.update(now, { status: 'sent', leaseExpiresAt: null, claimToken: null });
+    this.raise({ type: 'NotificationSent', ...this.outcomeFields() });
   }
 
-  private fail(result: AttemptResult): void {
-    this.update(result.attemptedAt, { status: 'failed', leaseExpiresAt: null, claimToken: null, nextAttemptAt: null });
+  private fail(now: Date, reason: FailureReason, error: string): void {
+    this.update(now, { status: 'failed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null });
     this.raise({
       type: 'NotificationFailed',
       ...this.outcomeFields(),
-      errorMessage: result.error ?? result.response ?? 'delivery failed',
-      retryCount: this.state.attempts.length - 1,
+      reason,
+      errorMessage: error,
+      retryCount: Math.max(0, countedAttempts(this.state.attempts) - 1),
     });
+  }
+
+  private addAttempt(outcome: SendOutcome, timing: AttemptTiming, deferrals: number): void {
+    const attempt: DeliveryAttempt = { ...attemptOf(outcome, timing), number: this.state.attempts.length + 1 };
+    this.update(timing.attemptedAt, { attempts: [...this.state.attempts, attempt], deferrals });
+  }
+
+  private mustBeSending(): void {
+    if (this.state.status !== 'sending') throw new InvalidTransitionError(`notification ${this.id} is ${this.state.status}, not sending`);
   }
 
   private update(now: Date, changes: Partial<NotificationSnapshot>): void {
@@ -199,4 +174,21 @@ export class NotificationRequest extends AggregateRoot {
     const { id, userId, type, channel, recipient, correlationId } = this.state;
     return { notificationId: id, userId, notificationType: type, channel, recipient, correlationId };
   }
+}
+
+function fresh(fields: NewNotification, now: Date): NotificationSnapshot {
+  return {
+    ...fields,
+    status: 'pending',
+    reason: null,
+    attempts: [],
+    deferrals: 0,
+    leaseExpiries: 0,
+    nextAttemptAt: null,
+    leaseExpiresAt: null,
+    claimToken: null,
+    retryOf: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -1,4 +1,5 @@
 import { InvalidValueError } from './errors.js';
+import type { Priority } from './priority.js';
 
 export const NOTIFICATION_TYPES = [
   'email_verification',
@@ -22,6 +23,26 @@ export const NotificationType = {
     }
     return raw;
   },
+};
+
+/** A notification's priority when its cause does not set one: links a user waits for go first. */
+export const DEFAULT_PRIORITY: { readonly [T in NotificationType]: Priority } = {
+  email_verification: 'critical',
+  password_reset: 'critical',
+  security_alert: 'critical',
+  order_confirmation: 'high',
+  order_status_update: 'high',
+  welcome: 'normal',
+};
+
+/** Variables that grant access (one-time tokens): erased from a notification once it is final. */
+export const SECRET_VARIABLES: { readonly [T in NotificationType]: readonly string[] } = {
+  email_verification: ['verify_token'],
+  password_reset: ['reset_token'],
+  security_alert: [],
+  order_confirmation: [],
+  order_status_update: [],
+  welcome: [],
 };
 
 export const CHANNELS = ['email'] as const;

@@ -1,4 +1,7 @@
+import { type DeliveryConfig, type RetentionConfig, readDelivery, readRetention } from './delivery-config.js';
 import { EnvReader } from './env-reader.js';
+
+export type { DeliveryConfig, RetentionConfig };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,20 +31,9 @@ export interface AmqpConfig {
   readonly heartbeatSeconds: number;
 }
 
-export interface DeliveryConfig {
-  readonly retryBaseMs: number;
-  readonly retryCapMs: number;
-  readonly maxAttempts: number;
-  readonly leaseMs: number;
-  readonly batchSize: number;
-  readonly concurrency: number;
-  readonly pollIntervalMs: number;
-}
-
 export interface OutboxConfig {
   readonly pollIntervalMs: number;
   readonly batchSize: number;
-  readonly retentionHours: number;
 }
 
 export interface DatabaseConfig {
@@ -67,6 +59,7 @@ export interface Config {
   readonly smtp: SmtpConfig | undefined;
   readonly delivery: DeliveryConfig;
   readonly outbox: OutboxConfig;
+  readonly retention: RetentionConfig;
   readonly appBaseUrl: string;
   readonly serviceName: string;
   readonly httpBodyLimitBytes: number;
@@ -137,23 +130,10 @@ function readAmqp(env: EnvReader): AmqpConfig | undefined {
   };
 }
 
-function readDelivery(env: EnvReader): DeliveryConfig {
-  return {
-    retryBaseMs: env.int('RETRY_BASE_MS', 2_000, 1, 3_600_000),
-    retryCapMs: env.int('RETRY_CAP_MS', 600_000, 1, 86_400_000),
-    maxAttempts: env.int('RETRY_MAX_ATTEMPTS', 6, 1, 100),
-    leaseMs: env.int('DELIVERY_LEASE_MS', 120_000, 1_000, 3_600_000),
-    batchSize: env.int('DELIVERY_BATCH_SIZE', 50, 1, 1000),
-    concurrency: env.int('DELIVERY_CONCURRENCY', 16, 1, 500),
-    pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 200, 10, 60_000),
-  };
-}
-
 function readOutbox(env: EnvReader): OutboxConfig {
   return {
     pollIntervalMs: env.int('OUTBOX_POLL_INTERVAL_MS', 200, 10, 60_000),
     batchSize: env.int('OUTBOX_BATCH_SIZE', 200, 1, 5000),
-    retentionHours: env.int('OUTBOX_RETENTION_HOURS', 72, 1, 24 * 365),
   };
 }
 
@@ -170,6 +150,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     smtp: readSmtp(env),
     delivery: readDelivery(env),
     outbox: readOutbox(env),
+    retention: readRetention(env),
     appBaseUrl: env.url('APP_BASE_URL', ['http', 'https'], { required: false, fallback: 'http://localhost:3000' }) ?? '',
     serviceName: env.string('SERVICE_NAME', 'Notification Service'),
     httpBodyLimitBytes: env.int('HTTP_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),

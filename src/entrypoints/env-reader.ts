@@ -1,3 +1,13 @@
+const WEEK_MS = 7 * 24 * 3_600_000;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `1.5s` → 1500; null when it is not a non-negative number with a unit. */
+function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  const unit = match ? UNIT_MS[match[2] ?? ''] : undefined;
+  return match && unit !== undefined ? Math.round(Number(match[1]) * unit) : null;
+}
+
 /** Reads typed values from an environment, collecting one message per bad variable. */
 export class EnvReader {
   readonly problems: string[] = [];
@@ -47,6 +57,21 @@ export class EnvReader {
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
     this.problems.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
     return fallback;
+  }
+
+  /**
+   * A comma-separated list of durations, each a number with a unit: `500ms`, `5s`, `10m`, `1h`
+   * (`1s,5s,15s`). 1 to 20 of them, each at most a week.
+   */
+  durations(name: string, fallback: readonly number[]): readonly number[] {
+    const raw = this.optionalString(name);
+    if (raw === undefined) return fallback;
+    const values = raw.split(',').map((part) => parseDuration(part.trim()));
+    if (values.length < 1 || values.length > 20 || values.some((v) => v === null || v > WEEK_MS)) {
+      this.problems.push(`${name} must be 1 to 20 comma-separated durations such as 1s,5s,15m,1h, each at most 7 days (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return values as number[];
   }
 
   /** A URL with one of `protocols`; the message never echoes it (it may hold a password). */

@@ -32,11 +32,6 @@ export class HealthReporter {
     return { status: critical ? 'unhealthy' : impaired ? 'degraded' : 'healthy', components };
   }
 
-  async ready(): Promise<boolean> {
-    const report = await this.report();
-    return report.status !== 'unhealthy';
-  }
-
   private async bounded(check: ComponentCheck): Promise<ComponentHealth> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ComponentHealth>((resolve) => {
@@ -54,4 +49,28 @@ export class HealthReporter {
 
 export function notConfigured(name: string, critical = false): ComponentCheck {
   return { name, critical, check: async () => ({ status: 'not_configured' }) };
+}
+
+/**
+ * Readiness: whether this instance can serve its REST API. The primary answers (read at most every
+ * `cacheMs`, so aggressive probing costs one `select 1` a second) and no shutdown is under way. A
+ * broker outage does not count: writes go through the outbox and are published when it is back,
+ * so taking every instance out of a load balancer would only turn a degraded service into none.
+ */
+export class Readiness {
+  private reading: { at: number; ready: Promise<boolean> } | null = null;
+
+  constructor(
+    private readonly shuttingDown: () => boolean,
+    private readonly primaryAnswers: () => Promise<boolean>,
+    private readonly cacheMs = 1_000,
+  ) {}
+
+  async ready(): Promise<boolean> {
+    if (this.shuttingDown()) return false;
+    if (!this.reading || Date.now() - this.reading.at >= this.cacheMs) {
+      this.reading = { at: Date.now(), ready: this.primaryAnswers().catch(() => false) };
+    }
+    return this.reading.ready;
+  }
 }

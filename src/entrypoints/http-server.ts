@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AppContainer } from './bootstrap.js';
 import { createHttpApp } from './http/app.js';
+import type { HttpDeps } from './http/http-deps.js';
 
 /**
  * Requests Node's parser refuses before express sees them (oversized headers or URL, CR/LF inside
@@ -25,11 +25,13 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 export class HttpServer {
   private server: Server | null = null;
 
-  constructor(private readonly app: AppContainer) {}
+  constructor(
+    private readonly deps: HttpDeps,
+    private readonly listen: { readonly port: number; readonly host: string },
+  ) {}
 
   async start(): Promise<AddressInfo> {
-    const { port, host } = this.app.get('config');
-    const server = createHttpApp(this.app).listen(port, host);
+    const server = createHttpApp(this.deps).listen(this.listen.port, this.listen.host);
     server.on('clientError', answerClientError);
     this.server = server;
     await once(server, 'listening');
@@ -37,11 +39,10 @@ export class HttpServer {
   }
 
   /**
-   * Readiness turns 503 at once; after `drainDelayMs` (time for load balancers to notice) the
+   * Call once readiness turns 503 (the lifecycle says shutting down); after `drainDelayMs` (time for load balancers to notice) the
    * listener closes and in-flight requests finish. Past `timeoutMs` the remaining connections are cut.
    */
   async stop(drainDelayMs: number, timeoutMs: number): Promise<'drained' | 'cut'> {
-    this.app.get('lifecycle').shuttingDown = true;
     const server = this.server;
     if (!server) return 'drained';
     await new Promise((resolve) => setTimeout(resolve, drainDelayMs));

@@ -1,6 +1,7 @@
 import { FatalBrokerError } from '../adapters/rabbitmq/amqp-session.js';
 import { AppContainer } from './bootstrap.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
+import { httpDepsOf } from './composition/http-deps.js';
 import { HttpServer } from './http-server.js';
 
 /** Exit status for a configuration the service cannot run with (EX_CONFIG). */
@@ -27,13 +28,14 @@ async function main(): Promise<void> {
     process.exit(error instanceof FatalBrokerError ? EXIT_CONFIG : 1);
   };
 
-  const http = new HttpServer(app);
+  const http = new HttpServer(httpDepsOf(app), { port: config.port, host: config.host });
   const address = await http.start();
   logger.info({ port: address.port, host: address.address }, 'notification service listening');
   const broker = app.get('broker');
   await broker?.session.start();
   app.get('outboxRelay')?.start();
   app.get('deliveryWorker')?.start();
+  app.get('retentionWorker').start();
   if (!broker) logger.warn('RABBITMQ_URL is not set: no events are consumed and no outcome events are published');
   if (!app.get('emailSender')) logger.warn('SMTP_HOST is not set: notifications are recorded but not sent');
 
@@ -50,10 +52,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownDrainDelayMs + config.shutdownTimeoutMs + 1_000);
     // Stop taking work first, finish and record what is in flight, then close connections.
+    app.get('lifecycle').shuttingDown = true;
     const httpStopped = http.stop(config.shutdownDrainDelayMs, config.shutdownTimeoutMs);
     await broker?.consumer.stop();
     await app.get('deliveryWorker')?.stop();
     await app.get('outboxRelay')?.stop();
+    await app.get('retentionWorker').stop();
     const outcome = await httpStopped;
     await broker?.session.close();
     await app.get('smtpTransport')?.close();

@@ -1,9 +1,12 @@
 import type { ComponentCheck, ComponentHealth } from './health.js';
 import { notConfigured } from './health.js';
-import type { Broker, Services } from './services.js';
+import type { GuardedChannelSender } from '../application/ports/channel-sender.js';
+import type { Broker } from './services.js';
 import type { OutboxRelay } from './workers/outbox-relay.js';
 
-const SMTP_CHECK_EVERY_MS = 15_000;
+export type Probe = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+const PROBE_EVERY_MS = 15_000;
 const OUTBOX_DEGRADED_AT = 10_000;
 
 export function brokerHealth(broker: Broker | null): ComponentCheck {
@@ -20,34 +23,38 @@ export function brokerHealth(broker: Broker | null): ComponentCheck {
 }
 
 /**
- * SMTP: the circuit breaker's state, and a probe of the server at most every 15 s (a health poll
- * must not open a mail session each time).
+ * A channel: its circuit breaker, the configuration fault the provider last answered with (SMTP
+ * 535: refused credentials, which only the operator can fix), and a probe of the provider at most
+ * every 15 s (a health poll must not open a session with the provider each time).
  */
-export function smtpHealth(transport: Services['smtpTransport'], sender: Services['emailSender']): ComponentCheck {
-  if (!transport || !sender) return notConfigured('smtp');
+export function channelHealth(name: string, sender: GuardedChannelSender | null, probe: () => Promise<Probe>): ComponentCheck {
+  if (!sender) return notConfigured(name);
   let last: { at: number; health: Promise<ComponentHealth> } | null = null;
   return {
-    name: 'smtp',
+    name,
     critical: false,
     check: async () => {
-      if (!last || Date.now() - last.at > SMTP_CHECK_EVERY_MS) {
-        last = { at: Date.now(), health: transport.verify().then((r) => (r.ok ? { status: 'up' } : { status: 'down', error: r.error })) };
+      if (!last || Date.now() - last.at > PROBE_EVERY_MS) {
+        last = { at: Date.now(), health: probe().then((r) => (r.ok ? { status: 'up' } : { status: 'down', error: r.error })) };
       }
-      const probe = await last.health;
-      const circuit = sender.state;
-      const status = circuit === 'open' ? 'down' : circuit === 'half_open' && probe.status === 'up' ? 'degraded' : probe.status;
-      return { ...probe, status, circuit };
+      const probed = await last.health;
+      const { circuit, configurationFault } = sender;
+      const impaired = circuit === 'half_open' || configurationFault !== null ? 'degraded' : probed.status;
+      const status = circuit === 'open' ? 'down' : probed.status === 'down' ? 'down' : impaired;
+      return { ...probed, status, circuit, ...(configurationFault ? { reason: configurationFault } : {}) };
     },
   };
 }
 
+/** The outbox backlog as the relay last read it: a probe never counts the table. */
 export function outboxHealth(relay: OutboxRelay | null): ComponentCheck {
   if (!relay) return notConfigured('outbox');
   return {
     name: 'outbox',
     critical: false,
     check: async () => {
-      const backlog = await relay.backlog();
+      const backlog = relay.backlog;
+      if (backlog === null) return { status: 'up', backlog: null };
       return { status: backlog >= OUTBOX_DEGRADED_AT ? 'degraded' : 'up', backlog };
     },
   };

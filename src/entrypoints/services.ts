@@ -1,31 +1,38 @@
 import type { Kysely } from 'kysely';
-import type { HandlerRegistry } from '../application/handler-registry.js';
+import type { DeliverNotification } from '../application/delivery/deliver-notification.js';
+import type { LeaseKeeper } from '../application/delivery/lease-keeper.js';
+import type { HandlerRegistry } from '../application/handler-types.js';
 import type { MessageBus } from '../application/message-bus.js';
 import type { ApiKeySecrets } from '../application/ports/api-key-secrets.js';
 import type { BusMonitor } from '../application/ports/bus-monitor.js';
+import type { GuardedChannelSender } from '../application/ports/channel-sender.js';
 import type { Clock } from '../application/ports/clock.js';
+import type { DeliveryQueue } from '../application/ports/delivery-queue.js';
+import type { DeliveryMonitor } from '../application/ports/delivery-monitor.js';
 import type { IdGenerator } from '../application/ports/id-generator.js';
+import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
+import type { RetentionStore } from '../application/ports/retention-store.js';
 import type { HistoryQuery } from '../application/queries/history.query.js';
 import type { PreferencesQuery } from '../application/queries/preferences.query.js';
+import type { Retention } from '../application/retention/retention.js';
 import type { UnitOfWorkFactory } from '../application/unit-of-work.js';
 import type { ApiKeyScope } from '../domain/api-key-scope.js';
-import type { Database } from '../adapters/postgres/database.js';
-import type { ReadRouter } from '../adapters/postgres/read-router.js';
+import type { CircuitBreakingSender } from '../adapters/delivery/circuit-breaking-sender.js';
+import type { NodemailerEmailSender } from '../adapters/email/nodemailer-email-sender.js';
 import type { Logger } from '../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../adapters/observability/metrics.js';
-import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
-import type { CircuitBreakingEmailSender } from '../adapters/email/circuit-breaking-email-sender.js';
-import type { NodemailerEmailSender } from '../adapters/email/nodemailer-email-sender.js';
-import type { KyselyDeliveryQueue } from '../adapters/postgres/delivery-queue.js';
+import type { Database } from '../adapters/postgres/database.js';
 import type { KyselyOutboxRelayStore } from '../adapters/postgres/outbox-relay.store.js';
+import type { ReadRouter } from '../adapters/postgres/read-router.js';
 import type { AmqpConsumer } from '../adapters/rabbitmq/amqp-consumer.js';
 import type { AmqpEventPublisher } from '../adapters/rabbitmq/amqp-event-publisher.js';
 import type { AmqpSession } from '../adapters/rabbitmq/amqp-session.js';
 import type { Config } from './config.js';
+import type { HealthReporter, Readiness } from './health.js';
 import type { DeliveryWorker } from './workers/delivery-worker.js';
 import type { OutboxRelay } from './workers/outbox-relay.js';
-import type { HealthReporter } from './health.js';
+import type { RetentionWorker } from './workers/retention-worker.js';
 
 /** Resolves a presented API key to its scopes, or null when no live key matches. */
 export interface ApiKeyAuthenticator {
@@ -56,7 +63,7 @@ export interface Services {
   ids: IdGenerator;
   apiKeySecrets: ApiKeySecrets;
   primaryDb: Kysely<Database>;
-  /** The primary again, through a pool of its own for the delivery worker and the outbox relay. */
+  /** The primary again, through a pool of its own for the delivery worker, the outbox relay and retention. */
   workerDb: Kysely<Database>;
   standbyDb: Kysely<Database> | null;
   readRouter: ReadRouter;
@@ -72,16 +79,25 @@ export interface Services {
   historyQuery: HistoryQuery;
   authenticator: ApiKeyAuthenticator;
   health: HealthReporter;
+  readiness: Readiness;
   renderer: NotificationRenderer;
-  /** Null without SMTP settings: notifications then wait, pending, until a sender is configured. */
+  /** Null without SMTP settings: email notifications then wait, pending, until a sender is configured. */
   smtpTransport: NodemailerEmailSender | null;
-  /** The transport behind a circuit breaker. */
-  emailSender: CircuitBreakingEmailSender | null;
-  deliveryQueue: KyselyDeliveryQueue;
+  /** The SMTP transport behind the email channel's circuit breaker. */
+  emailSender: CircuitBreakingSender | null;
+  /** Every configured channel's sender: a new channel is one more entry here. */
+  senders: readonly GuardedChannelSender[];
+  deliveryQueue: DeliveryQueue;
+  leaseKeeper: LeaseKeeper;
+  deliveryMonitor: DeliveryMonitor;
+  deliverNotification: DeliverNotification;
   outboxStore: KyselyOutboxRelayStore;
+  retentionStore: RetentionStore;
+  retention: Retention;
   broker: Broker | null;
   outboxRelay: OutboxRelay | null;
   deliveryWorker: DeliveryWorker | null;
+  retentionWorker: RetentionWorker;
 }
 
 export type ServiceName = keyof Services;

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initialSchema from './20261122T0200-initial-schema.js';
 import * as eventPipeline from './20261122T0300-event-pipeline.js';
 import * as attemptHistory from './20261122T0400-attempt-history.js';
+import * as deliveryCore from './20261129T0100-delivery-core.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
   '20261122T0200-initial-schema': initialSchema,
   '20261122T0300-event-pipeline': eventPipeline,
   '20261122T0400-attempt-history': attemptHistory,
+  '20261129T0100-delivery-core': deliveryCore,
 };

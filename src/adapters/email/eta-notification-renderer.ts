@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import type { ContentOverride, NotificationRenderer, RenderedEmail } from '../../application/ports/notification-renderer.js';
+import type { RenderedContent } from '../../application/ports/channel-sender.js';
+import type { NotificationRenderer } from '../../application/ports/notification-renderer.js';
+import type { NotificationSnapshot } from '../../domain/notification-request.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { NOTIFICATION_TYPES, type NotificationType } from '../../domain/notification-type.js';
 
@@ -33,9 +35,15 @@ export class EtaNotificationRenderer implements NotificationRenderer {
     this.baseUrl = settings.appBaseUrl.replace(/\/+$/, '');
   }
 
-  render(type: NotificationType, vars: Vars, override?: ContentOverride): RenderedEmail {
-    const subjectOverride = given(override?.subject);
-    const contentOverride = given(override?.content);
+  render(notification: NotificationSnapshot): RenderedContent {
+    const { type, recipient, content } = notification;
+    // The recipient stands in for `email` when the cause did not name one (a REST send).
+    return { channel: 'email', ...this.renderEmail(type, { email: recipient, ...content.templateVars }, content) };
+  }
+
+  private renderEmail(type: NotificationType, vars: Vars, override: { subject: string | null; body: string | null }) {
+    const subjectOverride = given(override.subject);
+    const contentOverride = given(override.body);
     const common = { service_name: this.settings.serviceName, app_base_url: this.baseUrl };
     // A caller who supplies both subject and content renders nothing of the template, so needs no variables.
     const data = subjectOverride && contentOverride ? common : { ...TEMPLATE_DATA[type](vars, this.baseUrl), ...common };

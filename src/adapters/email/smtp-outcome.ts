@@ -7,10 +7,11 @@ import { readSmtpFailure, type SmtpFailure } from './smtp-failure.js';
  * reply about the provider before one about the message.
  *
  *   provider_down, configurationFault   STARTTLS refused (or unknown) while TLS is required: the
- *              server offers no TLS, or someone stripped it; EAUTH/ENOAUTH/EOAUTH2 (credentials
- *              refused or missing), 535, and 530 to MAIL FROM (authentication or TLS required and
- *              the configuration does not provide it). Only the operator can fix these, and every
- *              message would fail the same way: no attempt is used, the breaker and health show it.
+ *              server offers no TLS, or someone stripped it (but 421 and 454, which say "not now");
+ *              EAUTH/ENOAUTH/EOAUTH2 (credentials refused or missing), 535, and 530 to MAIL FROM
+ *              (authentication or TLS required and the configuration does not provide it). Only the
+ *              operator can fix these, and every message would fail the same way: no attempt is
+ *              used, the breaker and the health report show it.
  *   provider_down   421 (closing, at any step, also with EAUTH), 454 (temporary authentication or
  *              TLS failure), any other reply refusing the session (greeting, EHLO/HELO, RSET),
  *              and no reply before the message data was handed over: refused (ESOCKET
@@ -84,8 +85,8 @@ const REFUSED_BY_NODEMAILER = new Set(['EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS'
 const NO_SESSION = new Set(['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROXY', 'EPROTOCOL']);
 
 const RULES: readonly Rule[] = [
-  { when: (f) => f.command === 'STARTTLS' && f.reply !== null, verdict: MISCONFIGURED, explain: startTlsRefused },
   { when: (f) => f.reply === 421 || f.reply === 454, verdict: DOWN },
+  { when: (f) => f.command === 'STARTTLS' && f.reply !== null, verdict: MISCONFIGURED, explain: startTlsRefused },
   { when: (f) => CREDENTIAL_CODES.has(f.code) || f.reply === 530 || f.reply === 535, verdict: MISCONFIGURED },
   { when: (f) => f.reply !== null && !MESSAGE_COMMANDS.has(f.command), verdict: DOWN },
   { when: (f) => f.reply !== null && (f.reply < 500 || f.reply === 503), verdict: { kind: 'transient' } },

@@ -8,8 +8,6 @@ export class ObservedBusMonitor implements BusMonitor {
   constructor(
     private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
-    /** Told of every committed event after the metrics (the composition root wakes workers here). */
-    private readonly onCommitted: (event: DomainEvent) => void = () => undefined,
   ) {}
 
   handled(message: Command | DomainEvent, durationMs: number): void {
@@ -19,11 +17,10 @@ export class ObservedBusMonitor implements BusMonitor {
 
   committed(event: DomainEvent): void {
     const status =
-      event.type === 'NotificationRequested' ? event.status : event.type === 'NotificationSent' ? 'sent' : event.type === 'NotificationFailed' ? 'failed' : null;
+      event.type === 'NotificationRecorded' ? event.status : event.type === 'NotificationSent' ? 'sent' : event.type === 'NotificationFailed' ? 'failed' : null;
     if (status && 'notificationType' in event) {
       this.metrics.notifications.inc({ type: event.notificationType, channel: event.channel, status });
     }
-    this.onCommitted(event);
   }
 
   eventHandlerFailed(event: DomainEvent, handlerName: string, error: unknown): void {

@@ -100,15 +100,37 @@ export class ServiceMetrics implements ReadRoutingMetrics {
     registers: [this.registry],
   });
 
-  readonly smtpCircuitState = new Gauge({
-    name: 'notification_smtp_circuit_state',
-    help: 'State of the SMTP circuit breaker: 0 closed, 1 half-open, 2 open.',
+  readonly circuitState = new Gauge({
+    name: 'notification_circuit_state',
+    help: 'State of each channel circuit breaker: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['channel'] as const,
     registers: [this.registry],
   });
 
   readonly sendsDeferred = new Counter({
     name: 'notification_sends_deferred_total',
-    help: 'Notifications handed back unsent because the SMTP circuit was open (not attempts).',
+    help: 'Sends answered provider-down (the provider as a whole failing, or its circuit open): rescheduled, no attempt used.',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
+  readonly providerConfigurationFaults = new Counter({
+    name: 'notification_provider_configuration_faults_total',
+    help: 'Provider answers only an operator can fix (credentials refused, such as SMTP 535), by channel.',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
+  readonly leaseRenewalFailures = new Counter({
+    name: 'notification_lease_renewal_failures_total',
+    help: 'Renewals of in-flight claims that failed (the database did not answer); renewed again shortly.',
+    registers: [this.registry],
+  });
+
+  readonly retentionPruned = new Counter({
+    name: 'notification_retention_pruned_rows_total',
+    help: 'Rows deleted (or secrets erased) by retention, by table.',
+    labelNames: ['table'] as const,
     registers: [this.registry],
   });
 

@@ -21,8 +21,13 @@ export interface NotificationsTable {
   body: string | null;
   template_vars: Json<Record<string, unknown>>;
   status: string;
-  suppression_reason: string | null;
-  scheduled_attempts: number;
+  reason: string | null;
+  /** 0 critical … 3 low (Priority.rank). */
+  priority: number;
+  deferrals: number;
+  lease_expiries: number;
+  retry_of: string | null;
+  secret_variables: string[];
   next_attempt_at: Date | null;
   lease_expires_at: Date | null;
   correlation_id: string | null;

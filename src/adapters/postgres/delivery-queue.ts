@@ -1,50 +1,68 @@
 import { type Kysely, sql } from 'kysely';
-import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { Claim, ClaimedNotification, DeliveryQueue } from '../../application/ports/delivery-queue.js';
+import type { Channel } from '../../domain/notification-type.js';
+import { Priority } from '../../domain/priority.js';
 import type { Database, NotificationRow } from './database.js';
 import { toSnapshot } from './notification-rows.js';
 
-export interface ClaimedNotification {
-  readonly notification: NotificationSnapshot;
-  readonly claimToken: string;
-  /** Its previous lease expired mid-send: the earlier send may have arrived (an ambiguous resend). */
-  readonly resend: boolean;
-}
+type ClaimedRow = Omit<NotificationRow, 'attempt_history'> & { resend: boolean };
 
 /**
- * Claims due notifications on the primary for one worker: each row is locked with SKIP LOCKED,
- * marked `sending` with a lease and a fresh claim token, and committed before any SMTP traffic
- * (RELIABILITY.md: a check at commit time would be too late, two workers would both send). Due:
- * `pending`/`retrying` whose next attempt time has come, or `sending` whose lease has expired.
- * Attempts are not loaded: the worker only needs the content to send.
+ * The claim rule of the DeliveryQueue port, as one statement on the primary (its JSDoc states the
+ * rule; nothing else restates it). Due rows are found through `notifications_due` (priority,
+ * next_attempt_at) and expired leases through `notifications_leased`; both are locked with SKIP
+ * LOCKED, so concurrent workers split the rows instead of waiting on each other, and the limit
+ * applies to the union in priority order. Attempts are not read: sending needs the content.
  */
-export class KyselyDeliveryQueue {
+export class KyselyDeliveryQueue implements DeliveryQueue {
   constructor(private readonly primary: Kysely<Database>) {}
 
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
-    const { rows } = await sql<NotificationRow & { resend: boolean }>`
+  async claimDue(limit: number, leaseMs: number, channels: readonly Channel[]): Promise<ClaimedNotification[]> {
+    if (limit <= 0 || channels.length === 0) return [];
+    const { rows } = await sql<ClaimedRow>`
       with due as (
-        select id, false as resend from notifications
-        where status in ('pending', 'retrying') and next_attempt_at <= now()
-        order by next_attempt_at
+        select id, priority, next_attempt_at as due_at, false as resend from notifications
+        where status in ('pending', 'retrying') and next_attempt_at <= now() and channel = any(${channels})
+        order by priority, next_attempt_at
         limit ${limit}
         for update skip locked
       ), expired as (
-        select id, true as resend from notifications
-        where status = 'sending' and lease_expires_at <= now()
+        select id, priority, lease_expires_at as due_at, true as resend from notifications
+        where status = 'sending' and lease_expires_at <= now() and channel = any(${channels})
+        order by lease_expires_at
         limit ${limit}
         for update skip locked
       ), picked as (
-        select * from (select * from due union all select * from expired) candidates limit ${limit}
+        select * from (select * from due union all select * from expired) candidates
+        order by priority, due_at
+        limit ${limit}
       )
       update notifications n
       set status = 'sending',
           lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}),
           claim_token = gen_random_uuid(),
           next_attempt_at = null,
+          lease_expiries = n.lease_expiries + picked.resend::int,
           updated_at = now()
       from picked
       where n.id = picked.id
-      returning n.*, picked.resend`.execute(this.primary);
-    return rows.map(({ resend, ...row }) => ({ notification: toSnapshot(row, []), claimToken: row.claim_token ?? '', resend }));
+      returning n.id, n.user_id, n.type, n.channel, n.recipient, n.subject, n.body, n.template_vars, n.priority, n.status,
+                n.reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
+                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.created_at, n.updated_at, picked.resend
+      `.execute(this.primary);
+    return rows
+      .map(({ resend, ...row }) => ({ notification: toSnapshot(row, []), claimToken: row.claim_token ?? '', resend }))
+      // UPDATE ... RETURNING gives no order: hand the claims out highest priority first.
+      .sort((a, b) => Priority.rank(a.notification.priority) - Priority.rank(b.notification.priority));
+  }
+
+  async renewLeases(claims: readonly Claim[], leaseMs: number): Promise<number> {
+    if (claims.length === 0) return 0;
+    const result = await sql`
+      update notifications n
+      set lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
+      from unnest(${claims.map((c) => c.notificationId)}::uuid[], ${claims.map((c) => c.claimToken)}::uuid[]) as held(id, token)
+      where n.id = held.id and n.claim_token = held.token and n.status = 'sending'`.execute(this.primary);
+    return Number(result.numAffectedRows ?? 0);
   }
 }

@@ -1,11 +1,9 @@
+import type { NotificationView } from '../../application/ports/read-models.js';
+import type { AttemptOutcome, DeliveryAttempt } from '../../domain/delivery-attempt.js';
+import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { NotificationStatus, StatusReason } from '../../domain/notification-status.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
-import type {
-  AttemptOutcome,
-  DeliveryAttempt,
-  NotificationSnapshot,
-  NotificationStatus,
-  SuppressionReason,
-} from '../../domain/notification-request.js';
+import { Priority } from '../../domain/priority.js';
 import type { NotificationRow, StoredAttempt } from './database.js';
 
 /** An entry of notifications.attempt_history (JSON carries the time as text). */
@@ -20,7 +18,8 @@ export function toAttempt(row: StoredAttempt): DeliveryAttempt {
   };
 }
 
-export function toSnapshot(row: NotificationRow, attempts: DeliveryAttempt[]): NotificationSnapshot {
+/** The one mapping from a notifications row to the aggregate's snapshot. */
+export function toSnapshot(row: Omit<NotificationRow, 'attempt_history'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
   return {
     id: row.id,
     userId: row.user_id,
@@ -28,15 +27,80 @@ export function toSnapshot(row: NotificationRow, attempts: DeliveryAttempt[]): N
     channel: row.channel as Channel,
     recipient: row.recipient,
     content: { subject: row.subject, body: row.body, templateVars: row.template_vars },
+    priority: Priority.fromRank(row.priority),
     status: row.status as NotificationStatus,
-    suppressionReason: row.suppression_reason as SuppressionReason | null,
+    reason: row.reason as StatusReason | null,
     attempts,
-    scheduledAttempts: row.scheduled_attempts,
+    deferrals: row.deferrals,
+    leaseExpiries: row.lease_expiries,
     nextAttemptAt: row.next_attempt_at,
     leaseExpiresAt: row.lease_expires_at,
     claimToken: row.claim_token,
     correlationId: row.correlation_id,
     sourceEventId: row.source_event_id,
+    retryOf: row.retry_of,
+    secretVariables: row.secret_variables,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The columns a save may change. */
+export function changingColumns(s: NotificationSnapshot) {
+  return {
+    status: s.status,
+    reason: s.reason,
+    deferrals: s.deferrals,
+    next_attempt_at: s.nextAttemptAt,
+    lease_expires_at: s.leaseExpiresAt,
+    claim_token: s.claimToken,
+    updated_at: s.updatedAt,
+  };
+}
+
+/** The columns set once, when the notification is recorded. */
+export function creationColumns(s: NotificationSnapshot) {
+  return {
+    id: s.id,
+    user_id: s.userId,
+    type: s.type,
+    channel: s.channel,
+    recipient: s.recipient,
+    subject: s.content.subject,
+    body: s.content.body,
+    template_vars: JSON.stringify(s.content.templateVars),
+    priority: Priority.rank(s.priority),
+    lease_expiries: s.leaseExpiries,
+    correlation_id: s.correlationId,
+    source_event_id: s.sourceEventId,
+    retry_of: s.retryOf,
+    secret_variables: [...s.secretVariables],
+    created_at: s.createdAt,
+  };
+}
+
+/** What a view reads: no content or template variables to fetch and parse; attempts from the projection. */
+export const VIEW_COLUMNS = [
+  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'next_attempt_at', 'retry_of', 'created_at', 'updated_at', 'attempt_history',
+] as const;
+
+type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
+
+/** The one mapping from a row to what on-call sees of a notification. */
+export function toView(row: ViewRow): NotificationView {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    type: row.type as NotificationType,
+    channel: row.channel as Channel,
+    recipient: row.recipient,
+    subject: row.subject,
+    priority: Priority.fromRank(row.priority),
+    status: row.status as NotificationStatus,
+    reason: row.reason as StatusReason | null,
+    attempts: row.attempt_history.map(toAttempt),
+    nextAttemptAt: row.next_attempt_at,
+    retryOf: row.retry_of,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -3,19 +3,9 @@ import type { NotificationRepository } from '../../application/ports/repositorie
 import type { AggregateTracker } from '../../application/ports/unit-of-work.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../domain/notification-request.js';
 import type { Database } from './database.js';
-import { toAttempt, toSnapshot } from './notification-rows.js';
-
-function columns(s: NotificationSnapshot) {
-  return {
-    status: s.status,
-    suppression_reason: s.suppressionReason,
-    scheduled_attempts: s.scheduledAttempts,
-    next_attempt_at: s.nextAttemptAt,
-    lease_expires_at: s.leaseExpiresAt,
-    claim_token: s.claimToken,
-    updated_at: s.updatedAt,
-  };
-}
+import { changingColumns, creationColumns, toAttempt, toSnapshot } from './notification-rows.js';
+import { isUniqueViolation } from './pool.js';
+import { ConcurrentModificationError } from '../../domain/errors.js';
 
 export class KyselyNotificationRepository implements NotificationRepository {
   /** Attempts already stored per loaded notification: `save` inserts only the new ones. */
@@ -50,32 +40,27 @@ export class KyselyNotificationRepository implements NotificationRepository {
 
   async add(notification: NotificationRequest): Promise<void> {
     const s = notification.snapshot();
-    await this.db
-      .insertInto('notifications')
-      .values({
-        id: s.id,
-        user_id: s.userId,
-        type: s.type,
-        channel: s.channel,
-        recipient: s.recipient,
-        subject: s.content.subject,
-        body: s.content.body,
-        template_vars: JSON.stringify(s.content.templateVars),
-        correlation_id: s.correlationId,
-        source_event_id: s.sourceEventId,
-        created_at: s.createdAt,
-        ...columns(s),
-      })
-      .execute();
+    try {
+      await this.db.insertInto('notifications').values({ ...creationColumns(s), ...changingColumns(s) }).execute();
+    } catch (error) {
+      // notifications_retry_of: another admin retried the same failed notification at the same time.
+      if (isUniqueViolation(error)) throw new ConcurrentModificationError(`notification ${s.retryOf ?? s.id} was retried meanwhile`);
+      throw error;
+    }
     await this.insertAttempts(s);
     this.tracker.seen(notification);
+  }
+
+  async retryOf(failedId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('notifications').select('id').where('retry_of', '=', failedId).executeTakeFirst();
+    return row?.id ?? null;
   }
 
   /** The row and its new attempts in one statement (a data-modifying CTE): one round trip. */
   async save(notification: NotificationRequest): Promise<void> {
     const s = notification.snapshot();
     const fresh = this.freshAttempts(s);
-    const update = this.db.updateTable('notifications').set(columns(s)).where('id', '=', s.id);
+    const update = this.db.updateTable('notifications').set(changingColumns(s)).where('id', '=', s.id);
     if (fresh.length === 0) await update.execute();
     else await this.db.with('updated', () => update.returning('id')).insertInto('notification_attempts').values(fresh).execute();
     this.tracker.seen(notification);

@@ -63,13 +63,4 @@ export class KyselyOutboxRelayStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
-
-  /** Deletes published rows older than the retention; returns how many went. */
-  async clean(retentionHours: number): Promise<number> {
-    const result = await this.primary
-      .deleteFrom('outbox')
-      .where('published_at', '<', sql<Date>`now() - make_interval(hours => ${retentionHours})`)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }

@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
-import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
+import type { HistoryPage, HistoryReadModel, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { storedFlags } from '../../domain/notification-preferences.js';
-import type { NotificationStatus, SuppressionReason } from '../../domain/notification-request.js';
-import type { Channel, NotificationType } from '../../domain/notification-type.js';
-import { toAttempt } from './notification-rows.js';
+import { VIEW_COLUMNS, toView } from './notification-rows.js';
 import type { ReadRouter } from './read-router.js';
 
 export class KyselyPreferencesReadModel implements PreferencesReadModel {
@@ -57,7 +55,7 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
       // come from the row's attempt_history, so a page reads one row per notification.
       let query = db
         .selectFrom('notifications')
-        .select(['id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'status', 'suppression_reason', 'next_attempt_at', 'created_at', 'updated_at', 'attempt_history'])
+        .select(VIEW_COLUMNS)
         .where('user_id', '=', userId)
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -65,22 +63,7 @@ export class KyselyHistoryReadModel implements HistoryReadModel {
       if (after) query = query.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`);
       const rows = await query.execute();
       const page = rows.slice(0, limit);
-      const notifications = page.map(
-        (row): NotificationView => ({
-          id: row.id,
-          userId: row.user_id,
-          type: row.type as NotificationType,
-          channel: row.channel as Channel,
-          recipient: row.recipient,
-          subject: row.subject,
-          status: row.status as NotificationStatus,
-          reason: row.suppression_reason as SuppressionReason | null,
-          attempts: row.attempt_history.map(toAttempt),
-          nextAttemptAt: row.next_attempt_at,
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-        }),
-      );
+      const notifications = page.map(toView);
       const last = page.at(-1);
       return { notifications, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
     });

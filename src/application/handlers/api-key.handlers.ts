@@ -1,6 +1,6 @@
 import { ApiKeyScope } from '../../domain/api-key-scope.js';
 import { ApiKeyNotFoundError, InvalidValueError } from '../../domain/errors.js';
-import type { CommandHandler } from '../handler-registry.js';
+import type { CommandHandler } from '../handler-types.js';
 import type { ApiKeySecrets } from '../ports/api-key-secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';

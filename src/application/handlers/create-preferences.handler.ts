@@ -2,7 +2,7 @@ import { EmailAddress } from '../../domain/email-address.js';
 import { PreferencesAlreadyExistError } from '../../domain/errors.js';
 import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
 import { UserId } from '../../domain/user-id.js';
-import type { CommandHandler } from '../handler-registry.js';
+import type { CommandHandler } from '../handler-types.js';
 import type { Clock } from '../ports/clock.js';
 import { toPreferencesView } from './preferences-view.js';
 

@@ -1,26 +1,28 @@
-import type { RetrySchedule } from '../delivery-policy.js';
-import type { HandlerRegistry } from '../handler-registry.js';
+import type { RetrySchedule } from '../../domain/retry-schedule.js';
+import type { HandlerRegistry } from '../handler-types.js';
 import type { ApiKeySecrets } from '../ports/api-key-secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
-import { recordDeliveryOutcomes, retryNotification, sendNotification } from './delivery.handlers.js';
 import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reactions.js';
 import { receiveEvent } from './receive-event.handler.js';
+import { abandonClaim, recordSendReports } from './record-send-reports.handler.js';
 import { replacePreferences } from './replace-preferences.handler.js';
+import { retryNotification } from './retry-notification.handler.js';
+import { sendNotification } from './send-notification.handler.js';
 
 export interface HandlerDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly secrets: ApiKeySecrets;
   readonly retrySchedule: RetrySchedule;
-  readonly random: () => number;
 }
 
 /** The one registry: command → exactly one handler, event → its reactions and handlers. */
 export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
   const { clock, ids } = deps;
+  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [] };
   return {
     commands: {
       CreatePreferences: createPreferences(clock),
@@ -29,22 +31,15 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       RevokeApiKey: revokeApiKey(clock),
       ReceiveEvent: receiveEvent(clock, ids),
       SendNotification: sendNotification(clock, ids),
-      RecordDeliveryOutcomes: recordDeliveryOutcomes({ clock, schedule: deps.retrySchedule, random: deps.random }),
-      RetryNotification: retryNotification(clock),
+      RecordSendReports: recordSendReports(deps.retrySchedule),
+      AbandonClaim: abandonClaim(clock),
+      RetryNotification: retryNotification(clock, ids),
     },
     reactions: {
+      ...none,
       NotificationPreferencesCreated: [welcomeOnPreferencesCreated(clock, ids)],
       NotificationPreferencesUpdated: [alertOnPreferencesUpdated(clock, ids)],
-      NotificationRequested: [],
-      NotificationSent: [],
-      NotificationFailed: [],
     },
-    events: {
-      NotificationPreferencesCreated: [],
-      NotificationPreferencesUpdated: [],
-      NotificationRequested: [],
-      NotificationSent: [],
-      NotificationFailed: [],
-    },
+    events: none,
   };
 }

@@ -1,4 +1,4 @@
-import type { EventHandler } from '../handler-registry.js';
+import type { EventHandler } from '../handler-types.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import { requestNotification } from './request-notification.js';
@@ -22,19 +22,28 @@ export function welcomeOnPreferencesCreated(clock: Clock, ids: IdGenerator): Eve
   };
 }
 
-/** Changed preferences send `security_alert`: the user learns of a change they did not make. */
+/**
+ * Changed preferences send `security_alert`: the user learns of a change they did not make. It
+ * goes to the address before the change, and to the new one too when it changed, whatever the
+ * new flags say: a key that may write preferences must not be able to redirect a user's mail, or
+ * silence the alert, unnoticed.
+ */
 export function alertOnPreferencesUpdated(clock: Clock, ids: IdGenerator): EventHandler<'NotificationPreferencesUpdated'> {
   return {
     name: 'alertOnPreferencesUpdated',
     handle: async (event, uow) => {
-      await requestNotification(uow, clock, ids, {
-        type: 'security_alert',
-        userId: event.userId,
-        email: event.notificationEmail,
-        templateVars: { alert_message: PREFERENCES_UPDATED_ALERT, email: event.notificationEmail },
-        correlationId: null,
-        sourceEventId: null,
-      });
+      const addresses = new Set([event.previousEmail, event.notificationEmail]);
+      for (const email of addresses) {
+        await requestNotification(uow, clock, ids, {
+          type: 'security_alert',
+          userId: event.userId,
+          email,
+          templateVars: { alert_message: PREFERENCES_UPDATED_ALERT, email },
+          correlationId: null,
+          sourceEventId: null,
+          routing: 'exact',
+        });
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import { EmailAddress } from '../../domain/email-address.js';
 import { PayloadConflictError } from '../../domain/errors.js';
 import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
 import { UserId } from '../../domain/user-id.js';
-import type { CommandHandler } from '../handler-registry.js';
+import type { CommandHandler } from '../handler-types.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import { requestNotification } from './request-notification.js';
@@ -31,6 +31,7 @@ export function receiveEvent(clock: Clock, ids: IdGenerator): CommandHandler<'Re
       userId: event.userId,
       email: event.email,
       templateVars: event.templateVars,
+      priority: event.priority,
       correlationId: command.correlationId,
       sourceEventId: command.eventId,
     });

@@ -1,23 +1,11 @@
-import type { NotificationType } from '../../domain/notification-type.js';
-
-export interface RenderedEmail {
-  /** One line: CR and LF never appear in it. */
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-}
-
-/** Caller-supplied wording (POST /notifications/send) that replaces the template's. */
-export interface ContentOverride {
-  readonly subject?: string | null;
-  readonly content?: string | null;
-}
+import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { RenderedContent } from './channel-sender.js';
 
 /**
- * Renders a notification type's template with its variables. Links (`/verify/{token}`,
- * `/reset/{token}`) are built from the configured application base URL and the service name is
- * the configured one. Throws InvalidValueError naming the variable when a required one is missing.
+ * Renders a notification for its channel: its type's template with its variables, or the wording
+ * its sender supplied (subject, body). Throws InvalidValueError naming the variable when a required
+ * one is missing or malformed: such a notification can never be sent.
  */
 export interface NotificationRenderer {
-  render(type: NotificationType, vars: Readonly<Record<string, unknown>>, override?: ContentOverride): RenderedEmail;
+  render(notification: NotificationSnapshot): RenderedContent;
 }

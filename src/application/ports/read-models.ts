@@ -1,11 +1,9 @@
 import type { PreferenceFlags } from '../../domain/events.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
-import type {
-  DeliveryAttempt,
-  NotificationSnapshot,
-  NotificationStatus,
-  SuppressionReason,
-} from '../../domain/notification-request.js';
+import type { DeliveryAttempt } from '../../domain/delivery-attempt.js';
+import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { NotificationStatus, StatusReason } from '../../domain/notification-status.js';
+import type { Priority } from '../../domain/priority.js';
 
 export interface PreferencesView {
   readonly userId: string;
@@ -22,10 +20,12 @@ export interface NotificationView {
   readonly channel: Channel;
   readonly recipient: string;
   readonly subject: string | null;
+  readonly priority: Priority;
   readonly status: NotificationStatus;
-  readonly reason: SuppressionReason | null;
+  readonly reason: StatusReason | null;
   readonly attempts: readonly DeliveryAttempt[];
   readonly nextAttemptAt: Date | null;
+  readonly retryOf: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -39,10 +39,12 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     channel: s.channel,
     recipient: s.recipient,
     subject: s.content.subject,
+    priority: s.priority,
     status: s.status,
-    reason: s.suppressionReason,
+    reason: s.reason,
     attempts: s.attempts,
     nextAttemptAt: s.nextAttemptAt,
+    retryOf: s.retryOf,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };

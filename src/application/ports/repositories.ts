@@ -19,6 +19,8 @@ export interface NotificationRepository {
   getMany(ids: readonly string[]): Promise<Map<string, NotificationRequest>>;
   add(notification: NotificationRequest): Promise<void>;
   save(notification: NotificationRequest): Promise<void>;
+  /** The id of the notification that retries `failedId`, or null when it was never retried. */
+  retryOf(failedId: string): Promise<string | null>;
 }
 
 export interface ApiKeyRecord {

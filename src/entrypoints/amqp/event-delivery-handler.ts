@@ -4,21 +4,25 @@ import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
 import { isUnavailable } from '../../adapters/postgres/pool.js';
 import type { DeliveryHandler, Disposition } from '../../adapters/rabbitmq/amqp-consumer.js';
+import { type Backoff, backoffDelay } from '../../application/backoff.js';
 import { ConcurrentModificationError, InvalidValueError, PayloadConflictError } from '../../domain/errors.js';
-import { parseInboundEvent } from './inbound-event-parser.js';
+import { eventTypeLabel, shown } from './event-types.js';
+import { type ParsedEvent, parseInboundEvent } from './inbound-event-parser.js';
 
-export interface RetryBackoff {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
+export type RetryBackoff = Backoff;
+type Parsed = Extract<ParsedEvent, { ok: true }>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The database said "try later" (unreachable, a statement timeout, a deadlock, too many connections...). */
+const isTransient = (error: unknown) => isUnavailable(error) || error instanceof ConcurrentModificationError;
+
 /**
- * What to do with one upstream event. Poison (unparseable, unknown type, invalid payload, payload
- * conflict) is dead-lettered with its reason. A database outage is waited out here, holding the
- * delivery unacked, rather than requeued: requeueing would spin and burn the delivery limit.
- * Anything else (a bug) is requeued and, past the queue's delivery limit, dead-lettered by the broker.
+ * What to do with one upstream event. Poison (too large, unparseable, too deep, unknown type,
+ * invalid payload, payload conflict) is dead-lettered with its reason. A database that says "try
+ * later" is waited out here, holding the delivery unacked, with a growing delay: requeueing at
+ * once would spin and burn the queue's delivery limit in seconds, dead-lettering healthy events.
+ * Anything else (a bug) is requeued and, past the delivery limit, dead-lettered (ADR 5).
  */
 export function eventDeliveryHandler(
   bus: MessageBus,
@@ -27,48 +31,45 @@ export function eventDeliveryHandler(
   backoff: RetryBackoff,
   failpointThrowsOn?: string,
 ): DeliveryHandler {
-  const deadLetter = (eventType: string, reason: string, detail: string): Disposition => {
+  // Only known types become label values; an untrusted name is logged truncated and escaped.
+  const deadLetter = (eventType: string | undefined, reason: string, detail: string): Disposition => {
     metrics.deadLettered.inc({ reason });
-    metrics.eventsConsumed.inc({ event_type: eventType, outcome: 'dead_lettered' });
-    logger.warn({ event_type: eventType, reason, detail }, 'event dead-lettered');
+    metrics.eventsConsumed.inc({ event_type: eventTypeLabel(eventType), outcome: 'dead_lettered' });
+    logger.warn({ event_type: eventType === undefined ? undefined : shown(eventType), reason, detail }, 'event dead-lettered');
     return { kind: 'dead_letter', reason, detail };
+  };
+
+  const handleOnce = async (parsed: Parsed): Promise<Disposition> => {
+    const { eventId, payloadHash, eventType, event, correlationId } = parsed;
+    const { outcome } = await bus.handle({ type: 'ReceiveEvent', eventId, payloadHash, eventType, event, correlationId });
+    metrics.eventsConsumed.inc({ event_type: eventType, outcome });
+    logger.info({ event_type: eventType, event_id: eventId, outcome }, 'event consumed');
+    return { kind: 'ack' };
+  };
+
+  const handle = async (parsed: Parsed, live: () => boolean): Promise<Disposition> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await handleOnce(parsed);
+      } catch (error) {
+        if (error instanceof PayloadConflictError) return deadLetter(parsed.eventType, 'payload_conflict', error.message);
+        if (error instanceof InvalidValueError) return deadLetter(parsed.eventType, 'invalid_payload', error.message);
+        if (!isTransient(error) || !live()) {
+          metrics.eventsConsumed.inc({ event_type: parsed.eventType, outcome: 'requeued' });
+          logger.error({ err: error, event_type: parsed.eventType, event_id: parsed.eventId }, 'event handling failed; requeueing');
+          return { kind: 'requeue' };
+        }
+        const delay = backoffDelay(attempt, backoff);
+        logger.warn({ err: error, event_id: parsed.eventId, attempt, delay_ms: delay }, 'the database says try later; holding the event');
+        await sleep(delay);
+      }
+    }
   };
 
   return async (delivery, live) => {
     if (failpointThrowsOn && delivery.body.includes(failpointThrowsOn)) throw new Error('failpoint: the handler throws for this message');
     const parsed = parseInboundEvent(delivery);
-    if (!parsed.ok) {
-      const correlationId = delivery.correlationId ?? 'none';
-      return withCorrelationId(correlationId, () => deadLetter(parsed.eventType ?? 'unknown', parsed.reason, parsed.detail));
-    }
-    return withCorrelationId(parsed.correlationId, async (): Promise<Disposition> => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const { outcome } = await bus.handle({
-            type: 'ReceiveEvent',
-            eventId: parsed.eventId,
-            payloadHash: parsed.payloadHash,
-            eventType: parsed.eventType,
-            event: parsed.event,
-            correlationId: parsed.correlationId,
-          });
-          metrics.eventsConsumed.inc({ event_type: parsed.eventType, outcome });
-          logger.info({ event_type: parsed.eventType, event_id: parsed.eventId, outcome }, 'event consumed');
-          return { kind: 'ack' };
-        } catch (error) {
-          if (error instanceof PayloadConflictError) return deadLetter(parsed.eventType, 'payload_conflict', error.message);
-          if (error instanceof InvalidValueError) return deadLetter(parsed.eventType, 'invalid_payload', error.message);
-          const transient = isUnavailable(error) || error instanceof ConcurrentModificationError;
-          if (!transient || !live()) {
-            metrics.eventsConsumed.inc({ event_type: parsed.eventType, outcome: 'requeued' });
-            logger.error({ err: error, event_type: parsed.eventType, event_id: parsed.eventId }, 'event handling failed; requeueing');
-            return { kind: 'requeue' };
-          }
-          const delay = Math.round(Math.random() * Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 20)));
-          logger.warn({ err: error, event_id: parsed.eventId, attempt, delay_ms: delay }, 'database unavailable; holding the event');
-          await sleep(delay);
-        }
-      }
-    });
+    if (!parsed.ok) return withCorrelationId(delivery.correlationId ?? 'none', () => deadLetter(parsed.eventType, parsed.reason, parsed.detail));
+    return withCorrelationId(parsed.correlationId, () => handle(parsed, live));
   };
 }

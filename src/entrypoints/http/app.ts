@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import type { AppContainer } from '../bootstrap.js';
 import { Api } from './api.js';
+import type { HttpDeps } from './http-deps.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
@@ -11,21 +11,20 @@ import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
 
-export function createHttpApp(app: AppContainer): Express {
-  const config = app.get('config');
-  const logger = app.get('logger');
-  const api = new Api(app.get('authenticator'), config.httpBodyLimitBytes);
-  preferencesRoutes(api, app);
-  historyRoutes(api, app);
-  notificationRoutes(api, app);
-  apiKeyRoutes(api, app);
-  opsRoutes(api, app);
+export function createHttpApp(deps: HttpDeps): Express {
+  const { logger, metrics } = deps;
+  const api = new Api(deps.authenticator, deps.bodyLimitBytes);
+  preferencesRoutes(api, deps);
+  historyRoutes(api, deps);
+  notificationRoutes(api, deps);
+  apiKeyRoutes(api, deps);
+  opsRoutes(api, deps);
   const document = openApiDocument(api);
 
   const http = express();
   http.disable('x-powered-by');
   http.set('query parser', 'simple');
-  http.use(observeRequests(logger, app.get('metrics')));
+  http.use(observeRequests(logger, metrics));
   http.get('/openapi.json', (_req, res) => void res.json(document));
   http.use('/documentation', swaggerUi.serve, swaggerUi.setup(document));
   http.use(api.router);

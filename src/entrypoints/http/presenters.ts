@@ -1,6 +1,6 @@
 import type { NotificationView, PreferencesView } from '../../application/ports/read-models.js';
 
-/** Application views → the snake_case wire format of SPEC section 5. */
+/** Application views → the snake_case wire format of the REST API (README "REST API"). */
 export function preferencesJson(view: PreferencesView) {
   return {
     userid: view.userId,
@@ -19,6 +19,7 @@ export function notificationJson(view: NotificationView) {
     channel: view.channel,
     recipient: view.recipient,
     subject: view.subject,
+    priority: view.priority,
     status: view.status,
     reason: view.reason,
     attempts: view.attempts.map((a) => ({
@@ -30,6 +31,7 @@ export function notificationJson(view: NotificationView) {
       latency_ms: a.latencyMs,
     })),
     next_attempt_at: view.nextAttemptAt?.toISOString() ?? null,
+    retry_of: view.retryOf,
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };

@@ -1,7 +1,9 @@
 import { API_KEY_SCOPES } from '../../domain/api-key-scope.js';
 import { EmailAddress } from '../../domain/email-address.js';
 import { InvalidValueError } from '../../domain/errors.js';
-import { NOTIFICATION_STATUSES, SUPPRESSION_REASONS } from '../../domain/notification-request.js';
+import { ATTEMPT_OUTCOMES } from '../../domain/delivery-attempt.js';
+import { NOTIFICATION_STATUSES, STATUS_REASONS } from '../../domain/notification-status.js';
+import { PRIORITIES } from '../../domain/priority.js';
 import { CHANNELS, NOTIFICATION_TYPES } from '../../domain/notification-type.js';
 import { UserId } from '../../domain/user-id.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../application/queries/history.query.js';
@@ -83,7 +85,7 @@ const AttemptSchema = z
   .object({
     number: z.number().int(),
     attempted_at: z.iso.datetime(),
-    outcome: z.enum(['accepted', 'transient_failure', 'permanent_failure', 'ambiguous']),
+    outcome: z.enum(ATTEMPT_OUTCOMES),
     response: z.string().nullable(),
     error: z.string().nullable(),
     latency_ms: z.number(),
@@ -98,10 +100,12 @@ export const NotificationSchema = z
     channel: z.enum(CHANNELS),
     recipient: z.string(),
     subject: z.string().nullable(),
+    priority: z.enum(PRIORITIES),
     status: z.enum(NOTIFICATION_STATUSES),
-    reason: z.enum(SUPPRESSION_REASONS).nullable(),
+    reason: z.enum(STATUS_REASONS).nullable(),
     attempts: z.array(AttemptSchema),
     next_attempt_at: z.iso.datetime().nullable(),
+    retry_of: z.uuid().nullable(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
@@ -156,6 +160,7 @@ export const SendNotificationBody = z
     recipient_email: EmailSchema,
     userid: UserIdSchema.optional(),
     subject: OneLine(998).optional(),
+    priority: z.enum(PRIORITIES).optional().openapi({ description: "Claim order and retry plan; default: the type's priority" }),
     content: z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL).optional(),
     template_vars: z
       .record(z.string().max(100), z.unknown())
@@ -170,6 +175,10 @@ export const SendNotificationBody = z
 export const NotificationStatusResponse = z
   .object({ notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })
   .openapi('NotificationStatus');
+
+export const RetryResponse = z
+  .object({ notification_id: z.uuid(), retry_of: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })
+  .openapi('Retry');
 
 export const NotificationIdParams = z.strictObject({ id: z.uuid() });
 

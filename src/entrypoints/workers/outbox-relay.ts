@@ -6,14 +6,13 @@ import { UnroutableError } from '../../adapters/rabbitmq/amqp-event-publisher.js
 import type { OutboxConfig } from '../config.js';
 import { PollLoop } from './poll-loop.js';
 
-const HOUSEKEEPING_EVERY_MS = 60_000;
 const BACKLOG_EVERY_MS = 2_000;
 
 /** Publishes outbox rows to the broker; marks them published only on a clean confirm. */
 export class OutboxRelay {
   private readonly loop: PollLoop;
-  private lastHousekeeping = 0;
-  private lastBacklog = 0;
+  private backlogReadAt = 0;
+  private backlogReading: number | null = null;
 
   constructor(
     private readonly store: KyselyOutboxRelayStore,
@@ -38,11 +37,12 @@ export class OutboxRelay {
     return this.loop.stop();
   }
 
-  /** Last reading of unpublished rows (refreshed every couple of seconds). */
-  async backlog(): Promise<number> {
-    const backlog = await this.store.backlog();
-    this.metrics.outboxBacklog.set(backlog);
-    return backlog;
+  /**
+   * Unpublished rows at the relay's last reading (every couple of seconds while it runs), so a
+   * health probe never counts the table itself; null before the first reading.
+   */
+  get backlog(): number | null {
+    return this.backlogReading;
   }
 
   private async tick(): Promise<boolean> {
@@ -68,14 +68,9 @@ export class OutboxRelay {
 
   private async housekeeping(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastBacklog >= BACKLOG_EVERY_MS) {
-      this.lastBacklog = now;
-      await this.backlog();
-    }
-    if (now - this.lastHousekeeping >= HOUSEKEEPING_EVERY_MS) {
-      this.lastHousekeeping = now;
-      const deleted = await this.store.clean(this.config.retentionHours);
-      if (deleted > 0) this.logger.info({ deleted }, 'published outbox rows cleaned');
-    }
+    if (now - this.backlogReadAt < BACKLOG_EVERY_MS) return;
+    this.backlogReadAt = now;
+    this.backlogReading = await this.store.backlog();
+    this.metrics.outboxBacklog.set(this.backlogReading);
   }
 }

@@ -1,8 +1,8 @@
-import type { AppContainer } from '../../bootstrap.js';
 import type { Api } from '../api.js';
+import type { HttpDeps } from '../http-deps.js';
 import { ApiKeyIdParams, CreateApiKeyBody, CreatedApiKeyResponse } from '../schemas.js';
 
-export function apiKeyRoutes(api: Api, app: AppContainer): void {
+export function apiKeyRoutes(api: Api, { bus }: HttpDeps): void {
   api.route({
     method: 'post',
     path: '/admin/api-keys',
@@ -12,7 +12,7 @@ export function apiKeyRoutes(api: Api, app: AppContainer): void {
     body: CreateApiKeyBody,
     responses: { 201: { description: 'Created', schema: CreatedApiKeyResponse } },
     handle: async ({ body }, res) => {
-      const created = await app.get('bus').handle({ type: 'CreateApiKey', name: body.name, scopes: body.scopes });
+      const created = await bus.handle({ type: 'CreateApiKey', name: body.name, scopes: body.scopes });
       res.status(201).set('Cache-Control', 'no-store').json({
         id: created.id,
         name: created.name,
@@ -32,7 +32,7 @@ export function apiKeyRoutes(api: Api, app: AppContainer): void {
     params: ApiKeyIdParams,
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No such live key' } },
     handle: async ({ params }, res) => {
-      await app.get('bus').handle({ type: 'RevokeApiKey', apiKeyId: params.id });
+      await bus.handle({ type: 'RevokeApiKey', apiKeyId: params.id });
       res.status(204).end();
     },
   });

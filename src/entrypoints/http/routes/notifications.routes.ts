@@ -1,19 +1,18 @@
 import type { Request } from 'express';
-import type { AppContainer } from '../../bootstrap.js';
 import { canonicalJson, sha256Hex } from '../../canonical-json.js';
 import type { Api } from '../api.js';
+import type { HttpDeps } from '../http-deps.js';
 import { parse } from '../validation.js';
-import { IdempotencyKey, NotificationIdParams, NotificationStatusResponse, SendNotificationBody } from '../schemas.js';
+import { IdempotencyKey, NotificationIdParams, NotificationStatusResponse, RetryResponse, SendNotificationBody } from '../schemas.js';
 
 /** The caller's key, scoped to its credential so two clients' keys never collide. */
-function idempotencyOf(req: Request, app: AppContainer, body: unknown) {
+function idempotencyOf(req: Request, callerOf: HttpDeps['callerOf'], body: unknown) {
   const key = parse(IdempotencyKey, req.get('idempotency-key') ?? req.get('x-idempotency-key'), 'idempotency-key');
   if (key === undefined) return null;
-  const caller = app.get('apiKeySecrets').hash(req.get('authorization') ?? '').slice(0, 16);
-  return { key: `${caller}:${key}`, requestHash: sha256Hex(canonicalJson(body)) };
+  return { key: `${callerOf(req.get('authorization') ?? '')}:${key}`, requestHash: sha256Hex(canonicalJson(body)) };
 }
 
-export function notificationRoutes(api: Api, app: AppContainer): void {
+export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void {
   api.route({
     method: 'post',
     path: '/notifications/send',
@@ -27,7 +26,7 @@ export function notificationRoutes(api: Api, app: AppContainer): void {
       422: { description: 'The Idempotency-Key was used with another body' },
     },
     handle: async ({ body }, res, req) => {
-      const result = await app.get('bus').handle({
+      const result = await bus.handle({
         type: 'SendNotification',
         notificationType: body.notification_type,
         recipientEmail: body.recipient_email,
@@ -35,10 +34,10 @@ export function notificationRoutes(api: Api, app: AppContainer): void {
         subject: body.subject ?? null,
         content: body.content ?? null,
         templateVars: body.template_vars ?? {},
+        priority: body.priority ?? null,
         correlationId: res.locals.correlationId as string,
-        idempotency: idempotencyOf(req, app, body),
+        idempotency: idempotencyOf(req, callerOf, body),
       });
-      app.get('deliveryWorker')?.poke();
       res.status(202).json({ notification_id: result.notificationId, status: result.status });
     },
   });
@@ -46,19 +45,18 @@ export function notificationRoutes(api: Api, app: AppContainer): void {
   api.route({
     method: 'post',
     path: '/notifications/:id/retry',
-    summary: 'Retry a failed notification with a fresh attempt schedule',
+    summary: 'Retry a failed notification: a new notification linked to it by retry_of',
     tag: 'notifications',
     scope: 'admin',
     params: NotificationIdParams,
     responses: {
-      202: { description: 'Scheduled again', schema: NotificationStatusResponse },
+      202: { description: 'A new notification, pending', schema: RetryResponse },
       404: { description: 'No such notification' },
-      409: { description: 'The notification is not failed' },
+      409: { description: 'The notification is not failed, was already retried, or its one-time secrets were erased' },
     },
     handle: async ({ params }, res) => {
-      const result = await app.get('bus').handle({ type: 'RetryNotification', notificationId: params.id });
-      app.get('deliveryWorker')?.poke();
-      res.status(202).json({ notification_id: result.notificationId, status: result.status });
+      const result = await bus.handle({ type: 'RetryNotification', notificationId: params.id });
+      res.status(202).json({ notification_id: result.notificationId, retry_of: result.retryOf, status: result.status });
     },
   });
 }

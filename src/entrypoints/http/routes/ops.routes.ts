@@ -1,5 +1,5 @@
-import type { AppContainer } from '../../bootstrap.js';
 import type { Api } from '../api.js';
+import type { HttpDeps } from '../http-deps.js';
 import { z } from '../zod.js';
 
 const Status = z.object({ status: z.string() }).openapi('Status');
@@ -10,7 +10,7 @@ const HealthResponse = z
   })
   .openapi('Health');
 
-export function opsRoutes(api: Api, app: AppContainer): void {
+export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): void {
   api.route({
     method: 'get',
     path: '/healthz',
@@ -25,11 +25,11 @@ export function opsRoutes(api: Api, app: AppContainer): void {
   api.route({
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: the database answers and the service is not shutting down',
+    summary: 'Readiness: the REST API can be served (the primary answers, no shutdown under way); a broker outage shows in /broker/health, not here',
     tag: 'operations',
     responses: { 200: { description: 'Ready', schema: Status }, 503: { description: 'Not ready' } },
     handle: async (_input, res) => {
-      const ready = !app.get('lifecycle').shuttingDown && (await app.get('health').ready());
+      const ready = await readiness.ready();
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
     },
   });
@@ -44,7 +44,7 @@ export function opsRoutes(api: Api, app: AppContainer): void {
       503: { description: 'Unhealthy (a critical component is down)' },
     },
     handle: async (_input, res) => {
-      const report = await app.get('health').report();
+      const report = await health.report();
       res.status(report.status === 'unhealthy' ? 503 : 200).json(report);
     },
   });
@@ -56,8 +56,7 @@ export function opsRoutes(api: Api, app: AppContainer): void {
     tag: 'operations',
     responses: { 200: { description: 'Summary', schema: z.record(z.string(), z.unknown()).openapi('MetricsSummary') } },
     handle: async (_input, res) => {
-      const metrics = app.get('metrics');
-      const report = await app.get('health').report();
+      const report = await health.report();
       const byLabel = async (counter: Parameters<typeof metrics.total>[0], label: string, value: string) =>
         (await counter.get()).values.filter((v) => v.labels[label] === value).reduce((sum, v) => sum + v.value, 0);
       res.json({
@@ -84,7 +83,7 @@ export function opsRoutes(api: Api, app: AppContainer): void {
     tag: 'operations',
     responses: { 200: { description: 'Metrics', schema: z.string() } },
     handle: async (_input, res) => {
-      const { registry } = app.get('metrics');
+      const { registry } = metrics;
       res.type(registry.contentType).send(await registry.metrics());
     },
   });

@@ -1,10 +1,10 @@
-import type { AppContainer } from '../../bootstrap.js';
 import type { Api } from '../api.js';
+import type { HttpDeps } from '../http-deps.js';
 import { Problem } from '../problem.js';
 import { preferencesJson } from '../presenters.js';
 import { CreatePreferencesBody, PreferencesResponse, ReplacePreferencesBody, UserIdParams } from '../schemas.js';
 
-export function preferencesRoutes(api: Api, app: AppContainer): void {
+export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
   api.route({
     method: 'post',
     path: '/notifications/preferences',
@@ -14,7 +14,7 @@ export function preferencesRoutes(api: Api, app: AppContainer): void {
     body: CreatePreferencesBody,
     responses: { 201: { description: 'Created', schema: PreferencesResponse }, 409: { description: 'They exist already' } },
     handle: async ({ body }, res) => {
-      const view = await app.get('bus').handle({
+      const view = await bus.handle({
         type: 'CreatePreferences',
         userId: body.userid,
         notificationEmail: body.notification_email,
@@ -41,7 +41,7 @@ export function preferencesRoutes(api: Api, app: AppContainer): void {
       if (body.userid !== undefined && body.userid !== params.userid) {
         throw Problem.validation([{ field: 'userid', message: 'must equal the user id in the path' }]);
       }
-      const { created, preferences } = await app.get('bus').handle({
+      const { created, preferences } = await bus.handle({
         type: 'ReplacePreferences',
         userId: params.userid,
         notificationEmail: body.notification_email,
@@ -60,7 +60,7 @@ export function preferencesRoutes(api: Api, app: AppContainer): void {
     params: UserIdParams,
     responses: { 200: { description: 'Found', schema: PreferencesResponse }, 404: { description: 'None stored' } },
     handle: async ({ params }, res) => {
-      res.json(preferencesJson(await app.get('preferencesQuery').ofUser(params.userid)));
+      res.json(preferencesJson(await queries.preferences.ofUser(params.userid)));
     },
   });
 }

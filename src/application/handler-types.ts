@@ -3,7 +3,7 @@ import type { DomainEventType, EventOf } from '../domain/events.js';
 import type { UnitOfWork } from './ports/unit-of-work.js';
 import type { PreferencesView } from './ports/read-models.js';
 import type { ApiKeyScope } from '../domain/api-key-scope.js';
-import type { NotificationStatus } from '../domain/notification-request.js';
+import type { NotificationStatus } from '../domain/notification-status.js';
 
 export interface CreatedApiKey {
   readonly id: string;
@@ -20,6 +20,9 @@ export interface NotificationStatusResult {
   readonly status: NotificationStatus;
 }
 
+/** What recording a send did to its notification; 'claim_lost' when the claim was no longer held. */
+export type RecordedStatus = NotificationStatus | 'claim_lost';
+
 export interface CommandResults {
   CreatePreferences: PreferencesView;
   ReplacePreferences: { readonly created: boolean; readonly preferences: PreferencesView };
@@ -27,9 +30,10 @@ export interface CommandResults {
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
   SendNotification: NotificationStatusResult;
-  /** One status per outcome, in order. */
-  RecordDeliveryOutcomes: ReadonlyArray<NotificationStatus | 'claim_lost'>;
-  RetryNotification: NotificationStatusResult;
+  /** One status per report, in order; 'claim_lost' where another worker took the claim over. */
+  RecordSendReports: readonly RecordedStatus[];
+  AbandonClaim: RecordedStatus;
+  RetryNotification: NotificationStatusResult & { readonly retryOf: string };
 }
 
 export type CommandHandler<K extends CommandType> = (command: CommandOf<K>, uow: UnitOfWork) => Promise<CommandResults[K]>;

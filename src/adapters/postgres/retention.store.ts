@@ -1,0 +1,40 @@
+import { type Kysely, sql } from 'kysely';
+import type { RetainedTable, RetentionStore } from '../../application/ports/retention-store.js';
+import type { Database } from './database.js';
+
+const FINAL = sql`('sent', 'failed', 'suppressed')`;
+
+/**
+ * Each batch is one statement: the oldest rows past the age, found through the table's age index
+ * and locked with SKIP LOCKED (two instances prune different rows, and never wait on a row a worker
+ * holds), then deleted. Deleting a notification deletes its attempts (foreign key cascade).
+ */
+const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number) => ReturnType<typeof sql> } = {
+  inbox: (olderThan, limit) => sql`delete from inbox where event_id in (
+      select event_id from inbox where received_at < ${olderThan} order by received_at limit ${limit} for update skip locked)`,
+  idempotency_keys: (olderThan, limit) => sql`delete from idempotency_keys where key in (
+      select key from idempotency_keys where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
+  outbox: (olderThan, limit) => sql`delete from outbox where id in (
+      select id from outbox where published_at < ${olderThan} order by published_at limit ${limit} for update skip locked)`,
+  notifications: (olderThan, limit) => sql`delete from notifications where id in (
+      select id from notifications where status in ${FINAL} and updated_at < ${olderThan}
+      order by updated_at limit ${limit} for update skip locked)`,
+};
+
+export class KyselyRetentionStore implements RetentionStore {
+  constructor(private readonly primary: Kysely<Database>) {}
+
+  async prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number> {
+    const result = await BATCHES[table](olderThan, batchSize).execute(this.primary);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** The tokens leave the row; their names stay in secret_variables, so a retry can say what was erased. */
+  async eraseSecrets(batchSize: number): Promise<number> {
+    const result = await sql`
+      update notifications n set template_vars = n.template_vars - n.secret_variables
+      where n.id in (select id from notifications where template_vars ?| secret_variables and status in ${FINAL}
+                     order by updated_at limit ${batchSize} for update skip locked)`.execute(this.primary);
+    return Number(result.numAffectedRows ?? 0);
+  }
+}

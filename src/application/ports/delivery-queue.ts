@@ -1,0 +1,30 @@
+import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { Channel } from '../../domain/notification-type.js';
+
+export interface ClaimedNotification {
+  /** As claimed: `sending`, with the claim's token; attempts are not loaded (sending needs the content). */
+  readonly notification: NotificationSnapshot;
+  readonly claimToken: string;
+  /** Its previous claim's lease expired mid-send: the earlier send may have arrived (an ambiguous resend). */
+  readonly resend: boolean;
+}
+
+export interface Claim {
+  readonly notificationId: string;
+  readonly claimToken: string;
+}
+
+/**
+ * Where workers take notifications to send. The claim rule, stated here once and implemented by
+ * the adapter in one statement: a notification is due when it is `pending` or `retrying` and its
+ * next attempt time has come, or `sending` with an expired lease (its worker died or hung). Due
+ * notifications of the given channels are claimed highest priority first, then earliest due;
+ * each is set `sending` with a fresh claim token and a lease of `leaseMs`, and the claim commits
+ * before anything is sent, so two workers never send the same notification while a lease holds.
+ * A takeover of an expired lease counts in `leaseExpiries`.
+ */
+export interface DeliveryQueue {
+  claimDue(limit: number, leaseMs: number, channels: readonly Channel[]): Promise<ClaimedNotification[]>;
+  /** Extends the leases of the claims still held (same token, still `sending`); answers how many. */
+  renewLeases(claims: readonly Claim[], leaseMs: number): Promise<number>;
+}

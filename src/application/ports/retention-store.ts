@@ -1,0 +1,15 @@
+/** What retention deletes, each table by its own age column. */
+export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications'] as const;
+export type RetainedTable = (typeof RETAINED_TABLES)[number];
+
+/**
+ * Deletes old rows in small batches. Only rows nothing will act on again go: published outbox
+ * rows, final notifications (with their attempts). Rows another instance is pruning at the same
+ * moment are skipped, not waited for.
+ */
+export interface RetentionStore {
+  /** Deletes up to `batchSize` rows of `table` older than `olderThan`; answers how many. */
+  prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number>;
+  /** Erases the secret template variables of up to `batchSize` final notifications; answers how many. */
+  eraseSecrets(batchSize: number): Promise<number>;
+}

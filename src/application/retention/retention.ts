@@ -1,0 +1,57 @@
+import type { Clock } from '../ports/clock.js';
+import { RETAINED_TABLES, type RetainedTable, type RetentionStore } from '../ports/retention-store.js';
+
+/** How long each table keeps its rows, in milliseconds. */
+export type RetentionPolicy = { readonly [T in RetainedTable]: number };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Inbox rows outlive any redelivery; idempotency keys any client retry; notifications a quarter. */
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  inbox: 14 * DAY,
+  idempotency_keys: 24 * HOUR,
+  outbox: 72 * HOUR,
+  notifications: 90 * DAY,
+};
+
+export interface RetentionSettings {
+  readonly policy: RetentionPolicy;
+  readonly batchSize: number;
+  /** Batches per table per run: a large backlog is worked off over several runs, never in one burst. */
+  readonly maxBatches: number;
+}
+
+export type PruneCounts = Readonly<Record<RetainedTable | 'secrets', number>>;
+
+/**
+ * Keeps every table bounded: deletes what is past its age, and erases the one-time secrets
+ * (verify and reset tokens) of notifications that are final, in small batches off the hot path.
+ */
+export class Retention {
+  constructor(
+    private readonly store: RetentionStore,
+    private readonly clock: Clock,
+    private readonly settings: RetentionSettings,
+  ) {}
+
+  async runOnce(): Promise<PruneCounts> {
+    const counts: Record<string, number> = {};
+    counts.secrets = await this.batches(() => this.store.eraseSecrets(this.settings.batchSize));
+    for (const table of RETAINED_TABLES) {
+      const olderThan = new Date(this.clock.now().getTime() - this.settings.policy[table]);
+      counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize));
+    }
+    return counts as PruneCounts;
+  }
+
+  private async batches(batch: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < this.settings.maxBatches; i++) {
+      const done = await batch();
+      total += done;
+      if (done < this.settings.batchSize) break;
+    }
+    return total;
+  }
+}

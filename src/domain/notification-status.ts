@@ -1,0 +1,20 @@
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'retrying', 'failed', 'suppressed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** Final statuses: nothing happens to the notification any more (retention counts from here). */
+export const FINAL_STATUSES = ['sent', 'failed', 'suppressed'] as const satisfies readonly NotificationStatus[];
+
+/** Why a notification was recorded but never sent. */
+export const SUPPRESSION_REASONS = ['preference_opt_out', 'duplicate', 'invalid_recipient'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/**
+ * Why a notification failed: the provider refused it, its retry plan ran out, or it was claimed
+ * again after its third expired lease (a send that keeps killing its worker is not resent for ever).
+ */
+export const FAILURE_REASONS = ['permanent_failure', 'retries_exhausted', 'lease_expired'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** The one reason on a notification that was not sent: suppressed or failed, with why. */
+export const STATUS_REASONS = [...SUPPRESSION_REASONS, ...FAILURE_REASONS] as const;
+export type StatusReason = SuppressionReason | FailureReason;

@@ -1,0 +1,29 @@
+/**
+ * What a channel's sender answered for one message (the delivery core's vocabulary, the same for
+ * every channel):
+ * - `accepted`: the provider took it; `providerMessageId` when the provider names it.
+ * - `transient`: this message failed for now; retried on its priority's plan (`retryAfterMs` when
+ *   the provider said how long to wait).
+ * - `permanent`: this message will never succeed; failed at once.
+ * - `ambiguous`: the provider may have it (the connection died after the message was handed
+ *   over); resent later with the same id, so the receiver can de-duplicate.
+ * - `providerDown`: the provider as a whole (for webhooks, the receiving endpoint) is failing,
+ *   not this message. It never uses an attempt. `attempted` is false when nothing was sent (the
+ *   circuit was open); `configurationFault` marks a fault only the operator can fix (SMTP 535,
+ *   an HTTP provider refusing our credentials), shown in the health report.
+ */
+export type SendOutcome =
+  | { readonly kind: 'accepted'; readonly response: string; readonly providerMessageId: string | null }
+  | { readonly kind: 'transient'; readonly error: string; readonly response: string | null; readonly retryAfterMs?: number }
+  | { readonly kind: 'permanent'; readonly error: string; readonly response: string | null }
+  | { readonly kind: 'ambiguous'; readonly error: string; readonly response: string | null }
+  | {
+      readonly kind: 'provider_down';
+      readonly error: string;
+      readonly response: string | null;
+      readonly attempted: boolean;
+      readonly configurationFault: boolean;
+      readonly retryAfterMs?: number;
+    };
+
+export type SendOutcomeKind = SendOutcome['kind'];

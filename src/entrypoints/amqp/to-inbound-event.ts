@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import type { InboundEvent } from '../../domain/commands.js';
+import { EmailAddress } from '../../domain/email-address.js';
+import { Priority } from '../../domain/priority.js';
+import { UserId } from '../../domain/user-id.js';
+import type { KnownEventType, SCHEMAS } from './event-types.js';
+
+type Payload<T extends KnownEventType> = z.output<(typeof SCHEMAS)[T]>;
+type RequestingType = Exclude<KnownEventType, 'user.registered'>;
+
+interface Request {
+  readonly notificationType: Extract<InboundEvent, { kind: 'NotificationRequested' }>['notificationType'];
+  readonly userId: string;
+  readonly email: string;
+  /** User service events name their fields `userid`/`email`; order events `user_id`/`user_email`. */
+  readonly fields: readonly [string, string];
+  readonly templateVars: Record<string, unknown>;
+}
+
+const USER_FIELDS = ['userid', 'email'] as const;
+const ORDER_FIELDS = ['user_id', 'user_email'] as const;
+
+const REQUESTS: { readonly [T in RequestingType]: (d: Payload<T>) => Request } = {
+  'user.email_verification_requested': (d) => ({
+    notificationType: 'email_verification',
+    userId: d.userid,
+    email: d.email,
+    fields: USER_FIELDS,
+    templateVars: { username: d.username, email: d.email, verify_token: d.verify_token },
+  }),
+  'user.password_reset_requested': (d) => ({
+    notificationType: 'password_reset',
+    userId: d.userid,
+    email: d.email,
+    fields: USER_FIELDS,
+    templateVars: { username: d.username, email: d.email, reset_token: d.reset_token },
+  }),
+  'user.welcome_requested': (d) => ({
+    notificationType: 'welcome',
+    userId: d.userid,
+    email: d.email,
+    fields: USER_FIELDS,
+    templateVars: { username: d.username, email: d.email },
+  }),
+  'user.security_alert_requested': (d) => ({
+    notificationType: 'security_alert',
+    userId: d.userid,
+    email: d.email,
+    fields: USER_FIELDS,
+    templateVars: { username: d.username, email: d.email, alert_message: d.alert_message },
+  }),
+  'order.created': ({ user_id, user_email, ...vars }) => ({
+    notificationType: 'order_confirmation',
+    userId: user_id,
+    email: user_email,
+    fields: ORDER_FIELDS,
+    templateVars: vars,
+  }),
+  'order.status.updated': ({ user_id, user_email, ...vars }) => ({
+    notificationType: 'order_status_update',
+    userId: user_id,
+    email: user_email,
+    fields: ORDER_FIELDS,
+    templateVars: vars,
+  }),
+};
+
+function checked(userId: string, email: string, fields: readonly [string, string]): { userId: string; email: string } {
+  return { userId: UserId.of(userId, fields[0]).value, email: EmailAddress.of(email, fields[1]).value };
+}
+
+/**
+ * The domain event for a validated payload. `rawPriority` is the event's own `priority`, if any:
+ * absent (or null) leaves the type's default; anything but a known priority throws
+ * InvalidValueError naming `priority`, as an invalid user id or address does.
+ */
+export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventType>, rawPriority: unknown): InboundEvent {
+  if (type === 'user.registered') {
+    const d = data as Payload<'user.registered'>;
+    return { kind: 'UserRegistered', ...checked(d.userid, d.email, USER_FIELDS), username: d.username };
+  }
+  const request = REQUESTS[type](data as never);
+  const priority = rawPriority === undefined || rawPriority === null ? null : Priority.of(rawPriority, 'priority');
+  const { notificationType, templateVars } = request;
+  return { kind: 'NotificationRequested', notificationType, ...checked(request.userId, request.email, request.fields), templateVars, priority };
+}

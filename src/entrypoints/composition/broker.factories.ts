@@ -1,0 +1,32 @@
+import { AmqpConsumer } from '../../adapters/rabbitmq/amqp-consumer.js';
+import { AmqpEventPublisher } from '../../adapters/rabbitmq/amqp-event-publisher.js';
+import { AmqpSession } from '../../adapters/rabbitmq/amqp-session.js';
+import { declareTopology } from '../../adapters/rabbitmq/topology.js';
+import { eventDeliveryHandler } from '../amqp/event-delivery-handler.js';
+import { OutboxRelay } from '../workers/outbox-relay.js';
+import type { Factories } from './factory-types.js';
+
+export const brokerFactories: Pick<Factories, 'broker' | 'outboxRelay'> = {
+  broker: (get) => {
+    const amqp = get('config').amqp;
+    if (!amqp) return null;
+    const logger = get('logger');
+    // The relay holds its transaction while it waits for confirms: wait less than the database
+    // lets a transaction sit idle, or every batch would be rolled back and published again.
+    const confirmTimeoutMs = Math.max(1_000, Math.floor(get('config').database.statementTimeoutMs * 0.6));
+    const publisher = new AmqpEventPublisher(amqp.exchange, confirmTimeoutMs, logger);
+    const handler = eventDeliveryHandler(get('bus'), logger, get('metrics'), { initialMs: 200, maxMs: 10_000 }, get('config').failpointHandlerThrowsOn);
+    const consumer = new AmqpConsumer(amqp.queue, amqp.deadLetterExchange, amqp.prefetch, handler, logger);
+    const session = new AmqpSession(
+      { url: amqp.url, heartbeatSeconds: amqp.heartbeatSeconds, connectionName: 'notification-service', reconnectInitialMs: 250, reconnectMaxMs: 15_000 },
+      [(connection) => declareTopology(connection, amqp), publisher.setup, consumer.setup],
+      logger,
+      (error) => get('lifecycle').onFatal(error),
+    );
+    return { session, publisher, consumer };
+  },
+  outboxRelay: (get) => {
+    const broker = get('broker');
+    return broker ? new OutboxRelay(get('outboxStore'), broker.publisher, get('config').outbox, get('metrics'), get('logger')) : null;
+  },
+};

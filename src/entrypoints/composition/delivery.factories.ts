@@ -1,0 +1,86 @@
+import { DeliverNotification } from '../../application/delivery/deliver-notification.js';
+import { LeaseKeeper } from '../../application/delivery/lease-keeper.js';
+import { SendReportRecorder } from '../../application/delivery/send-report-recorder.js';
+import { Retention } from '../../application/retention/retention.js';
+import type { Channel } from '../../domain/notification-type.js';
+import { CircuitBreakingSender } from '../../adapters/delivery/circuit-breaking-sender.js';
+import { EtaNotificationRenderer, defaultTemplatesDir } from '../../adapters/email/eta-notification-renderer.js';
+import { NodemailerEmailSender } from '../../adapters/email/nodemailer-email-sender.js';
+import { ObservedDeliveryMonitor } from '../../adapters/observability/delivery-monitor.js';
+import { isUnavailable } from '../../adapters/postgres/pool.js';
+import { DeliveryWorker } from '../workers/delivery-worker.js';
+import { RetentionWorker } from '../workers/retention-worker.js';
+import type { Factories, Resolve } from './factory-types.js';
+
+const CIRCUIT_GAUGE = { closed: 0, half_open: 1, open: 2 } as const;
+/** Recording an outcome waits out a database outage this long (the lease is renewed meanwhile). */
+const RECORD_GIVE_UP_MS = 10 * 60_000;
+
+function circuitListener(get: Resolve) {
+  const metrics = get('metrics');
+  const logger = get('logger');
+  return {
+    stateChanged: (channel: Channel, state: keyof typeof CIRCUIT_GAUGE) => {
+      metrics.circuitState.set({ channel }, CIRCUIT_GAUGE[state]);
+      logger.warn({ channel, circuit: state }, 'circuit breaker changed state');
+    },
+    configurationFault: (channel: Channel, error: string) => {
+      metrics.providerConfigurationFaults.inc({ channel });
+      logger.error({ channel, error }, 'the provider refused our configuration (credentials?): only an operator can fix this');
+    },
+  };
+}
+
+type Delivery = 'renderer' | 'smtpTransport' | 'emailSender' | 'senders' | 'leaseKeeper' | 'deliveryMonitor' | 'deliverNotification' | 'deliveryWorker' | 'retention' | 'retentionWorker';
+
+export const deliveryFactories: Pick<Factories, Delivery> = {
+  renderer: (get) => {
+    const { appBaseUrl, serviceName } = get('config');
+    return new EtaNotificationRenderer({ templatesDir: defaultTemplatesDir(), appBaseUrl, serviceName });
+  },
+  smtpTransport: (get) => {
+    const smtp = get('config').smtp;
+    if (!smtp) return null;
+    const { host, port, secure, startTls, username, password, from, connectionTimeoutMs, socketTimeoutMs } = smtp;
+    return new NodemailerEmailSender({
+      ...{ host, port, secure, startTls, username, password, from, connectionTimeoutMs, socketTimeoutMs },
+      pool: { maxConnections: smtp.maxConnections, maxMessages: 1000 },
+      greetingTimeoutMs: connectionTimeoutMs,
+    });
+  },
+  emailSender: (get) => {
+    const transport = get('smtpTransport');
+    const smtp = get('config').smtp;
+    if (!transport || !smtp) return null;
+    const settings = { failuresToOpen: smtp.circuitFailuresToOpen, halfOpenAfterMs: smtp.circuitHalfOpenAfterMs };
+    return new CircuitBreakingSender(transport, settings, circuitListener(get));
+  },
+  senders: (get) => [get('emailSender')].filter((sender) => sender !== null),
+  leaseKeeper: (get) => new LeaseKeeper(get('deliveryQueue'), get('config').delivery.leaseMs),
+  deliveryMonitor: (get) => new ObservedDeliveryMonitor(get('metrics'), get('logger')),
+  deliverNotification: (get) => {
+    const bus = get('workerBus');
+    const recorder = new SendReportRecorder({
+      write: (reports) => bus.handle({ type: 'RecordSendReports', reports }),
+      isRetryable: isUnavailable,
+      backoff: { initialMs: 100, maxMs: 5_000 },
+      giveUpAfterMs: RECORD_GIVE_UP_MS,
+    });
+    const senders = new Map(get('senders').map((sender) => [sender.channel, sender]));
+    return new DeliverNotification({ senders, renderer: get('renderer'), recorder, leases: get('leaseKeeper'), bus, clock: get('clock'), monitor: get('deliveryMonitor') });
+  },
+  deliveryWorker: (get) => {
+    const senders = get('senders');
+    if (senders.length === 0) return null;
+    const { batchSize, concurrency, pollIntervalMs } = get('config').delivery;
+    const metrics = get('metrics');
+    return new DeliveryWorker(get('deliveryQueue'), get('deliverNotification'), get('leaseKeeper'), senders, { batchSize, concurrency, pollIntervalMs }, get('logger'), () =>
+      metrics.leaseRenewalFailures.inc(),
+    );
+  },
+  retention: (get) => {
+    const { policy, batchSize } = get('config').retention;
+    return new Retention(get('retentionStore'), get('clock'), { policy, batchSize, maxBatches: 20 });
+  },
+  retentionWorker: (get) => new RetentionWorker(get('retention'), get('config').retention.intervalMs, get('metrics'), get('logger')),
+};

@@ -1,0 +1,18 @@
+import type { AppContainer } from '../bootstrap.js';
+import type { HttpDeps } from '../http/http-deps.js';
+
+/** What the HTTP app is given out of the container: the composition root picks, the routes never reach in. */
+export function httpDepsOf(app: AppContainer): HttpDeps {
+  const secrets = app.get('apiKeySecrets');
+  return {
+    bus: app.get('bus'),
+    queries: { history: app.get('historyQuery'), preferences: app.get('preferencesQuery') },
+    authenticator: app.get('authenticator'),
+    health: app.get('health'),
+    readiness: app.get('readiness'),
+    metrics: app.get('metrics'),
+    logger: app.get('logger'),
+    callerOf: (authorization) => secrets.hash(authorization).slice(0, 16),
+    bodyLimitBytes: app.get('config').httpBodyLimitBytes,
+  };
+}

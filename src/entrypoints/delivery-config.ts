@@ -1,0 +1,52 @@
+import { DEFAULT_RETRY_PLANS, type RetryPlans } from '../application/delivery/retry-plans.js';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../application/retention/retention.js';
+import { PRIORITIES } from '../domain/priority.js';
+import type { EnvReader } from './env-reader.js';
+
+export interface DeliveryConfig {
+  readonly retryPlans: RetryPlans;
+  /** A claim's lease; renewed every third of it while its send is in flight. */
+  readonly leaseMs: number;
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly pollIntervalMs: number;
+}
+
+export interface RetentionConfig {
+  readonly policy: RetentionPolicy;
+  readonly batchSize: number;
+  readonly intervalMs: number;
+}
+
+/** Variables that the retry plans replaced: set, they would silently do nothing. */
+const REPLACED = ['RETRY_BASE_MS', 'RETRY_CAP_MS', 'RETRY_MAX_ATTEMPTS'];
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export function readDelivery(env: EnvReader): DeliveryConfig {
+  for (const name of REPLACED) {
+    if (env.optionalString(name) !== undefined) env.problems.push(`${name} is no longer used: set RETRY_PLAN_CRITICAL, _HIGH, _NORMAL and _LOW (e.g. 1s,5s,15s) instead`);
+  }
+  const plan = (priority: (typeof PRIORITIES)[number]) => env.durations(`RETRY_PLAN_${priority.toUpperCase()}`, DEFAULT_RETRY_PLANS[priority]);
+  return {
+    retryPlans: { critical: plan('critical'), high: plan('high'), normal: plan('normal'), low: plan('low') },
+    leaseMs: env.int('DELIVERY_LEASE_MS', 30_000, 300, 3_600_000),
+    batchSize: env.int('DELIVERY_BATCH_SIZE', 50, 1, 1000),
+    concurrency: env.int('DELIVERY_CONCURRENCY', 16, 1, 500),
+    pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 200, 10, 60_000),
+  };
+}
+
+export function readRetention(env: EnvReader): RetentionConfig {
+  const days = (name: string, fallback: number) => env.int(name, fallback / DAY, 1, 3650) * DAY;
+  return {
+    policy: {
+      inbox: days('RETENTION_INBOX_DAYS', DEFAULT_RETENTION.inbox),
+      idempotency_keys: env.int('RETENTION_IDEMPOTENCY_HOURS', DEFAULT_RETENTION.idempotency_keys / HOUR, 1, 24 * 365) * HOUR,
+      outbox: env.int('OUTBOX_RETENTION_HOURS', DEFAULT_RETENTION.outbox / HOUR, 1, 24 * 365) * HOUR,
+      notifications: days('RETENTION_NOTIFICATIONS_DAYS', DEFAULT_RETENTION.notifications),
+    },
+    batchSize: env.int('RETENTION_BATCH_SIZE', 500, 1, 100_000),
+    intervalMs: env.int('RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),
+  };
+}

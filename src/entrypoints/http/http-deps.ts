@@ -1,0 +1,21 @@
+import type { MessageBus } from '../../application/message-bus.js';
+import type { HistoryQuery } from '../../application/queries/history.query.js';
+import type { PreferencesQuery } from '../../application/queries/preferences.query.js';
+import type { Logger } from '../../adapters/observability/logger.js';
+import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
+import type { HealthReporter, Readiness } from '../health.js';
+import type { ApiKeyAuthenticator } from '../services.js';
+
+/** What the HTTP app uses, and nothing else: routes send commands to the bus and read through queries. */
+export interface HttpDeps {
+  readonly bus: MessageBus;
+  readonly queries: { readonly history: HistoryQuery; readonly preferences: PreferencesQuery };
+  readonly authenticator: ApiKeyAuthenticator;
+  readonly health: HealthReporter;
+  readonly readiness: Readiness;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  /** A stable, non-secret token per credential: scopes Idempotency-Keys to their caller. */
+  readonly callerOf: (authorization: string) => string;
+  readonly bodyLimitBytes: number;
+}
