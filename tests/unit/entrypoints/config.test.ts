@@ -90,12 +90,17 @@ describe('loadConfig', () => {
       from: 'notifications@localhost',
       secure: false,
       startTls: false,
+      allowInsecureAuth: false,
       maxConnections: 5,
       connectionTimeoutMs: 10_000,
       socketTimeoutMs: 30_000,
       circuitFailuresToOpen: 5,
       circuitHalfOpenAfterMs: 10_000,
     });
+  });
+
+  it('reads SMTP_ALLOW_INSECURE_AUTH, off unless set', () => {
+    expect(loadConfig({ ...REQUIRED, SMTP_HOST: 'smtp', SMTP_ALLOW_INSECURE_AUTH: 'true' }).smtp?.allowInsecureAuth).to.equal(true);
   });
 
   it('parses SMTP_SECURE as a boolean and refuses anything else', () => {
