@@ -13,6 +13,8 @@ export interface SmtpConfig {
   readonly from: string;
   readonly secure: boolean;
   readonly startTls: boolean;
+  /** Credentials may go out without TLS (SMTP_ALLOW_INSECURE_AUTH); otherwise a username requires STARTTLS. */
+  readonly allowInsecureAuth: boolean;
   readonly maxConnections: number;
   readonly connectionTimeoutMs: number;
   readonly socketTimeoutMs: number;
@@ -102,6 +104,7 @@ function readSmtp(env: EnvReader): SmtpConfig | undefined {
     from: env.string('SMTP_FROM', 'notifications@localhost'),
     secure: env.bool('SMTP_SECURE', false),
     startTls: env.bool('SMTP_STARTTLS', false),
+    allowInsecureAuth: env.bool('SMTP_ALLOW_INSECURE_AUTH', false),
     maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5, 1, 100),
     connectionTimeoutMs: env.int('SMTP_CONNECTION_TIMEOUT_MS', 10_000, 100, 600_000),
     socketTimeoutMs: env.int('SMTP_SOCKET_TIMEOUT_MS', 30_000, 100, 600_000),
