@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted, so the same value serialised in another key order reads the same. */
+/**
+ * JSON with object keys sorted, so the same value serialised in another key order reads the same.
+ * It recurses: every caller first refuses JSON nested deeper than MAX_JSON_DEPTH (json-depth.ts).
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {

@@ -10,6 +10,7 @@ export function hasUnstorableCharacter(text: string): boolean {
 /**
  * The path of the first string inside a JSON value that PostgreSQL could not store, or null: such
  * input is refused at the boundary with the field's name instead of failing in the database.
+ * It recurses: every caller first refuses JSON nested deeper than MAX_JSON_DEPTH (json-depth.ts).
  */
 export function nulPath(value: unknown, path = ''): string | null {
   if (typeof value === 'string') return hasUnstorableCharacter(value) ? path || 'value' : null;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Writable } from 'node:stream';
 import type { Counter } from 'prom-client';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/metrics.js';
@@ -28,11 +29,25 @@ function flakyDatabase(failures: number, failure: () => Error = connectionRefuse
   return database;
 }
 
+const withCode = (code: string, message: string) => () => Object.assign(new Error(message), { code });
+
+/** Log lines the handler writes, parsed. */
+function capturedLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger('info', stream) };
+}
+
 /** The real handler over the real bus, with fakes behind it and a fast backoff. */
-function handlerWith(unitOfWork?: UnitOfWorkFactory) {
+function handlerWith(unitOfWork?: UnitOfWorkFactory, logger = createLogger('silent')) {
   const container = fakeContainer(unitOfWork ? { unitOfWork } : {});
   const metrics = new ServiceMetrics();
-  const handle = eventDeliveryHandler(container.bus, createLogger('silent'), metrics, { initialMs: 1, maxMs: 5 });
+  const handle = eventDeliveryHandler(container.bus, logger, metrics, { initialMs: 1, maxMs: 5 });
   return { ...container, metrics, handle };
 }
 
@@ -158,5 +173,44 @@ describe('eventDeliveryHandler', () => {
     expect(database.executions).to.equal(1);
     expect(await count(metrics.eventsConsumed, { outcome: 'requeued' })).to.equal(1);
     expect(await metrics.total(metrics.deadLettered)).to.equal(0);
+  });
+
+  it('holds the event through every database answer that means try later, and never requeues it', async () => {
+    const tryLater = [
+      withCode('57014', 'canceling statement due to statement timeout'),
+      withCode('53300', 'sorry, too many clients already'),
+      withCode('40P01', 'deadlock detected'),
+      withCode('25P03', 'terminating connection due to idle-in-transaction timeout'),
+      withCode('25006', 'cannot execute INSERT in a read-only transaction'),
+      withCode('40001', 'could not serialize access'),
+      withCode('57P01', 'terminating connection due to administrator command'),
+    ];
+    for (const failure of tryLater) {
+      const database = flakyDatabase(3, failure);
+      const { handle, metrics } = handlerWith(database.unitOfWork);
+      const message = failure().message;
+      expect(await handle(delivery(PASSWORD_RESET), alive), message).to.deep.equal({ kind: 'ack' });
+      expect(database.executions, message).to.equal(4);
+      expect(database.store.notifications.size, message).to.equal(1);
+      expect(await count(metrics.eventsConsumed, { outcome: 'requeued' }), message).to.equal(0);
+      expect(await metrics.total(metrics.deadLettered), message).to.equal(0);
+    }
+  });
+
+  it('counts an unknown or hostile event type under the label unknown and logs it truncated and escaped', async () => {
+    const { lines, logger } = capturedLogger();
+    const { handle, metrics } = handlerWith(undefined, logger);
+    const hostile = `constructor\u202e\n${'x'.repeat(300)}`;
+    for (const type of ['user.deleted', 'constructor', '__proto__', 'toString', hostile]) {
+      expect(await handle(delivery(PASSWORD_RESET, { type }), alive)).to.deep.include({ kind: 'dead_letter', reason: 'unknown_event_type' });
+    }
+    await handle(delivery('{not json'), alive);
+    const { values } = await metrics.eventsConsumed.get();
+    expect(values.map((v) => v.labels.event_type)).to.deep.equal(['unknown']);
+    expect(await count(metrics.eventsConsumed, { event_type: 'unknown', outcome: 'dead_lettered' })).to.equal(6);
+    await new Promise((resolve) => setImmediate(resolve));
+    const logged = lines.filter((l) => l.msg === 'event dead-lettered').map((l) => l.event_type);
+    expect(logged.slice(0, 4)).to.deep.equal(['user.deleted', 'constructor', '__proto__', 'toString']);
+    expect(logged[4]).to.equal(`constructor\\u202e\\u000a${'x'.repeat(87)}...`);
   });
 });

@@ -130,6 +130,7 @@ describe('parseInboundEvent: the SPEC event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com', verify_token: 'verify-1' },
+      priority: null,
     });
   });
 
@@ -141,6 +142,7 @@ describe('parseInboundEvent: the SPEC event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', reset_token: 'reset-1' },
+      priority: null,
     });
   });
 
@@ -152,6 +154,7 @@ describe('parseInboundEvent: the SPEC event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com' },
+      priority: null,
     });
   });
 
@@ -163,6 +166,7 @@ describe('parseInboundEvent: the SPEC event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', alert_message: 'New sign-in from Lisbon' },
+      priority: null,
     });
   });
 
@@ -184,6 +188,7 @@ describe('parseInboundEvent: the SPEC event types', () => {
           { product_id: 'sku-9', product_name: 'Gadget', quantity: 1, price: '19.99' },
         ],
       },
+      priority: null,
     });
   });
 
@@ -195,6 +200,7 @@ describe('parseInboundEvent: the SPEC event types', () => {
       userId: '7',
       email: 'ada@example.com',
       templateVars: { order_id: '1042', old_status: 'pending', new_status: 'shipped', updated_by: null },
+      priority: null,
     });
   });
 
@@ -348,5 +354,80 @@ describe('parseInboundEvent: poison', () => {
     const parsed = delivery({ userid: 'u-1', username: 'ada', email: 'ada@example.com', correlation_id: 'has spaces in it' }, { correlationId: 'amqp-corr-1' });
     const result = parseInboundEvent(parsed);
     expect(result.ok && result.correlationId).to.equal('amqp-corr-1');
+  });
+});
+
+describe('parseInboundEvent: priority', () => {
+  const welcome = { userid: USER_ID, email: 'ada@example.com', username: 'ada' };
+  const priorityOf = (d: Delivery) => {
+    const { event } = parsed(d);
+    return event.kind === 'NotificationRequested' ? event.priority : 'not a notification';
+  };
+
+  it('takes priority from the payload, at the top level or under data', () => {
+    expect(priorityOf(delivery({ ...welcome, priority: 'critical' }, { routingKey: 'user.welcome_requested' }))).to.equal('critical');
+    const envelope = { event_type: 'order.status.updated', data: { ...ORDER_STATUS_UPDATED, priority: 'low' } };
+    expect(priorityOf(delivery(envelope))).to.equal('low');
+  });
+
+  it('takes priority from the envelope when the data has none', () => {
+    expect(priorityOf(delivery({ event_type: 'order.created', priority: 'high', data: ORDER_CREATED }))).to.equal('high');
+  });
+
+  it('is null when absent or null', () => {
+    expect(priorityOf(delivery(welcome, { routingKey: 'user.welcome_requested' }))).to.equal(null);
+    expect(priorityOf(delivery({ ...welcome, priority: null }, { routingKey: 'user.welcome_requested' }))).to.equal(null);
+  });
+
+  it('calls an unknown priority invalid_payload, naming priority', () => {
+    for (const priority of ['urgent', 'CRITICAL', 3, '', ['high'], 'toString']) {
+      const result = poison(delivery({ ...welcome, priority }, { routingKey: 'user.welcome_requested' }));
+      expect(result, String(priority)).to.deep.include({ reason: 'invalid_payload', eventType: 'user.welcome_requested' });
+      expect(result.detail, String(priority)).to.match(/^priority: must be one of critical, high, normal, low/);
+    }
+  });
+});
+
+describe('parseInboundEvent: hostile shapes', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = { userid: USER_ID, username: 'ada', email: 'ada@example.com' };
+    for (let i = 1; i < levels; i++) value = { inner: value };
+    return value;
+  };
+
+  it('calls type names that Object.prototype holds unknown_event_type, wherever they come from', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(poison(delivery(ANY_USER_EVENT, { type: name })), `AMQP type ${name}`).to.deep.include({ reason: 'unknown_event_type', eventType: name });
+      expect(poison(delivery(ANY_USER_EVENT, { headers: { event_type: name } })).reason, `header ${name}`).to.equal('unknown_event_type');
+      expect(poison(delivery({ ...ANY_USER_EVENT, event_type: name }, { routingKey: 'x' })).reason, `body ${name}`).to.equal('unknown_event_type');
+      expect(poison(delivery(ANY_USER_EVENT, { routingKey: name })).reason, `routing key ${name}`).to.equal('unknown_event_type');
+    }
+  });
+
+  it('names an unknown type truncated and escaped in the detail', () => {
+    const result = poison(delivery(ANY_USER_EVENT, { type: `evil\u202e\r\n${'x'.repeat(500)}` }));
+    expect(result.detail).to.equal(`unknown event type "evil\\u202e\\u000d\\u000a${'x'.repeat(93)}..."`);
+  });
+
+  it('refuses a body over 256 KiB as too_large without parsing it', () => {
+    const big = Buffer.alloc(256 * 1024 + 1, 0x20);
+    expect(poison(delivery(big.toString('latin1')))).to.deep.include({ reason: 'too_large' });
+    const padded = JSON.stringify({ ...ANY_USER_EVENT, padding: 'x'.repeat(256 * 1024) });
+    expect(poison(delivery(padded)).reason).to.equal('too_large');
+  });
+
+  it('accepts 32 levels and refuses 33 or more as too_deep, naming the outermost field', () => {
+    // 32 levels pass the depth check; the payload is then simply not a user.registered event.
+    expect(poison(delivery(nested(32))).reason).to.equal('invalid_payload');
+    expect(poison(delivery(nested(33)))).to.deep.include({ reason: 'too_deep', detail: 'nested deeper than 32 levels under inner' });
+    expect(poison(delivery({ ...ANY_USER_EVENT, data: nested(40) })).reason).to.equal('too_deep');
+  });
+
+  it('refuses JSON thousands of levels deep as too_deep instead of overflowing the stack', () => {
+    for (const body of ['{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000), '['.repeat(100_000) + ']'.repeat(100_000)]) {
+      expect(poison(delivery(body)).reason).to.equal('too_deep');
+    }
+    const deepData = `{"event_type":"user.registered","data":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
+    expect(poison(delivery(deepData)).reason).to.equal('too_deep');
   });
 });
