@@ -11,11 +11,11 @@ export interface NodemailerEmailSenderSettings {
   readonly username?: string;
   readonly password?: string;
   /**
-   * Send the credentials over a connection without TLS. Off by default: with a username and
-   * neither `secure` nor `startTls`, STARTTLS is required anyway, so that a stripped STARTTLS
-   * (a tampering network, a misrouted port) cannot make the credentials go out in clear text.
+   * Send the credentials over a connection without TLS. When false, a username with neither
+   * `secure` nor `startTls` requires STARTTLS anyway, so that a stripped STARTTLS (a tampering
+   * network, a misrouted port) cannot make the credentials go out in clear text.
    */
-  readonly allowInsecureAuth?: boolean;
+  readonly allowInsecureAuth: boolean;
   /** The From header; its address's domain is the right-hand side of our Message-IDs. */
   readonly from: string;
   readonly pool: { readonly maxConnections: number; readonly maxMessages: number };
@@ -29,7 +29,7 @@ export type PoolTransport = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
 
 /** STARTTLS is required only to protect the credentials, not because the configuration asks for it. */
 export function tlsGuardsCredentials(s: NodemailerEmailSenderSettings): boolean {
-  return !s.secure && !s.startTls && s.username !== undefined && s.allowInsecureAuth !== true;
+  return !s.secure && !s.startTls && s.username !== undefined && !s.allowInsecureAuth;
 }
 
 /** The pooled transport; nodemailer connects lazily, at the first send or verify. */

@@ -41,9 +41,9 @@ export const deliveryFactories: Pick<Factories, Delivery> = {
   smtpTransport: (get) => {
     const smtp = get('config').smtp;
     if (!smtp) return null;
-    const { host, port, secure, startTls, username, password, from, connectionTimeoutMs, socketTimeoutMs } = smtp;
+    const { host, port, secure, startTls, allowInsecureAuth, username, password, from, connectionTimeoutMs, socketTimeoutMs } = smtp;
     return new NodemailerEmailSender({
-      ...{ host, port, secure, startTls, username, password, from, connectionTimeoutMs, socketTimeoutMs },
+      ...{ host, port, secure, startTls, allowInsecureAuth, username, password, from, connectionTimeoutMs, socketTimeoutMs },
       pool: { maxConnections: smtp.maxConnections, maxMessages: 1000 },
       greetingTimeoutMs: connectionTimeoutMs,
     });

@@ -10,6 +10,7 @@ export function settingsFor(port: number, overrides: Partial<NodemailerEmailSend
     port,
     secure: false,
     startTls: false,
+    allowInsecureAuth: false,
     from: 'Notification Service <notifications@example.test>',
     pool: { maxConnections: 2, maxMessages: 100 },
     connectionTimeoutMs: 2_000,
