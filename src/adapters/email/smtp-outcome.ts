@@ -6,9 +6,9 @@ import { readSmtpFailure, type SmtpFailure } from './smtp-failure.js';
  * rules below are tried in order, first match wins: a reply decides before its absence does, and a
  * reply about the provider before one about the message.
  *
- *   provider_down, configurationFault   STARTTLS refused (or unknown) while TLS is required: the
- *              server offers no TLS, or someone stripped it (but 421 and 454, which say "not now");
- *              EAUTH/ENOAUTH/EOAUTH2 (credentials refused or missing), 535, and 530 to MAIL FROM
+ *   provider_down, configurationFault   a reply refusing STARTTLS (unknown, or offered and then
+ *              refused): the server has no TLS, or someone stripped it (but 421 and 454: "not now");
+ *              EAUTH/ENOAUTH/EOAUTH2 (credentials refused or missing), ECONFIG, 535, 530 to MAIL FROM
  *              (authentication or TLS required and the configuration does not provide it). Only the
  *              operator can fix these, and every message would fail the same way: no attempt is
  *              used, the breaker and the health report show it.
@@ -80,14 +80,14 @@ const DOWN: Verdict = { kind: 'provider_down', configurationFault: false };
 const MISCONFIGURED: Verdict = { kind: 'provider_down', configurationFault: true };
 /** Commands whose reply judges this message, not the session (the end of data is reported as 'DATA'). */
 const MESSAGE_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
-const CREDENTIAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG']);
+const MISCONFIGURATION_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG']);
 const REFUSED_BY_NODEMAILER = new Set(['EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS', 'ESTREAM', 'EFILEACCESS', 'EURLACCESS']);
 const NO_SESSION = new Set(['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROXY', 'EPROTOCOL']);
 
 const RULES: readonly Rule[] = [
   { when: (f) => f.reply === 421 || f.reply === 454, verdict: DOWN },
   { when: (f) => f.command === 'STARTTLS' && f.reply !== null, verdict: MISCONFIGURED, explain: startTlsRefused },
-  { when: (f) => CREDENTIAL_CODES.has(f.code) || f.reply === 530 || f.reply === 535, verdict: MISCONFIGURED },
+  { when: (f) => MISCONFIGURATION_CODES.has(f.code) || f.reply === 530 || f.reply === 535, verdict: MISCONFIGURED },
   { when: (f) => f.reply !== null && !MESSAGE_COMMANDS.has(f.command), verdict: DOWN },
   { when: (f) => f.reply !== null && (f.reply < 500 || f.reply === 503), verdict: { kind: 'transient' } },
   { when: (f) => f.reply !== null, verdict: { kind: 'permanent' } },
@@ -117,7 +117,7 @@ export function classifySendError(error: unknown, context: SmtpSendContext): Sen
 function startTlsRefused(failure: SmtpFailure, context: SmtpSendContext): string {
   const why = context.tlsGuardsCredentials
     ? 'the server offers no STARTTLS, and SMTP credentials are never sent without TLS (SMTP_ALLOW_INSECURE_AUTH=true allows it)'
-    : 'the server refused STARTTLS, which the configuration requires';
+    : 'the server refused STARTTLS, so no TLS session could be set up';
   return `${why}: ${failure.description}`;
 }
 
