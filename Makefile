@@ -3,16 +3,17 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8001
-DB_NAME ?= notifications
-PRIMARY ?= postgres://postgres@127.0.0.1:5432
-STANDBY ?= postgres://postgres@127.0.0.1:5433
-DATABASE_URL ?= $(PRIMARY)/$(DB_NAME)
-STANDBY_DATABASE_URL ?= $(STANDBY)/$(DB_NAME)
-RABBITMQ_URL ?= amqp://guest:guest@127.0.0.1:5672
 ADMIN_KEY_FILE := .run/admin-api-key
+# Recipes that reach the servers run under scripts/with-env.sh: it exports what scripts/setup.sh
+# wrote to .run/env (the project's own PostgreSQL primary and standby, its RabbitMQ vhost and
+# user), except what the environment or the make command line already sets: with
+# `make run DATABASE_URL=...` that database is used and no PostgreSQL of the project's starts.
+WITH_ENV := bash scripts/with-env.sh
+# A placeholder admin key for `docker-compose config` (it only validates the file).
+COMPOSE_CHECK_KEY := compose-check-placeholder-key-0123456789
 
-.PHONY: help deps packages setup build run migrate test test-unit test-integration test-e2e \
-	test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
+.PHONY: help deps packages setup build run migrate stop clean-run test test-unit test-integration \
+	test-e2e test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
 	bench bench-soak
 
 help: ## this list
@@ -26,24 +27,28 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 packages: ## install the Debian tools the tests use (promtool, docker-compose) when missing
-	@bash scripts/setup.sh --packages --only-packages
+	@bash scripts/setup.sh --only-packages
 
-setup: ## make sure PostgreSQL (primary + standby) and RabbitMQ run here, and the database exists
-	@SETUP_DATABASES=$(DB_NAME) bash scripts/setup.sh
+setup: deps ## the project's own PostgreSQL primary + standby (in .run/pg) and RabbitMQ vhost and user; writes .run/env
+	@bash scripts/setup.sh
 
 build: deps ## compile TypeScript to dist/
 	npm run build
 
-migrate: build ## apply pending migrations to DATABASE_URL
-	@DATABASE_URL=$(DATABASE_URL) npm run --silent migrate
+migrate: build setup ## apply pending migrations to DATABASE_URL
+	@$(WITH_ENV) npm run --silent migrate
 
 $(ADMIN_KEY_FILE):
-	@mkdir -p $(dir $@)
-	@node -e "process.stdout.write('nsk_admin_' + require('node:crypto').randomBytes(24).toString('base64url'))" > $@
+	@umask 077 && mkdir -p $(dir $@) && node -e "process.stdout.write('nsk_admin_' + require('node:crypto').randomBytes(24).toString('base64url'))" > $@
 
 run: setup migrate $(ADMIN_KEY_FILE) ## start the service with PostgreSQL primary + standby, RabbitMQ and (without SMTP_HOST) a local SMTP sink
-	@DATABASE_URL=$(DATABASE_URL) STANDBY_DATABASE_URL=$(STANDBY_DATABASE_URL) RABBITMQ_URL=$(RABBITMQ_URL) \
-		PORT=$(PORT) ADMIN_API_KEY=$$(cat $(ADMIN_KEY_FILE)) bash scripts/run.sh
+	@$(WITH_ENV) env PORT=$(PORT) ADMIN_API_KEY="$$(cat $(ADMIN_KEY_FILE))" bash scripts/run.sh
+
+stop: ## stop what make run / make test started here (the project's PostgreSQL servers; not the machine's RabbitMQ)
+	@bash scripts/stop.sh
+
+clean-run: ## make stop, then delete the project's RabbitMQ vhost and user and remove .run (data, secrets, mail)
+	@bash scripts/stop.sh --clean
 
 test: deps packages setup build lint typecheck depcheck compose-check test-unit test-integration test-e2e test-faults-ci ## every check and suite (a representative part of the fault suite)
 
@@ -51,19 +56,19 @@ test-unit: deps ## unit tests (no I/O)
 	npm run --silent test:unit
 
 test-integration: deps setup ## adapters against the real PostgreSQL and RabbitMQ
-	npm run --silent test:integration
+	@$(WITH_ENV) npm run --silent test:integration
 
 test-e2e: build setup ## the built service as a process, driven over HTTP
-	npm run --silent test:e2e
+	@$(WITH_ENV) npm run --silent test:e2e
 
-test-faults: build setup ## every fault scenario of RELIABILITY.md, with private servers where a scenario stops one
-	npm run --silent test:faults
+test-faults: build setup ## every fault scenario, with private servers where a scenario stops one
+	@$(WITH_ENV) npm run --silent test:faults
 
 test-faults-ci: build setup ## the representative part of the fault suite that make test runs
-	npm run --silent test:faults:ci
+	@$(WITH_ENV) npm run --silent test:faults:ci
 
 test-coverage: build setup ## unit, integration and e2e suites under c8 (the e2e service processes included)
-	npx c8 --config config/c8.json bash -c 'npm run --silent test:unit && npm run --silent test:integration && npm run --silent test:e2e'
+	@$(WITH_ENV) npx c8 --config config/c8.json bash -c 'npm run --silent test:unit && npm run --silent test:integration && npm run --silent test:e2e'
 
 lint: deps ## eslint
 	npm run --silent lint
@@ -74,14 +79,18 @@ typecheck: deps ## tsc --noEmit over src and tests
 depcheck: deps ## the dependency rule: domain and application import no package and no outer layer
 	npm run --silent depcheck
 
-compose-check: packages ## docker-compose.yml is valid
-	docker-compose -f docker-compose.yml config -q
+# Valid with an admin key; refused, naming ADMIN_API_KEY, without one (no .env file read).
+compose-check: packages ## docker-compose.yml is valid, and refused without ADMIN_API_KEY
+	@ADMIN_API_KEY=$(COMPOSE_CHECK_KEY) docker-compose --env-file /dev/null -f docker-compose.yml config -q
+	@out=$$(env -u ADMIN_API_KEY docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>&1) \
+		&& { echo "compose-check: docker-compose.yml was accepted without ADMIN_API_KEY"; exit 1; }; \
+		grep -q 'ADMIN_API_KEY' <<<"$$out" || { echo "compose-check: unexpected refusal: $$out"; exit 1; }
 
 bench: build setup ## benchmark: raw SMTP/RabbitMQ/PostgreSQL bounds, then the service end to end (BENCH_* knobs; writes docs/benchmarks.md)
-	node --import tsx bench/run.ts
+	@$(WITH_ENV) node --import tsx bench/run.ts
 
 bench-soak: build setup ## the 10-minute soak at 50% of the maximum measured in the same run (BENCH_SOAK_SECONDS)
-	BENCH_PHASES=soak node --import tsx bench/run.ts
+	@$(WITH_ENV) env BENCH_PHASES=soak node --import tsx bench/run.ts
 
 clean: ## remove build output
 	rm -rf dist coverage

@@ -6,10 +6,11 @@
 #     (which needs overflow=reject-publish), and a max length;
 #   - the events exchange: an alternate exchange, so an outbound event no queue is bound for is
 #     kept in <exchange>.unroutable instead of being dropped.
-# Idempotent. Usage: scripts/rabbitmq-policies.sh [VHOST] (default /). Names follow the service's
+# Idempotent. Usage: scripts/rabbitmq-policies.sh [VHOST] (default: the project's vhost,
+# DEV_RABBITMQ_VHOST or notification-service). Names follow the service's
 # defaults unless RABBITMQ_QUEUE, RABBITMQ_EXCHANGE, RABBITMQ_DEAD_LETTER_EXCHANGE are set.
 set -euo pipefail
-vhost=${1:-/}
+vhost=${1:-${DEV_RABBITMQ_VHOST:-notification-service}}
 queue=${RABBITMQ_QUEUE:-notification-service.events}
 exchange=${RABBITMQ_EXCHANGE:-notification.events}
 dlx=${RABBITMQ_DEAD_LETTER_EXCHANGE:-$queue.dlx}

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# scripts/run.sh: starts the built service for `make run`. Without SMTP_HOST it first starts the
-# local SMTP sink (scripts/dev-smtp-sink.ts), which keeps every email as an .eml file and lists
-# them on a small page, and points the service at it. Ctrl-C stops both.
+# scripts/run.sh: starts the built service for `make run`, with the environment the Makefile
+# gives it (.run/env through scripts/with-env.sh). Without SMTP_HOST it first starts the local
+# SMTP sink (scripts/dev-smtp-sink.ts), which keeps every email as an .eml file and lists them on
+# a small page, and points the service at it. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+umask 077   # captured mail and logs in .run are the invoking user's alone
 
 DEV_SMTP_PORT=${DEV_SMTP_PORT:-2525}
 DEV_MAIL_HTTP_PORT=${DEV_MAIL_HTTP_PORT:-8025}
@@ -11,7 +13,10 @@ DEV_MAIL_DIR=${DEV_MAIL_DIR:-.run/mail}
 export DEV_SMTP_PORT DEV_MAIL_HTTP_PORT DEV_MAIL_DIR
 
 sink_pid=""
-cleanup() { [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() {
+  if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; rm -f .run/smtp-sink.pid; fi
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 
 mail_line="  Email:         via ${SMTP_HOST:-}:${SMTP_PORT:-587}"
@@ -19,6 +24,7 @@ if [ -z "${SMTP_HOST:-}" ]; then
   mkdir -p "$DEV_MAIL_DIR"
   node --import tsx scripts/dev-smtp-sink.ts > .run/smtp-sink.log 2>&1 &
   sink_pid=$!
+  echo "$sink_pid" > .run/smtp-sink.pid   # for make stop, should this script be killed
   for _ in $(seq 1 50); do
     (exec 3<>"/dev/tcp/127.0.0.1/$DEV_SMTP_PORT") 2>/dev/null && break
     kill -0 "$sink_pid" 2>/dev/null || { cat .run/smtp-sink.log; exit 1; }
@@ -28,13 +34,18 @@ if [ -z "${SMTP_HOST:-}" ]; then
   mail_line="  Captured mail: http://127.0.0.1:$DEV_MAIL_HTTP_PORT  (.eml files in $DEV_MAIL_DIR; local SMTP sink on port $DEV_SMTP_PORT)"
 fi
 
+# URLs as shown: without their passwords (those are in .run/env and .run/secrets).
+hide_password() { sed -E 's#(://[^:/@]+):[^@/]*@#\1:***@#' <<<"$1"; }
+
 echo
 echo "  API:           http://localhost:${PORT:-8001}"
 echo "  API docs:      http://localhost:${PORT:-8001}/documentation  (OpenAPI: /openapi.json)"
 echo "  Health:        http://localhost:${PORT:-8001}/broker/health"
 echo "$mail_line"
-echo "  Admin API key: $ADMIN_API_KEY   (Authorization: Bearer <key>)"
-echo "  Events:        publish to the topic exchange notification.events on $RABBITMQ_URL"
+echo "  Admin API key: $ADMIN_API_KEY   (Authorization: Bearer <key>; kept in .run/admin-api-key)"
+echo "  Events:        publish to the topic exchange notification.events on $(hide_password "${RABBITMQ_URL:-(RABBITMQ_URL unset)}")"
+echo "  Database:      $(hide_password "${DATABASE_URL:-}")  (standby: $(hide_password "${STANDBY_DATABASE_URL:-none}"))"
+echo "  Credentials:   .run/env (set -a; . .run/env; set +a)"
 echo
 node dist/src/entrypoints/main.js &
 service_pid=$!

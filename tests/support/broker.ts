@@ -2,10 +2,24 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import amqp, { type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
 import type { Topology } from '../../src/adapters/rabbitmq/topology.js';
+import { requiredRunSetting, runSetting } from '../../scripts/run-env.js';
 import { uniqueName } from './databases.js';
 
 const run = promisify(execFile);
-export const BROKER = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const POLICIES_SCRIPT = new URL('../../scripts/rabbitmq-policies.sh', import.meta.url).pathname;
+
+/**
+ * The local RabbitMQ node as the project's own user sees it (an amqp:// URL with credentials and
+ * no vhost, from .run/env, or TEST_RABBITMQ_URL when set); each suite adds a vhost of its own.
+ */
+export function brokerUrl(): string {
+  return requiredRunSetting('TEST_RABBITMQ_URL');
+}
+
+/** The RabbitMQ user of brokerUrl(), whom every suite's vhost grants (never guest). */
+export function brokerUser(): string {
+  return runSetting('TEST_RABBITMQ_USER') ?? decodeURIComponent(new URL(brokerUrl()).username);
+}
 
 /** The service's default names, which scripts/rabbitmq-policies.sh targets. */
 export const DEFAULT_TOPOLOGY: Topology = {
@@ -59,16 +73,16 @@ export class TestVhost {
   static async create(prefix: string): Promise<TestVhost> {
     const name = uniqueName(prefix);
     await run('rabbitmqctl', ['-q', 'add_vhost', name]);
-    await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, 'guest', '.*', '.*', '.*']);
-    await run('bash', ['scripts/rabbitmq-policies.sh', name]);
-    const connection = await amqp.connect(`${BROKER}/${encodeURIComponent(name)}`);
+    await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, brokerUser(), '.*', '.*', '.*']);
+    await run('bash', [POLICIES_SCRIPT, name]);
+    const connection = await amqp.connect(`${brokerUrl()}/${encodeURIComponent(name)}`);
     const channel = await connection.createConfirmChannel();
     await channel.assertExchange('notification.events', 'topic', { durable: true });
     return new TestVhost(name, connection, channel);
   }
 
   get url(): string {
-    return `${BROKER}/${encodeURIComponent(this.name)}`;
+    return `${brokerUrl()}/${encodeURIComponent(this.name)}`;
   }
 
   /** Publishes to notification.events with a confirm. */

@@ -6,9 +6,19 @@ import type { Kysely } from 'kysely';
 import { createDatabase } from '../../src/adapters/postgres/pool.js';
 import { migrateToLatest } from '../../src/adapters/postgres/migrator.js';
 import type { Database } from '../../src/adapters/postgres/database.js';
+import { requiredRunSetting } from '../../scripts/run-env.js';
 
-export const PRIMARY_SERVER = process.env.TEST_PRIMARY_URL ?? 'postgres://postgres@127.0.0.1:5432';
-export const STANDBY_SERVER = process.env.TEST_STANDBY_URL ?? 'postgres://postgres@127.0.0.1:5433';
+/**
+ * The PostgreSQL servers the suites use, as URLs without a database and with the superuser's
+ * password: the project's own primary and streaming standby that `make setup` runs (ports
+ * 25432 and 25433, from .run/env), or TEST_PRIMARY_URL / TEST_STANDBY_URL when set.
+ */
+export function primaryServer(): string {
+  return requiredRunSetting('TEST_PRIMARY_URL');
+}
+export function standbyServer(): string {
+  return requiredRunSetting('TEST_STANDBY_URL');
+}
 
 const run = promisify(execFile);
 
@@ -27,11 +37,11 @@ async function onServer<T>(server: string, database: string, work: (client: pg.C
 }
 
 export function sqlOnPrimary<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
-  return onServer(PRIMARY_SERVER, database, async (c) => (await c.query<T>(text)).rows);
+  return onServer(primaryServer(), database, async (c) => (await c.query<T>(text)).rows);
 }
 
 export function sqlOnStandby<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
-  return onServer(STANDBY_SERVER, 'postgres', async (c) => (await c.query<T>(text)).rows);
+  return onServer(standbyServer(), 'postgres', async (c) => (await c.query<T>(text)).rows);
 }
 
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
@@ -60,7 +70,7 @@ export class TestDatabase {
   static async create(prefix: string, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
     const name = uniqueName(prefix);
     await sqlOnPrimary('postgres', `create database ${name}`);
-    const db = new TestDatabase(name, `${PRIMARY_SERVER}/${name}`, `${STANDBY_SERVER}/${name}`);
+    const db = new TestDatabase(name, `${primaryServer()}/${name}`, `${standbyServer()}/${name}`);
     if (options.migrate ?? true) {
       const kysely = db.kysely('migrate');
       await migrateToLatest(kysely);
@@ -83,7 +93,7 @@ export class TestDatabase {
 
   async waitForStandby(): Promise<void> {
     await eventually(
-      () => onServer(STANDBY_SERVER, this.name, async () => true),
+      () => onServer(standbyServer(), this.name, async () => true),
       15_000,
       `database ${this.name} on the standby`,
     );
@@ -94,7 +104,9 @@ export class TestDatabase {
   }
 }
 
-/** Drives the project's standby script (stop, start) for tests that take the standby away. */
+const STANDBY_SCRIPT = new URL('../../scripts/standby.sh', import.meta.url).pathname;
+
+/** Drives the project's standby (scripts/standby.sh: stop, start, ensure) for tests that take it away. */
 export async function standby(action: 'stop' | 'start' | 'ensure'): Promise<void> {
-  await run('bash', ['scripts/standby.sh', action], { timeout: 120_000 });
+  await run('bash', [STANDBY_SCRIPT, action], { timeout: 120_000 });
 }

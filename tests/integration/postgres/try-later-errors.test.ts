@@ -61,9 +61,10 @@ describe('database errors that mean try later, from the real server', function (
 
   it('53300: too many connections (here: over the role connection limit)', async () => {
     const role = uniqueName('it_limited');
-    await sqlOnPrimary('postgres', `create role ${role} login connection limit 0`);
+    const url = new URL(db.url);
+    // The servers ask for a password: the role gets the one the URL carries.
+    await sqlOnPrimary('postgres', `create role ${role} login connection limit 0 password '${decodeURIComponent(url.password)}'`);
     try {
-      const url = new URL(db.url);
       url.username = role;
       const error = await rejection(client(url.toString()));
       expect([codeOf(error), isUnavailable(error)]).to.deep.equal(['53300', true]);
