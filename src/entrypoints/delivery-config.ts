@@ -1,6 +1,6 @@
 import { DEFAULT_RETRY_PLANS, type RetryPlans } from '../application/delivery/retry-plans.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../application/retention/retention.js';
-import { PRIORITIES } from '../domain/priority.js';
+import type { Priority } from '../domain/priority.js';
 import type { EnvReader } from './env-reader.js';
 
 export interface DeliveryConfig {
@@ -27,7 +27,7 @@ export function readDelivery(env: EnvReader): DeliveryConfig {
   for (const name of REPLACED) {
     if (env.optionalString(name) !== undefined) env.problems.push(`${name} is no longer used: set RETRY_PLAN_CRITICAL, _HIGH, _NORMAL and _LOW (e.g. 1s,5s,15s) instead`);
   }
-  const plan = (priority: (typeof PRIORITIES)[number]) => env.durations(`RETRY_PLAN_${priority.toUpperCase()}`, DEFAULT_RETRY_PLANS[priority]);
+  const plan = (priority: Priority) => env.durations(`RETRY_PLAN_${priority.toUpperCase()}`, DEFAULT_RETRY_PLANS[priority]);
   return {
     retryPlans: { critical: plan('critical'), high: plan('high'), normal: plan('normal'), low: plan('low') },
     leaseMs: env.int('DELIVERY_LEASE_MS', 30_000, 300, 3_600_000),

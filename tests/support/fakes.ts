@@ -142,6 +142,10 @@ class FakeNotificationRepository implements NotificationRepository {
   async save(notification: NotificationRequest) {
     await this.add(notification);
   }
+
+  async retryOf(failedId: string) {
+    return [...this.store.notifications.values()].find((n) => n.retryOf === failedId)?.id ?? null;
+  }
 }
 
 class FakeApiKeyRepository implements ApiKeyRepository {

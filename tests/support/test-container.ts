@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_PLANS, PlannedRetrySchedule } from '../../src/application/delivery/retry-plans.js';
 import type { HandlerDeps } from '../../src/application/handlers/index.js';
 import type { BusMonitor } from '../../src/application/ports/bus-monitor.js';
 import type { Clock } from '../../src/application/ports/clock.js';
@@ -79,8 +80,7 @@ export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator
     clock,
     ids,
     secrets: new Sha256ApiKeySecrets(),
-    retrySchedule: { baseMs: 2_000, capMs: 600_000, maxAttempts: 6 },
-    random: () => 0.5,
+    retrySchedule: new PlannedRetrySchedule(DEFAULT_RETRY_PLANS, () => 0.5),
   };
 }
 

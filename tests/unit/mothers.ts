@@ -1,11 +1,8 @@
+import type { RetrySchedule } from '../../src/domain/retry-schedule.js';
 import { EmailAddress } from '../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../src/domain/notification-preferences.js';
-import {
-  type AttemptOutcome,
-  type AttemptResult,
-  type NewNotification,
-  NotificationRequest,
-} from '../../src/domain/notification-request.js';
+import { type NewNotification, NotificationRequest } from '../../src/domain/notification-request.js';
+import type { SendOutcome } from '../../src/domain/send-outcome.js';
 import { UserId } from '../../src/domain/user-id.js';
 
 /** Object mothers: valid aggregates and inputs with sensible defaults, overridable per test. */
@@ -35,8 +32,10 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     channel: 'email',
     recipient: 'ada@example.com',
     content: { subject: 'Welcome', body: null, templateVars: { name: 'Ada' } },
+    priority: 'normal',
     correlationId: 'corr-1',
     sourceEventId: null,
+    secretVariables: [],
     ...overrides,
   };
 }
@@ -48,21 +47,34 @@ export function aPendingNotification(overrides: Partial<NewNotification> = {}, n
   return notification;
 }
 
-/** A notification claimed at `now` with a 60 s lease: ready for an attempt result. */
+/** A notification as the delivery queue claims it (`sending`, token 'claim-1', a 60 s lease). */
 export function aSendingNotification(overrides: Partial<NewNotification> = {}, now = T0): NotificationRequest {
-  const notification = aPendingNotification(overrides, now);
-  notification.claim(now, new Date(now.getTime() + 60_000), 'claim-1');
-  return notification;
+  const pending = aPendingNotification(overrides, now).snapshot();
+  return NotificationRequest.restore({ ...pending, status: 'sending', claimToken: 'claim-1', nextAttemptAt: null, leaseExpiresAt: new Date(now.getTime() + 60_000) });
 }
 
-export function anAttempt(outcome: AttemptOutcome, overrides: Partial<AttemptResult> = {}): AttemptResult {
-  const failed = outcome !== 'accepted';
+/** The same notification claimed again after an outcome was recorded. */
+export function claimedAgain(notification: NotificationRequest, token = 'claim-2'): NotificationRequest {
+  return NotificationRequest.restore({ ...notification.snapshot(), status: 'sending', claimToken: token, nextAttemptAt: null });
+}
+
+export const accepted = (response = '250 OK queued'): SendOutcome => ({ kind: 'accepted', response, providerMessageId: null });
+export const transient = (error = '450 mailbox busy', retryAfterMs?: number): SendOutcome => ({ kind: 'transient', error, response: error, ...(retryAfterMs ? { retryAfterMs } : {}) });
+export const permanent = (error = '550 no such user'): SendOutcome => ({ kind: 'permanent', error, response: error });
+export const ambiguous = (error = 'connection closed after DATA'): SendOutcome => ({ kind: 'ambiguous', error, response: null });
+export const providerDown = (fields: Partial<Extract<SendOutcome, { kind: 'provider_down' }>> = {}): SendOutcome => ({
+  kind: 'provider_down',
+  error: '421 service not available',
+  response: '421 service not available',
+  attempted: true,
+  configurationFault: false,
+  ...fields,
+});
+
+/** A schedule with round numbers: retry `attemptsMade` × 10 s later up to `attempts` attempts; defer `deferrals` s. */
+export function fixedSchedule(attempts = 3): RetrySchedule {
   return {
-    attemptedAt: at(1),
-    outcome,
-    response: failed ? null : '250 OK queued',
-    error: failed ? `${outcome} error` : null,
-    latencyMs: 42,
-    ...overrides,
+    retryAt: (_priority, attemptsMade, now) => (attemptsMade >= attempts ? null : new Date(now.getTime() + attemptsMade * 10_000)),
+    deferUntil: (deferrals, now) => new Date(now.getTime() + deferrals * 1_000),
   };
 }

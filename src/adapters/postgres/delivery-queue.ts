@@ -29,7 +29,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       ), expired as (
         select id, priority, lease_expires_at as due_at, true as resend from notifications
         where status = 'sending' and lease_expires_at <= now() and channel = any(${channels})
-        order by lease_expires_at
+        order by priority, lease_expires_at
         limit ${limit}
         for update skip locked
       ), picked as (

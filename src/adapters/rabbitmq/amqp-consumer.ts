@@ -1,39 +1,46 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { type Backoff, backoffDelay } from '../../application/backoff.js';
 import type { Logger } from '../observability/logger.js';
+import { type DeliveryHandler, type Disposition, deliveryCount, toDelivery } from './amqp-delivery.js';
+import { publishDeadLetter } from './dead-letters.js';
 
-export interface Delivery {
-  readonly body: Buffer;
-  readonly routingKey: string;
-  readonly type: string | undefined;
-  readonly messageId: string | undefined;
-  readonly correlationId: string | undefined;
-  readonly headers: Readonly<Record<string, unknown>>;
-  readonly redelivered: boolean;
+export type { Delivery, DeliveryHandler, Disposition } from './amqp-delivery.js';
+
+export interface ConsumerOptions {
+  /**
+   * Redeliveries past which a message is dead-lettered here (reason `delivery_limit`). The queue
+   * policy's own limit (RABBITMQ_DELIVERY_LIMIT, ADR 5) acts first; this one only fires where the
+   * policy is missing, and would otherwise let a message that always fails loop for ever.
+   */
+  readonly deliveryLimit: number;
+  /** The wait before a delivery that could not be settled is handed back to the broker. */
+  readonly settleRetry: Backoff;
+  /** Counts the messages this consumer dead-letters itself, by reason. */
+  readonly deadLettered?: { inc(labels: { reason: string }): void };
 }
 
-export type Disposition =
-  | { readonly kind: 'ack' }
-  /** Can never be processed: published to the dead-letter exchange with the reason, then acked. */
-  | { readonly kind: 'dead_letter'; readonly reason: string; readonly detail: string }
-  /** Failed for a reason that may pass: back to the queue (counts against the delivery limit). */
-  | { readonly kind: 'requeue' };
-
-/** Handles one delivery. `live()` turns false when its channel closed: stop waiting on it. */
-export type DeliveryHandler = (delivery: Delivery, live: () => boolean) => Promise<Disposition>;
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** What the consumer saw of the broker's delivery limit, for /broker/health. */
+export interface DeliveryLimitEvidence {
+  readonly limit: number;
+  /** The highest `x-delivery-count` past the limit seen (null: none): the broker did not enforce it. */
+  readonly pastLimit: { readonly count: number; readonly at: Date } | null;
 }
+
+const DEFAULTS: ConsumerOptions = { deliveryLimit: 20, settleRetry: { initialMs: 1_000, maxMs: 30_000 } };
 
 /**
  * Consumes the service queue with per-consumer prefetch (global QoS closes a quorum queue's
  * connection). A delivery is settled on the channel it came from and only while that channel
- * lives: after a reconnect the broker redelivers it, and the inbox makes that harmless.
+ * lives: after a reconnect the broker redelivers it, and the inbox makes that harmless. Every
+ * delivery ends settled: one that cannot be (its dead letter refused) is handed back later.
  */
 export class AmqpConsumer {
   private current: { channel: ConfirmChannel; consumerTag: string } | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly options: ConsumerOptions;
   private stopped = false;
+  private wakeOnStop: Array<() => void> = [];
+  private pastLimit: DeliveryLimitEvidence['pastLimit'] = null;
 
   constructor(
     private readonly queue: string,
@@ -41,7 +48,10 @@ export class AmqpConsumer {
     private readonly prefetch: number,
     private readonly handler: DeliveryHandler,
     private readonly logger: Logger,
-  ) {}
+    options: Partial<ConsumerOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
 
   readonly setup = async (connection: ChannelModel, lost: (reason: string) => void): Promise<void> => {
     if (this.stopped) return;
@@ -69,9 +79,14 @@ export class AmqpConsumer {
     return this.current !== null;
   }
 
+  get deliveryLimitEvidence(): DeliveryLimitEvidence {
+    return { limit: this.options.deliveryLimit, pastLimit: this.pastLimit };
+  }
+
   /** Stops taking new deliveries and waits (bounded by the caller) for those in flight to settle. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const wake of this.wakeOnStop.splice(0)) wake();
     const current = this.current;
     if (current) await current.channel.cancel(current.consumerTag).catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
@@ -83,66 +98,68 @@ export class AmqpConsumer {
   }
 
   private async settle(channel: ConfirmChannel, message: ConsumeMessage, live: () => boolean): Promise<void> {
-    let disposition: Disposition;
-    try {
-      disposition = await this.handler(toDelivery(message), live);
-    } catch (error) {
-      this.logger.error({ err: error }, 'delivery handler failed; requeueing');
-      disposition = { kind: 'requeue' };
-    }
+    const count = deliveryCount(message);
+    const disposition = count > this.options.deliveryLimit ? this.pastDeliveryLimit(count) : await this.handle(message, live);
     if (!live()) return;
     try {
-      if (disposition.kind === 'dead_letter') await this.deadLetter(channel, message, disposition.reason, disposition.detail);
+      if (disposition.kind === 'dead_letter') {
+        const { reason, detail } = disposition;
+        await publishDeadLetter(channel, message, { exchange: this.deadLetterExchange, queue: this.queue, reason, detail, deliveryCount: count });
+      }
       if (!live()) return;
       if (disposition.kind === 'requeue') channel.nack(message, false, true);
       else channel.ack(message);
     } catch (error) {
-      this.logger.warn({ err: error }, 'could not settle a delivery; the broker will redeliver it');
+      await this.handBack(channel, message, live, count, error);
     }
   }
 
-  private deadLetter(channel: ConfirmChannel, message: ConsumeMessage, reason: string, detail: string): Promise<void> {
-    const { properties, fields } = message;
-    const headers = {
-      ...(properties.headers ?? {}),
-      'x-dead-letter-reason': reason,
-      'x-dead-letter-detail': detail.slice(0, 1000),
-      'x-original-exchange': fields.exchange,
-      'x-original-routing-key': fields.routingKey,
-      'x-original-queue': this.queue,
-    };
-    return new Promise((resolve, reject) => {
-      channel.publish(
-        this.deadLetterExchange,
-        fields.routingKey,
-        message.content,
-        { ...stripped(properties), headers, persistent: true },
-        (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
-      );
+  private async handle(message: ConsumeMessage, live: () => boolean): Promise<Disposition> {
+    try {
+      return await this.handler(toDelivery(message), live);
+    } catch (error) {
+      this.logger.error({ err: error }, 'delivery handler failed; requeueing');
+      return { kind: 'requeue' };
+    }
+  }
+
+  /** The broker's policy would have dead-lettered it by now: it is missing, so we do it. */
+  private pastDeliveryLimit(count: number): Disposition {
+    const { deliveryLimit } = this.options;
+    if (!this.pastLimit || count > this.pastLimit.count) this.pastLimit = { count, at: new Date() };
+    this.options.deadLettered?.inc({ reason: 'delivery_limit' });
+    this.logger.warn({ delivery_count: count, delivery_limit: deliveryLimit }, 'delivery limit passed without the broker dead-lettering: its queue policy is missing');
+    return { kind: 'dead_letter', reason: 'delivery_limit', detail: `delivered ${count + 1} times, past the delivery limit of ${deliveryLimit}` };
+  }
+
+  /**
+   * Could not dead-letter or settle (the broker nacked the dead letter, or refused the ack): hand
+   * the delivery back after a growing delay, so that the broker redelivers it and the next try
+   * settles it. Left unacked, it would sit on this channel for as long as the channel lives.
+   */
+  private async handBack(channel: ConfirmChannel, message: ConsumeMessage, live: () => boolean, count: number, error: unknown): Promise<void> {
+    const delay = backoffDelay(count + 1, this.options.settleRetry);
+    this.logger.warn({ err: error, delay_ms: delay }, 'could not settle a delivery; handing it back to the broker after a delay');
+    await this.stopOr(delay);
+    if (!live()) return;
+    try {
+      channel.nack(message, false, true);
+    } catch (nackError) {
+      this.logger.warn({ err: nackError }, 'could not hand a delivery back; the broker will redeliver it when its channel closes');
+    }
+  }
+
+  /** Waits `ms`, or less if the consumer stops meanwhile (shutdown must not wait out a backoff). */
+  private stopOr(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeOnStop = this.wakeOnStop.filter((w) => w !== wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeOnStop.push(wake);
     });
   }
-}
-
-function stripped(properties: ConsumeMessage['properties']) {
-  return {
-    contentType: text(properties.contentType),
-    contentEncoding: text(properties.contentEncoding),
-    correlationId: text(properties.correlationId),
-    messageId: text(properties.messageId),
-    type: text(properties.type),
-    timestamp: typeof properties.timestamp === 'number' ? properties.timestamp : undefined,
-    appId: text(properties.appId),
-  };
-}
-
-function toDelivery(message: ConsumeMessage): Delivery {
-  return {
-    body: message.content,
-    routingKey: message.fields.routingKey,
-    type: text(message.properties.type),
-    messageId: text(message.properties.messageId),
-    correlationId: text(message.properties.correlationId),
-    headers: (message.properties.headers ?? {}) as Record<string, unknown>,
-    redelivered: message.fields.redelivered,
-  };
 }

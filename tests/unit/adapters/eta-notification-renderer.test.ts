@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultTemplatesDir, EtaNotificationRenderer } from '../../../src/adapters/email/eta-notification-renderer.js';
+import { aPendingNotification } from '../mothers.js';
 import { InvalidValueError } from '../../../src/domain/errors.js';
 import { NOTIFICATION_TYPES, type NotificationType } from '../../../src/domain/notification-type.js';
 import { thrown } from '../rejection.js';
@@ -10,8 +11,18 @@ import { thrown } from '../rejection.js';
 const SERVICE = 'Acme Notifications';
 const BASE_URL = 'https://app.example.com';
 
-function renderer(appBaseUrl = BASE_URL, templatesDir = defaultTemplatesDir()): EtaNotificationRenderer {
-  return new EtaNotificationRenderer({ templatesDir, appBaseUrl, serviceName: SERVICE });
+type Override = { subject?: string | null; content?: string | null };
+
+/** The renderer driven by type and variables: the notification around them is incidental here. */
+function renderer(appBaseUrl = BASE_URL, templatesDir = defaultTemplatesDir()) {
+  const eta = new EtaNotificationRenderer({ templatesDir, appBaseUrl, serviceName: SERVICE });
+  return {
+    render(type: NotificationType, templateVars: Record<string, unknown>, override: Override = {}) {
+      const content = { subject: override.subject ?? null, body: override.content ?? null, templateVars };
+      const notification = aPendingNotification({ type, content, recipient: 'recipient@example.com' }).snapshot();
+      return eta.render(notification);
+    },
+  };
 }
 
 const VARS: { readonly [T in NotificationType]: Record<string, unknown> } = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import type { EventHandler, HandlerRegistry } from '../../../src/application/handler-registry.js';
+import type { EventHandler, HandlerRegistry } from '../../../src/application/handler-types.js';
 import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
 import type { ApiKeyScope } from '../../../src/domain/api-key-scope.js';
 import type { Command } from '../../../src/domain/commands.js';
@@ -47,10 +47,11 @@ describe('the production handler registry', () => {
   it('has a handler for every command and an entry for every event', () => {
     const registry = buildHandlerRegistry(testHandlerDeps());
     expect(Object.keys(registry.commands).sort()).to.deep.equal([
+      'AbandonClaim',
       'CreateApiKey',
       'CreatePreferences',
       'ReceiveEvent',
-      'RecordDeliveryOutcomes',
+      'RecordSendReports',
       'ReplacePreferences',
       'RetryNotification',
       'RevokeApiKey',
@@ -60,7 +61,7 @@ describe('the production handler registry', () => {
       'NotificationFailed',
       'NotificationPreferencesCreated',
       'NotificationPreferencesUpdated',
-      'NotificationRequested',
+      'NotificationRecorded',
       'NotificationSent',
     ]);
   });
@@ -133,7 +134,7 @@ describe('ReplacePreferences', () => {
     const replaced = { userId: 'u-1', notificationEmail: 'grace@example.com', preferences: { ...ALL_ON, security_alert: false } };
     expect(result).to.deep.equal({ created: false, preferences: { ...replaced, createdAt: T0, updatedAt: clock.now() } });
     expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, version: 2, createdAt: T0, updatedAt: clock.now() });
-    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced }]);
+    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, previousEmail: 'ada@example.com' }]);
   });
 
   it('raises no update when the values are the same', async () => {

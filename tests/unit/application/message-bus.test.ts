@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CommandHandler, EventHandler, HandlerRegistry } from '../../../src/application/handler-registry.js';
+import type { CommandHandler, EventHandler, HandlerRegistry } from '../../../src/application/handler-types.js';
 import { toPreferencesView } from '../../../src/application/handlers/preferences-view.js';
 import { MessageBus } from '../../../src/application/message-bus.js';
 import type { UnitOfWork } from '../../../src/application/ports/unit-of-work.js';
@@ -28,15 +28,16 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RevokeApiKey: unused,
       ReceiveEvent: unused,
       SendNotification: unused,
-      RecordDeliveryOutcomes: unused,
+      RecordSendReports: unused,
+      AbandonClaim: unused,
       RetryNotification: unused,
       ...commands,
     },
-    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRequested: [], NotificationSent: [], NotificationFailed: [] },
+    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [] },
     events: {
       NotificationPreferencesCreated: events.NotificationPreferencesCreated ?? [],
       NotificationPreferencesUpdated: events.NotificationPreferencesUpdated ?? [],
-      NotificationRequested: events.NotificationRequested ?? [],
+      NotificationRecorded: events.NotificationRecorded ?? [],
       NotificationSent: events.NotificationSent ?? [],
       NotificationFailed: events.NotificationFailed ?? [],
     },

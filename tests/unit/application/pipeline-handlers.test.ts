@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import type { EventHandler, HandlerRegistry } from '../../../src/application/handler-registry.js';
+import type { EventHandler, HandlerRegistry } from '../../../src/application/handler-types.js';
 import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
 import type { MessageBus } from '../../../src/application/message-bus.js';
-import type { CommandOf, DeliveryOutcome, DeliveryResult, InboundEvent } from '../../../src/domain/commands.js';
+import type { CommandOf, InboundEvent, SendReport } from '../../../src/domain/commands.js';
+import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import {
   IdempotencyKeyMismatchError,
   InvalidTransitionError,
@@ -10,7 +11,7 @@ import {
   PayloadConflictError,
 } from '../../../src/domain/errors.js';
 import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
-import { NotificationRequest, type NotificationSnapshot } from '../../../src/domain/notification-request.js';
+import type { NotificationSnapshot } from '../../../src/domain/notification-request.js';
 import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
 import { T0 } from '../mothers.js';
@@ -43,6 +44,7 @@ function requested(fields: Partial<Extract<InboundEvent, { kind: 'NotificationRe
     userId: 'u-1',
     email: 'event@example.com',
     templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' },
+    priority: null,
     ...fields,
   };
 }
@@ -68,6 +70,7 @@ function send(fields: Partial<CommandOf<'SendNotification'>> = {}): CommandOf<'S
     subject: null,
     content: null,
     templateVars: { alert_message: 'New sign-in' },
+    priority: null,
     correlationId: 'corr-1',
     idempotency: null,
     ...fields,
@@ -90,27 +93,26 @@ function tables(store: InMemoryStore) {
   return [preferences, notifications, apiKeys, inbox, outbox, idempotency].map((table) => new Map<string, unknown>(table));
 }
 
-/** What the delivery queue does: takes the notification for one send, with a lease. */
+/** What the delivery queue does (its rule is tested against PostgreSQL): takes the notification for one send. */
 function claim({ store, clock }: Pipeline, id: string, claimToken: string): void {
-  const notification = NotificationRequest.restore(stored(store, id));
-  notification.claim(clock.now(), new Date(clock.now().getTime() + LEASE_MS), claimToken);
-  store.notifications.set(id, notification.snapshot());
+  const leaseExpiresAt = new Date(clock.now().getTime() + LEASE_MS);
+  store.notifications.set(id, { ...stored(store, id), status: 'sending', claimToken, leaseExpiresAt, nextAttemptAt: null });
 }
 
-function outcome(id: string, result: DeliveryResult, claimToken: string, attemptedAt: Date): DeliveryOutcome {
-  return { notificationId: id, claimToken, result, attemptedAt, latencyMs: 42 };
+function outcome(id: string, sent: SendOutcome, claimToken: string, attemptedAt: Date): SendReport {
+  return { notificationId: id, claimToken, outcome: sent, attemptedAt, latencyMs: 42 };
 }
 
-/** Records one outcome (a batch of one) and returns its status. */
-async function recorded(bus: MessageBus, one: DeliveryOutcome) {
-  const [status] = await bus.handle({ type: 'RecordDeliveryOutcomes', outcomes: [one] });
+/** Records one report (a batch of one) and returns its status. */
+async function recorded(bus: MessageBus, one: SendReport) {
+  const [status] = await bus.handle({ type: 'RecordSendReports', reports: [one] });
   return status;
 }
 
-const ACCEPTED: DeliveryResult = { kind: 'accepted', response: '250 2.0.0 OK queued as 1234' };
-const TRANSIENT: DeliveryResult = { kind: 'transient', error: 'connect ECONNREFUSED 127.0.0.1:25', response: null };
-const PERMANENT: DeliveryResult = { kind: 'permanent', error: '550 5.1.1 mailbox unavailable', response: '550 5.1.1 mailbox unavailable' };
-const AMBIGUOUS: DeliveryResult = { kind: 'ambiguous', error: 'connection closed after DATA', response: null };
+const ACCEPTED: SendOutcome = { kind: 'accepted', response: '250 2.0.0 OK queued as 1234', providerMessageId: null };
+const TRANSIENT: SendOutcome = { kind: 'transient', error: '451 4.3.0 try again later', response: '451 4.3.0 try again later' };
+const PERMANENT: SendOutcome = { kind: 'permanent', error: '550 5.1.1 mailbox unavailable', response: '550 5.1.1 mailbox unavailable' };
+const AMBIGUOUS: SendOutcome = { kind: 'ambiguous', error: 'connection closed after DATA', response: null };
 
 /** A notification asked for over REST and claimed by a worker with `claim-1`. */
 async function aSendingNotification(p: Pipeline): Promise<string> {
@@ -136,15 +138,19 @@ describe('ReceiveEvent', () => {
         channel: 'email',
         recipient: 'event@example.com',
         content: { subject: null, body: null, templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' } },
+        priority: 'critical',
         status: 'pending',
-        suppressionReason: null,
+        reason: null,
         attempts: [],
-        scheduledAttempts: 0,
+        deferrals: 0,
+        leaseExpiries: 0,
         nextAttemptAt: T0,
         leaseExpiresAt: null,
         claimToken: null,
         correlationId: 'corr-1',
         sourceEventId: 'evt-1',
+        retryOf: null,
+        secretVariables: ['reset_token'],
         createdAt: T0,
         updatedAt: T0,
       },
@@ -239,7 +245,7 @@ describe('an opted-out notification type', () => {
     expect(stored(store, id ?? '')).to.deep.include({
       type: 'password_reset',
       status: 'suppressed',
-      suppressionReason: 'preference_opt_out',
+      reason: 'preference_opt_out',
       nextAttemptAt: null,
     });
     expect(notifications(store).filter((n) => n.type === 'password_reset' && n.status === 'pending')).to.deep.equal([]);
@@ -248,7 +254,7 @@ describe('an opted-out notification type', () => {
   it('suppresses the welcome itself when preferences are created with welcome off', async () => {
     const { bus, store } = pipeline();
     await bus.handle(createPreferences({ preferences: { welcome: false } }));
-    expect(notifications(store).map((n) => [n.type, n.status, n.suppressionReason])).to.deep.equal([
+    expect(notifications(store).map((n) => [n.type, n.status, n.reason])).to.deep.equal([
       ['welcome', 'suppressed', 'preference_opt_out'],
     ]);
   });
@@ -263,14 +269,25 @@ describe('reactions to the preferences REST commands', () => {
     ]);
   });
 
-  it('sends one security alert to the new notification email when a replace changes something', async () => {
+  it('sends the security alert to the previous address and the new one when a replace changes the address', async () => {
     const { bus, store } = pipeline();
     await bus.handle(createPreferences());
     await bus.handle(replacePreferences({ notificationEmail: 'new@example.com' }));
     const alerts = notifications(store).filter((n) => n.type === 'security_alert');
-    expect(alerts.map((n) => [n.recipient, n.status])).to.deep.equal([['new@example.com', 'pending']]);
+    expect(alerts.map((n) => [n.recipient, n.status])).to.deep.equal([
+      ['stored@example.com', 'pending'],
+      ['new@example.com', 'pending'],
+    ]);
     expect(alerts[0]?.content.templateVars).to.deep.include({ alert_message: 'Your notification preferences have been updated' });
-    expect(notifications(store)).to.have.length(2);
+    expect(notifications(store)).to.have.length(3);
+  });
+
+  it('sends one security alert to the unchanged address when only the flags change', async () => {
+    const { bus, store } = pipeline();
+    await bus.handle(createPreferences());
+    await bus.handle(replacePreferences({ preferences: { order_status_update: false } }));
+    const alerts = notifications(store).filter((n) => n.type === 'security_alert');
+    expect(alerts.map((n) => [n.recipient, n.status])).to.deep.equal([['stored@example.com', 'pending']]);
   });
 
   it('creates no notification when a replace changes nothing', async () => {
@@ -289,12 +306,15 @@ describe('reactions to the preferences REST commands', () => {
     expect(notifications(store).map((n) => n.type)).to.deep.equal(['welcome']);
   });
 
-  it('records the alert of a replace that turns security alerts off as suppressed, because it reads the new preferences', async () => {
+  it('sends the alert of a replace that turns security alerts off and redirects mail, to the old address too', async () => {
     const { bus, store } = pipeline();
     await bus.handle(createPreferences());
-    await bus.handle(replacePreferences({ preferences: { security_alert: false } }));
+    await bus.handle(replacePreferences({ notificationEmail: 'attacker@example.com', preferences: { security_alert: false } }));
     const alerts = notifications(store).filter((n) => n.type === 'security_alert');
-    expect(alerts.map((n) => [n.status, n.suppressionReason])).to.deep.equal([['suppressed', 'preference_opt_out']]);
+    expect(alerts.map((n) => [n.recipient, n.status, n.reason])).to.deep.equal([
+      ['stored@example.com', 'pending', null],
+      ['attacker@example.com', 'pending', null],
+    ]);
   });
 });
 
@@ -319,7 +339,7 @@ describe('the transactional outbox', () => {
     expect(typeof row?.body.timestamp).to.equal('number');
   });
 
-  it('never holds the internal NotificationRequested', async () => {
+  it('never holds the internal NotificationRecorded', async () => {
     const { bus, store } = pipeline();
     await bus.handle(createPreferences());
     await bus.handle(receive(requested()));
@@ -374,7 +394,7 @@ describe('a failing reaction', () => {
   });
 });
 
-describe('RecordDeliveryOutcomes', () => {
+describe('RecordSendReports', () => {
   it('marks an accepted attempt sent, records it with the response and writes one NotificationSent', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
@@ -400,37 +420,37 @@ describe('RecordDeliveryOutcomes', () => {
     });
   });
 
-  it('schedules a transient failure with full jitter (1000 ms after the first with random 0.5) and fails after the sixth', async () => {
+  it('schedules transient failures on the critical plan (jitter 0 with random 0.5) and fails after the seventh attempt', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
-    const delays = [1_000, 2_000, 4_000, 8_000, 16_000]; // floor(0.5 * min(600000, 2000 * 2^(n-1)))
+    const delays = [1_000, 5_000, 15_000, 60_000, 300_000, 900_000];
     for (const [i, delay] of delays.entries()) {
       if (i > 0) claim(p, id, `claim-${i + 1}`);
       const status = await recorded(p.bus, outcome(id, TRANSIENT, `claim-${i + 1}`, p.clock.now()));
       expect(status).to.equal('retrying');
       expect(stored(p.store, id)).to.deep.include({
         status: 'retrying',
-        scheduledAttempts: i + 1,
         nextAttemptAt: new Date(p.clock.now().getTime() + delay),
         claimToken: null,
       });
       p.clock.advance(delay);
     }
     expect(outboxOf(p.store, 'NotificationFailed')).to.deep.equal([]);
-    claim(p, id, 'claim-6');
-    expect(await recorded(p.bus, outcome(id, TRANSIENT, 'claim-6', p.clock.now()))).to.equal('failed');
+    claim(p, id, 'claim-7');
+    expect(await recorded(p.bus, outcome(id, TRANSIENT, 'claim-7', p.clock.now()))).to.equal('failed');
     const failed = stored(p.store, id);
-    expect(failed).to.deep.include({ status: 'failed', nextAttemptAt: null, scheduledAttempts: 6 });
+    expect(failed).to.deep.include({ status: 'failed', reason: 'retries_exhausted', nextAttemptAt: null });
     expect(failed.attempts.map((a) => [a.number, a.outcome, a.error])).to.deep.equal(
-      [1, 2, 3, 4, 5, 6].map((n) => [n, 'transient_failure', 'connect ECONNREFUSED 127.0.0.1:25']),
+      [1, 2, 3, 4, 5, 6, 7].map((n) => [n, 'transient_failure', '451 4.3.0 try again later']),
     );
     const [event, ...others] = outboxOf(p.store, 'NotificationFailed');
     expect(others).to.deep.equal([]);
     expect(event?.routingKey).to.equal('notification.failed');
     expect(event?.body).to.deep.include({
       notification_id: id,
-      error_message: 'connect ECONNREFUSED 127.0.0.1:25',
-      retry_count: 5,
+      error_message: '451 4.3.0 try again later',
+      retry_count: 6,
+      reason: 'retries_exhausted',
       recipient: 'ada@example.com',
     });
     expect(outboxOf(p.store, 'NotificationSent')).to.deep.equal([]);
@@ -457,13 +477,29 @@ describe('RecordDeliveryOutcomes', () => {
     expect(p.store.outbox.size).to.equal(0);
   });
 
-  it('hands a deferred send back as pending for five seconds, recording no attempt', async () => {
+  it('hands a send refused by an open circuit back as pending after the provider-down backoff, recording no attempt', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
-    const deferred: DeliveryResult = { kind: 'deferred', error: 'SMTP circuit open: provider unavailable', response: null };
-    expect(await recorded(p.bus, outcome(id, deferred, 'claim-1', p.clock.now()))).to.equal('pending');
-    expect(stored(p.store, id)).to.deep.include({ status: 'pending', nextAttemptAt: new Date(T0.getTime() + 5_000), scheduledAttempts: 0 });
+    const refused: SendOutcome = { kind: 'provider_down', error: 'email circuit open', response: null, attempted: false, configurationFault: false };
+    expect(await recorded(p.bus, outcome(id, refused, 'claim-1', p.clock.now()))).to.equal('pending');
+    expect(stored(p.store, id)).to.deep.include({ status: 'pending', deferrals: 1, nextAttemptAt: new Date(T0.getTime() + 1_000) });
     expect(stored(p.store, id).attempts).to.deep.equal([]);
+    expect(p.store.outbox.size).to.equal(0);
+  });
+
+  it('defers a provider-down answer for ever without failing, doubling the wait up to five minutes', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    const down: SendOutcome = { kind: 'provider_down', error: '421 4.7.0 try later', response: '421 4.7.0 try later', attempted: true, configurationFault: false };
+    const waits: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      claim(p, id, `claim-${i}`);
+      expect(await recorded(p.bus, outcome(id, down, `claim-${i}`, p.clock.now()))).to.equal('pending');
+      waits.push((stored(p.store, id).nextAttemptAt?.getTime() ?? 0) - p.clock.now().getTime());
+      p.clock.advance(waits.at(-1) ?? 0);
+    }
+    expect(waits).to.deep.equal([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 150_000, 150_000, 150_000, 150_000]);
+    expect(stored(p.store, id).attempts.map((a) => a.outcome)).to.deep.equal(Array(12).fill('provider_down'));
     expect(p.store.outbox.size).to.equal(0);
   });
 
@@ -486,8 +522,8 @@ describe('RecordDeliveryOutcomes', () => {
     p.clock.advance(LEASE_MS);
     claim(p, third, 'claim-2');
     const statuses = await p.bus.handle({
-      type: 'RecordDeliveryOutcomes',
-      outcomes: [outcome(first, ACCEPTED, 'claim-1', p.clock.now()), outcome(second, PERMANENT, 'claim-1', p.clock.now()), outcome(third, ACCEPTED, 'claim-1', p.clock.now())],
+      type: 'RecordSendReports',
+      reports: [outcome(first, ACCEPTED, 'claim-1', p.clock.now()), outcome(second, PERMANENT, 'claim-1', p.clock.now()), outcome(third, ACCEPTED, 'claim-1', p.clock.now())],
     });
     expect(statuses).to.deep.equal(['sent', 'failed', 'claim_lost']);
     expect([first, second, third].map((id) => stored(p.store, id).attempts.map((a) => a.outcome))).to.deep.equal([['accepted'], ['permanent_failure'], []]);
@@ -505,34 +541,68 @@ describe('RecordDeliveryOutcomes', () => {
 });
 
 describe('RetryNotification', () => {
-  it('puts a failed notification back to pending with a fresh schedule, keeping its attempts', async () => {
+  it('creates a new pending notification linked by retry_of, leaving the failed one and its outcome alone', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
     await recorded(p.bus, outcome(id, PERMANENT, 'claim-1', p.clock.now()));
-    const attempts = stored(p.store, id).attempts;
+    const failed = stored(p.store, id);
     p.clock.advance(3_600_000);
-    expect(await p.bus.handle({ type: 'RetryNotification', notificationId: id })).to.deep.equal({ notificationId: id, status: 'pending' });
-    expect(stored(p.store, id)).to.deep.include({ status: 'pending', scheduledAttempts: 0, nextAttemptAt: p.clock.now(), attempts });
-    claim(p, id, 'claim-2');
-    await recorded(p.bus, outcome(id, TRANSIENT, 'claim-2', p.clock.now()));
-    expect(stored(p.store, id).nextAttemptAt).to.deep.equal(new Date(p.clock.now().getTime() + 1_000));
-    expect(stored(p.store, id).attempts.map((a) => a.number)).to.deep.equal([1, 2]);
+    const result = await p.bus.handle({ type: 'RetryNotification', notificationId: id });
+    expect(result).to.deep.equal({ notificationId: nth(2), status: 'pending', retryOf: id });
+    expect(stored(p.store, id)).to.deep.equal(failed);
+    expect(stored(p.store, nth(2))).to.deep.include({ status: 'pending', retryOf: id, nextAttemptAt: p.clock.now(), attempts: [], recipient: failed.recipient });
+    expect(stored(p.store, nth(2)).content).to.deep.equal(failed.content);
+    expect(outboxOf(p.store, 'NotificationFailed')).to.have.length(1);
+  });
+
+  it('refuses a second retry of the same failed notification, naming the first', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    await recorded(p.bus, outcome(id, PERMANENT, 'claim-1', p.clock.now()));
+    await p.bus.handle({ type: 'RetryNotification', notificationId: id });
+    const error = await rejection(p.bus.handle({ type: 'RetryNotification', notificationId: id }));
+    expect(error).to.be.instanceOf(InvalidTransitionError);
+    expect(error.message).to.equal(`notification ${id} was already retried as ${nth(2)}`);
+    expect(p.store.notifications.size).to.equal(2);
   });
 
   it('refuses to retry a sent notification and changes nothing', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);
     await recorded(p.bus, outcome(id, ACCEPTED, 'claim-1', p.clock.now()));
-    const before = stored(p.store, id);
+    const before = tables(p.store);
     const error = await rejection(p.bus.handle({ type: 'RetryNotification', notificationId: id }));
     expect(error).to.be.instanceOf(InvalidTransitionError);
-    expect(stored(p.store, id)).to.deep.equal(before);
+    expect(tables(p.store)).to.deep.equal(before);
   });
 
   it('refuses to retry a pending notification', async () => {
     const { bus } = pipeline();
     const { notificationId } = await bus.handle(send());
     expect(await rejection(bus.handle({ type: 'RetryNotification', notificationId }))).to.be.instanceOf(InvalidTransitionError);
+  });
+
+  it('refuses an unknown notification', async () => {
+    const { bus } = pipeline();
+    expect(await rejection(bus.handle({ type: 'RetryNotification', notificationId: nth(99) }))).to.be.instanceOf(NotificationNotFoundError);
+  });
+});
+
+describe('AbandonClaim', () => {
+  it('fails the notification with reason lease_expired and one NotificationFailed', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    expect(await p.bus.handle({ type: 'AbandonClaim', notificationId: id, claimToken: 'claim-1', reason: 'lease_expired' })).to.equal('failed');
+    expect(stored(p.store, id)).to.deep.include({ status: 'failed', reason: 'lease_expired' });
+    expect(outboxOf(p.store, 'NotificationFailed').map((e) => e.body.reason)).to.deep.equal(['lease_expired']);
+  });
+
+  it('does nothing for a claim no longer held', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    claim(p, id, 'claim-2');
+    expect(await p.bus.handle({ type: 'AbandonClaim', notificationId: id, claimToken: 'claim-1', reason: 'lease_expired' })).to.equal('claim_lost');
+    expect(stored(p.store, id).status).to.equal('sending');
   });
 });
 

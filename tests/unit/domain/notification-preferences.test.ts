@@ -35,6 +35,7 @@ describe('NotificationPreferences', () => {
         type: 'NotificationPreferencesUpdated',
         userId: 'user-1',
         notificationEmail: 'ada@example.com',
+        previousEmail: 'ada@example.com',
         preferences: { ...ALL_ON, order_status_update: false },
       },
     ]);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type ComponentCheck, type ComponentHealth, HealthReporter, notConfigured } from '../../../src/entrypoints/health.js';
+import { type ComponentCheck, type ComponentHealth, HealthReporter, Readiness, notConfigured } from '../../../src/entrypoints/health.js';
 
 function component(name: string, critical: boolean, health: ComponentHealth): ComponentCheck {
   return { name, critical, check: async () => health };
@@ -14,24 +14,21 @@ describe('HealthReporter', () => {
       status: 'healthy',
       components: { primary: { status: 'up', latency_ms: 3 }, smtp: { status: 'not_configured' } },
     });
-    expect(await reporter.ready()).to.equal(true);
   });
 
-  it('is unhealthy and not ready when a critical component is down', async () => {
+  it('is unhealthy when a critical component is down', async () => {
     const reporter = new HealthReporter(
       [component('primary', true, { status: 'down' }), component('standby', false, { status: 'up' })],
       TIMEOUT_MS,
     );
     expect((await reporter.report()).status).to.equal('unhealthy');
-    expect(await reporter.ready()).to.equal(false);
   });
 
-  it('is degraded but ready when only a non-critical component is down or degraded', async () => {
+  it('is degraded when only a non-critical component is down or degraded', async () => {
     for (const status of ['down', 'degraded'] as const) {
       const reporter = new HealthReporter([component('primary', true, { status: 'up' }), component('standby', false, { status })], TIMEOUT_MS);
       expect((await reporter.report()).status, status).to.equal('degraded');
-      expect(await reporter.ready()).to.equal(true);
-    }
+      }
   });
 
   it('reports a check that never answers as down once the timeout passes', async () => {
@@ -58,5 +55,27 @@ describe('HealthReporter', () => {
       status: 'degraded',
       components: { rabbitmq: { status: 'down', error: 'ECONNREFUSED' }, smtp: { status: 'down', error: 'no transport' } },
     });
+  });
+});
+
+describe('Readiness', () => {
+  it('is ready while the primary answers, and not once shutdown starts, whatever the broker does', async () => {
+    let shuttingDown = false;
+    const readiness = new Readiness(() => shuttingDown, async () => true, 0);
+    expect(await readiness.ready()).to.equal(true);
+    shuttingDown = true;
+    expect(await readiness.ready()).to.equal(false);
+  });
+
+  it('is not ready while the primary does not answer, or fails', async () => {
+    expect(await new Readiness(() => false, async () => false, 0).ready()).to.equal(false);
+    expect(await new Readiness(() => false, () => Promise.reject(new Error('ECONNREFUSED')), 0).ready()).to.equal(false);
+  });
+
+  it('asks the primary at most once per interval however often it is probed', async () => {
+    let asked = 0;
+    const readiness = new Readiness(() => false, async () => (asked++, true), 60_000);
+    await Promise.all(Array.from({ length: 50 }, () => readiness.ready()));
+    expect(asked).to.equal(1);
   });
 });

@@ -1,0 +1,156 @@
+import { expect } from 'chai';
+import { DeliverNotification, MAX_LEASE_EXPIRIES } from '../../../src/application/delivery/deliver-notification.js';
+import { LeaseKeeper } from '../../../src/application/delivery/lease-keeper.js';
+import { SendReportRecorder } from '../../../src/application/delivery/send-report-recorder.js';
+import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
+import type { ChannelSender, OutgoingMessage, RenderedContent } from '../../../src/application/ports/channel-sender.js';
+import type { Claim, DeliveryQueue } from '../../../src/application/ports/delivery-queue.js';
+import type { DeliveryMonitor } from '../../../src/application/ports/delivery-monitor.js';
+import type { NotificationRenderer } from '../../../src/application/ports/notification-renderer.js';
+import { InvalidValueError } from '../../../src/domain/errors.js';
+import type { NotificationSnapshot } from '../../../src/domain/notification-request.js';
+import type { SendOutcome } from '../../../src/domain/send-outcome.js';
+import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
+import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
+import { T0, accepted, aSendingNotification, permanent, providerDown, transient } from '../mothers.js';
+
+const CONTENT: RenderedContent = { channel: 'email', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' };
+
+/** A sender that answers what the test says, and remembers what it was given. */
+class ScriptedSender implements ChannelSender {
+  readonly channel = 'email' as const;
+  readonly sent: OutgoingMessage[] = [];
+  constructor(private readonly answer: (message: OutgoingMessage) => Promise<SendOutcome>) {}
+  send(message: OutgoingMessage): Promise<SendOutcome> {
+    this.sent.push(message);
+    return this.answer(message);
+  }
+}
+
+class RecordingQueue implements DeliveryQueue {
+  readonly renewed: Claim[][] = [];
+  async claimDue() {
+    return [];
+  }
+  async renewLeases(claims: readonly Claim[]) {
+    this.renewed.push([...claims]);
+    return claims.length;
+  }
+}
+
+class RecordingMonitor implements DeliveryMonitor {
+  readonly seen: string[] = [];
+  resending(n: NotificationSnapshot) {
+    this.seen.push(`resending ${n.id}`);
+  }
+  answered(n: NotificationSnapshot, outcome: SendOutcome) {
+    this.seen.push(`answered ${n.id} ${outcome.kind}`);
+  }
+  recorded(n: NotificationSnapshot, outcome: SendOutcome | null, status: string) {
+    this.seen.push(`recorded ${n.id} ${outcome?.kind ?? 'none'} ${status}`);
+  }
+}
+
+function world(answer: (message: OutgoingMessage) => Promise<SendOutcome>, render: NotificationRenderer['render'] = () => CONTENT) {
+  const clock = new FakeClock(T0);
+  const { bus, store } = fakeContainer({ clock, handlers: buildHandlerRegistry(testHandlerDeps(clock)) });
+  const queue = new RecordingQueue();
+  const leases = new LeaseKeeper(queue, 30_000);
+  const sender = new ScriptedSender(answer);
+  const monitor = new RecordingMonitor();
+  const recorder = new SendReportRecorder({ write: (reports) => bus.handle({ type: 'RecordSendReports', reports }), isRetryable: () => false, backoff: { initialMs: 1, maxMs: 1 }, giveUpAfterMs: 0 });
+  const deliver = new DeliverNotification({ senders: new Map([['email', sender]]), renderer: { render }, recorder, leases, bus, clock, monitor });
+  return { deliver, store, sender, leases, queue, monitor };
+}
+
+/** Puts a claimed notification in the store, as the delivery queue would, and returns the claim. */
+function claimed(store: InMemoryStore, overrides: Partial<NotificationSnapshot> = {}, resend = false) {
+  const notification = { ...aSendingNotification({ id: '00000000-0000-4000-8000-0000000000aa' }).snapshot(), ...overrides };
+  store.notifications.set(notification.id, notification);
+  return { notification, claimToken: 'claim-1', resend };
+}
+
+describe('DeliverNotification', () => {
+  it('renders for the channel, sends through the channel sender and records it sent', async () => {
+    const w = world(async () => accepted());
+    const claim = claimed(w.store);
+    expect(await w.deliver.execute(claim)).to.equal('sent');
+    expect(w.sender.sent).to.deep.equal([
+      { notificationId: claim.notification.id, notificationType: 'welcome', recipient: 'ada@example.com', correlationId: 'corr-1', content: CONTENT },
+    ]);
+    expect(w.store.notifications.get(claim.notification.id)?.status).to.equal('sent');
+    expect(w.monitor.seen).to.deep.equal([`answered ${claim.notification.id} accepted`, `recorded ${claim.notification.id} accepted sent`]);
+  });
+
+  it('records a transient answer as a retry and a permanent one as failed', async () => {
+    const retried = world(async () => transient());
+    expect(await retried.deliver.execute(claimed(retried.store))).to.equal('retrying');
+    const refused = world(async () => permanent());
+    expect(await refused.deliver.execute(claimed(refused.store))).to.equal('failed');
+  });
+
+  it('defers a provider-down answer without failing or using an attempt', async () => {
+    const w = world(async () => providerDown());
+    const claim = claimed(w.store);
+    expect(await w.deliver.execute(claim)).to.equal('pending');
+    expect(w.store.notifications.get(claim.notification.id)).to.deep.include({ status: 'pending', deferrals: 1 });
+  });
+
+  it('fails a notification it cannot render as permanent, without calling the sender', async () => {
+    const w = world(
+      async () => accepted(),
+      () => {
+        throw new InvalidValueError('template_vars.verify_token', 'is required');
+      },
+    );
+    const claim = claimed(w.store);
+    expect(await w.deliver.execute(claim)).to.equal('failed');
+    expect(w.sender.sent).to.deep.equal([]);
+    expect(w.store.notifications.get(claim.notification.id)?.attempts[0]?.error).to.equal('cannot render: template_vars.verify_token: is required');
+  });
+
+  it('fails a notification whose channel has no sender as permanent', async () => {
+    const w = world(async () => accepted());
+    const claim = claimed(w.store, { channel: 'sms' as never });
+    expect(await w.deliver.execute(claim)).to.equal('failed');
+    expect(w.store.notifications.get(claim.notification.id)?.attempts[0]?.error).to.equal('no sender is configured for channel sms');
+  });
+
+  it('holds the claim for lease renewal while the send is in flight, and lets it go once recorded', async () => {
+    let release: (outcome: SendOutcome) => void = () => undefined;
+    const w = world(() => new Promise((resolve) => (release = resolve)));
+    const claim = claimed(w.store);
+    const delivering = w.deliver.execute(claim);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await w.leases.renew()).to.equal(1);
+    expect(w.queue.renewed).to.deep.equal([[{ notificationId: claim.notification.id, claimToken: 'claim-1' }]]);
+    release(accepted());
+    await delivering;
+    expect(w.leases.size).to.equal(0);
+    expect(await w.leases.renew()).to.equal(0);
+  });
+
+  it('lets the claim go when recording fails, so its lease expires and the send is retried', async () => {
+    const w = world(async () => accepted());
+    const claim = claimed(w.store);
+    w.store.notifications.delete(claim.notification.id);
+    const error = await w.deliver.execute(claim).then(() => null, (e: Error) => e.name);
+    expect(error).to.equal('NotificationNotFoundError');
+    expect(w.leases.size).to.equal(0);
+  });
+
+  it(`fails a notification claimed after ${MAX_LEASE_EXPIRIES} expired leases with reason lease_expired, without sending`, async () => {
+    const w = world(async () => accepted());
+    const claim = claimed(w.store, { leaseExpiries: MAX_LEASE_EXPIRIES }, true);
+    expect(await w.deliver.execute(claim)).to.equal('failed');
+    expect(w.sender.sent).to.deep.equal([]);
+    expect(w.store.notifications.get(claim.notification.id)).to.deep.include({ status: 'failed', reason: 'lease_expired' });
+  });
+
+  it('resends a notification whose earlier lease expired, reporting the possible duplicate', async () => {
+    const w = world(async () => accepted());
+    const claim = claimed(w.store, { leaseExpiries: 1 }, true);
+    expect(await w.deliver.execute(claim)).to.equal('sent');
+    expect(w.monitor.seen[0]).to.equal(`resending ${claim.notification.id}`);
+  });
+});

@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { type RetainedTable, type RetentionStore } from '../../../src/application/ports/retention-store.js';
+import { DEFAULT_RETENTION, Retention } from '../../../src/application/retention/retention.js';
+import { FakeClock } from '../../support/fakes.js';
+import { T0 } from '../mothers.js';
+
+/** A store with `rows` eligible rows per table, deleted batch by batch. */
+function store(rows: Partial<Record<RetainedTable | 'secrets', number>>) {
+  const left = { inbox: 0, idempotency_keys: 0, outbox: 0, notifications: 0, secrets: 0, ...rows };
+  const calls: string[] = [];
+  const take = (key: keyof typeof left, batchSize: number) => {
+    const n = Math.min(batchSize, left[key]);
+    left[key] -= n;
+    return n;
+  };
+  const subject: RetentionStore = {
+    prune: async (table, olderThan, batchSize) => (calls.push(`${table} < ${olderThan.toISOString()}`), take(table, batchSize)),
+    eraseSecrets: async (batchSize) => (calls.push('secrets'), take('secrets', batchSize)),
+  };
+  return { subject, calls, left };
+}
+
+describe('Retention', () => {
+  it('prunes each table by its own age, counting what went', async () => {
+    const { subject, calls } = store({ inbox: 3, outbox: 1, secrets: 2 });
+    const counts = await new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 10, maxBatches: 5 }).runOnce();
+    expect(counts).to.deep.equal({ secrets: 2, inbox: 3, idempotency_keys: 0, outbox: 1, notifications: 0 });
+    expect(calls).to.deep.equal([
+      'secrets',
+      'inbox < 2026-11-08T10:00:00.000Z',
+      'idempotency_keys < 2026-11-21T10:00:00.000Z',
+      'outbox < 2026-11-19T10:00:00.000Z',
+      'notifications < 2026-08-24T10:00:00.000Z',
+    ]);
+  });
+
+  it('works a backlog off in batches, at most maxBatches per table per run', async () => {
+    const { subject, left } = store({ notifications: 25 });
+    const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 5, maxBatches: 3 });
+    expect((await retention.runOnce()).notifications).to.equal(15);
+    expect((await retention.runOnce()).notifications).to.equal(10);
+    expect(left.notifications).to.equal(0);
+  });
+});
