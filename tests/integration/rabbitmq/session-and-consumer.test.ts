@@ -125,7 +125,7 @@ describe('AmqpSession with AmqpConsumer', function () {
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   async function consume(handler: ScriptedHandler, prefetch = 5): Promise<{ session: AmqpSession; consumer: AmqpConsumer }> {
-    const c = new AmqpConsumer(TOPOLOGY.queue, TOPOLOGY.deadLetterExchange, prefetch, handler.handle, logger);
+    const c = new AmqpConsumer(TOPOLOGY.queue, TOPOLOGY.deadLetterExchange, prefetch, handler.handle, logger, { deliveryLimit: DELIVERY_LIMIT });
     const s = new AmqpSession(
       { url: vhost.url, heartbeatSeconds: 5, connectionName: 'it-session-consumer', reconnectInitialMs: 50, reconnectMaxMs: 500 },
       [(connection) => declareTopology(connection, TOPOLOGY), c.setup],
@@ -234,7 +234,7 @@ describe('AmqpSession with AmqpConsumer', function () {
   it('dead-letters a message requeued every time through the broker once the delivery limit is passed; a healthy one is acked', async () => {
     const handler = new ScriptedHandler();
     handler.script('poison-1', async () => ({ kind: 'requeue' }));
-    await consume(handler);
+    const { consumer: c } = await consume(handler);
     await publish(vhost, [{ id: 'poison-1' }, { id: 'healthy-1' }]);
     const [letter] = await eventually(async () => {
       const found = (await deadLettered(vhost)).filter((m) => m.properties.messageId === 'poison-1');
@@ -246,6 +246,8 @@ describe('AmqpSession with AmqpConsumer', function () {
     expect(letter!.properties.headers).to.not.have.property('x-dead-letter-reason');
     await expectQueueEmptyOnceClosed();
     expect(handler.callsOf('poison-1')).to.have.length(DELIVERY_LIMIT + 1);
+    // The policy acted first: the consumer's own limit never fired, and it saw nothing past the limit.
+    expect(c.deliveryLimitEvidence.pastLimit).to.equal(null);
     expect(handler.callsOf('healthy-1').map((c) => c.liveAtEnd)).to.deep.equal([true]);
     expect(await deadLetteredIds(vhost)).to.not.include('healthy-1');
   });
