@@ -3,13 +3,20 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { requiredRunSetting, runSetting } from '../scripts/run-env.js';
 import { sleep, waitUntil } from './util.js';
 
 const run = promisify(execFile);
 
-export const PRIMARY = 'postgres://postgres@127.0.0.1:5432';
-export const STANDBY = 'postgres://postgres@127.0.0.1:5433';
-export const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
+/**
+ * The servers the bench uses: the project's own PostgreSQL primary and standby and its RabbitMQ
+ * user, as `make setup` wrote them to .run/env (URLs with credentials, no database or vhost), or
+ * TEST_PRIMARY_URL, TEST_STANDBY_URL and TEST_RABBITMQ_URL when set.
+ */
+export const PRIMARY = requiredRunSetting('TEST_PRIMARY_URL');
+export const STANDBY = requiredRunSetting('TEST_STANDBY_URL');
+export const BROKER = requiredRunSetting('TEST_RABBITMQ_URL');
+const BROKER_USER = runSetting('TEST_RABBITMQ_USER') ?? decodeURIComponent(new URL(BROKER).username);
 
 /** Runs one statement on a fresh connection (no statement timeout: bulk inserts take a while). */
 export async function sql<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
@@ -60,7 +67,7 @@ export async function postgresVersion(): Promise<string> {
 export async function createVhost(name: string): Promise<void> {
   await dropVhost(name);
   await run('rabbitmqctl', ['-q', 'add_vhost', name]);
-  await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, 'guest', '.*', '.*', '.*']);
+  await run('rabbitmqctl', ['-q', 'set_permissions', '-p', name, BROKER_USER, '.*', '.*', '.*']);
   await run('bash', ['scripts/rabbitmq-policies.sh', name]);
 }
 
@@ -93,22 +100,13 @@ export async function nextTransactionId(databaseUrl: string): Promise<number> {
 }
 
 /**
- * Turns autovacuum on for the run when the server has it off (this machine image's CI settings
- * do; production PostgreSQL runs it, and without it every update of the run leaves a dead row
- * behind). ALTER SYSTEM overrides the configuration files; the returned function resets it.
+ * autovacuum as the server runs it. The project's own servers have it on, as production does
+ * (config/postgres/postgresql.conf); the bench changes no server's configuration (no ALTER
+ * SYSTEM), so a server of the user's with it off is measured, and reported, as it is.
  */
-export async function enableAutovacuum(): Promise<{ wasOff: boolean; restore: () => Promise<void> }> {
+export async function autovacuumSetting(): Promise<string> {
   const [row] = await sql<{ setting: string }>(`${PRIMARY}/postgres`, "select setting from pg_settings where name = 'autovacuum'");
-  if (row?.setting === 'on') return { wasOff: false, restore: async () => undefined };
-  await sql(`${PRIMARY}/postgres`, 'alter system set autovacuum = on');
-  await sql(`${PRIMARY}/postgres`, 'select pg_reload_conf()');
-  return {
-    wasOff: true,
-    restore: async () => {
-      await sql(`${PRIMARY}/postgres`, 'alter system reset autovacuum');
-      await sql(`${PRIMARY}/postgres`, 'select pg_reload_conf()');
-    },
-  };
+  return row?.setting ?? 'unknown';
 }
 
 /** VACUUM (ANALYZE) of a whole database, as autovacuum leaves it once it has caught up. */

@@ -149,15 +149,15 @@ e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON:
 
 ## How it measures
 
-- Everything runs on this one machine: PostgreSQL primary (5432) and streaming standby (5433), RabbitMQ, the SMTP sink
+- Everything runs on this one machine: the project's own PostgreSQL primary and streaming standby (\`make setup\`: ports 25432 and 25433), RabbitMQ, the SMTP sink
   (smtp-server in a process of its own, accepting every message, recording each RCPT TO and the wall-clock time of its 250),
   the built service (\`node dist/src/entrypoints/main.js\`, production defaults, LOG_LEVEL=warn) and the harness.
 - The service gets a fresh database \`bench_notifications\` (recreated and migrated at the start of every run, left in place
   afterwards) and a vhost \`bench\` with the service's policies (dropped at the end); a capture queue bound to
   \`notification.#\` collects the outcome events. The bare pipeline of the raw bounds gets a scratch database \`bench_bare\` and
   a queue \`bench.bare.events\` bound to the events exchange, both removed after it.
-- PostgreSQL runs with autovacuum on, as in production: when the server's configuration has it off (this machine image's
-  CI settings do), the harness turns it on with ALTER SYSTEM for the run and resets it at the end. Each phase of the service
+- PostgreSQL runs with autovacuum on, as in production (config/postgres/postgresql.conf); the harness changes no server's
+  configuration, and reports the setting as the server has it. Each phase of the service
   starts on a vacuumed database (VACUUM ANALYZE), so that autovacuum does not pay off the previous phase's dead rows
   during its measurement.
 - Events: ${EVENT_MIX}; each with its own event id and recipient, so emails and outcomes are matched to events.

@@ -117,6 +117,7 @@ ensure_rabbitmq() {
     say "created the RabbitMQ user $RABBITMQ_USER (password in .run/secrets/rabbitmq; permissions on vhost $RABBITMQ_VHOST only)"
   else
     { secret rabbitmq; echo; } | ctl change_password "$RABBITMQ_USER" >/dev/null
+    say "set the password of the RabbitMQ user $RABBITMQ_USER (from .run/secrets/rabbitmq)"
   fi
   ctl set_permissions -p "$RABBITMQ_VHOST" "$RABBITMQ_USER" '.*' '.*' '.*' >/dev/null
   # Delivery limit, dead-lettering and the alternate exchange are policies (ADR 5).

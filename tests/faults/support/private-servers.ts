@@ -1,9 +1,11 @@
 /**
- * Private, throwaway servers for the fault-injection suite: a PostgreSQL 15 cluster (optionally
+ * Private, throwaway servers for the fault-injection suite: a PostgreSQL cluster (optionally
  * with its own streaming standby) and a RabbitMQ 3.10 node, each on free ports found at runtime
  * and in fresh directories under /tmp. Faults (kill -STOP, pg_ctl -m immediate stop, stop_app,
- * disk alarm ...) are applied to these servers only, never to the machine's own PostgreSQL
- * (5432, standby 5433) or RabbitMQ node (rabbit@localhost, 5672/25672/15672).
+ * disk alarm ...) are applied to these servers only, never to the machine's PostgreSQL (5432,
+ * 5433), the project's own (25432, 25433) or the RabbitMQ node (rabbit@localhost,
+ * 5672/25672/15672). They need the binaries of the Debian packages postgresql and rabbitmq-server
+ * (which `make setup` installs when missing), not a running system cluster, nor guest on the node.
  *
  * Needs root (the servers run as the OS users postgres and rabbitmq via runuser).
  */
@@ -18,7 +20,19 @@ import pg from 'pg';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const PG_BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+export const PG_BIN = process.env.FAULTS_PG_BIN ?? newestPostgresBin();
+
+/** The newest PostgreSQL installed from Debian's packages (15 on bookworm, 17 on trixie). */
+function newestPostgresBin(): string {
+  try {
+    const versions = readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const found = versions.find((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+    if (found) return `/usr/lib/postgresql/${found}/bin`;
+  } catch {
+    /* no /usr/lib/postgresql */
+  }
+  return '/usr/lib/postgresql/15/bin';
+}
 const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 
 // ---------------------------------------------------------------------------------------------
@@ -40,7 +54,7 @@ export async function freePort(): Promise<number> {
 
 /** Distinct free ports (avoiding the machine's well-known ones). */
 async function freePorts(count: number): Promise<number[]> {
-  const taken = new Set([4369, 5432, 5433, 5672, 15672, 25672]);
+  const taken = new Set([4369, 5432, 5433, 5672, 15672, 25432, 25433, 25672]);
   const ports: number[] = [];
   while (ports.length < count) {
     const port = await freePort();
