@@ -8,6 +8,8 @@ import { InvalidValueError } from '../../../src/domain/errors.js';
 import { NotificationRequest } from '../../../src/domain/notification-request.js';
 import { testStamping } from '../../support/test-container.js';
 import { TestDatabase } from '../../support/databases.js';
+import { aNewNotification } from '../../unit/mothers.js';
+import { recordOutcome } from './notifications.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 
@@ -28,11 +30,11 @@ describe('KyselyHistoryReadModel', () => {
     const times = [0, 1000, 2000, 2000, 2000, 3000, 4000];
     await new KyselyUnitOfWork(kysely, testStamping()).execute(async (uow) => {
       for (const [i, offset] of times.entries()) {
-        const fields = { id: uuid(i + 1), userId: 'pager', type: 'welcome' as const, channel: 'email' as const, recipient: 'p@example.com', content: { subject: `n${i + 1}`, body: null, templateVars: {} }, correlationId: null, sourceEventId: null };
+        const fields = aNewNotification({ id: uuid(i + 1), userId: 'pager', recipient: 'p@example.com', content: { subject: `n${i + 1}`, body: null, templateVars: {} }, correlationId: null });
         const n = i % 2 === 0 ? NotificationRequest.request(fields, new Date(T0 + offset)) : NotificationRequest.suppress(fields, 'preference_opt_out', new Date(T0 + offset));
         await uow.notifications.add(n);
       }
-      await uow.notifications.add(NotificationRequest.request({ id: uuid(99), userId: 'other', type: 'welcome', channel: 'email', recipient: 'o@example.com', content: { subject: null, body: null, templateVars: {} }, correlationId: null, sourceEventId: null }, new Date(T0)));
+      await uow.notifications.add(NotificationRequest.request(aNewNotification({ id: uuid(99), userId: 'other', recipient: 'o@example.com', content: { subject: null, body: null, templateVars: {} }, correlationId: null }), new Date(T0)));
     });
   });
   after(async () => {
@@ -54,33 +56,53 @@ describe('KyselyHistoryReadModel', () => {
     expect(seen).to.deep.equal(['n7', 'n6', 'n5', 'n4', 'n3', 'n2', 'n1']);
   });
 
-  it('shows the status and suppression reason of each notification', async () => {
+  it('shows the status, reason and priority of each notification', async () => {
     const page = await history.page('pager', 2, null);
-    expect(page.notifications.map((n) => [n.subject, n.status, n.reason])).to.deep.equal([
-      ['n7', 'pending', null],
-      ['n6', 'suppressed', 'preference_opt_out'],
+    expect(page.notifications.map((n) => [n.subject, n.status, n.reason, n.priority, n.retryOf])).to.deep.equal([
+      ['n7', 'pending', null, 'normal', null],
+      ['n6', 'suppressed', 'preference_opt_out', 'normal', null],
     ]);
   });
 
   it('shows the attempts of each notification in order, with their times', async () => {
-    await new KyselyUnitOfWork(kysely, testStamping()).execute(async (uow) => {
-      const n = (await uow.notifications.get(uuid(7)))!;
-      n.claim(new Date(T0 + 5_000), new Date(T0 + 65_000), uuid(1000));
-      n.recordTransientFailure({ attemptedAt: new Date(T0 + 5_001), outcome: 'transient_failure', response: '450 busy', error: 'busy', latencyMs: 21 }, new Date(T0 + 6_000));
-      await uow.notifications.save(n);
-    });
-    await new KyselyUnitOfWork(kysely, testStamping()).execute(async (uow) => {
-      const n = (await uow.notifications.get(uuid(7)))!;
-      n.claim(new Date(T0 + 6_000), new Date(T0 + 66_000), uuid(1001));
-      n.recordAccepted({ attemptedAt: new Date(T0 + 6_250), outcome: 'accepted', response: '250 ok', error: null, latencyMs: 9 });
-      await uow.notifications.save(n);
-    });
+    await recordOutcome(kysely, uuid(7), { kind: 'transient', error: 'busy', response: '450 busy' }, new Date(T0 + 5_001), 21);
+    await recordOutcome(kysely, uuid(7), { kind: 'accepted', response: '250 ok', providerMessageId: null }, new Date(T0 + 6_250), 9);
     const [newest] = (await history.page('pager', 1, null)).notifications;
     expect(newest?.status).to.equal('sent');
     expect(newest?.attempts).to.deep.equal([
       { number: 1, attemptedAt: new Date(T0 + 5_001), outcome: 'transient_failure', response: '450 busy', error: 'busy', latencyMs: 21 },
       { number: 2, attemptedAt: new Date(T0 + 6_250), outcome: 'accepted', response: '250 ok', error: null, latencyMs: 9 },
     ]);
+  });
+
+  it('shows a failure with its reason, its retry linked to it, and a provider-down attempt that used no attempt', async () => {
+    const failedId = uuid(200);
+    await new KyselyUnitOfWork(kysely, testStamping()).execute((uow) =>
+      uow.notifications.add(NotificationRequest.request(aNewNotification({ id: failedId, userId: 'retrier', priority: 'high', content: { subject: 'first', body: null, templateVars: {} } }), new Date(T0))),
+    );
+    const failed = await recordOutcome(kysely, failedId, { kind: 'permanent', error: 'no such user', response: '550 no such user' }, new Date(T0 + 1_000), 7);
+    const retryId = uuid(201);
+    await new KyselyUnitOfWork(kysely, testStamping()).execute((uow) => uow.notifications.add(NotificationRequest.retryOf(failed, retryId, new Date(T0 + 60_000))));
+    await recordOutcome(
+      kysely,
+      retryId,
+      { kind: 'provider_down', error: 'service not available', response: '421 service not available', attempted: true, configurationFault: false },
+      new Date(T0 + 61_000),
+      3,
+    );
+
+    const { notifications, nextCursor } = await history.page('retrier', 10, null);
+
+    expect(nextCursor).to.equal(null);
+    expect(notifications.map((n) => [n.id, n.status, n.reason, n.priority, n.retryOf, n.subject])).to.deep.equal([
+      [retryId, 'pending', null, 'high', failedId, 'first'],
+      [failedId, 'failed', 'permanent_failure', 'high', null, 'first'],
+    ]);
+    expect(notifications[0]?.attempts).to.deep.equal([
+      { number: 1, attemptedAt: new Date(T0 + 61_000), outcome: 'provider_down', response: '421 service not available', error: 'service not available', latencyMs: 3 },
+    ]);
+    expect(notifications[0]?.nextAttemptAt).to.deep.equal(new Date(T0 + 62_000));
+    expect(notifications[1]?.attempts.map((a) => [a.number, a.outcome, a.response])).to.deep.equal([[1, 'permanent_failure', '550 no such user']]);
   });
 
   it('refuses a cursor it did not issue', async () => {
