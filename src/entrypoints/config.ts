@@ -31,6 +31,8 @@ export interface AmqpConfig {
   readonly deadLetterQueue: string;
   readonly prefetch: number;
   readonly heartbeatSeconds: number;
+  /** Redeliveries past which the consumer dead-letters a message itself (the queue policy's limit, ADR 5). */
+  readonly deliveryLimit: number;
 }
 
 export interface OutboxConfig {
@@ -130,6 +132,7 @@ function readAmqp(env: EnvReader): AmqpConfig | undefined {
     deadLetterQueue: env.string('RABBITMQ_DEAD_LETTER_QUEUE', `${queue}.dlq`),
     prefetch: env.int('RABBITMQ_PREFETCH', 20, 1, 1000),
     heartbeatSeconds: env.int('RABBITMQ_HEARTBEAT_SECONDS', 30, 0, 600),
+    deliveryLimit: env.int('RABBITMQ_DELIVERY_LIMIT', 20, 1, 10_000),
   };
 }
 

@@ -9,6 +9,12 @@ export type Probe = { readonly ok: true } | { readonly ok: false; readonly error
 const PROBE_EVERY_MS = 15_000;
 const OUTBOX_DEGRADED_AT = 10_000;
 
+/**
+ * RabbitMQ: the session's state, and whether the queue policy evidently is not in effect: a
+ * delivery that came back more often than the delivery limit means the broker did not enforce it
+ * (a vhost set up without scripts/rabbitmq-policies.sh, ADR 5). The consumer then dead-letters such
+ * messages itself, but unroutable events and an unbounded queue are not covered: degraded.
+ */
 export function brokerHealth(broker: Broker | null): ComponentCheck {
   if (!broker) return notConfigured('rabbitmq', true);
   return {
@@ -16,8 +22,16 @@ export function brokerHealth(broker: Broker | null): ComponentCheck {
     critical: true,
     check: async () => {
       const { state, error } = broker.session.health();
-      const status = state === 'connected' ? 'up' : state === 'blocked' ? 'degraded' : 'down';
-      return { status, state, consuming: broker.consumer.consuming, ...(error ? { error } : {}) };
+      const { limit, pastLimit } = broker.consumer.deliveryLimitEvidence;
+      const connected = state === 'connected' ? 'up' : state === 'blocked' ? 'degraded' : 'down';
+      const status = pastLimit && connected === 'up' ? 'degraded' : connected;
+      const policies = pastLimit
+        ? {
+            policies: 'not_in_effect',
+            policies_evidence: `a delivery carried x-delivery-count ${pastLimit.count} at ${pastLimit.at.toISOString()}, past the delivery limit of ${limit}`,
+          }
+        : {};
+      return { status, state, consuming: broker.consumer.consuming, ...(error ? { error } : {}), ...policies };
     },
   };
 }

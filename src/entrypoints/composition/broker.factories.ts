@@ -16,7 +16,8 @@ export const brokerFactories: Pick<Factories, 'broker' | 'outboxRelay'> = {
     const confirmTimeoutMs = Math.max(1_000, Math.floor(get('config').database.statementTimeoutMs * 0.6));
     const publisher = new AmqpEventPublisher(amqp.exchange, confirmTimeoutMs, logger);
     const handler = eventDeliveryHandler(get('bus'), logger, get('metrics'), { initialMs: 200, maxMs: 10_000 }, get('config').failpointHandlerThrowsOn);
-    const consumer = new AmqpConsumer(amqp.queue, amqp.deadLetterExchange, amqp.prefetch, handler, logger);
+    const consumerOptions = { deliveryLimit: amqp.deliveryLimit, deadLettered: get('metrics').deadLettered };
+    const consumer = new AmqpConsumer(amqp.queue, amqp.deadLetterExchange, amqp.prefetch, handler, logger, consumerOptions);
     const session = new AmqpSession(
       { url: amqp.url, heartbeatSeconds: amqp.heartbeatSeconds, connectionName: 'notification-service', reconnectInitialMs: 250, reconnectMaxMs: 15_000 },
       [(connection) => declareTopology(connection, amqp), publisher.setup, consumer.setup],
