@@ -1,16 +1,17 @@
 # syntax=docker/dockerfile:1
-# Image of the notification service: built in stages on node:20-bookworm-slim.
+# Image of the notification service: built in stages on node:26-trixie-slim (Node 26, the active
+# LTS line; package.json keeps "engines": ">=20.19", so the code still runs on Node 20.19+).
 # The same image runs the service (default command) and the one-shot migration
 # (`node dist/src/entrypoints/migrate.js`, the `migrate` service in docker-compose.yml).
 
 # Production dependencies only.
-FROM node:20-bookworm-slim AS deps
+FROM node:26-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # Compile TypeScript with the dev dependencies.
-FROM node:20-bookworm-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -19,7 +20,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime: compiled code + production node_modules, unprivileged user.
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8001
 WORKDIR /app

@@ -79,12 +79,14 @@ typecheck: deps ## tsc --noEmit over src and tests
 depcheck: deps ## the dependency rule: domain and application import no package and no outer layer
 	npm run --silent depcheck
 
-# Valid with an admin key; refused, naming ADMIN_API_KEY, without one (no .env file read).
+# Valid with an admin key; refused, naming ADMIN_API_KEY, without one. An empty env file stands
+# in for a .env a developer may keep here.
 compose-check: packages ## docker-compose.yml is valid, and refused without ADMIN_API_KEY
-	@ADMIN_API_KEY=$(COMPOSE_CHECK_KEY) docker-compose --env-file /dev/null -f docker-compose.yml config -q
-	@out=$$(env -u ADMIN_API_KEY docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>&1) \
-		&& { echo "compose-check: docker-compose.yml was accepted without ADMIN_API_KEY"; exit 1; }; \
-		grep -q 'ADMIN_API_KEY' <<<"$$out" || { echo "compose-check: unexpected refusal: $$out"; exit 1; }
+	@empty=$$(mktemp) && trap 'rm -f "$$empty"' EXIT && \
+	ADMIN_API_KEY=$(COMPOSE_CHECK_KEY) docker-compose --env-file "$$empty" -f docker-compose.yml config -q && \
+	if out=$$(env -u ADMIN_API_KEY docker-compose --env-file "$$empty" -f docker-compose.yml config -q 2>&1); then \
+		echo "compose-check: docker-compose.yml was accepted without ADMIN_API_KEY"; exit 1; fi; \
+	grep -q 'set ADMIN_API_KEY' <<<"$$out" || { echo "compose-check: refused, but not for ADMIN_API_KEY: $$out"; exit 1; }
 
 bench: build setup ## benchmark: raw SMTP/RabbitMQ/PostgreSQL bounds, then the service end to end (BENCH_* knobs; writes docs/benchmarks.md)
 	@$(WITH_ENV) node --import tsx bench/run.ts
