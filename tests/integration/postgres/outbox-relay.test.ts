@@ -5,6 +5,7 @@ import type { OutboundEvent } from '../../../src/application/ports/event-publish
 import type { Database } from '../../../src/adapters/postgres/database.js';
 import { KyselyOutboxRelayStore, type PublishOutcome } from '../../../src/adapters/postgres/outbox-relay.store.js';
 import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
+import { KyselyRetentionStore } from '../../../src/adapters/postgres/retention.store.js';
 import { EmailAddress } from '../../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../../src/domain/notification-preferences.js';
 import { UserId } from '../../../src/domain/user-id.js';
@@ -155,7 +156,7 @@ describe('KyselyOutboxRelayStore', () => {
     expect(await store.backlog()).to.equal(3);
   });
 
-  it('cleans only published rows older than the retention', async () => {
+  it('lets retention delete only published rows past their age; an old unpublished row stays and is still relayed', async () => {
     const [old, recent, unpublished] = await addEvents(3);
     await store.relayBatch(10, async (batch) => batch.map((e) => (e.eventId === unpublished!.eventId ? { ok: false, reason: 'x', error: 'y' } : { ok: true })));
     const age = (id: string, column: 'published_at' | 'created_at', hours: number) =>
@@ -163,9 +164,16 @@ describe('KyselyOutboxRelayStore', () => {
     await age(old!.eventId, 'published_at', 48);
     await age(recent!.eventId, 'published_at', 23);
     await age(unpublished!.eventId, 'created_at', 72);
-    expect(await store.clean(24)).to.equal(1);
+    const retention = new KyselyRetentionStore(kysely);
+    const dayAgo = () => new Date(Date.now() - 24 * 3_600_000);
+    expect(await retention.prune('outbox', dayAgo(), 100)).to.equal(1);
     expect([...(await states()).keys()].sort()).to.deep.equal([recent!.eventId, unpublished!.eventId].sort());
-    expect(await store.clean(24)).to.equal(0);
+    expect(await retention.prune('outbox', dayAgo(), 100)).to.equal(0);
+    // The unpublished row, however old, is still relayed, and kept once published until it ages.
+    await sql`update outbox set next_attempt_at = now() - interval '1 second' where id = ${unpublished!.eventId}`.execute(kysely);
+    expect(await store.relayBatch(10, allOk)).to.deep.equal({ claimed: 1, published: 1, failed: 0 });
+    expect(await retention.prune('outbox', dayAgo(), 100)).to.equal(0);
+    expect(await store.backlog()).to.equal(0);
   });
 
   it('never gives a row locked by one batch to a concurrent batch (SKIP LOCKED)', async () => {
