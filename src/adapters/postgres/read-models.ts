@@ -29,6 +29,10 @@ interface Cursor {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Exactly what toISOString writes for years 0000-9999, all of which PostgreSQL stores. Anything
+// else (year 275760, or one before 4713 BC, which it refuses) is no cursor of ours: a 400, not a
+// query that fails with "timestamp out of range".
+const ISSUED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function encodeCursor({ createdAt, id }: Cursor): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
@@ -37,8 +41,11 @@ function encodeCursor({ createdAt, id }: Cursor): string {
 function decodeCursor(cursor: string): Cursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(createdAt.getTime())) return { createdAt, id };
+    if (typeof at === 'string' && ISSUED_AT.test(at) && typeof id === 'string' && UUID.test(id)) {
+      // The round trip refuses dates that do not exist (2026-02-30): toISOString throws or differs.
+      const createdAt = new Date(at);
+      if (createdAt.toISOString() === at) return { createdAt, id };
+    }
   } catch {
     // falls through to the error below
   }

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openap
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { ApiKeyScope } from '../../domain/api-key-scope.js';
 import { withCorrelationId } from '../../adapters/observability/correlation.js';
+import { MAX_JSON_DEPTH, tooDeepField } from '../json-depth.js';
 import type { ApiKeyAuthenticator } from '../services.js';
 import { requireScope } from './auth.js';
 import { Problem } from './problem.js';
@@ -26,7 +27,7 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema>
 }
 
 const PROBLEM_RESPONSES = {
-  400: 'Invalid request: malformed JSON, wrong types, missing or unknown fields',
+  400: 'Invalid request: malformed JSON, JSON nested deeper than 32 levels, wrong types, missing or unknown fields',
   401: 'Missing or invalid API key',
   403: 'The API key lacks the scope',
   413: 'Body too large',
@@ -55,7 +56,7 @@ export class Api {
     this.describe(spec);
     const chain: RequestHandler[] = [];
     if (spec.scope) chain.push(requireScope(this.authenticator, spec.scope));
-    if (spec.body) chain.push(requireJson, this.json);
+    if (spec.body) chain.push(requireJson, this.json, refuseTooDeep);
     chain.push((req, res) =>
       withCorrelationId(res.locals.correlationId as string, () => {
         const input = {
@@ -106,5 +107,12 @@ const requireJson: RequestHandler = (req, _res, next) => {
       { field: 'content-type', message: 'must be application/json' },
     ]);
   }
+  next();
+};
+
+/** Deep JSON is refused before validation, the NUL check or the idempotency hash recurse into it. */
+const refuseTooDeep: RequestHandler = (req, _res, next) => {
+  const field = tooDeepField(req.body);
+  if (field !== null) throw Problem.validation([{ field: field || 'body', message: `too_deep: nested deeper than ${MAX_JSON_DEPTH} levels` }]);
   next();
 };
