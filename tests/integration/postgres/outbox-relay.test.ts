@@ -101,7 +101,7 @@ describe('KyselyOutboxRelayStore', () => {
     expect(await store.relayBatch(10, allOk)).to.deep.equal({ claimed: 0, published: 0, failed: 0 });
   });
 
-  it('keeps refused events unpublished with attempts, the error and a backoff, so an immediate batch skips them', async () => {
+  it('keeps refused events unpublished with attempts, the error and a retry time at most a second away; batches skip them until it comes', async () => {
     const events = await addEvents(4);
     const refused = new Set([events[1]!.eventId, events[3]!.eventId]);
     const publish = async (batch: OutboundEvent[]): Promise<PublishOutcome[]> =>
@@ -116,27 +116,36 @@ describe('KyselyOutboxRelayStore', () => {
         continue;
       }
       expect(state).to.deep.include({ published: false, attempts: 1, last_error: 'unroutable: no queue is bound for notification.sent' });
-      expect(state.retry_in).to.be.greaterThan(0).and.at.most(1);
+      // The first backoff is at most a second (jittered below it, so possibly already past).
+      expect(state.retry_in).to.be.a('number').and.within(-5, 1);
     }
+    await sql`update outbox set next_attempt_at = now() + interval '10 minutes' where published_at is null`.execute(kysely);
     let called = false;
     expect(await store.relayBatch(10, async (batch) => ((called = true), allOk(batch)))).to.deep.equal({ claimed: 0, published: 0, failed: 0 });
     expect(called).to.equal(false);
     expect(await store.backlog()).to.equal(2);
+    await sql`update outbox set next_attempt_at = now() - interval '1 second' where published_at is null`.execute(kysely);
+    expect(await store.relayBatch(10, allOk)).to.deep.equal({ claimed: 2, published: 2, failed: 0 });
   });
 
-  it('doubles the backoff on each refusal and publishes once the broker confirms', async () => {
-    const [e] = await addEvents(1);
+  it('doubles the ceiling of the backoff on each refusal and publishes once the broker confirms', async () => {
+    const events = await addEvents(40);
     const refuse = async (batch: OutboundEvent[]): Promise<PublishOutcome[]> => batch.map(() => ({ ok: false, reason: 'not_confirmed', error: 'nack' }));
     const due = () => sql`update outbox set next_attempt_at = now() - interval '1 second'`.execute(kysely);
-    await store.relayBatch(10, refuse);
+    const retryIns = async () => [...(await states()).values()].map((s) => s.retry_in!);
+
+    expect(await store.relayBatch(40, refuse)).to.deep.equal({ claimed: 40, published: 0, failed: 40 });
+    expect(Math.max(...(await retryIns()))).to.be.at.most(1);
     await due();
-    expect(await store.relayBatch(10, refuse)).to.deep.equal({ claimed: 1, published: 0, failed: 1 });
-    const second = (await states()).get(e!.eventId)!;
-    expect(second).to.deep.include({ published: false, attempts: 2, last_error: 'not_confirmed: nack' });
-    expect(second.retry_in).to.be.greaterThan(1).and.at.most(2);
+    expect(await store.relayBatch(40, refuse)).to.deep.equal({ claimed: 40, published: 0, failed: 40 });
+    for (const state of (await states()).values()) expect(state).to.deep.include({ published: false, attempts: 2, last_error: 'not_confirmed: nack' });
+    const second = await retryIns();
+    // Up to two seconds now: of 40 rows (jittered or not), some wait longer than the first ceiling.
+    expect(Math.max(...second)).to.be.greaterThan(1).and.at.most(2);
     await due();
-    expect(await store.relayBatch(10, allOk)).to.deep.equal({ claimed: 1, published: 1, failed: 0 });
-    expect((await states()).get(e!.eventId)).to.deep.include({ published: true, attempts: 2 });
+    expect(await store.relayBatch(40, allOk)).to.deep.equal({ claimed: 40, published: 40, failed: 0 });
+    const published = await states();
+    for (const e of events) expect(published.get(e.eventId)).to.deep.include({ published: true, attempts: 2 });
   });
 
   it('leaves every row as it was when the publish function throws', async () => {
