@@ -62,7 +62,7 @@ describe('sending and retrying over REST (built service)', function () {
     expect((badKey.body.errors as Array<{ field: string }>).map((e) => e.field)).to.include('idempotency-key');
   });
 
-  it('retries a failed notification on an admin request, and refuses one that is not failed', async () => {
+  it('retries a failed notification as a new one linked by retry_of, once, leaving the failed one failed', async () => {
     world.smtp.respondWith([{ reply: 550, message: 'mailbox unavailable' }]);
     const res = await send({ notification_type: 'welcome', recipient_email: 'retry@example.com', userid: 'u-retry' });
     const id = String(res.body.notification_id);
@@ -72,16 +72,24 @@ describe('sending and retrying over REST (built service)', function () {
     }, 15_000, 'the notification to fail');
     const retry = await world.admin.post(`/notifications/${id}/retry`, {});
     expect(retry.status).to.equal(202);
-    expect(retry.body).to.deep.equal({ notification_id: id, status: 'pending' });
+    const retryId = String(retry.body.notification_id);
+    expect(retry.body).to.deep.equal({ notification_id: retryId, retry_of: id, status: 'pending' });
+    expect(retryId).to.not.equal(id);
     await eventually(async () => world.smtp.messages.find((m) => m.to.includes('retry@example.com')), 15_000, 'the retried email');
-    const item = await eventually(async () => {
+    type Item = { id: string; status: string; retry_of: string | null; attempts: Array<{ outcome: string }> };
+    const items = await eventually(async () => {
       const h = await world.admin.get('/notifications/history/u-retry');
-      const n = (h.body.notifications as Array<{ status: string; attempts: Array<{ outcome: string }> }>)[0];
-      return n?.status === 'sent' ? n : undefined;
-    }, 15_000, 'the notification to be sent');
-    expect(item.attempts.map((a) => a.outcome)).to.deep.equal(['permanent_failure', 'accepted']);
+      const list = h.body.notifications as Item[];
+      return list.find((n) => n.id === retryId)?.status === 'sent' ? list : undefined;
+    }, 15_000, 'the retry to be sent');
+    expect(items.map((n) => [n.id, n.status, n.retry_of, n.attempts.map((a) => a.outcome)])).to.deep.equal([
+      [retryId, 'sent', id, ['accepted']],
+      [id, 'failed', null, ['permanent_failure']],
+    ]);
     const again = await world.admin.post(`/notifications/${id}/retry`, {});
     expect(again.status).to.equal(409);
+    expect(String(again.body.detail)).to.equal(`notification ${id} was already retried as ${retryId}`);
+    expect((await world.admin.post(`/notifications/${retryId}/retry`, {})).status).to.equal(409);
     expect((await world.admin.post('/notifications/00000000-0000-4000-8000-000000000000/retry', {})).status).to.equal(404);
   });
 

@@ -52,7 +52,7 @@ describe('an SMTP outage under load (built service)', function () {
     expect(Number(during?.pending)).to.be.at.least(EVENTS - 12);
     const metrics = (await world.admin.get('/broker/prometheus')).text;
     // Open, or half-open while a probe is in flight: never closed during the outage.
-    expect(metrics).to.match(/^notification_smtp_circuit_state [12]$/m);
+    expect(metrics).to.match(/^notification_circuit_state\{channel="email"\} [12]$/m);
 
     lateSink = await SmtpSink.start(port);
     await eventually(async () => lateSink!.messages.length >= EVENTS, 60_000, 'every email once SMTP is back');

@@ -10,15 +10,15 @@ describe('S07 SMTP 450 for the first three attempts', function () {
   });
   after(() => f.world.stop());
 
-  it('makes four ordered attempts, none before its scheduled next_attempt_at, then sends', async () => {
+  it('makes four ordered attempts, each at least its planned delay (less 20 % jitter) after the last, then sends', async () => {
     const started = Date.now();
     f.world.smtp.respondWith([{ reply: 450 }, { reply: 450 }, { reply: 450 }]);
-    await f.world.startService({ RETRY_BASE_MS: '1000', RETRY_CAP_MS: '3000' });
+    const plan = [1_000, 2_000, 3_000];
+    await f.world.startService({ RETRY_PLAN_NORMAL: '1s,2s,3s' });
     const [event] = welcomes(1, 's07');
     await f.broker.publishAll([event!.message]);
-    // The backoff is full jitter: each delay is uniform in [0, min(cap, base·2^(n-1))], so it may be
-    // close to zero and no minimum gap can be asserted. What must hold: attempt n+1 is not made
-    // before the next_attempt_at scheduled after attempt n. Poll the schedule while it retries.
+    // A welcome is `normal`: its plan's delays move by at most ±20 %, so each gap is at least 80 % of
+    // its delay. And attempt n+1 is never made before the next_attempt_at scheduled after attempt n.
     const scheduled = new Map<number, Date>();
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -33,7 +33,10 @@ describe('S07 SMTP 450 for the first three attempts', function () {
     const attempts = await sqlOnPrimary<{ number: number; outcome: string; attempted_at: Date }>(f.world.db.name, 'select number, outcome, attempted_at from notification_attempts order by number');
     expect(attempts.map((a) => a.outcome)).to.deep.equal(['transient_failure', 'transient_failure', 'transient_failure', 'accepted']);
     expect(attempts.map((a) => a.number)).to.deep.equal([1, 2, 3, 4]);
-    for (let i = 1; i < attempts.length; i++) expect(attempts[i]!.attempted_at.getTime()).to.be.at.least(attempts[i - 1]!.attempted_at.getTime());
+    for (let i = 1; i < attempts.length; i++) {
+      const gap = attempts[i]!.attempted_at.getTime() - attempts[i - 1]!.attempted_at.getTime();
+      expect(gap, `gap before attempt ${i + 1}`).to.be.at.least(0.8 * plan[i - 1]!);
+    }
     expect(f.world.smtp.allAttempts).to.have.length(4);
     expect(scheduled.size, 'schedules observed').to.be.at.least(1);
     for (const [after, due] of scheduled) {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type Backoff, backoffDelay } from '../../application/backoff.js';
 import type { OutboundEvent } from '../../application/ports/event-publisher.js';
 import type { Database } from './database.js';
 
@@ -10,7 +11,8 @@ export interface RelayResult {
   readonly failed: number;
 }
 
-const MAX_BACKOFF_SECONDS = 60;
+/** A row the broker did not take is tried again after a growing delay, at most a minute. */
+const RELAY_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 60_000 };
 
 /**
  * The relay's side of the outbox, always on the primary. A batch of unpublished rows is locked
@@ -25,7 +27,7 @@ export class KyselyOutboxRelayStore {
     return this.primary.transaction().execute(async (tx) => {
       const rows = await tx
         .selectFrom('outbox')
-        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload'])
+        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload', 'attempts'])
         .where('published_at', 'is', null)
         .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now()`)]))
         .orderBy('created_at')
@@ -46,7 +48,7 @@ export class KyselyOutboxRelayStore {
           .set({
             attempts: sql`attempts + 1`,
             last_error: `${outcome.reason}: ${outcome.error}`.slice(0, 1000),
-            next_attempt_at: sql`now() + make_interval(secs => least(${MAX_BACKOFF_SECONDS}, power(2, attempts)))`,
+            next_attempt_at: sql`now() + make_interval(secs => ${backoffDelay(row.attempts + 1, RELAY_BACKOFF) / 1000})`,
           })
           .where('id', '=', row.id)
           .execute();

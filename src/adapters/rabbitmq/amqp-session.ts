@@ -1,4 +1,5 @@
 import amqp, { type ChannelModel } from 'amqplib';
+import { backoffDelay } from '../../application/backoff.js';
 import type { Logger } from '../observability/logger.js';
 
 export type SessionState = 'connecting' | 'connected' | 'blocked' | 'closed';
@@ -133,8 +134,7 @@ export class AmqpSession {
     this.state = 'connecting';
     this.lastError = error instanceof Error ? error.message : String(error);
     this.attempt += 1;
-    const ceiling = Math.min(this.settings.reconnectMaxMs, this.settings.reconnectInitialMs * 2 ** (this.attempt - 1));
-    const delay = Math.round(Math.random() * ceiling);
+    const delay = backoffDelay(this.attempt, { initialMs: this.settings.reconnectInitialMs, maxMs: this.settings.reconnectMaxMs });
     this.logger.warn({ err: error, attempt: this.attempt, delay_ms: delay }, 'broker unavailable; reconnecting');
     this.timer = setTimeout(() => {
       this.timer = null;
