@@ -6,13 +6,17 @@ import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-
 import { ConcurrentModificationError, PreferencesAlreadyExistError } from '../../../src/domain/errors.js';
 import { EmailAddress } from '../../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../../src/domain/notification-preferences.js';
-import { NotificationRequest } from '../../../src/domain/notification-request.js';
+import { type NewNotification, NotificationRequest } from '../../../src/domain/notification-request.js';
+import type { Priority } from '../../../src/domain/priority.js';
+import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { UserId } from '../../../src/domain/user-id.js';
 import { testStamping } from '../../support/test-container.js';
-import { TestDatabase } from '../../support/databases.js';
+import { TestDatabase, eventually } from '../../support/databases.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { rejection } from '../../unit/rejection.js';
+import { aNewNotification, fixedSchedule, permanent, providerDown, transient } from '../../unit/mothers.js';
+import { claimRow } from './notifications.js';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 
@@ -62,33 +66,37 @@ describe('PostgreSQL repositories', () => {
   });
 
   describe('notifications', () => {
+    const at = (ms: number) => new Date(NOW.getTime() + ms);
+    const timing = (ms: number, latencyMs = 10) => ({ attemptedAt: at(ms), latencyMs });
+    const SCHEDULE = fixedSchedule(3);
+
+    /** Claims the stored row (as the queue does), then loads, records and saves in one unit of work. */
+    async function record(id: string, outcome: SendOutcome, ms: number, latencyMs = 10) {
+      await claimRow(kysely, id, at(ms + 60_000));
+      return uow().execute(async (u) => {
+        const n = (await u.notifications.get(id))!;
+        n.record(outcome, timing(ms, latencyMs), SCHEDULE);
+        await u.notifications.save(n);
+        return n.snapshot();
+      });
+    }
+
+    async function failedNotification(overrides: Partial<NewNotification> = {}): Promise<NotificationRequest> {
+      const n = NotificationRequest.request(aNewNotification({ id: randomUUID(), ...overrides }), NOW);
+      await uow().execute((u) => u.notifications.add(n));
+      await record(n.id, permanent('550 no such user'), 1_000);
+      return (await uow().execute((u) => u.notifications.get(n.id))).result!;
+    }
+
     it('store a notification and append only new attempts on save', async () => {
       const id = randomUUID();
-      const fields = {
-        id,
-        userId: 'user-repo-2',
-        type: 'welcome' as const,
-        channel: 'email' as const,
-        recipient: 'c@example.com',
-        content: { subject: 'Hi', body: null, templateVars: { username: 'c' } },
-        correlationId: 'corr-1',
-        sourceEventId: null,
-      };
+      const fields = aNewNotification({ id, userId: 'user-repo-2', recipient: 'c@example.com', content: { subject: 'Hi', body: null, templateVars: { username: 'c' } } });
       await uow().execute((u) => u.notifications.add(NotificationRequest.request(fields, NOW)));
-      const lease = new Date(NOW.getTime() + 60_000);
-      await uow().execute(async (u) => {
-        const n = (await u.notifications.get(id))!;
-        n.claim(NOW, lease, randomUUID());
-        n.recordTransientFailure(
-          { attemptedAt: NOW, outcome: 'transient_failure', response: '450 busy', error: 'busy', latencyMs: 12 },
-          new Date(NOW.getTime() + 2_000),
-        );
-        await u.notifications.save(n);
-      });
+      await record(id, { kind: 'transient', error: 'busy', response: '450 busy' }, 0, 12);
+      await claimRow(kysely, id, at(62_000));
       const { events } = await uow().execute(async (u) => {
         const n = (await u.notifications.get(id))!;
-        n.claim(new Date(NOW.getTime() + 2_000), lease, randomUUID());
-        n.recordAccepted({ attemptedAt: new Date(NOW.getTime() + 2_100), outcome: 'accepted', response: '250 ok', error: null, latencyMs: 8 });
+        n.record({ kind: 'accepted', response: '250 ok', providerMessageId: null }, timing(2_100, 8), SCHEDULE);
         await u.notifications.save(n);
       });
       expect(events.map((e) => e.type)).to.deep.equal(['NotificationSent']);
@@ -99,12 +107,14 @@ describe('PostgreSQL repositories', () => {
         [1, 'transient_failure', '450 busy'],
         [2, 'accepted', '250 ok'],
       ]);
+      const ledger = await sql<{ n: number }>`select count(*)::int as n from notification_attempts where notification_id = ${id}`.execute(kysely);
+      expect(ledger.rows[0]?.n).to.equal(2);
     });
 
     it('load several at once with their attempts (unknown ids left out) and save each with its new attempts', async () => {
       const request = (n: number) =>
         NotificationRequest.request(
-          { id: randomUUID(), userId: `user-many-${n}`, type: 'welcome', channel: 'email', recipient: `m${n}@example.com`, content: { subject: null, body: null, templateVars: {} }, correlationId: null, sourceEventId: null },
+          aNewNotification({ id: randomUUID(), userId: `user-many-${n}`, recipient: `m${n}@example.com`, content: { subject: null, body: null, templateVars: {} }, correlationId: null }),
           NOW,
         );
       const [a, b] = [request(1), request(2)];
@@ -112,13 +122,12 @@ describe('PostgreSQL repositories', () => {
         await u.notifications.add(a);
         await u.notifications.add(b);
       });
-      const lease = new Date(NOW.getTime() + 60_000);
+      for (const n of [a, b]) await claimRow(kysely, n.id, at(60_000));
       const missing = randomUUID();
       const { result: loadedIds } = await uow().execute(async (u) => {
         const loaded = await u.notifications.getMany([b.id, missing, a.id]);
         for (const n of loaded.values()) {
-          n.claim(NOW, lease, randomUUID());
-          n.recordAccepted({ attemptedAt: NOW, outcome: 'accepted', response: '250 ok', error: null, latencyMs: 5 });
+          n.record({ kind: 'accepted', response: '250 ok', providerMessageId: null }, timing(0, 5), SCHEDULE);
           await u.notifications.save(n);
         }
         return [...loaded.keys()].sort();
@@ -134,17 +143,12 @@ describe('PostgreSQL repositories', () => {
 
     it('keep the attempt history equal to the ledger, whoever inserts the attempt', async () => {
       const id = randomUUID();
-      const fields = { id, userId: 'user-ledger', type: 'welcome' as const, channel: 'email' as const, recipient: 'l@example.com', content: { subject: null, body: null, templateVars: {} }, correlationId: null, sourceEventId: null };
+      const fields = aNewNotification({ id, userId: 'user-ledger', recipient: 'l@example.com', content: { subject: null, body: null, templateVars: {} }, correlationId: null });
       await uow().execute((u) => u.notifications.add(NotificationRequest.request(fields, NOW)));
-      await uow().execute(async (u) => {
-        const n = (await u.notifications.get(id))!;
-        n.claim(NOW, new Date(NOW.getTime() + 60_000), randomUUID());
-        n.recordTransientFailure({ attemptedAt: new Date(NOW.getTime() + 7), outcome: 'transient_failure', response: '451 later', error: 'later', latencyMs: 30 }, new Date(NOW.getTime() + 2_000));
-        await u.notifications.save(n);
-      });
+      await record(id, { kind: 'transient', error: 'later', response: '451 later' }, 7, 30);
       // An attempt written by something other than this repository (an older version, a repair).
       await sql`insert into notification_attempts (notification_id, number, attempted_at, outcome, response, error, latency_ms)
-                values (${id}, 2, ${new Date(NOW.getTime() + 2_500)}, 'accepted', '250 by hand', null, 4)`.execute(kysely);
+                values (${id}, 2, ${at(2_500)}, 'accepted', '250 by hand', null, 4)`.execute(kysely);
       const { rows } = await sql<{ history: Array<{ attempted_at: string }> }>`select attempt_history as history from notifications where id = ${id}`.execute(kysely);
       // The time as JSON text in the session's zone: compared as an instant.
       expect(rows[0]?.history.map((h) => ({ ...h, attempted_at: new Date(h.attempted_at).toISOString() }))).to.deep.equal([
@@ -156,6 +160,128 @@ describe('PostgreSQL repositories', () => {
         [1, '2026-11-22T10:00:00.007Z', '451 later'],
         [2, '2026-11-22T10:00:02.500Z', '250 by hand'],
       ]);
+    });
+
+    it('round-trip priority, reason, deferrals, lease expiries, retry_of and secret variables', async () => {
+      const original = await failedNotification({
+        type: 'password_reset',
+        priority: 'critical',
+        content: { subject: 'Reset', body: null, templateVars: { name: 'Ada', reset_token: 'tok-1' } },
+        secretVariables: ['reset_token'],
+      });
+      const retry = NotificationRequest.retryOf(original, randomUUID(), at(5_000));
+      await uow().execute((u) => u.notifications.add(retry));
+      const stored = (await uow().execute((u) => u.notifications.get(retry.id))).result!;
+      expect(stored.snapshot()).to.deep.equal(retry.snapshot());
+      expect(stored.snapshot()).to.deep.include({ priority: 'critical', retryOf: original.id, status: 'pending', reason: null, deferrals: 0, leaseExpiries: 0 });
+
+      // Two takeovers of expired leases (the claim counts them), then the provider is down twice.
+      await sql`update notifications set lease_expiries = 2 where id = ${retry.id}`.execute(kysely);
+      await record(retry.id, providerDown({ attempted: false }), 6_000);
+      const { result: deferred } = await record(retry.id, providerDown(), 8_000, 3);
+      const reloaded = (await uow().execute((u) => u.notifications.get(retry.id))).result!.snapshot();
+      expect(reloaded).to.deep.equal(deferred);
+      expect(reloaded).to.deep.include({ status: 'pending', deferrals: 2, leaseExpiries: 2, nextAttemptAt: at(10_000), claimToken: null, leaseExpiresAt: null });
+
+      type Raw = { priority: number; reason: string | null; deferrals: number; lease_expiries: number; retry_of: string | null; secret_variables: string[]; template_vars: unknown };
+      const raw = async (id: string) =>
+        (await sql<Raw>`select priority, reason, deferrals, lease_expiries, retry_of, secret_variables, template_vars from notifications where id = ${id}`.execute(kysely)).rows[0];
+      expect(await raw(retry.id)).to.deep.equal({
+        priority: 0,
+        reason: null,
+        deferrals: 2,
+        lease_expiries: 2,
+        retry_of: original.id,
+        secret_variables: ['reset_token'],
+        template_vars: { name: 'Ada', reset_token: 'tok-1' },
+      });
+      expect(await raw(original.id)).to.deep.include({ priority: 0, reason: 'permanent_failure', retry_of: null, secret_variables: ['reset_token'] });
+    });
+
+    it('store each priority as its rank and each suppression reason as the reason', async () => {
+      const ranks: Array<[Priority, number]> = [['critical', 0], ['high', 1], ['normal', 2], ['low', 3]];
+      const reasons = ['preference_opt_out', 'duplicate', 'invalid_recipient'] as const;
+      const requested = ranks.map(([priority]) => NotificationRequest.request(aNewNotification({ id: randomUUID(), priority }), NOW));
+      const suppressed = reasons.map((reason) => NotificationRequest.suppress(aNewNotification({ id: randomUUID(), priority: 'low' }), reason, NOW));
+      await uow().execute(async (u) => {
+        for (const n of [...requested, ...suppressed]) await u.notifications.add(n);
+      });
+      const rows = await sql<{ id: string; priority: number; status: string; reason: string | null }>`
+        select id, priority, status, reason from notifications where id = any(${[...requested, ...suppressed].map((n) => n.id)}::uuid[])`.execute(kysely);
+      const byId = new Map(rows.rows.map((r) => [r.id, r]));
+      expect(requested.map((n) => byId.get(n.id)?.priority)).to.deep.equal(ranks.map(([, rank]) => rank));
+      expect(suppressed.map((n) => [byId.get(n.id)?.status, byId.get(n.id)?.reason])).to.deep.equal(reasons.map((r) => ['suppressed', r]));
+      const { result: loaded } = await uow().execute((u) => u.notifications.getMany([...requested, ...suppressed].map((n) => n.id)));
+      for (const n of [...requested, ...suppressed]) expect(loaded.get(n.id)?.snapshot()).to.deep.equal(n.snapshot());
+    });
+
+    it('find the retry of a failed notification, or null when it was never retried', async () => {
+      const original = await failedNotification();
+      expect((await uow().execute((u) => u.notifications.retryOf(original.id))).result).to.equal(null);
+      const retry = NotificationRequest.retryOf(original, randomUUID(), at(5_000));
+      await uow().execute((u) => u.notifications.add(retry));
+      expect((await uow().execute((u) => u.notifications.retryOf(original.id))).result).to.equal(retry.id);
+      expect((await uow().execute((u) => u.notifications.retryOf(retry.id))).result).to.equal(null);
+    });
+
+    it('refuse the second of two concurrent retries of one failed notification with ConcurrentModificationError', async () => {
+      const original = await failedNotification();
+      const [first, second] = [NotificationRequest.retryOf(original, randomUUID(), at(5_000)), NotificationRequest.retryOf(original, randomUUID(), at(5_001))];
+      let inserted = () => undefined as void;
+      const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+      let commit = () => undefined as void;
+      const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+
+      const firstWork = uow().execute(async (u) => {
+        await u.notifications.add(first);
+        inserted();
+        await mayCommit;
+      });
+      await firstInserted;
+      const secondWork = uow().execute((u) => u.notifications.add(second));
+      // The second insert waits on the unique index entry the first one holds.
+      await eventually(
+        async () =>
+          (await sql<{ n: number }>`select count(*)::int as n from pg_locks l join pg_stat_activity a using (pid)
+                                    where not l.granted and a.datname = current_database()`.execute(kysely)).rows[0]!.n > 0,
+        5_000,
+        'the second retry to wait for the first',
+      );
+      commit();
+      const [firstOutcome, secondOutcome] = await Promise.allSettled([firstWork, secondWork]);
+
+      expect(firstOutcome.status).to.equal('fulfilled');
+      expect(secondOutcome.status).to.equal('rejected');
+      expect((secondOutcome as PromiseRejectedResult).reason).to.be.instanceOf(ConcurrentModificationError);
+      expect((await uow().execute((u) => u.notifications.retryOf(original.id))).result).to.equal(first.id);
+      const stored = await sql<{ id: string }>`select id from notifications where retry_of = ${original.id}`.execute(kysely);
+      expect(stored.rows.map((r) => r.id)).to.deep.equal([first.id]);
+    });
+
+    it('store a provider_down attempt, shown in attempt_history, that uses no attempt', async () => {
+      const n = NotificationRequest.request(aNewNotification({ id: randomUUID() }), NOW);
+      await uow().execute((u) => u.notifications.add(n));
+      const { result: deferred } = await record(n.id, providerDown(), 1_000, 15);
+      expect(deferred).to.deep.include({ status: 'pending', deferrals: 1, nextAttemptAt: at(2_000) });
+      const { result: afterTransient } = await record(n.id, transient('450 busy'), 3_000, 20);
+      // deferrals counts provider-down answers in a row: an answer from the provider ends the run.
+      expect(afterTransient).to.deep.include({ status: 'retrying', deferrals: 0 });
+
+      const ledger = await sql<{ number: number; outcome: string; response: string | null; error: string | null; latency_ms: number }>`
+        select number, outcome, response, error, latency_ms from notification_attempts where notification_id = ${n.id} order by number`.execute(kysely);
+      expect(ledger.rows).to.deep.equal([
+        { number: 1, outcome: 'provider_down', response: '421 service not available', error: '421 service not available', latency_ms: 15 },
+        { number: 2, outcome: 'transient_failure', response: '450 busy', error: '450 busy', latency_ms: 20 },
+      ]);
+      const { rows } = await sql<{ history: Array<{ number: number; outcome: string; attempted_at: string }> }>`select attempt_history as history from notifications where id = ${n.id}`.execute(kysely);
+      expect(rows[0]?.history.map((h) => [h.number, h.outcome, Date.parse(h.attempted_at)])).to.deep.equal([
+        [1, 'provider_down', at(1_000).getTime()],
+        [2, 'transient_failure', at(3_000).getTime()],
+      ]);
+      const loaded = (await uow().execute((u) => u.notifications.get(n.id))).result!.snapshot();
+      expect(loaded.attempts.map((a) => [a.number, a.outcome])).to.deep.equal([[1, 'provider_down'], [2, 'transient_failure']]);
+      // The transient failure was the first counted attempt: retried after 1 × 10 s.
+      expect(loaded.nextAttemptAt).to.deep.equal(at(13_000));
     });
   });
 
