@@ -44,17 +44,26 @@ if [ "$(id -u)" = 0 ]; then PG_OS_USER=postgres; else PG_OS_USER=$(id -un); fi
 # The clusters' folder. As root it must be reachable by the user postgres; a checkout under a
 # folder postgres cannot enter (/root/...) gets it under /var/lib/postgresql instead, linked
 # from .run/pg.
-PG_DIR=$RUN_DIR/pg
 PG_DIR_OUTSIDE=/var/lib/postgresql/notification-service-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
-PRIMARY_DIR=$PG_DIR/primary
-STANDBY_DIR=$PG_DIR/standby
-# Unix sockets (peer authentication of the server's own OS user, for administration by these
-# scripts). A socket path longer than the kernel's 107 bytes cannot be bound: such checkouts use
-# a short folder of their own in /tmp, also 0700.
-SOCKET_DIR=$PG_DIR/socket
-if [ $(( ${#SOCKET_DIR} + 16 )) -gt 100 ]; then
-  SOCKET_DIR=/tmp/notification-service-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
-fi
+PG_LINK=$RUN_DIR/pg
+# Sets PG_DIR (the real folder: the servers get no path through the link), PRIMARY_DIR,
+# STANDBY_DIR and SOCKET_DIR.
+set_pg_paths() {
+  PG_DIR=$PG_LINK
+  if [ -L "$PG_LINK" ]; then PG_DIR=$(readlink -f "$PG_LINK"); fi
+  PRIMARY_DIR=$PG_DIR/primary
+  STANDBY_DIR=$PG_DIR/standby
+  PRIMARY_LOG=$PG_DIR/primary.log
+  STANDBY_LOG=$PG_DIR/standby.log
+  # Unix sockets (peer authentication of the servers' own OS user, for administration by these
+  # scripts). A socket path longer than the kernel's 107 bytes cannot be bound: such checkouts
+  # use a short folder of their own in /tmp, also 0700.
+  SOCKET_DIR=$PG_DIR/socket
+  if [ $(( ${#SOCKET_DIR} + 16 )) -gt 100 ]; then
+    SOCKET_DIR=/tmp/notification-service-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
+  fi
+}
+set_pg_paths
 
 prog=${prog:-$(basename "$0")}
 say() { echo "$prog: $*"; }
@@ -170,10 +179,11 @@ require_pg_bin() {
 # .run/pg (0700, the servers' OS user's), and the socket folder (0700).
 ensure_pg_dir() {
   ensure_run_dir
-  if [ ! -e "$PG_DIR" ] && [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$RUN_DIR" 2>/dev/null; then
+  if [ ! -e "$PG_LINK" ] && [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$RUN_DIR" 2>/dev/null; then
     say "the user postgres cannot enter $RUN_DIR: keeping the clusters in $PG_DIR_OUTSIDE (linked from .run/pg)"
     mkdir -p "$PG_DIR_OUTSIDE"
-    ln -sfn "$PG_DIR_OUTSIDE" "$PG_DIR"
+    ln -sfn "$PG_DIR_OUTSIDE" "$PG_LINK"
+    set_pg_paths
   fi
   mkdir -p "$PG_DIR/" "$SOCKET_DIR"
   if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DIR/" "$SOCKET_DIR"; fi

@@ -18,7 +18,6 @@ prog=primary.sh
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LOG=$PG_DIR/primary.log
 
 ensure_secrets() {
   ensure_secret postgres-superuser
@@ -51,7 +50,7 @@ fix_roles() {
   had=$(psql_admin "$PG_PRIMARY_PORT" -c "select ' ' || coalesce(string_agg(rolname, ' '), '') || ' '
       || coalesce((select 'db ' from pg_database where datname = '$PG_DATABASE'), '')
     from pg_roles where rolname in ('$PG_SERVICE_USER', '$PG_REPLICATION_USER')") \
-    || die "cannot administer the primary over its socket in $SOCKET_DIR (log: $LOG)"
+    || die "cannot administer the primary over its socket in $SOCKET_DIR (log: $PRIMARY_LOG)"
   # The passwords go through standard input, never on a command line.
   psql_admin "$PG_PRIMARY_PORT" -f - >/dev/null <<SQL
 do \$\$ begin
@@ -68,7 +67,7 @@ SQL
   [[ "$had" == *" $PG_SERVICE_USER "* ]] || say "created role $PG_SERVICE_USER (password in .run/secrets/postgres-service)"
   [[ "$had" == *" $PG_REPLICATION_USER "* ]] || say "created role $PG_REPLICATION_USER (password in .run/secrets/postgres-replication)"
   [[ "$had" == *" db "* ]] || say "created database $PG_DATABASE (owner $PG_SERVICE_USER)"
-  roles_ok || die "the roles still do not accept their passwords from .run/secrets (log: $LOG)"
+  roles_ok || die "the roles still do not accept their passwords from .run/secrets (log: $PRIMARY_LOG)"
 }
 
 init_primary() {
@@ -97,11 +96,11 @@ do_ensure() {
     if [ $changed = 0 ]; then
       say "restarting the primary (its configuration changed)"
       as_pg "$PG_BIN/pg_ctl" -D "$PRIMARY_DIR" -m fast -w -t 60 restart >/dev/null 2>&1 8>&- 9>&- \
-        || { tail -n 15 "$LOG" >&2; die "the primary did not restart (log: $LOG)"; }
+        || { tail -n 15 "$PRIMARY_LOG" >&2; die "the primary did not restart (log: $PRIMARY_LOG)"; }
     fi
   else
     say "starting the primary on 127.0.0.1:$PG_PRIMARY_PORT"
-    start_cluster "$PRIMARY_DIR" "$PG_PRIMARY_PORT" "$LOG" || die "the primary did not start (log: $LOG)"
+    start_cluster "$PRIMARY_DIR" "$PG_PRIMARY_PORT" "$PRIMARY_LOG" || die "the primary did not start (log: $PRIMARY_LOG)"
   fi
   if [ "$NEW_SECRETS" = 1 ] || ! roles_ok; then fix_roles; fi
 }

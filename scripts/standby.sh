@@ -20,7 +20,6 @@ prog=standby.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STANDBY_WAIT=${STANDBY_WAIT:-15}
-LOG=$PG_DIR/standby.log
 
 need_bin() {
   PG_BIN=$(pg_bindir)
@@ -66,7 +65,7 @@ valid_dir() {
 do_start() {
   if postmaster_pid "$STANDBY_DIR" >/dev/null; then return 0; fi
   write_cluster_conf "$STANDBY_DIR" standby || true
-  start_cluster "$STANDBY_DIR" "$PG_STANDBY_PORT" "$LOG"
+  start_cluster "$STANDBY_DIR" "$PG_STANDBY_PORT" "$STANDBY_LOG"
 }
 
 do_stop() {
@@ -82,17 +81,17 @@ do_rebuild() {
   say "cloning the primary into $STANDBY_DIR (pg_basebackup)"
   # The password reaches pg_basebackup through its environment, never a command line.
   PGPASSWORD=$(secret postgres-replication) as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" \
-    -U "$PG_REPLICATION_USER" -w -D "$tmp" -X stream -c fast >"$LOG.basebackup" 2>&1 8>&- 9>&- \
-    || { cat "$LOG.basebackup" >&2; rm -rf "$tmp"; die "pg_basebackup failed"; }
-  rm -f "$LOG.basebackup"
+    -U "$PG_REPLICATION_USER" -w -D "$tmp" -X stream -c fast >"$STANDBY_LOG.basebackup" 2>&1 8>&- 9>&- \
+    || { cat "$STANDBY_LOG.basebackup" >&2; rm -rf "$tmp"; die "pg_basebackup failed"; }
+  rm -f "$STANDBY_LOG.basebackup"
   chmod 0700 "$tmp"
   : >"$tmp/postgresql.auto.conf"
   as_pg touch "$tmp/standby.signal"
   rm -f "$tmp/postmaster.pid" "$tmp/postmaster.opts"
   write_cluster_conf "$tmp" standby || true
   mv "$tmp" "$STANDBY_DIR"
-  start_cluster "$STANDBY_DIR" "$PG_STANDBY_PORT" "$LOG" || die "the rebuilt standby did not start (log: $LOG)"
-  wait_healthy || die "the rebuilt standby is not streaming after ${STANDBY_WAIT}s (log: $LOG)"
+  start_cluster "$STANDBY_DIR" "$PG_STANDBY_PORT" "$STANDBY_LOG" || die "the rebuilt standby did not start (log: $STANDBY_LOG)"
+  wait_healthy || die "the rebuilt standby is not streaming after ${STANDBY_WAIT}s (log: $STANDBY_LOG)"
   say "standby streaming on 127.0.0.1:$PG_STANDBY_PORT ($((SECONDS - t0))s)"
 }
 
@@ -161,10 +160,10 @@ case "$cmd" in
   start)   need_bin
            take_lock standby 9
            healthy && exit 0
-           postmaster_pid "$STANDBY_DIR" >/dev/null && { wait_healthy && exit 0; die "running but not streaming (log: $LOG)"; }
+           postmaster_pid "$STANDBY_DIR" >/dev/null && { wait_healthy && exit 0; die "running but not streaming (log: $STANDBY_LOG)"; }
            why=$(valid_dir) || die "$STANDBY_DIR is not a usable standby ($why); run: $0 rebuild"
-           do_start || die "start failed (log: $LOG)"
-           wait_healthy || die "started, but not streaming after ${STANDBY_WAIT}s (log: $LOG)" ;;
+           do_start || die "start failed (log: $STANDBY_LOG)"
+           wait_healthy || die "started, but not streaming after ${STANDBY_WAIT}s (log: $STANDBY_LOG)" ;;
   stop)    [ -d "$STANDBY_DIR" ] || exit 0
            need_bin; take_lock standby 9; do_stop ;;
   status)  do_status ;;
