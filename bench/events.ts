@@ -5,7 +5,7 @@ import { recipientOf } from './util.js';
 /**
  * The mix of upstream events, in rotation: every one carries the recipient address in its
  * payload, so no preferences are needed (a user without preferences gets every type, at the
- * address of the event). Payload shapes as in SPEC.md section 3.
+ * address of the event). Payload shapes as in the README's event table.
  */
 const KINDS = ['welcome', 'security_alert', 'order_created', 'order_status', 'password_reset', 'email_verification'] as const;
 

@@ -1,4 +1,4 @@
-/** Layer rules (STYLE rule 1): imports point inward, and the core imports no npm package. */
+/** Layer rules (docs/architecture.md, rule 1): imports point inward, and the core imports no npm package. */
 module.exports = {
   forbidden: [
     {

@@ -35,12 +35,12 @@ class SeenAggregates implements AggregateTracker {
 }
 
 /**
- * The one transaction boundary (STYLE rule 4), shared by the real and the fake unit of work so that
+ * The one transaction boundary (docs/architecture.md, rule 4), shared by the real and the fake unit of work so that
  * the two cannot drift in how events are collected (rule 6). In one transaction `execute`:
  * 1. runs the work;
  * 2. drains the events of every aggregate the repositories saw, and runs the reactor on each
  *    (reactions may raise more events: drained again until none are left);
- * 3. writes every published event to the outbox (STYLE rule 5: effects that must not be lost are rows);
+ * 3. writes every published event to the outbox (rule 5: effects that must not be lost are rows);
  * 4. commits, and only then hands the events over. A throw anywhere rolls everything back.
  */
 export abstract class AbstractUnitOfWork {
@@ -71,5 +71,5 @@ export abstract class AbstractUnitOfWork {
   }
 }
 
-/** Makes a fresh unit of work per message (STYLE rule 3). */
+/** Makes a fresh unit of work per message (docs/architecture.md, rule 3). */
 export type UnitOfWorkFactory = () => AbstractUnitOfWork;

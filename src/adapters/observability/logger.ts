@@ -25,6 +25,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'notification-service' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"info", not 30: readable by people and by log tools without pino's number table.
+      formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       mixin() {
         const correlationId = currentCorrelationId();

@@ -5,7 +5,7 @@ import type { FallbackReason, ReadRoutingMetrics } from '../postgres/read-router
 // The same figures are exported without the suffix.
 const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
-/** Every metric of one container, on its own Registry (STYLE rule 11). */
+/** Every metric of one container, on its own Registry (docs/architecture.md, rule 11). */
 export class ServiceMetrics implements ReadRoutingMetrics {
   readonly registry = new Registry();
 

@@ -55,7 +55,7 @@ export function clientWithReadTimeout(timeoutMs: number): typeof pg.Client {
   };
 }
 
-/** A Kysely over its own pg pool. Nothing connects until the first query (STYLE rule 8). */
+/** A Kysely over its own pg pool. Nothing connects until the first query (docs/architecture.md, rule 8). */
 export function createDatabase(settings: PoolSettings): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: settings.url,

@@ -10,7 +10,7 @@ export class BrokerUnavailableError extends Error {}
 
 /**
  * Publishes on a confirm channel, persistent and mandatory. A publish resolves only on a confirm
- * not preceded by a return (RELIABILITY.md: a confirm alone does not mean a queue took it); a
+ * not preceded by a return (a confirm alone does not mean a queue took it: RabbitMQ confirms unroutable messages too); a
  * return, a nack, a closed channel or no confirm within the timeout reject, and the caller keeps
  * the event to publish again.
  */

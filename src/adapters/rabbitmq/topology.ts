@@ -12,7 +12,7 @@ export interface Topology {
 const QUORUM = { 'x-queue-type': 'quorum' };
 
 /**
- * Declares SPEC section 3's topology idempotently. Queue arguments are only the queue type:
+ * Declares the topology of README "Events in and out" idempotently. Queue arguments are only the queue type:
  * delivery limit, dead-lettering, overflow and max length come from a policy (ADR 5), because
  * arguments can never change after declaration. A queue or exchange already declared with other
  * arguments makes the broker refuse (406): that is drift, and no reconnection would fix it.

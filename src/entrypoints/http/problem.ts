@@ -37,7 +37,7 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   idempotency_key_in_flight: [409, 'Request with this Idempotency-Key in flight'],
 };
 
-/** The one place where expected failures become HTTP statuses (STYLE rule 10). */
+/** The one place where expected failures become HTTP statuses (docs/architecture.md, rule 10). */
 export function toProblem(error: unknown): Problem | null {
   if (error instanceof Problem) return error;
   if (error instanceof InvalidValueError) return Problem.validation([{ field: error.field, message: error.reason }]);

@@ -50,7 +50,7 @@ async function notificationCounts(db: string) {
 }
 
 /**
- * G1–G5 (RELIABILITY.md), checked from outside once the scenario is quiet: waits (bounded) until
+ * G1–G5 (docs/reliability.md), checked from outside once the scenario is quiet: waits (bounded) until
  * every accepted event has a final notification, the outbox is drained and the outcomes are on the
  * capture queue; then stops the service (SIGTERM) and checks the broker. Returns the counts measured.
  */

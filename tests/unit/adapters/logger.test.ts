@@ -42,6 +42,14 @@ describe('the pino logger', () => {
     ]);
   });
 
+  it('writes the level as its name', async () => {
+    const { lines, logger } = capture();
+    logger.info('one');
+    logger.error('two');
+    await flushed();
+    expect(lines.map((l) => l.level)).to.deep.equal(['info', 'error']);
+  });
+
   it('accepts a caller correlation id only when it is a sane token', () => {
     expect(correlationIdFrom('trace-1')).to.equal('trace-1');
     for (const bad of ['has space', 'x'.repeat(129), 'line\nbreak', '', undefined]) {

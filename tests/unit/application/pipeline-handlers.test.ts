@@ -319,7 +319,7 @@ describe('reactions to the preferences REST commands', () => {
 });
 
 describe('the transactional outbox', () => {
-  it('holds NotificationPreferencesCreated with its routing key, class name and SPEC body', async () => {
+  it('holds NotificationPreferencesCreated with its routing key, class name and published body', async () => {
     const { bus, store } = pipeline();
     await bus.handle(createPreferences());
     const rows = [...store.outbox.entries()];

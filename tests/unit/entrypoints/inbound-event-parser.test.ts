@@ -112,7 +112,7 @@ describe('parseInboundEvent: the event type', () => {
   });
 });
 
-describe('parseInboundEvent: the SPEC event types', () => {
+describe('parseInboundEvent: the documented event types', () => {
   it('parses user.registered', () => {
     expect(parsed(delivery({ userid: USER_ID, username: 'ada', email: 'ada@example.com' })).event).to.deep.equal({
       kind: 'UserRegistered',
