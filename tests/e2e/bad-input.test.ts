@@ -90,6 +90,25 @@ describe('bad input over HTTP (built service)', () => {
     expectProblem(await world.admin.get('/notifications/history/u1?sort=asc'), 400, 'sort');
   });
 
+  it('answers JSON nested deeper than 32 levels (33 and 601 here) with 400 naming the field and too_deep', async () => {
+    const nested = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    const send = (vars: string) =>
+      world.admin.request('POST', '/notifications/send', { raw: `{"notification_type":"welcome","recipient_email":"a@example.com","template_vars":${vars}}`, headers: { 'content-type': 'application/json' } });
+    for (const levels of [32, 600]) {
+      const res = await send(nested(levels));
+      expectProblem(res, 400, 'template_vars');
+      expect((res.body.errors as Array<{ message: string }>)[0]?.message).to.match(/^too_deep/);
+    }
+    expectProblem(await create(`{"userid":"u1","notification_email":"a@example.com","preferences":${nested(40)}}`), 400, 'preferences');
+  });
+
+  it('answers a history cursor with a date out of range with 400 naming cursor', async () => {
+    const cursor = (at: unknown) => Buffer.from(JSON.stringify([at, '0b9f3c52-6a1e-4f3e-9c1d-2f6b7a8c9d0e'])).toString('base64url');
+    for (const at of ['-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '2026-02-30T00:00:00.000Z']) {
+      expectProblem(await world.admin.get(`/notifications/history/u1?cursor=${cursor(at)}`), 400, 'cursor');
+    }
+  });
+
   it('answers a broken percent-encoding in the path with 400', async () => {
     expectProblem(await world.admin.get('/notifications/preferences/%E0%A4%A'), 400);
   });

@@ -157,14 +157,48 @@ describe('hostile input on every interface (built service)', function () {
     const reasons = new Map<string, number>();
     for (const m of dead) {
       const reason = String(m.headers['x-dead-letter-reason']);
-      expect(['unparseable', 'unknown_event_type', 'invalid_payload']).to.include(reason);
+      expect(['too_large', 'unparseable', 'too_deep', 'unknown_event_type', 'invalid_payload']).to.include(reason);
       expect(String(m.headers['x-dead-letter-detail'] ?? '')).to.not.equal('');
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
     expect(new Set(dead.map((m) => m.messageId)).size).to.equal(200);
-    expect(reasons.size).to.equal(3);
+    expect(reasons.size).to.be.at.least(3);
     const [row] = await sqlOnPrimary<{ n: string }>(world.db.name, 'select count(*) as n from notifications');
     expect(Number(row?.n)).to.equal(0);
+  });
+
+  it('dead-letters hostile type names, a 300 KiB body and JSON 40 levels deep at their first delivery, each with its reason', async () => {
+    const valid = { userid: 'u1', email: 'u1@example.com', username: 'u' };
+    let deep: unknown = valid;
+    for (let i = 1; i < 40; i++) deep = { data: deep };
+    const shapes: Array<[string, string, () => Promise<void>]> = [
+      ...['constructor', '__proto__', 'toString'].flatMap((name): Array<[string, string, () => Promise<void>]> => [
+        [`type-${name}`, 'unknown_event_type', () => world.vhost.publish('user.welcome_requested', valid, { messageId: `type-${name}`, type: name })],
+        [`header-${name}`, 'unknown_event_type', () => world.vhost.publish('user.welcome_requested', valid, { messageId: `header-${name}`, headers: { event_type: name } })],
+        [`body-${name}`, 'unknown_event_type', () => world.vhost.publish('user.x', { ...valid, event_type: name }, { messageId: `body-${name}` })],
+      ]),
+      ['big-1', 'too_large', () => world.vhost.publish('user.welcome_requested', { ...valid, padding: 'x'.repeat(300 * 1024) }, { messageId: 'big-1' })],
+      ['deep-1', 'too_deep', () => world.vhost.publish('user.welcome_requested', deep, { messageId: 'deep-1' })],
+    ];
+    for (const [, , publish] of shapes) await publish();
+    const wanted = Object.fromEntries(shapes.map(([id, reason]) => [id, reason]));
+    const dead = await eventually(async () => {
+      const found = (await world.vhost.peek('notification-service.events.dlq')).filter((m) => m.messageId !== undefined && m.messageId in wanted);
+      return found.length >= shapes.length ? found : undefined;
+    }, 30_000, 'the hostile shapes dead-lettered');
+    expect(Object.fromEntries(dead.map((m) => [m.messageId, m.headers['x-dead-letter-reason']]))).to.deep.equal(wanted);
+    expect(dead.map((m) => m.headers['x-dead-letter-delivery-count']), 'dead-lettered at the first delivery').to.deep.equal(dead.map(() => 0));
+  });
+
+  it('lets no untrusted string become a metric label value', async () => {
+    const text = (await world.admin.get('/broker/prometheus')).text;
+    const labels = [...text.matchAll(/^notification_\w+\{([^}]*)\}/gm)].flatMap((m) => [...m[1]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!] as const));
+    const eventTypes = new Set(labels.filter(([name]) => name === 'event_type').map(([, value]) => value));
+    const known = ['user.registered', 'user.email_verification_requested', 'user.password_reset_requested', 'user.welcome_requested', 'user.security_alert_requested', 'order.created', 'order.status.updated', 'unknown'];
+    expect([...eventTypes].filter((t) => !known.includes(t)), 'event_type label values').to.deep.equal([]);
+    expect(eventTypes.has('unknown')).to.equal(true);
+    const untrusted = ['constructor', '__proto__', 'toString', 'DropTables', 'user.deleted', 'user.x', ...HOSTILE_STRINGS.map((h) => h.slice(0, 30))];
+    expect(labels.filter(([, value]) => untrusted.some((u) => value.includes(u))), 'label values holding what was sent').to.deep.equal([]);
   });
 
   it('kept running throughout: no restart, no request failure, no unhandled rejection in its logs', () => {
