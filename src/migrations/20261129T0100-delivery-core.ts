@@ -17,6 +17,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table notifications add column lease_expiries integer not null default 0`.execute(db);
   await sql`alter table notifications add column retry_of uuid references notifications (id) on delete set null`.execute(db);
   await sql`alter table notifications add column secret_variables text[] not null default '{}'`.execute(db);
+  // Rows recorded before: their one-time tokens are erased by retention like new ones.
+  await sql`update notifications set secret_variables = case type
+      when 'email_verification' then '{verify_token}'::text[] when 'password_reset' then '{reset_token}'::text[] end
+      where type in ('email_verification', 'password_reset')`.execute(db);
   await sql`alter table notifications drop column scheduled_attempts`.execute(db);
   // One retry per failed notification: two admins clicking at once create one.
   await sql`create unique index notifications_retry_of on notifications (retry_of) where retry_of is not null`.execute(db);
@@ -42,5 +46,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const column of ['secret_variables', 'retry_of', 'lease_expiries', 'deferrals', 'priority']) {
     await sql`alter table notifications drop column ${sql.ref(column)}`.execute(db);
   }
+  // The previous schema knew suppression reasons only.
+  await sql`update notifications set reason = null where status <> 'suppressed'`.execute(db);
   await sql`alter table notifications rename column reason to suppression_reason`.execute(db);
 }

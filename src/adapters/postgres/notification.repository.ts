@@ -44,7 +44,7 @@ export class KyselyNotificationRepository implements NotificationRepository {
       await this.db.insertInto('notifications').values({ ...creationColumns(s), ...changingColumns(s) }).execute();
     } catch (error) {
       // notifications_retry_of: another admin retried the same failed notification at the same time.
-      if (isUniqueViolation(error)) throw new ConcurrentModificationError(`notification ${s.retryOf ?? s.id} was retried meanwhile`);
+      if (isUniqueViolation(error, 'notifications_retry_of')) throw new ConcurrentModificationError(`notification ${s.retryOf ?? s.id} was retried meanwhile`);
       throw error;
     }
     await this.insertAttempts(s);

@@ -108,7 +108,9 @@ export function isUnavailable(error: unknown): boolean {
   return /timeout|terminated|Connection terminated|not queryable/i.test(error.message);
 }
 
-/** 23505: a unique or primary key constraint refused the row. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === '23505';
+/** 23505: a unique or primary key constraint (this one, when named) refused the row. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, constraint: refusedBy } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && (constraint === undefined || refusedBy === constraint);
 }
