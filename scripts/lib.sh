@@ -10,7 +10,7 @@
 #   DEV_PG_DATABASE=notifications                         the service's database
 #   DEV_RABBITMQ_PORT=5672                                the local RabbitMQ node's AMQP port
 #   DEV_RABBITMQ_VHOST=notification-service DEV_RABBITMQ_USER=notification-service
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are used by the scripts that source this file
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN_DIR=$ROOT/.run
@@ -149,7 +149,7 @@ pg_bindir() {
     d=/usr/lib/postgresql/$want/bin
     if [ -x "$d/postgres" ]; then echo "$d"; return 0; fi
     d=$(dirname "$(command -v postgres 2>/dev/null || echo /nonexistent/x)")
-    if [ -x "$d/postgres" ] && "$d/postgres" --version | grep -q " $want[.]"; then echo "$d"; return 0; fi
+    if [ -x "$d/postgres" ] && "$d/postgres" --version | grep -q " ${want}[.]"; then echo "$d"; return 0; fi
     return 0
   fi
   # shellcheck disable=SC2012
