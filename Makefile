@@ -17,7 +17,7 @@ COMPOSE_CHECK_KEY := compose-check-placeholder-key-0123456789
 	bench bench-soak
 
 help: ## this list
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 deps: node_modules/.installed ## install npm dependencies (npm ci) when package-lock.json changed
 
