@@ -17,6 +17,8 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema>
   /** Express syntax: `/notifications/preferences/:userid`. */
   readonly path: string;
   readonly summary: string;
+  /** What the route does beyond its summary (what a health endpoint checks, say). */
+  readonly description?: string;
   readonly tag: string;
   readonly scope?: ApiKeyScope;
   readonly params?: P;
@@ -89,7 +91,8 @@ export class Api {
       path: spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary,
       tags: [spec.tag],
-      ...(spec.scope ? { security: [{ bearer: [] }], description: `Requires the scope \`${spec.scope}\`.` } : {}),
+      ...(spec.scope ? { security: [{ bearer: [] }] } : {}),
+      ...(spec.description || spec.scope ? { description: [spec.description, spec.scope && `Requires the scope \`${spec.scope}\`.`].filter(Boolean).join(' ') } : {}),
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),

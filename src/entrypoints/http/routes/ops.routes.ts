@@ -15,6 +15,7 @@ export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): v
     method: 'get',
     path: '/healthz',
     summary: 'Liveness: the process answers',
+    description: 'Checks nothing else: a restart cannot fix a database or broker outage, so they never fail liveness.',
     tag: 'operations',
     responses: { 200: { description: 'Alive', schema: Status } },
     handle: async (_input, res) => {
@@ -25,7 +26,10 @@ export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): v
   api.route({
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: the REST API can be served (the primary answers, no shutdown under way); a broker outage shows in /broker/health, not here',
+    summary: 'Readiness: whether this instance can serve the REST API',
+    description:
+      '200 when the primary answers `select 1` (read at most once a second) and no shutdown is under way; 503 otherwise. ' +
+      'A broker outage does not make an instance unready: writes go through the outbox and are published when the broker is back. It shows in /broker/health.',
     tag: 'operations',
     responses: { 200: { description: 'Ready', schema: Status }, 503: { description: 'Not ready' } },
     handle: async (_input, res) => {
@@ -38,6 +42,12 @@ export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): v
     method: 'get',
     path: '/broker/health',
     summary: 'Health per component: primary, standby (with replication lag), rabbitmq, smtp, outbox',
+    description:
+      'Each component is checked at once, each within 3 s: `primary` runs `select 1` (down makes the whole report unhealthy and the answer 503); ' +
+      '`standby` reads its replay lag (degraded past STANDBY_MAX_LAG_SECONDS, reads then go to the primary); `rabbitmq` gives the connection state, ' +
+      'whether the consumer runs and whether the broker policies are evidently in effect (down while the broker is away: events wait, nothing is lost); ' +
+      '`smtp` gives the circuit breaker state, the reason of a configuration fault such as refused credentials (SMTP 535), and a login probe at most every 15 s; ' +
+      '`outbox` gives the unpublished backlog as the relay last counted it (degraded from 10,000). No probe counts a table.',
     tag: 'operations',
     responses: {
       200: { description: 'Healthy or degraded', schema: HealthResponse },
