@@ -38,3 +38,11 @@ export async function clearServicePolicies(broker: FaultBroker): Promise<void> {
   const left = await broker.ctl('list_policies', '-p', broker.vhost, '--no-table-headers');
   if (left.trim() !== '') throw new Error(`policies left on ${broker.vhost}: ${left}`);
 }
+
+/** The sum of a counter's samples whose labels contain `labels` (e.g. 'outcome="requeued"'); 0 when absent. */
+export function counterSum(exposition: string, name: string, labels = ''): number {
+  return exposition
+    .split('\n')
+    .filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && line.includes(labels))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
