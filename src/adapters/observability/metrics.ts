@@ -53,14 +53,14 @@ export class ServiceMetrics implements ReadRoutingMetrics {
 
   readonly eventsConsumed = new Counter({
     name: 'notification_events_consumed_total',
-    help: 'Inbound events taken from the queue, by event type and outcome (processed, duplicate, dead_lettered, requeued).',
+    help: 'Inbound events taken from the queue, by event type (unknown for any type the service does not know) and outcome (processed, duplicate, dead_lettered, requeued).',
     labelNames: ['event_type', 'outcome'] as const,
     registers: [this.registry],
   });
 
   readonly deadLettered = new Counter({
     name: 'notification_dead_lettered_total',
-    help: 'Inbound messages sent to the dead-letter queue, by reason.',
+    help: 'Inbound messages the service sent to the dead-letter queue, by reason (too_large, unparseable, too_deep, unknown_event_type, invalid_payload, payload_conflict, delivery_limit).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
