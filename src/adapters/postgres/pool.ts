@@ -81,9 +81,9 @@ const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDO
 /**
  * SQLSTATEs that say "try later", not "this query is wrong": the same statement can succeed once
  * the server has a free connection, the lock or the conflicting transaction is gone, or a new
- * primary accepts writes. Treated as bugs, they would be requeued at once (burning the queue's delivery
- * limit in seconds, so healthy events were dead-lettered) or answered 500: every caller waits and
- * retries instead, and REST answers 503 with Retry-After.
+ * primary accepts writes. Treated as bugs, they would be requeued at once (burning the queue's
+ * delivery limit in seconds, so that healthy events get dead-lettered) or answered 500: every
+ * caller waits and retries instead, and REST answers 503 with Retry-After.
  */
 const TRY_LATER_CODES = new Set([
   '53300', // too many connections
