@@ -73,3 +73,41 @@ export function report(scenario: string, counts: MeasuredCounts, startedAt: numb
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The value of one sample in a Prometheus text exposition (`/broker/prometheus`): `name` with
+ * exactly these labels (none: the unlabelled sample). 0 when the sample is absent.
+ */
+export function metricValue(exposition: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .sort()
+    .join(',');
+  for (const line of exposition.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line.trim());
+    if (!match || match[1] !== name) continue;
+    const found = (match[2] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .sort()
+      .join(',');
+    if (found === wanted) return Number(match[3]);
+  }
+  return 0;
+}
+
+/** The smtp component of `/broker/health`, as the scenarios read it. */
+export interface SmtpHealth {
+  readonly overall: string;
+  readonly status: string;
+  readonly circuit?: string;
+  readonly reason?: string;
+  readonly error?: string;
+}
+
+export async function smtpHealth(admin: { get(path: string): Promise<{ body: Record<string, unknown> }> }): Promise<SmtpHealth> {
+  const { body } = await admin.get('/broker/health');
+  const smtp = ((body.components ?? {}) as Record<string, SmtpHealth>).smtp;
+  return { overall: String(body.status), status: String(smtp?.status), circuit: smtp?.circuit, reason: smtp?.reason, error: smtp?.error };
+}
