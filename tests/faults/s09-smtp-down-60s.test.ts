@@ -43,7 +43,7 @@ describe('S09 SMTP down for 60 s under load: circuit opens, few probes, all deli
     expect(Number(during?.attempts)).to.be.at.most(bound);
     // While open the worker claims nothing, so nothing is even deferred: the rows just stay due.
     // The gauge reads 2 (open), or 1 while a probe is in flight.
-    expect((await f.world.admin.get('/broker/prometheus')).text).to.match(/notification_smtp_circuit_state [12]/);
+    expect((await f.world.admin.get('/broker/prometheus')).text).to.match(/notification_circuit_state\{channel="email"\} [12]/);
 
     proxy.pass();
     const counts = await checkInvariants(f.world, f.broker, { accepted: EVENTS, poison: 0, allowAmbiguous: false, quiescenceMs: 90_000 });

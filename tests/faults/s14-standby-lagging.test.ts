@@ -60,7 +60,7 @@ describe('S14 standby lagging (pg_wal_replay_pause())', function () {
     // The alerts those events made are suppressed, and none reached the sink. (The REST writes make
     // notifications of their own — a welcome on create, an alert on update — which are not checked here.)
     const alertRows = await w.sql<{ id: string; status: string; reason: string | null }>(
-      'select id, status, suppression_reason as reason from notifications where source_event_id = any($1)',
+      'select id, status, reason from notifications where source_event_id = any($1)',
       [alerts.map((a) => a.eventId)],
     );
     expect(alertRows.length).to.equal(OPTED_OUT);
