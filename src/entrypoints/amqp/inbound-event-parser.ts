@@ -43,7 +43,7 @@ function envelopeOf(body: Buffer): { readonly ok: true; readonly envelope: JsonO
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    return poison('unparseable', `body is not JSON: ${(error as Error).message.slice(0, 200)}`);
+    return poison('unparseable', `body is not JSON: ${shown((error as Error).message)}`); // the message quotes the body
   }
   const deep = tooDeepField(value);
   if (deep !== null) return poison('too_deep', `nested deeper than ${MAX_JSON_DEPTH} levels${deep ? ` under ${shown(deep)}` : ''}`);
