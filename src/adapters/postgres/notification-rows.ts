@@ -18,18 +18,27 @@ export function toAttempt(row: StoredAttempt): DeliveryAttempt {
   };
 }
 
-/** The one mapping from a notifications row to the aggregate's snapshot. */
-export function toSnapshot(row: Omit<NotificationRow, 'attempt_history'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
+type StateColumns = Pick<NotificationRow, 'id' | 'user_id' | 'type' | 'channel' | 'recipient' | 'priority' | 'status' | 'reason'>;
+
+/** What a snapshot and a view read alike: who, on which channel, at which priority, in which state. */
+function stateOf(row: StateColumns) {
   return {
     id: row.id,
     userId: row.user_id,
     type: row.type as NotificationType,
     channel: row.channel as Channel,
     recipient: row.recipient,
-    content: { subject: row.subject, body: row.body, templateVars: row.template_vars },
     priority: Priority.fromRank(row.priority),
     status: row.status as NotificationStatus,
     reason: row.reason as StatusReason | null,
+  };
+}
+
+/** The one mapping from a notifications row to the aggregate's snapshot. */
+export function toSnapshot(row: Omit<NotificationRow, 'attempt_history'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
+  return {
+    ...stateOf(row),
+    content: { subject: row.subject, body: row.body, templateVars: row.template_vars },
     attempts,
     deferrals: row.deferrals,
     leaseExpiries: row.lease_expiries,
@@ -89,15 +98,8 @@ type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
 /** The one mapping from a row to what on-call sees of a notification. */
 export function toView(row: ViewRow): NotificationView {
   return {
-    id: row.id,
-    userId: row.user_id,
-    type: row.type as NotificationType,
-    channel: row.channel as Channel,
-    recipient: row.recipient,
+    ...stateOf(row),
     subject: row.subject,
-    priority: Priority.fromRank(row.priority),
-    status: row.status as NotificationStatus,
-    reason: row.reason as StatusReason | null,
     attempts: row.attempt_history.map(toAttempt),
     nextAttemptAt: row.next_attempt_at,
     retryOf: row.retry_of,
