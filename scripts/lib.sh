@@ -116,6 +116,10 @@ ensure_run_dir() {
   if [ "$(id -u)" = 0 ]; then chmod 0711 "$RUN_DIR"; else chmod 0700 "$RUN_DIR"; fi
   mkdir -p "$SECRETS_DIR" "$LOCK_DIR"
   chmod 0700 "$SECRETS_DIR" "$LOCK_DIR"
+  # Files earlier versions wrote without a umask (the admin key, captured mail with reset links,
+  # logs) must not stay readable through the traversable .run.
+  find "$RUN_DIR" -maxdepth 1 -type f -exec chmod go-rwx {} + 2>/dev/null || true
+  if [ -d "$RUN_DIR/mail" ]; then chmod -R go-rwx "$RUN_DIR/mail"; fi
 }
 
 # take_lock NAME FD: serialises runs of this checkout's scripts that change the servers.

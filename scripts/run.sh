@@ -11,6 +11,9 @@ DEV_SMTP_PORT=${DEV_SMTP_PORT:-2525}
 DEV_MAIL_HTTP_PORT=${DEV_MAIL_HTTP_PORT:-8025}
 DEV_MAIL_DIR=${DEV_MAIL_DIR:-.run/mail}
 export DEV_SMTP_PORT DEV_MAIL_HTTP_PORT DEV_MAIL_DIR
+# A development service listens on this machine only (its docs and health pages are open); set
+# HOST=0.0.0.0 to reach it from elsewhere.
+export HOST=${HOST:-127.0.0.1}
 
 sink_pid=""
 cleanup() {

@@ -71,7 +71,7 @@ own_rabbitmq=1
 RABBITMQ_STAMP=$RUN_DIR/rabbitmq.applied
 
 rabbit_up() { port_open "$RABBITMQ_HOST" "$RABBITMQ_PORT"; }
-rabbit_ctl_ok() { timeout 30 rabbitmqctl -q status >/dev/null 2>&1; }
+rabbit_ctl_ok() { as_root timeout 30 rabbitmqctl -q status >/dev/null 2>&1 8>&-; }
 ctl() { as_root rabbitmqctl -q "$@" 8>&-; }
 
 # Logs in as the project's user on its vhost (AMQP handshake, amqplib from node_modules); the

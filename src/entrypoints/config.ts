@@ -98,6 +98,9 @@ function readDatabase(env: EnvReader): DatabaseConfig {
 function readSmtp(env: EnvReader): SmtpConfig | undefined {
   const host = env.optionalString('SMTP_HOST');
   if (host === undefined) return undefined;
+  if (env.optionalString('SMTP_PASSWORD') !== undefined && env.optionalString('SMTP_USERNAME') === undefined) {
+    env.problems.push('SMTP_PASSWORD is set without SMTP_USERNAME: set both, or neither to send without authenticating');
+  }
   return {
     host,
     port: env.int('SMTP_PORT', 587, 1, 65_535),

@@ -30,7 +30,8 @@ export function readDelivery(env: EnvReader): DeliveryConfig {
   const plan = (priority: Priority) => env.durations(`RETRY_PLAN_${priority.toUpperCase()}`, DEFAULT_RETRY_PLANS[priority]);
   return {
     retryPlans: { critical: plan('critical'), high: plan('high'), normal: plan('normal'), low: plan('low') },
-    leaseMs: env.int('DELIVERY_LEASE_MS', 30_000, 300, 3_600_000),
+    // Renewed every third of it: under 3 s, one slow renewal would let a live worker's claim go.
+    leaseMs: env.int('DELIVERY_LEASE_MS', 30_000, 3_000, 3_600_000),
     batchSize: env.int('DELIVERY_BATCH_SIZE', 50, 1, 1000),
     concurrency: env.int('DELIVERY_CONCURRENCY', 16, 1, 500),
     pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 200, 10, 60_000),

@@ -1,4 +1,5 @@
 const WEEK_MS = 7 * 24 * 3_600_000;
+const MIN_DURATION_MS = 100;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
 /** `1.5s` → 1500; null when it is not a non-negative number with a unit. */
@@ -61,14 +62,15 @@ export class EnvReader {
 
   /**
    * A comma-separated list of durations, each a number with a unit: `500ms`, `5s`, `10m`, `1h`
-   * (`1s,5s,15s`). 1 to 20 of them, each at most a week.
+   * (`1s,5s,15s`). 1 to 20 of them, each from 100 ms (a zero delay would retry at once, in a
+   * loop) to a week.
    */
   durations(name: string, fallback: readonly number[]): readonly number[] {
     const raw = this.optionalString(name);
     if (raw === undefined) return fallback;
     const values = raw.split(',').map((part) => parseDuration(part.trim()));
-    if (values.length < 1 || values.length > 20 || values.some((v) => v === null || v > WEEK_MS)) {
-      this.problems.push(`${name} must be 1 to 20 comma-separated durations such as 1s,5s,15m,1h, each at most 7 days (got ${JSON.stringify(raw)})`);
+    if (values.length < 1 || values.length > 20 || values.some((v) => v === null || v < MIN_DURATION_MS || v > WEEK_MS)) {
+      this.problems.push(`${name} must be 1 to 20 comma-separated durations such as 1s,5s,15m,1h, each from 100ms to 7 days (got ${JSON.stringify(raw)})`);
       return fallback;
     }
     return values as number[];

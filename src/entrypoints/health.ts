@@ -17,14 +17,26 @@ export interface HealthReport {
   readonly components: Readonly<Record<string, ComponentHealth>>;
 }
 
-/** Runs every component check at once, each bounded so that one hung server cannot hang the report. */
+/**
+ * Runs every component check at once, each bounded so that one hung server cannot hang the report.
+ * A report is reused for `cacheMs`: the endpoint is open, and a flood of probes must not take the
+ * API's database connections.
+ */
 export class HealthReporter {
+  private last: { at: number; report: Promise<HealthReport> } | null = null;
+
   constructor(
     private readonly checks: readonly ComponentCheck[],
     private readonly timeoutMs: number,
+    private readonly cacheMs = 0,
   ) {}
 
-  async report(): Promise<HealthReport> {
+  report(): Promise<HealthReport> {
+    if (!this.last || Date.now() - this.last.at >= this.cacheMs) this.last = { at: Date.now(), report: this.fresh() };
+    return this.last.report;
+  }
+
+  private async fresh(): Promise<HealthReport> {
     const results = await Promise.all(this.checks.map((c) => this.bounded(c)));
     const components = Object.fromEntries(this.checks.map((c, i) => [c.name, results[i] as ComponentHealth]));
     const critical = this.checks.some((c, i) => c.critical && results[i]?.status === 'down');

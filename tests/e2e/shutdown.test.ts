@@ -39,7 +39,7 @@ describe('shutdown (built service)', function () {
 
   it('exits at once on a second SIGTERM, and by itself at the bound, when a send hangs', async () => {
     // A lease shorter than the hang: after the forced exit the next process takes the send over.
-    const env = { SMTP_SOCKET_TIMEOUT_MS: '60000', DELIVERY_LEASE_MS: '2000' };
+    const env = { SMTP_SOCKET_TIMEOUT_MS: '60000', DELIVERY_LEASE_MS: '3000' };
     await world.startService({ ...env, SHUTDOWN_TIMEOUT_MS: '3000' });
     world.smtp.respondWith(Array.from({ length: 10 }, () => ({ hangAfterData: true }) as const));
     await world.vhost.publish('user.welcome_requested', { userid: 'hang-1', email: 'hang-1@example.com' });

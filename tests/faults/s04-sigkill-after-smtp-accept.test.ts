@@ -13,7 +13,7 @@ describe('S04 service SIGKILLed right after SMTP accepted, before the database c
 
   it('resends the cut-off sends with the same Message-ID after the restart and loses nothing', async () => {
     const started = Date.now();
-    const env = { DELIVERY_LEASE_MS: '2000', RABBITMQ_PREFETCH: '50', DELIVERY_CONCURRENCY: '4' };
+    const env = { DELIVERY_LEASE_MS: '3000', RABBITMQ_PREFETCH: '50', DELIVERY_CONCURRENCY: '4' };
     await f.world.startService(env);
     // The sink's accept triggers the kill: the 30th accepted message SIGKILLs the service in the
     // same tick it is recorded, before the 250 reply is even written.

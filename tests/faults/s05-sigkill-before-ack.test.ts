@@ -14,7 +14,7 @@ describe('S05 service SIGKILLed after the commit, before the ack', function () {
 
   it('absorbs the redeliveries in the inbox: zero duplicate effects', async () => {
     const started = Date.now();
-    const env = { DELIVERY_LEASE_MS: '2000', RABBITMQ_PREFETCH: '100' };
+    const env = { DELIVERY_LEASE_MS: '3000', RABBITMQ_PREFETCH: '100' };
     await f.world.startService(env);
     await f.broker.publishAll(welcomes(EVENTS, 's05').map((e) => e.message));
     // Killed while events are being consumed: committed inbox rows whose acks never left.

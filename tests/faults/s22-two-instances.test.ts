@@ -18,7 +18,7 @@ describe('S22 two instances on one queue, one SIGKILLed mid-run', function () {
 
   it('sends no notification from both and delivers all of them', async () => {
     const started = Date.now();
-    const env = { DELIVERY_LEASE_MS: '2000', RABBITMQ_PREFETCH: '20', DELIVERY_CONCURRENCY: '4', SMTP_MAX_CONNECTIONS: '2' };
+    const env = { DELIVERY_LEASE_MS: '3000', RABBITMQ_PREFETCH: '20', DELIVERY_CONCURRENCY: '4', SMTP_MAX_CONNECTIONS: '2' };
     await f.world.startService(env);
     second = (await ServiceProcess.start({ ...f.world.env(env), PORT: '0', HOST: '127.0.0.1' })).service;
     await f.broker.publishAll(welcomes(EVENTS, 's22').map((e) => e.message));

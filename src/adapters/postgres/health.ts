@@ -7,10 +7,15 @@ export interface PostgresHealth {
   readonly [detail: string]: unknown;
 }
 
+/**
+ * The primary answers and takes writes: a server in recovery (a standby, or a demoted primary
+ * after a failover behind an unchanged DATABASE_URL) answers `select 1` but refuses every write.
+ */
 export async function primaryHealth(primary: Kysely<Database>): Promise<PostgresHealth> {
   const started = performance.now();
   try {
-    await sql`select 1`.execute(primary);
+    const { rows } = await sql<{ read_only: boolean }>`select pg_is_in_recovery() as read_only`.execute(primary);
+    if (rows[0]?.read_only) return { status: 'down', error: 'the primary is read-only (in recovery): every write would fail' };
     return { status: 'up', latency_ms: Math.round(performance.now() - started) };
   } catch (error) {
     return { status: 'down', error: error instanceof Error ? error.message : String(error) };

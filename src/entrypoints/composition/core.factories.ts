@@ -20,6 +20,7 @@ import type { Factories, Resolve } from './factory-types.js';
 import { unitsOfWorkOn } from './persistence.factories.js';
 
 const HEALTH_CHECK_TIMEOUT_MS = 3_000;
+const HEALTH_REPORT_CACHE_MS = 1_000;
 
 /**
  * The after-commit hook: committed work wakes this instance's workers at once rather than at their
@@ -66,6 +67,7 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
         outboxHealth(get('outboxRelay')),
       ],
       HEALTH_CHECK_TIMEOUT_MS,
+      HEALTH_REPORT_CACHE_MS,
     ),
   readiness: (get) => {
     const lifecycle = get('lifecycle');

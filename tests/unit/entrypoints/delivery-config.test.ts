@@ -27,13 +27,21 @@ describe('the delivery configuration', () => {
   });
 
   it('refuses a plan that is not a list of durations, naming the variable', () => {
-    for (const plan of ['5', '1s,,2s', 'soon', '-1s', '8d', Array(21).fill('1s').join(',')]) {
+    for (const plan of ['5', '1s,,2s', 'soon', '-1s', '8d', '0s', '1s,0ms', '99ms', Array(21).fill('1s').join(',')]) {
       expect(configError({ RETRY_PLAN_HIGH: plan }), plan).to.contain('RETRY_PLAN_HIGH must be 1 to 20 comma-separated durations');
     }
   });
 
   it('refuses the variables the plans replaced, saying what to set instead', () => {
     expect(configError({ RETRY_BASE_MS: '1000' })).to.contain('RETRY_BASE_MS is no longer used: set RETRY_PLAN_CRITICAL');
+  });
+
+  it('refuses a lease so short that one slow renewal would lose a live claim', () => {
+    expect(configError({ DELIVERY_LEASE_MS: '300' })).to.contain('DELIVERY_LEASE_MS must be an integer from 3000');
+  });
+
+  it('refuses an SMTP password without a user name', () => {
+    expect(configError({ SMTP_HOST: 'smtp.example.com', SMTP_PASSWORD: 'secret' })).to.contain('SMTP_PASSWORD is set without SMTP_USERNAME');
   });
 
   it('reads the retention ages in days and hours', () => {

@@ -58,6 +58,16 @@ describe('HealthReporter', () => {
   });
 });
 
+describe('HealthReporter caching', () => {
+  it('runs the checks at most once per interval however often it is asked', async () => {
+    let runs = 0;
+    const counting: ComponentCheck = { name: 'primary', critical: true, check: async () => (runs++, { status: 'up' }) };
+    const reporter = new HealthReporter([counting], TIMEOUT_MS, 60_000);
+    await Promise.all(Array.from({ length: 20 }, () => reporter.report()));
+    expect(runs).to.equal(1);
+  });
+});
+
 describe('Readiness', () => {
   it('is ready while the primary answers, and not once shutdown starts, whatever the broker does', async () => {
     let shuttingDown = false;
