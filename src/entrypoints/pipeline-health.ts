@@ -9,26 +9,32 @@ export type Probe = { readonly ok: true } | { readonly ok: false; readonly error
 const PROBE_EVERY_MS = 15_000;
 const OUTBOX_DEGRADED_AT = 10_000;
 
+/** How long one delivery past the limit keeps the report degraded: a policy applied meanwhile is not missing for ever. */
+const EVIDENCE_KEPT_MS = 60 * 60 * 1000;
+
 /**
  * RabbitMQ: the session's state, and whether the queue policy evidently is not in effect: a
  * delivery that came back more often than the delivery limit means the broker did not enforce it
  * (a vhost set up without scripts/rabbitmq-policies.sh, ADR 5). The consumer then dead-letters such
- * messages itself, but unroutable events and an unbounded queue are not covered: degraded.
+ * messages itself, but unroutable events and an unbounded queue are not covered: degraded, until an
+ * hour passes without a new case. Not critical: events wait in the broker and writes in the outbox,
+ * so a broker outage degrades the service (200) but does not make it unhealthy (503).
  */
-export function brokerHealth(broker: Broker | null): ComponentCheck {
-  if (!broker) return notConfigured('rabbitmq', true);
+export function brokerHealth(broker: Broker | null, now: () => number = Date.now): ComponentCheck {
+  if (!broker) return notConfigured('rabbitmq');
   return {
     name: 'rabbitmq',
-    critical: true,
+    critical: false,
     check: async () => {
       const { state, error } = broker.session.health();
       const { limit, pastLimit } = broker.consumer.deliveryLimitEvidence;
+      const recent = pastLimit && now() - pastLimit.at.getTime() < EVIDENCE_KEPT_MS ? pastLimit : null;
       const connected = state === 'connected' ? 'up' : state === 'blocked' ? 'degraded' : 'down';
-      const status = pastLimit && connected === 'up' ? 'degraded' : connected;
-      const policies = pastLimit
+      const status = recent && connected === 'up' ? 'degraded' : connected;
+      const policies = recent
         ? {
             policies: 'not_in_effect',
-            policies_evidence: `a delivery carried x-delivery-count ${pastLimit.count} at ${pastLimit.at.toISOString()}, past the delivery limit of ${limit}`,
+            policies_evidence: `a delivery carried x-delivery-count ${recent.count} at ${recent.at.toISOString()}, past the delivery limit of ${limit}`,
           }
         : {};
       return { status, state, consuming: broker.consumer.consuming, ...(error ? { error } : {}), ...policies };

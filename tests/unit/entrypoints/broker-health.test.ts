@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { DeliveryLimitEvidence } from '../../../src/adapters/rabbitmq/amqp-consumer.js';
+import { HealthReporter } from '../../../src/entrypoints/health.js';
 import { brokerHealth } from '../../../src/entrypoints/pipeline-health.js';
 import type { Broker } from '../../../src/entrypoints/services.js';
 
@@ -11,6 +12,8 @@ function broker(state: string, evidence: DeliveryLimitEvidence): Broker {
   } as unknown as Broker;
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+
 describe('brokerHealth', () => {
   it('is up while connected and nothing came back past the delivery limit', async () => {
     const health = await brokerHealth(broker('connected', { limit: 20, pastLimit: null })).check();
@@ -19,7 +22,7 @@ describe('brokerHealth', () => {
 
   it('says the queue policy is not in effect, degraded, once a delivery came back past the limit', async () => {
     const at = new Date('2026-11-28T12:00:00Z');
-    const health = await brokerHealth(broker('connected', { limit: 20, pastLimit: { count: 21, at } })).check();
+    const health = await brokerHealth(broker('connected', { limit: 20, pastLimit: { count: 21, at } }), () => at.getTime() + 1_000).check();
     expect(health).to.deep.equal({
       status: 'degraded',
       state: 'connected',
@@ -29,8 +32,26 @@ describe('brokerHealth', () => {
     });
   });
 
+  it('forgets that evidence an hour after the last case: a policy applied since is not reported missing for ever', async () => {
+    const at = new Date('2026-11-28T12:00:00Z');
+    const evidence = { limit: 20, pastLimit: { count: 21, at } };
+    const within = await brokerHealth(broker('connected', evidence), () => at.getTime() + HOUR_MS - 1).check();
+    expect(within).to.deep.include({ status: 'degraded', policies: 'not_in_effect' });
+    const after = await brokerHealth(broker('connected', evidence), () => at.getTime() + HOUR_MS).check();
+    expect(after).to.deep.equal({ status: 'up', state: 'connected', consuming: true });
+  });
+
   it('stays down while disconnected, whatever it saw before', async () => {
     const health = await brokerHealth(broker('connecting', { limit: 20, pastLimit: { count: 25, at: new Date() } })).check();
     expect(health).to.deep.include({ status: 'down', policies: 'not_in_effect' });
+  });
+
+  it('is not critical: a broker outage makes the report degraded (200), never unhealthy (503)', async () => {
+    const rabbitmq = brokerHealth(broker('connecting', { limit: 20, pastLimit: null }));
+    expect(rabbitmq.critical).to.equal(false);
+    const primary = { name: 'primary', critical: true, check: async () => ({ status: 'up' as const }) };
+    const report = await new HealthReporter([primary, rabbitmq], 100).report();
+    expect(report.status).to.equal('degraded');
+    expect(report.components.rabbitmq).to.deep.include({ status: 'down' });
   });
 });
