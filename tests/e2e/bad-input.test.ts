@@ -56,6 +56,14 @@ describe('bad input over HTTP (built service)', () => {
     expect((res.body.errors as Array<{ message: string }>)[0]?.message).to.include('CR or LF');
   });
 
+  it('answers malformed JSON that says timeout or terminated with 400, not with 503 and Retry-After', async () => {
+    for (const raw of ['{"userid": timeout}', '{"userid": "u1", "notification_email": terminated}', '{"x": Connection terminated}']) {
+      const res = await create(raw);
+      expectProblem(res, 400, 'body');
+      expect(res.headers.get('retry-after'), raw).to.equal(null);
+    }
+  });
+
   it('answers a body that is not JSON with 415', async () => {
     expectProblem(await create('userid=u1', 'application/x-www-form-urlencoded'), 415, 'content-type');
   });

@@ -99,6 +99,20 @@ const TRY_LATER_CODES = new Set([
 ]);
 
 /**
+ * What pg, pg-pool and clientWithReadTimeout say, with no code, when a connection is lost or never
+ * came. Anchored: any other error text that merely mentions a timeout (a JSON parse error quoting
+ * the body, say) must not read as "try later".
+ */
+const LOST_CONNECTION =
+  /^(timeout exceeded when trying to connect|timeout expired|Query read timeout|Connection terminated( unexpectedly| due to connection timeout)?|Client (has encountered a connection error|was closed) and is not queryable)$/;
+
+/** body-parser and express tag the errors a request causes with `type` or an HTTP status. */
+function isHttpClientError(error: Error): boolean {
+  const { type, status, statusCode } = error as { type?: unknown; status?: unknown; statusCode?: unknown };
+  return typeof type === 'string' || typeof status === 'number' || typeof statusCode === 'number';
+}
+
+/**
  * Errors that mean the database cannot serve us now (as opposed to a bad query): socket errors,
  * pool and query timeouts, SQLSTATE class 08 (connection exception) and the codes above.
  */
@@ -106,7 +120,7 @@ export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return CONNECTION_FAILURE_CODES.has(code) || code.startsWith('08') || TRY_LATER_CODES.has(code);
-  return /timeout|terminated|Connection terminated|not queryable/i.test(error.message);
+  return !isHttpClientError(error) && LOST_CONNECTION.test(error.message);
 }
 
 /** 23505: a unique or primary key constraint (this one, when named) refused the row. */

@@ -45,10 +45,13 @@ export function toProblem(error: unknown): Problem | null {
     const [status, title] = DOMAIN_STATUS[error.code] ?? [400, 'Request refused'];
     return new Problem(status, title, error.message);
   }
+  // A request's own fault first: whatever its message says, a client error is never a 5xx.
+  const clientError = fromBodyParser(error);
+  if (clientError) return clientError;
   if (isUnavailable(error)) {
     return new Problem(503, 'Service unavailable', 'The database cannot be reached; try again shortly', [], { 'Retry-After': '5' });
   }
-  return fromBodyParser(error);
+  return null;
 }
 
 /** body-parser and express tag their client errors with `type` or `status`. */

@@ -21,6 +21,17 @@ describe('isUnavailable: database errors that mean try later', () => {
     expect(lost.map((error) => isUnavailable(error))).to.deep.equal(lost.map(() => true));
   });
 
+  it('reads the message only of errors pg or the pool create: a client error or any other text that says timeout is not one', () => {
+    const notDatabase = [
+      Object.assign(new SyntaxError('Unexpected token \'t\', "{"a": timeout}" is not valid JSON'), { type: 'entity.parse.failed', status: 400 }),
+      Object.assign(new Error('Connection terminated unexpectedly'), { status: 400, expose: true }),
+      new Error('the renderer hit a timeout'),
+      new Error('session terminated by the provider'),
+      new SyntaxError('Unexpected token: timeout'),
+    ];
+    expect(notDatabase.filter((error) => isUnavailable(error)).map((e) => e.message)).to.deep.equal([]);
+  });
+
   it('does not count a wrong query, a constraint or a bug', () => {
     const wrong = ['42601', '42P01', '23505', '22P02', '22008', '54001', '57P04'].map((code) => withCode(code));
     expect(wrong.filter((error) => isUnavailable(error)).map((e) => (e as { code?: string }).code)).to.deep.equal([]);

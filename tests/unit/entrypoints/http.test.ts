@@ -143,6 +143,14 @@ describe('toProblem', () => {
     expect(toProblem(Object.assign(new Error('method not allowed'), { status: 405 }))?.status).to.equal(405);
   });
 
+  it('maps malformed JSON quoting "timeout" or "terminated" to 400, not to the 503 of an unreachable database', () => {
+    const parseFailed = (body: string) => Object.assign(thrown(() => JSON.parse(body)), { type: 'entity.parse.failed', status: 400, statusCode: 400, expose: true });
+    for (const body of ['{"userid": timeout}', '{"a": "b" terminated}', '{"x": Connection terminated}', '[not queryable]']) {
+      expect(toProblem(parseFailed(body)), body).to.deep.include({ status: 400, title: 'Malformed JSON' });
+    }
+    expect(toProblem(Object.assign(new Error('request timeout'), { status: 408, expose: true }))?.status).to.equal(408);
+  });
+
   it('returns null for a plain error, a server error status and a non-error', () => {
     expect(toProblem(new Error('bug'))).to.equal(null);
     expect(toProblem(Object.assign(new Error('bad gateway'), { status: 502 }))).to.equal(null);
