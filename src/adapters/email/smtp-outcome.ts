@@ -9,14 +9,21 @@ import { readSmtpFailure, type SmtpFailure } from './smtp-failure.js';
  *   provider_down, configurationFault   a reply refusing STARTTLS (unknown, or offered and then
  *              refused): the server has no TLS, or someone stripped it (but 421 and 454: "not now");
  *              EAUTH/ENOAUTH/EOAUTH2 (credentials refused or missing), ECONFIG, 535, 530 to MAIL FROM
- *              (authentication or TLS required and the configuration does not provide it). Only the
- *              operator can fix these, and every message would fail the same way: no attempt is
- *              used, the breaker and the health report show it.
+ *              (authentication or TLS required and the configuration does not provide it); any
+ *              other 5xx to MAIL FROM (but 552 and x.3.4, below): the server refuses our sender,
+ *              SMTP_FROM, whatever the recipient (553 5.7.1 sender not permitted, 550 5.7.60 not
+ *              permitted to send as this sender). Only the operator can fix these, and every
+ *              message would fail the same way: no attempt is used, the breaker and the health
+ *              report show it.
  *   provider_down   421 (closing, at any step, also with EAUTH), 454 (temporary authentication or
- *              TLS failure), any other reply refusing the session (greeting, EHLO/HELO, RSET),
- *              and no reply before the message data was handed over: refused (ESOCKET
- *              ECONNREFUSED), DNS (EDNS), TLS handshake (ETLS), connection or greeting timeout,
- *              a broken reply (EPROTOCOL), the pool giving up after its re-queues (ECONNECTION).
+ *              TLS failure), a 4xx whose enhanced status code (RFC 3463) is x.3.x but x.3.4, at any
+ *              step: the mail system itself is full, busy or not accepting (451 4.3.0 queue file
+ *              write error, 452 4.3.1 insufficient system storage), and transient would spend every
+ *              message's attempts until its disk has room again; any other reply refusing the
+ *              session (greeting, EHLO/HELO, RSET), and no reply before the message data was handed
+ *              over: refused (ESOCKET ECONNREFUSED), DNS (EDNS), TLS handshake (ETLS), connection or
+ *              greeting timeout, a broken reply (EPROTOCOL), the pool giving up after its re-queues
+ *              (ECONNECTION).
  *              A drop or a socket timeout during the envelope (EHLO to RCPT) is here too, not
  *              transient: nodemailer reports it exactly like a drop before the greeting
  *              (ECONNECTION / ETIMEDOUT, command 'CONN'), the server has said nothing about the
@@ -25,10 +32,14 @@ import { readSmtpFailure, type SmtpFailure } from './smtp-failure.js';
  *              messages' attempts during such an outage and fail them; provider_down waits with
  *              backoff and lets the breaker hold the channel. The cost: a message that itself made
  *              the server drop the session would wait until it expires instead of failing.
- *   transient  a 4xx (but 421, 454) to MAIL FROM, RCPT TO or the data (450/451/452: greylisting,
- *              a full mailbox), and 503 (bad sequence: a session-state problem a new session does
- *              not have; nodemailer marks it `permanent: false` too); anything unrecognised.
- *   permanent  a 5xx (but 503, 530, 535) to MAIL FROM, RCPT TO or the data (EENVELOPE / EMESSAGE);
+ *   transient  any other 4xx to MAIL FROM, RCPT TO or the data: an answer about this message or
+ *              its recipient (450 4.7.1 greylisting, 450 4.2.1 mailbox busy, 452 4.2.2 mailbox
+ *              full, 452 4.5.3 too many recipients, 452 4.3.4 message too big for now); 503 to RCPT
+ *              TO or the data (bad sequence: a session-state problem a new session does not have;
+ *              nodemailer marks it `permanent: false` too); anything unrecognised.
+ *   permanent  a 5xx (but 503, 530, 535) to RCPT TO or the data (EENVELOPE / EMESSAGE), 552 5.3.4
+ *              (message too big) included; 552 or x.3.4 to MAIL FROM (the SIZE declared for this
+ *              message: as provider_down it would wait, and hold the breaker, until it expires);
  *              EENVELOPE / EMESSAGE / EMAXRECIPIENTS / ESTREAM raised by nodemailer without a reply
  *              (no valid recipient, a message over the SIZE limit, content it cannot build).
  *   ambiguous  no reply after the whole message, with its final ".", went to the socket: the
@@ -45,6 +56,8 @@ import { readSmtpFailure, type SmtpFailure } from './smtp-failure.js';
  *   no password       { code: 'EAUTH', command: 'API', message: 'Missing credentials for "PLAIN"' }
  *   STARTTLS required, not offered  { code: 'ETLS', command: 'STARTTLS', responseCode: 500 }
  *   530 to MAIL FROM  { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 530 }
+ *   553 to MAIL FROM  { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 553, response: '553 5.7.1 sender not permitted' }
+ *   452 4.3.1 to RCPT { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 452, response: '452 4.3.1 Insufficient system storage' }
  *   450 / 550 to RCPT { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 450 | 550 }
  *   450 / 550 to the end of data  { code: 'EMESSAGE', command: 'DATA', responseCode: 450 | 550 }
  *   nothing listening { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNREFUSED' }  within ~5 ms
@@ -85,10 +98,11 @@ const REFUSED_BY_NODEMAILER = new Set(['EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS'
 const NO_SESSION = new Set(['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EDNS', 'ETLS', 'EPROXY', 'EPROTOCOL']);
 
 const RULES: readonly Rule[] = [
-  { when: (f) => f.reply === 421 || f.reply === 454, verdict: DOWN },
+  { when: (f) => f.reply === 421 || f.reply === 454 || mailSystemUnavailable(f), verdict: DOWN },
   { when: (f) => f.command === 'STARTTLS' && f.reply !== null, verdict: MISCONFIGURED, explain: startTlsRefused },
   { when: (f) => MISCONFIGURATION_CODES.has(f.code) || f.reply === 530 || f.reply === 535, verdict: MISCONFIGURED },
   { when: (f) => f.reply !== null && !MESSAGE_COMMANDS.has(f.command), verdict: DOWN },
+  { when: (f) => f.command === 'MAIL FROM' && isPermanentReply(f) && !sizeRefused(f), verdict: MISCONFIGURED, explain: senderRefused },
   { when: (f) => f.reply !== null && (f.reply < 500 || f.reply === 503), verdict: { kind: 'transient' } },
   { when: (f) => f.reply !== null, verdict: { kind: 'permanent' } },
   { when: (f) => REFUSED_BY_NODEMAILER.has(f.code), verdict: { kind: 'permanent' } },
@@ -112,6 +126,31 @@ export function classifySmtpFailure(failure: SmtpFailure, context: SmtpSendConte
 /** classifySmtpFailure of whatever nodemailer rejected the send with. */
 export function classifySendError(error: unknown, context: SmtpSendContext): SendOutcome {
   return classifySmtpFailure(readSmtpFailure(error), context);
+}
+
+/**
+ * A 4xx with an enhanced status code x.3.x, the mail system itself (RFC 3463 section 3.4), but
+ * x.3.4: "message too big for system" is about this message.
+ */
+function mailSystemUnavailable(failure: SmtpFailure): boolean {
+  return failure.reply !== null && failure.reply < 500 && failure.enhancedStatus?.subject === 3 && !tooBig(failure);
+}
+
+function isPermanentReply(failure: SmtpFailure): boolean {
+  return failure.reply !== null && failure.reply >= 500;
+}
+
+/** 552 to MAIL FROM refuses the SIZE declared for this message (RFC 1870), like x.3.4 anywhere. */
+function sizeRefused(failure: SmtpFailure): boolean {
+  return failure.reply === 552 || tooBig(failure);
+}
+
+function tooBig(failure: SmtpFailure): boolean {
+  return failure.enhancedStatus?.subject === 3 && failure.enhancedStatus.detail === 4;
+}
+
+function senderRefused(failure: SmtpFailure): string {
+  return `the server refused the sender SMTP_FROM at MAIL FROM, so it would refuse every message: ${failure.description}`;
 }
 
 function startTlsRefused(failure: SmtpFailure, context: SmtpSendContext): string {

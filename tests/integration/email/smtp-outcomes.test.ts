@@ -76,6 +76,83 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
     expect(sink.messages).to.have.length(1);
   });
 
+  it('452 4.3.1 to RCPT TO (the server is out of storage): provider_down, not a configuration fault', async () => {
+    sink.setFault({ reply: { code: 452, message: '4.3.1 Insufficient system storage' }, at: ['rcpt'] });
+    const outcome = await open().send(aMessage());
+
+    expect(flagsOf(outcome)).to.deep.equal(down(false));
+    expect(outcome).to.have.property('error').that.matches(/^EENVELOPE RCPT TO: /);
+    expect(outcome.response).to.equal('452 4.3.1 Insufficient system storage');
+    expect(sink.allAttempts).to.have.length(0);
+  });
+
+  it('451 4.3.0 to MAIL FROM and to the end of data (queue file write error): provider_down', async () => {
+    sink.setFault({ reply: { code: 451, message: '4.3.0 queue file write error' }, at: ['mail'] });
+    const atMail = await open().send(aMessage());
+    sink.setFault({ reply: { code: 451, message: '4.3.0 queue file write error' }, at: ['data'] });
+    const atData = await open().send(aMessage());
+
+    expect([atMail, atData].map(flagsOf)).to.deep.equal([down(false), down(false)]);
+    expect([atMail, atData].map((outcome) => outcome.response)).to.deep.equal(['451 4.3.0 queue file write error', '451 4.3.0 queue file write error']);
+    expect(sink.messages).to.have.length(0);
+  });
+
+  it('a full disk (452 4.3.1 to every RCPT TO), then 250: provider_down while it lasts, accepted after, over the same pool', async () => {
+    const pooled = open({ pool: { maxConnections: 1, maxMessages: 100 } });
+    sink.setFault({ reply: { code: 452, message: '4.3.1 Insufficient system storage' }, at: ['rcpt'] });
+    const during = await Promise.all([pooled.send(aMessage()), pooled.send(aMessage())]);
+    sink.setFault(null);
+    const after = await pooled.send(aMessage());
+
+    expect(during.map(flagsOf)).to.deep.equal([down(false), down(false)]);
+    expect(after.kind).to.equal('accepted');
+    expect(sink.messages).to.have.length(1);
+  });
+
+  for (const [code, message] of [
+    [553, '5.7.1 sender not permitted'],
+    [550, '5.7.60 not permitted to send as this sender'],
+  ] as const) {
+    it(`${code} ${message} to MAIL FROM: provider_down, a configuration fault naming SMTP_FROM, nothing reached the data`, async () => {
+      sink.setFault({ reply: { code, message }, at: ['mail'] });
+      const outcome = await open().send(aMessage());
+
+      expect(flagsOf(outcome)).to.deep.equal(down(true));
+      expect(outcome).to.have.property('error').that.matches(
+        /^the server refused the sender SMTP_FROM at MAIL FROM, so it would refuse every message: EENVELOPE MAIL FROM: /,
+      );
+      expect(outcome.response).to.equal(`${code} ${message}`);
+      expect(sink.allAttempts).to.have.length(0);
+    });
+  }
+
+  it('552 5.3.4 to MAIL FROM (the size declared for this message): permanent', async () => {
+    sink.setFault({ reply: { code: 552, message: '5.3.4 Message size exceeds fixed limit' }, at: ['mail'] });
+    const outcome = await open().send(aMessage());
+
+    expect(outcome.kind).to.equal('permanent');
+    expect(outcome.response).to.equal('552 5.3.4 Message size exceeds fixed limit');
+  });
+
+  for (const message of ['4.7.1 greylisted, try again later', '4.2.1 mailbox busy', '4.5.3 too many recipients']) {
+    const code = message.startsWith('4.5.3') ? 452 : 450;
+    it(`${code} ${message} to RCPT TO (about this message): transient`, async () => {
+      sink.setFault({ reply: { code, message }, at: ['rcpt'] });
+      const outcome = await open().send(aMessage());
+
+      expect(outcome.kind).to.equal('transient');
+      expect(outcome.response).to.equal(`${code} ${message}`);
+    });
+  }
+
+  it('552 5.3.4 to the end of data (this message is too big): permanent', async () => {
+    sink.setFault({ reply: { code: 552, message: '5.3.4 Message size exceeds fixed limit' }, at: ['data'] });
+    const outcome = await open().send(aMessage());
+
+    expect(outcome.kind).to.equal('permanent');
+    expect(outcome.response).to.equal('552 5.3.4 Message size exceeds fixed limit');
+  });
+
   it('450 to the end of data: transient, with the reply', async () => {
     sink.respondWith([{ reply: 450, message: 'mailbox busy, try later' }]);
     const outcome = await open().send(aMessage());
