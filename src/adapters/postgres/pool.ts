@@ -123,6 +123,16 @@ export function isUnavailable(error: unknown): boolean {
   return !isHttpClientError(error) && LOST_CONNECTION.test(error.message);
 }
 
+/**
+ * 22021 (a NUL or a byte sequence invalid in UTF-8) and 22P05 (a \u0000 in jsonb): the value can
+ * never be stored, however often it is tried. Input checks refuse such characters first; this
+ * covers whatever they miss, so that it is refused at once instead of retried.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return code === '22021' || code === '22P05';
+}
+
 /** 23505: a unique or primary key constraint (this one, when named) refused the row. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   if (!(error instanceof Error)) return false;

@@ -5,7 +5,8 @@ import { InvalidValueError } from '../../domain/errors.js';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { MAX_JSON_DEPTH, tooDeepField } from '../json-depth.js';
 import { nulPath } from '../nul-characters.js';
-import { SCHEMAS, dottedEventType, isKnownEventType, shown } from './event-types.js';
+import { eventIdOf } from './event-id.js';
+import { type KnownEventType, SCHEMAS, dottedEventType, isKnownEventType, shown } from './event-types.js';
 import { toInboundEvent } from './to-inbound-event.js';
 
 export type PoisonReason = 'too_large' | 'unparseable' | 'too_deep' | 'unknown_event_type' | 'invalid_payload';
@@ -23,6 +24,7 @@ export type ParsedEvent =
 
 type Poison = { readonly ok: false; readonly reason: PoisonReason; readonly detail: string; readonly eventType?: string };
 type JsonObject = Record<string, unknown>;
+type Payload = Parameters<typeof toInboundEvent>[1];
 
 /** Larger bodies are refused unread: events are a few KiB, and 256 KiB leaves room for a long order. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -56,6 +58,15 @@ function eventTypeOf(delivery: Delivery, body: JsonObject): string {
   return dottedEventType(firstString(delivery.type, own(headers, 'event_type'), own(body, 'event_type'), delivery.routingKey) ?? '');
 }
 
+/** The payload's own checks: characters PostgreSQL cannot store, then the type's schema. */
+function validPayload(eventType: KnownEventType, data: JsonObject): { readonly ok: true; readonly payload: Payload } | Poison {
+  const nul = nulPath(data);
+  if (nul) return poison('invalid_payload', `${nul}: must not contain NUL characters or unpaired surrogates`, eventType);
+  const result = SCHEMAS[eventType].safeParse(data);
+  if (result.success) return { ok: true, payload: result.data };
+  return poison('invalid_payload', result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), eventType);
+}
+
 /** Turns one AMQP delivery into a ReceiveEvent's fields, or says why it can never be processed. */
 export function parseInboundEvent(delivery: Delivery): ParsedEvent {
   const parsed = envelopeOf(delivery.body);
@@ -65,18 +76,15 @@ export function parseInboundEvent(delivery: Delivery): ParsedEvent {
   if (!isKnownEventType(eventType)) return poison('unknown_event_type', `unknown event type "${shown(eventType)}"`, eventType);
   const nested = own(envelope, 'data');
   const data = isObject(nested) ? nested : envelope;
-  const nul = nulPath(data);
-  if (nul) return poison('invalid_payload', `${nul}: must not contain NUL characters or unpaired surrogates`, eventType);
-  const result = SCHEMAS[eventType].safeParse(data);
-  if (!result.success) {
-    return poison('invalid_payload', result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), eventType);
-  }
+  const valid = validPayload(eventType, data);
+  if (!valid.ok) return valid;
+  const id = eventIdOf([['event_id', own(envelope, 'event_id')], ['event_id', own(data, 'event_id')], ['message_id', delivery.messageId]]);
+  if (!id.ok) return poison('invalid_payload', id.detail, eventType);
   try {
-    const event = toInboundEvent(eventType, result.data, own(data, 'priority') ?? own(envelope, 'priority'));
+    const event = toInboundEvent(eventType, valid.payload, own(data, 'priority') ?? own(envelope, 'priority'));
     const hash = sha256Hex(canonicalJson(envelope));
-    const eventId = firstString(own(envelope, 'event_id'), own(data, 'event_id'), delivery.messageId) ?? `sha256:${hash}`;
     const correlationId = correlationIdFrom([own(envelope, 'correlation_id'), own(data, 'correlation_id'), delivery.correlationId].find(isCorrelationId));
-    return { ok: true, eventId: eventId.slice(0, 200), payloadHash: hash, eventType, event, correlationId };
+    return { ok: true, eventId: id.eventId ?? `sha256:${hash}`, payloadHash: hash, eventType, event, correlationId };
   } catch (error) {
     if (error instanceof InvalidValueError) return poison('invalid_payload', error.message, eventType);
     throw error;

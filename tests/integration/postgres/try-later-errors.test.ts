@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { isUnavailable } from '../../../src/adapters/postgres/pool.js';
+import { isUnavailable, isUnstorableText } from '../../../src/adapters/postgres/pool.js';
 import { TestDatabase, sqlOnPrimary, uniqueName } from '../../support/databases.js';
 import { rejection } from '../../unit/rejection.js';
 
@@ -81,5 +81,15 @@ describe('database errors that mean try later, from the real server', function (
     const reported = c.errors.find((e) => codeOf(e) === '25P03');
     expect(reported, `errors seen: ${c.errors.map((e) => `${codeOf(e)} ${e.message}`).join('; ')}`).to.not.equal(undefined);
     expect([isUnavailable(reported), isUnavailable(next)]).to.deep.equal([true, true]);
+  });
+
+  it('22021 and 22P05: a NUL in text or in jsonb can never be stored, and is not "try later"', async () => {
+    const c = await connect(db.url);
+    const inText = await rejection(c.query('select $1::text as id', ['evt\u0000']));
+    const inJsonb = await rejection(c.query('select $1::jsonb as body', [JSON.stringify({ id: 'evt\u0000' })]));
+    expect([inText, inJsonb].map((e) => [codeOf(e), isUnstorableText(e), isUnavailable(e)])).to.deep.equal([
+      ['22021', true, false],
+      ['22P05', true, false],
+    ]);
   });
 });

@@ -248,6 +248,40 @@ describe('parseInboundEvent: the event id', () => {
   });
 });
 
+describe('parseInboundEvent: an event id that cannot be stored as given', () => {
+  const body = { userid: USER_ID, username: 'ada', email: 'ada@example.com' };
+  const order = (data: Record<string, unknown>, envelope: Record<string, unknown> = {}) => ({ event_type: 'order.created', ...envelope, data: { ...ORDER_CREATED, ...data } });
+
+  it('refuses a NUL or an unpaired surrogate wherever the id comes from, naming event_id or message_id', () => {
+    const cases: Array<[Delivery, string]> = [
+      [delivery({ ...body, event_id: 'evt\u00001' }), 'event_id'],
+      [delivery({ ...body, event_id: 'evt-\ud83d' }), 'event_id'],
+      [delivery(order({}, { event_id: 'evt\u0000' })), 'event_id'],
+      [delivery(body, { messageId: 'msg\u00001' }), 'message_id'],
+      [delivery(body, { messageId: '\udc00msg' }), 'message_id'],
+    ];
+    for (const [d, field] of cases) {
+      expect(poison(d)).to.deep.include({ reason: 'invalid_payload', detail: `${field}: must not contain NUL characters or unpaired surrogates` });
+    }
+  });
+
+  it('refuses an id over 255 characters instead of cutting it, so that two ids never become one', () => {
+    const long = 'e'.repeat(255);
+    expect(parsed(delivery({ ...body, event_id: long })).eventId).to.equal(long);
+    expect(poison(delivery({ ...body, event_id: `${long}1` }))).to.deep.include({ reason: 'invalid_payload', detail: 'event_id: must be at most 255 characters, not 256' });
+    expect(poison(delivery(order({}, { event_id: `${'😀'.repeat(128)}` })))).to.deep.include({ reason: 'invalid_payload', detail: 'event_id: must be at most 255 characters, not 256' });
+  });
+
+  it('checks every id the event carries, not only the one it uses', () => {
+    expect(poison(delivery({ ...body, event_id: 'evt-1' }, { messageId: 'msg\u0000' }))).to.deep.include({ detail: 'message_id: must not contain NUL characters or unpaired surrogates' });
+    expect(poison(delivery(order({ event_id: 'x'.repeat(300) }, { event_id: 'evt-1' })))).to.deep.include({ detail: 'event_id: must be at most 255 characters, not 300' });
+  });
+
+  it('keeps an emoji id whole', () => {
+    expect(parsed(delivery({ ...body, event_id: `evt-${'😀'.repeat(100)}` })).eventId).to.equal(`evt-${'😀'.repeat(100)}`);
+  });
+});
+
 describe('parseInboundEvent: the correlation id', () => {
   const body = { userid: USER_ID, username: 'ada', email: 'ada@example.com' };
 
