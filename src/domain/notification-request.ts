@@ -7,6 +7,9 @@ import type { Priority } from './priority.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { SendOutcome } from './send-outcome.js';
 
+/** Provider-down answers in a row recorded as attempts; later ones only count in `deferrals`. */
+export const RECORDED_DEFERRALS = 5;
+
 export interface NotificationContent {
   readonly subject: string | null;
   readonly body: string | null;
@@ -112,6 +115,8 @@ export class NotificationRequest extends AggregateRoot {
   record(outcome: SendOutcome, timing: AttemptTiming, schedule: RetrySchedule): void {
     this.mustBeSending();
     const now = timing.attemptedAt;
+    // Its worker came back with an answer: earlier expired leases say nothing about this send.
+    this.update(now, { leaseExpiries: 0 });
     if (outcome.kind === 'provider_down') return this.deferred(outcome, timing, schedule);
     this.addAttempt(outcome, timing, 0);
     if (outcome.kind === 'accepted') return this.accepted(now);
@@ -132,10 +137,13 @@ export class NotificationRequest extends AggregateRoot {
     return this.state;
   }
 
-  /** Provider down: no attempt used; shown in the history when the provider was contacted. */
+  /**
+   * Provider down: no attempt used. The first few in a row are shown in the history when the
+   * provider was contacted; after that only `deferrals` counts them, so a long outage adds no rows.
+   */
   private deferred(outcome: Extract<SendOutcome, { kind: 'provider_down' }>, timing: AttemptTiming, schedule: RetrySchedule): void {
     const deferrals = this.state.deferrals + 1;
-    if (outcome.attempted) this.addAttempt(outcome, timing, deferrals);
+    if (outcome.attempted && deferrals <= RECORDED_DEFERRALS) this.addAttempt(outcome, timing, deferrals);
     const status = countedAttempts(this.state.attempts) === 0 ? 'pending' : 'retrying';
     const nextAttemptAt = schedule.deferUntil(deferrals, timing.attemptedAt, outcome.retryAfterMs);
     this.update(timing.attemptedAt, { status, deferrals, leaseExpiresAt: null, claimToken: null, nextAttemptAt });

@@ -10,6 +10,8 @@ export interface DeliveryConfig {
   readonly batchSize: number;
   readonly concurrency: number;
   readonly pollIntervalMs: number;
+  /** A send with no answer by then is recorded ambiguous and its claim let go. */
+  readonly sendTimeoutMs: number;
 }
 
 export interface RetentionConfig {
@@ -35,6 +37,8 @@ export function readDelivery(env: EnvReader): DeliveryConfig {
     batchSize: env.int('DELIVERY_BATCH_SIZE', 50, 1, 1000),
     concurrency: env.int('DELIVERY_CONCURRENCY', 16, 1, 500),
     pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 200, 10, 60_000),
+    // Above the SMTP timeouts (30 s by default), so only a send that will never settle reaches it.
+    sendTimeoutMs: env.int('DELIVERY_SEND_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
   };
 }
 

@@ -22,6 +22,10 @@ export interface NotificationsTable {
   template_vars: Json<Record<string, unknown>>;
   status: string;
   reason: string | null;
+  /** Written as well for the previous release during a rolling deploy; read when `reason` is null (rows it wrote). */
+  suppression_reason: string | null;
+  /** The previous release's schedule counter: left at its default, dropped by a later release. */
+  scheduled_attempts: Generated<number>;
   /** 0 critical … 3 low (Priority.rank). */
   priority: number;
   deferrals: number;

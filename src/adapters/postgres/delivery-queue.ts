@@ -1,39 +1,46 @@
-import { type Kysely, sql } from 'kysely';
-import type { Claim, ClaimedNotification, DeliveryQueue } from '../../application/ports/delivery-queue.js';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Claim, ClaimedNotification, ClaimOptions, DeliveryQueue } from '../../application/ports/delivery-queue.js';
 import type { Channel } from '../../domain/notification-type.js';
-import { Priority } from '../../domain/priority.js';
+import { PRIORITIES, Priority } from '../../domain/priority.js';
 import type { Database, NotificationRow } from './database.js';
 import { toSnapshot } from './notification-rows.js';
 
-type ClaimedRow = Omit<NotificationRow, 'attempt_history'> & { resend: boolean };
+type ClaimedRow = Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'> & { resend: boolean };
+
+/**
+ * Due rows of one priority, earliest first, through `notifications_due (priority, next_attempt_at)`:
+ * with the priority fixed the index bounds the scan by due time, so rows deferred far ahead are
+ * never read (PostgreSQL 15 cannot skip-scan a range on the first column).
+ */
+function dueOf(rank: number, limit: number, channels: readonly Channel[]): RawBuilder<unknown> {
+  return sql`select id, priority, next_attempt_at as due_at, false as resend from notifications
+    where status in ('pending', 'retrying') and priority = ${rank} and next_attempt_at <= now() and channel = any(${channels})
+    order by next_attempt_at limit ${limit} for update skip locked`;
+}
 
 /**
  * The claim rule of the DeliveryQueue port, as one statement on the primary (its JSDoc states the
- * rule; nothing else restates it). Due rows are found through `notifications_due` (priority,
- * next_attempt_at) and expired leases through `notifications_leased`; both are locked with SKIP
- * LOCKED, so concurrent workers split the rows instead of waiting on each other, and the limit
- * applies to the union in priority order. Attempts are not read: sending needs the content.
+ * rule; nothing else restates it). Due rows are read per priority, expired leases through
+ * `notifications_leased`; all are locked with SKIP LOCKED, so concurrent workers split the rows
+ * instead of waiting on each other, and the limit applies to the union in priority order.
+ * Attempts are not read: sending needs the content.
  */
 export class KyselyDeliveryQueue implements DeliveryQueue {
   constructor(private readonly primary: Kysely<Database>) {}
 
-  async claimDue(limit: number, leaseMs: number, channels: readonly Channel[]): Promise<ClaimedNotification[]> {
+  async claimDue(limit: number, leaseMs: number, channels: readonly Channel[], options: ClaimOptions = { takeOverExpired: true }): Promise<ClaimedNotification[]> {
     if (limit <= 0 || channels.length === 0) return [];
+    const due = PRIORITIES.map((_, rank) => sql`${sql.ref(`due${rank}`)} as (${dueOf(rank, limit, channels)})`);
     const { rows } = await sql<ClaimedRow>`
-      with due as (
-        select id, priority, next_attempt_at as due_at, false as resend from notifications
-        where status in ('pending', 'retrying') and next_attempt_at <= now() and channel = any(${channels})
-        order by priority, next_attempt_at
-        limit ${limit}
-        for update skip locked
-      ), expired as (
+      with ${sql.join(due)}, expired as (
         select id, priority, lease_expires_at as due_at, true as resend from notifications
-        where status = 'sending' and lease_expires_at <= now() and channel = any(${channels})
+        where status = 'sending' and lease_expires_at <= now() and channel = any(${channels}) and ${options.takeOverExpired}
         order by priority, lease_expires_at
         limit ${limit}
         for update skip locked
       ), picked as (
-        select * from (select * from due union all select * from expired) candidates
+        select * from (${sql.join(PRIORITIES.map((_, rank) => sql`select * from ${sql.ref(`due${rank}`)}`), sql` union all `)}
+                       union all select * from expired) candidates
         order by priority, due_at
         limit ${limit}
       )
@@ -47,13 +54,15 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       from picked
       where n.id = picked.id
       returning n.id, n.user_id, n.type, n.channel, n.recipient, n.subject, n.body, n.template_vars, n.priority, n.status,
-                n.reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
+                n.reason, n.suppression_reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
                 n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.created_at, n.updated_at, picked.resend
       `.execute(this.primary);
-    return rows
-      .map(({ resend, ...row }) => ({ notification: toSnapshot(row, []), claimToken: row.claim_token ?? '', resend }))
-      // UPDATE ... RETURNING gives no order: hand the claims out highest priority first.
-      .sort((a, b) => Priority.rank(a.notification.priority) - Priority.rank(b.notification.priority));
+    return (
+      rows
+        .map(({ resend, ...row }) => ({ notification: toSnapshot(row, []), claimToken: row.claim_token ?? '', resend }))
+        // UPDATE ... RETURNING gives no order: hand the claims out highest priority first.
+        .sort((a, b) => Priority.rank(a.notification.priority) - Priority.rank(b.notification.priority))
+    );
   }
 
   async renewLeases(claims: readonly Claim[], leaseMs: number): Promise<number> {

@@ -1,7 +1,7 @@
 import type { NotificationView } from '../../application/ports/read-models.js';
 import type { AttemptOutcome, DeliveryAttempt } from '../../domain/delivery-attempt.js';
 import type { NotificationSnapshot } from '../../domain/notification-request.js';
-import type { NotificationStatus, StatusReason } from '../../domain/notification-status.js';
+import { type NotificationStatus, type StatusReason, SUPPRESSION_REASONS } from '../../domain/notification-status.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import { Priority } from '../../domain/priority.js';
 import type { NotificationRow, StoredAttempt } from './database.js';
@@ -18,7 +18,7 @@ export function toAttempt(row: StoredAttempt): DeliveryAttempt {
   };
 }
 
-type StateColumns = Pick<NotificationRow, 'id' | 'user_id' | 'type' | 'channel' | 'recipient' | 'priority' | 'status' | 'reason'>;
+type StateColumns = Pick<NotificationRow, 'id' | 'user_id' | 'type' | 'channel' | 'recipient' | 'priority' | 'status' | 'reason' | 'suppression_reason'>;
 
 /** What a snapshot and a view read alike: who, on which channel, at which priority, in which state. */
 function stateOf(row: StateColumns) {
@@ -30,12 +30,12 @@ function stateOf(row: StateColumns) {
     recipient: row.recipient,
     priority: Priority.fromRank(row.priority),
     status: row.status as NotificationStatus,
-    reason: row.reason as StatusReason | null,
+    reason: (row.reason ?? row.suppression_reason) as StatusReason | null,
   };
 }
 
 /** The one mapping from a notifications row to the aggregate's snapshot. */
-export function toSnapshot(row: Omit<NotificationRow, 'attempt_history'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
+export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
   return {
     ...stateOf(row),
     content: { subject: row.subject, body: row.body, templateVars: row.template_vars },
@@ -59,7 +59,9 @@ export function changingColumns(s: NotificationSnapshot) {
   return {
     status: s.status,
     reason: s.reason,
+    suppression_reason: (SUPPRESSION_REASONS as readonly string[]).includes(s.reason ?? '') ? s.reason : null,
     deferrals: s.deferrals,
+    lease_expiries: s.leaseExpiries,
     next_attempt_at: s.nextAttemptAt,
     lease_expires_at: s.leaseExpiresAt,
     claim_token: s.claimToken,
@@ -79,7 +81,6 @@ export function creationColumns(s: NotificationSnapshot) {
     body: s.content.body,
     template_vars: JSON.stringify(s.content.templateVars),
     priority: Priority.rank(s.priority),
-    lease_expiries: s.leaseExpiries,
     correlation_id: s.correlationId,
     source_event_id: s.sourceEventId,
     retry_of: s.retryOf,
@@ -90,7 +91,7 @@ export function creationColumns(s: NotificationSnapshot) {
 
 /** What a view reads: no content or template variables to fetch and parse; attempts from the projection. */
 export const VIEW_COLUMNS = [
-  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'next_attempt_at', 'retry_of', 'created_at', 'updated_at', 'attempt_history',
+  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'created_at', 'updated_at', 'attempt_history',
 ] as const;
 
 type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
@@ -101,6 +102,7 @@ export function toView(row: ViewRow): NotificationView {
     ...stateOf(row),
     subject: row.subject,
     attempts: row.attempt_history.map(toAttempt),
+    deferrals: row.deferrals,
     nextAttemptAt: row.next_attempt_at,
     retryOf: row.retry_of,
     createdAt: row.created_at,

@@ -23,6 +23,11 @@ export interface DeliveryDeps {
   readonly bus: MessageBus;
   readonly clock: Clock;
   readonly monitor: DeliveryMonitor;
+  /**
+   * A send with no answer by then is recorded ambiguous (it may still complete, and is resent
+   * with the same id later): a sender that never settles cannot hold its claim for ever.
+   */
+  readonly sendTimeoutMs: number;
 }
 
 /**
@@ -66,7 +71,21 @@ export class DeliverNotification {
       return { kind: 'permanent', error: `cannot render: ${error.message}`, response: null };
     }
     const { id: notificationId, type: notificationType, recipient, correlationId } = n;
-    return sender.send({ notificationId, notificationType, recipient, correlationId, content });
+    return this.bounded(sender.send({ notificationId, notificationType, recipient, correlationId, content }));
+  }
+
+  private async bounded(sending: Promise<SendOutcome>): Promise<SendOutcome> {
+    const { sendTimeoutMs } = this.deps;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<SendOutcome>((resolve) => {
+      const error = `no answer from the provider within ${sendTimeoutMs} ms: the message may still be delivered`;
+      timer = setTimeout(() => resolve({ kind: 'ambiguous', error, response: null }), sendTimeoutMs);
+    });
+    try {
+      return await Promise.race([sending, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async abandon(n: NotificationSnapshot, claimToken: string): Promise<RecordedStatus> {

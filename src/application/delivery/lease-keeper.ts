@@ -19,8 +19,9 @@ export class LeaseKeeper {
     this.held.set(notificationId, claimToken);
   }
 
-  release({ notificationId }: Claim): void {
-    this.held.delete(notificationId);
+  /** Lets this claim go, and only this one: a later claim of the same notification stays held. */
+  release({ notificationId, claimToken }: Claim): void {
+    if (this.held.get(notificationId) === claimToken) this.held.delete(notificationId);
   }
 
   get size(): number {

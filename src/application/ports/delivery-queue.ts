@@ -23,8 +23,17 @@ export interface Claim {
  * before anything is sent, so two workers never send the same notification while a lease holds.
  * A takeover of an expired lease counts in `leaseExpiries`.
  */
+export interface ClaimOptions {
+  /**
+   * Whether expired leases may be taken over. A worker that has just regained the database holds
+   * back: the holders of those leases may be alive and renewing them right now (the database was
+   * away for all of us), and taking over would send their messages twice.
+   */
+  readonly takeOverExpired: boolean;
+}
+
 export interface DeliveryQueue {
-  claimDue(limit: number, leaseMs: number, channels: readonly Channel[]): Promise<ClaimedNotification[]>;
+  claimDue(limit: number, leaseMs: number, channels: readonly Channel[], options?: ClaimOptions): Promise<ClaimedNotification[]>;
   /** Extends the leases of the claims still held (same token, still `sending`); answers how many. */
   renewLeases(claims: readonly Claim[], leaseMs: number): Promise<number>;
 }

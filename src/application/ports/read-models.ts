@@ -24,6 +24,8 @@ export interface NotificationView {
   readonly status: NotificationStatus;
   readonly reason: StatusReason | null;
   readonly attempts: readonly DeliveryAttempt[];
+  /** Provider-down answers in a row (they use no attempt; only the first few show in `attempts`). */
+  readonly deferrals: number;
   readonly nextAttemptAt: Date | null;
   readonly retryOf: string | null;
   readonly createdAt: Date;
@@ -43,6 +45,7 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     status: s.status,
     reason: s.reason,
     attempts: s.attempts,
+    deferrals: s.deferrals,
     nextAttemptAt: s.nextAttemptAt,
     retryOf: s.retryOf,
     createdAt: s.createdAt,

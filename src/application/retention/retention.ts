@@ -35,19 +35,20 @@ export class Retention {
     private readonly settings: RetentionSettings,
   ) {}
 
-  async runOnce(): Promise<PruneCounts> {
+  /** `stopping` is asked between batches: a shutdown never waits for a whole run. */
+  async runOnce(stopping: () => boolean = () => false): Promise<PruneCounts> {
     const counts: Record<string, number> = {};
-    counts.secrets = await this.batches(() => this.store.eraseSecrets(this.settings.batchSize));
+    counts.secrets = await this.batches(() => this.store.eraseSecrets(this.settings.batchSize), stopping);
     for (const table of RETAINED_TABLES) {
       const olderThan = new Date(this.clock.now().getTime() - this.settings.policy[table]);
-      counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize));
+      counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize), stopping);
     }
     return counts as PruneCounts;
   }
 
-  private async batches(batch: () => Promise<number>): Promise<number> {
+  private async batches(batch: () => Promise<number>, stopping: () => boolean): Promise<number> {
     let total = 0;
-    for (let i = 0; i < this.settings.maxBatches; i++) {
+    for (let i = 0; i < this.settings.maxBatches && !stopping(); i++) {
       const done = await batch();
       total += done;
       if (done < this.settings.batchSize) break;

@@ -67,7 +67,8 @@ export const deliveryFactories: Pick<Factories, Delivery> = {
       giveUpAfterMs: RECORD_GIVE_UP_MS,
     });
     const senders = new Map(get('senders').map((sender) => [sender.channel, sender]));
-    return new DeliverNotification({ senders, renderer: get('renderer'), recorder, leases: get('leaseKeeper'), bus, clock: get('clock'), monitor: get('deliveryMonitor') });
+    const { sendTimeoutMs } = get('config').delivery;
+    return new DeliverNotification({ senders, renderer: get('renderer'), recorder, leases: get('leaseKeeper'), bus, clock: get('clock'), monitor: get('deliveryMonitor'), sendTimeoutMs });
   },
   deliveryWorker: (get) => {
     const senders = get('senders');

@@ -30,6 +30,7 @@ export function notificationJson(view: NotificationView) {
       error: a.error,
       latency_ms: a.latencyMs,
     })),
+    deferrals: view.deferrals,
     next_attempt_at: view.nextAttemptAt?.toISOString() ?? null,
     retry_of: view.retryOf,
     created_at: view.createdAt.toISOString(),

@@ -104,6 +104,7 @@ export const NotificationSchema = z
     status: z.enum(NOTIFICATION_STATUSES),
     reason: z.enum(STATUS_REASONS).nullable(),
     attempts: z.array(AttemptSchema),
+    deferrals: z.number().int().openapi({ description: 'Provider-down answers in a row: they use no attempt, and only the first few show in attempts' }),
     next_attempt_at: z.iso.datetime().nullable(),
     retry_of: z.uuid().nullable(),
     created_at: z.iso.datetime(),

@@ -7,6 +7,8 @@ import { withCorrelationId } from '../../adapters/observability/correlation.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import { PollLoop } from './poll-loop.js';
 
+const RENEW_RETRY_MS = 1_000;
+
 export interface WorkerSettings {
   readonly batchSize: number;
   readonly concurrency: number;
@@ -22,6 +24,9 @@ export class DeliveryWorker {
   private readonly loop: PollLoop;
   private readonly inFlight = new Map<Promise<unknown>, Channel>();
   private renewal: NodeJS.Timeout | null = null;
+  private renewing = false;
+  /** When a claim or a renewal last failed: expired leases are left alone for a while after. */
+  private lastFailureAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -32,7 +37,7 @@ export class DeliveryWorker {
     private readonly logger: Logger,
     private readonly onRenewalFailure: () => void = () => undefined,
   ) {
-    this.loop = new PollLoop(() => this.tick(), settings.pollIntervalMs, (error) => logger.warn({ err: error }, 'delivery worker failed; retrying'));
+    this.loop = new PollLoop(() => this.tick(), settings.pollIntervalMs, (error, failures) => logger.warn({ err: error, consecutive_failures: failures }, 'delivery worker failed; retrying'));
   }
 
   start(): void {
@@ -61,11 +66,26 @@ export class DeliveryWorker {
     }
     const limit = Math.min(room, this.settings.batchSize);
     const closed = this.senders.filter((s) => s.circuit === 'closed').map((s) => s.channel);
-    const claimed = await this.queue.claimDue(limit, this.leases.leaseMs, closed);
-    for (const channel of this.probesDue()) claimed.push(...(await this.queue.claimDue(1, this.leases.leaseMs, [channel])));
+    const claimed = await this.claim(limit, closed);
+    for (const channel of this.probesDue()) claimed.push(...(await this.claim(1, [channel])));
     for (const item of claimed) this.track(item);
     // A short batch means nothing more is due: wait for a poke (new work committed) or the poll.
     return claimed.length >= limit;
+  }
+
+  /**
+   * After the database was away, every lease may have run out by its clock while the workers
+   * holding them lived on. Their holders renew within a second of its return; expired leases are
+   * taken over only once a renewal period has passed without a failure here.
+   */
+  private async claim(limit: number, channels: readonly Channel[]): Promise<ClaimedNotification[]> {
+    const takeOverExpired = Date.now() - this.lastFailureAt > this.leases.leaseMs / 3 + RENEW_RETRY_MS;
+    try {
+      return await this.queue.claimDue(limit, this.leases.leaseMs, channels, { takeOverExpired });
+    } catch (error) {
+      this.lastFailureAt = Date.now();
+      throw error;
+    }
   }
 
   /** Half-open channels with no send in flight: each may send one probe. */
@@ -84,12 +104,19 @@ export class DeliveryWorker {
     void work.finally(() => this.inFlight.delete(work));
   }
 
+  /** One renewal at a time; after a failure, tried again every second until the database answers. */
   private async renew(): Promise<void> {
+    if (this.renewing) return;
+    this.renewing = true;
     try {
       await this.leases.renew();
     } catch (error) {
+      this.lastFailureAt = Date.now();
       this.onRenewalFailure();
-      this.logger.warn({ err: error, held: this.leases.size }, 'could not renew the leases of sends in flight');
+      this.logger.warn({ err: error, held: this.leases.size }, 'could not renew the leases of sends in flight; trying again in a second');
+      if (this.renewal) setTimeout(() => void this.renew(), RENEW_RETRY_MS).unref();
+    } finally {
+      this.renewing = false;
     }
   }
 }

@@ -21,7 +21,7 @@ export class OutboxRelay {
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
   ) {
-    this.loop = new PollLoop(() => this.tick(), config.pollIntervalMs, (error) => logger.warn({ err: error }, 'outbox relay failed; retrying'));
+    this.loop = new PollLoop(() => this.tick(), config.pollIntervalMs, (error, failures) => logger.warn({ err: error, consecutive_failures: failures }, 'outbox relay failed; retrying'));
   }
 
   start(): void {

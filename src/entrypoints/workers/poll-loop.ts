@@ -1,6 +1,12 @@
+import { backoffDelay } from '../../application/backoff.js';
+
+/** A failing tick is tried again after a growing pause, at most this long. */
+const MAX_PAUSE_MS = 5_000;
+
 /**
  * A background loop: runs `tick` again at once while it reports more work, else after the poll
- * interval (or sooner when woken). `stop` lets the running tick finish.
+ * interval (or sooner when woken); after a failure, after a growing pause. `stop` lets the running
+ * tick finish.
  */
 export class PollLoop {
   private running = false;
@@ -12,7 +18,7 @@ export class PollLoop {
   constructor(
     private readonly tick: () => Promise<boolean>,
     private readonly pollIntervalMs: number,
-    private readonly onError: (error: unknown) => void,
+    private readonly onError: (error: unknown, consecutiveFailures: number) => void,
   ) {}
 
   start(): void {
@@ -34,26 +40,31 @@ export class PollLoop {
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (this.running) {
       this.poked = false;
       let more = false;
       try {
         more = await this.tick();
+        failures = 0;
       } catch (error) {
-        this.onError(error);
+        failures += 1;
+        // An outage fails every tick: one line when it starts, then one every 20 ticks, not five a second.
+        if (failures === 1 || failures % 20 === 0) this.onError(error, failures);
       }
-      if (!more && !this.poked && this.running) await this.pause();
+      if (failures > 0) await this.pause(Math.max(this.pollIntervalMs, backoffDelay(failures, { initialMs: this.pollIntervalMs, maxMs: MAX_PAUSE_MS })));
+      else if (!more && !this.poked && this.running) await this.pause(this.pollIntervalMs);
     }
   }
 
-  private pause(): Promise<void> {
+  private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
         this.wake = null;
         resolve();
       };
-      const timer = setTimeout(finish, this.pollIntervalMs);
+      const timer = setTimeout(finish, ms);
       this.wake = finish;
     });
   }

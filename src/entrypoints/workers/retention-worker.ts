@@ -6,6 +6,7 @@ import { PollLoop } from './poll-loop.js';
 /** Runs retention every `intervalMs`, in the background: a failed run is logged and tried at the next. */
 export class RetentionWorker {
   private readonly loop: PollLoop;
+  private stopping = false;
 
   constructor(
     private readonly retention: Retention,
@@ -13,7 +14,7 @@ export class RetentionWorker {
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
   ) {
-    this.loop = new PollLoop(() => this.tick(), intervalMs, (error) => logger.warn({ err: error }, 'retention run failed; trying again later'));
+    this.loop = new PollLoop(() => this.tick(), intervalMs, (error, failures) => logger.warn({ err: error, consecutive_failures: failures }, 'retention run failed; trying again later'));
   }
 
   start(): void {
@@ -21,11 +22,12 @@ export class RetentionWorker {
   }
 
   stop(): Promise<void> {
+    this.stopping = true;
     return this.loop.stop();
   }
 
   private async tick(): Promise<boolean> {
-    const counts = await this.retention.runOnce();
+    const counts = await this.retention.runOnce(() => this.stopping);
     const pruned = Object.entries(counts).filter(([, n]) => n > 0);
     for (const [table, n] of pruned) this.metrics.retentionPruned.inc({ table }, n);
     if (pruned.length > 0) this.logger.info({ pruned: Object.fromEntries(pruned) }, 'retention pruned old rows');

@@ -320,6 +320,30 @@ describe('KyselyDeliveryQueue', () => {
     expect(states.filter((s) => s.status === 'sending' && (s.lease_in ?? 0) > 0)).to.have.length(4);
   });
 
+  it('leaves expired leases alone when asked to (just after a database outage), still claiming due rows', async () => {
+    const due = await pending();
+    const expiredLease = await expired(60_000);
+    const claims = await queue.claimDue(10, LEASE_MS, EMAIL, { takeOverExpired: false });
+    expect(ids(claims)).to.deep.equal([due]);
+    expect((await claimStates()).get(expiredLease)).to.deep.include({ status: 'sending', lease_expiries: 0 });
+    expect(ids(await queue.claimDue(10, LEASE_MS, EMAIL, { takeOverExpired: true }))).to.deep.equal([expiredLease]);
+  });
+
+  it('reads only due rows of each priority, however many are deferred far ahead (the index bounds the scan)', async () => {
+    await sql`insert into notifications (id, type, channel, recipient, status, priority, next_attempt_at, created_at, updated_at)
+              select gen_random_uuid(), 'welcome', 'email', 'x@example.com', 'retrying', 2, now() + interval '1 hour', now(), now()
+              from generate_series(1, 20000)`.execute(kysely);
+    await sql`analyze notifications`.execute(kysely);
+    const due = await pending(-1_000, { priority: 'normal' });
+    const { rows } = await sql<{ 'QUERY PLAN': unknown }>`explain (analyze, buffers, format json)
+      select id from notifications where status in ('pending', 'retrying') and priority = 2 and next_attempt_at <= now()
+      order by next_attempt_at limit 16 for update skip locked`.execute(kysely);
+    const plan = JSON.stringify(rows[0]?.['QUERY PLAN']);
+    expect(plan).to.include('notifications_due');
+    expect(Number(/"Shared Hit Blocks":\s*(\d+)/.exec(plan)?.[1] ?? 1e9)).to.be.below(50);
+    expect(ids(await queue.claimDue(16, LEASE_MS, EMAIL))).to.deep.equal([due]);
+  });
+
   it('returns the claimed notification without its attempt history', async () => {
     const id = await pending();
     await sql`insert into notification_attempts (notification_id, number, attempted_at, outcome, response, error, latency_ms)

@@ -140,52 +140,47 @@ describe('migrations', () => {
                        (${uuid(4)}, 1, '2026-11-22T10:00:02Z', 'transient_failure', '450 busy', 'busy', 5)`.execute(kysely);
     }
 
-    it('goes up on rows of the previous schema: priority from the type, suppression reasons kept as reason, secret variables named by type', async () => {
+    it('goes up on rows of the previous schema without rewriting it: unfinished rows get the priority of their type, old columns stay', async () => {
       await previousRows();
       const historyBefore = await sqlOnPrimary<{ id: string; attempt_history: unknown }>(db.name, 'select id, attempt_history from notifications order by id');
 
       await migrateToLatest(kysely);
 
-      const rows = await sqlOnPrimary<{ id: string; type: string; status: string; priority: number; reason: string | null; deferrals: number; lease_expiries: number; retry_of: string | null; secret_variables: string[] }>(
+      type Row = { type: string; status: string; priority: number; reason: string | null; suppression_reason: string | null; deferrals: number; lease_expiries: number; retry_of: string | null; secret_variables: string[] };
+      const rows = await sqlOnPrimary<Row>(
         db.name,
-        'select id, type, status, priority, reason, deferrals, lease_expiries, retry_of, secret_variables from notifications order by id',
+        'select type, status, priority, reason, suppression_reason, deferrals, lease_expiries, retry_of, secret_variables from notifications order by id',
       );
-      expect(rows.map((r) => [r.type, r.priority, r.status, r.reason])).to.deep.equal([
-        ['email_verification', 0, 'sent', null],
+      expect(rows.map((r) => [r.type, r.priority, r.status, r.suppression_reason])).to.deep.equal([
+        ['email_verification', 2, 'sent', null],
         ['password_reset', 0, 'pending', null],
-        ['security_alert', 0, 'suppressed', 'preference_opt_out'],
+        ['security_alert', 2, 'suppressed', 'preference_opt_out'],
         ['order_confirmation', 1, 'retrying', null],
-        ['order_status_update', 1, 'suppressed', 'duplicate'],
+        ['order_status_update', 2, 'suppressed', 'duplicate'],
         ['welcome', 2, 'pending', null],
         ['welcome', 2, 'suppressed', 'invalid_recipient'],
         ['welcome', 2, 'failed', null],
       ]);
-      for (const r of rows) expect(r).to.deep.include({ deferrals: 0, lease_expiries: 0, retry_of: null });
-      // Rows recorded before name their one-time tokens too, so retention erases them once final.
-      expect(rows.map((r) => r.secret_variables)).to.deep.equal([['verify_token'], ['reset_token'], [], [], [], [], [], []]);
+      for (const r of rows) expect(r).to.deep.include({ reason: null, deferrals: 0, lease_expiries: 0, retry_of: null, secret_variables: [] });
       expect(await sqlOnPrimary(db.name, 'select id, attempt_history from notifications order by id')).to.deep.equal(historyBefore);
 
+      // Expand only: the previous release still writes these during a rolling deploy.
       const notificationColumns = await columns(db, 'notifications');
-      expect(notificationColumns).to.include.members(['priority', 'reason', 'deferrals', 'lease_expiries', 'retry_of', 'secret_variables']);
-      expect(notificationColumns).to.not.include('suppression_reason');
-      expect(notificationColumns).to.not.include('scheduled_attempts');
+      expect(notificationColumns).to.include.members(['priority', 'reason', 'deferrals', 'lease_expiries', 'retry_of', 'secret_variables', 'suppression_reason', 'scheduled_attempts']);
       const after = await indexes(db);
       expect([...after.keys()]).to.include.members(DELIVERY_CORE_INDEXES);
       expect(after.get('notifications_due')).to.match(/\(priority, next_attempt_at\) WHERE \(status = ANY/);
       expect(after.get('notifications_retry_of')).to.match(/^CREATE UNIQUE INDEX/);
 
-      // The adapters read the migrated rows: the repository loads them, the queue claims by priority.
+      // The adapters read the migrated rows (the old column's reason included), and the queue claims by priority.
       const { result: loaded } = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.notifications.getMany([uuid(3), uuid(4)]));
-      expect(loaded.get(uuid(3))?.snapshot()).to.deep.include({ priority: 'critical', status: 'suppressed', reason: 'preference_opt_out', retryOf: null, deferrals: 0, leaseExpiries: 0 });
+      expect(loaded.get(uuid(3))?.snapshot()).to.deep.include({ priority: 'normal', status: 'suppressed', reason: 'preference_opt_out', retryOf: null, deferrals: 0, leaseExpiries: 0 });
       expect(loaded.get(uuid(4))?.snapshot()).to.deep.include({ priority: 'high', status: 'retrying' });
       expect(loaded.get(uuid(4))?.snapshot().attempts.map((a) => [a.number, a.outcome])).to.deep.equal([[1, 'transient_failure']]);
       const queue = new KyselyDeliveryQueue(kysely);
       const claimed: string[] = [];
       for (let i = 0; i < 3; i++) claimed.push(...(await queue.claimDue(1, 30_000, ['email'])).map((c) => c.notification.id));
       expect(claimed).to.deep.equal([uuid(2), uuid(4), uuid(6)]);
-
-      const refused = await rejection(sql`update notifications set priority = 4 where id = ${uuid(1)}`.execute(kysely));
-      expect((refused as { code?: string }).code).to.equal('23514');
     });
 
     it('goes down again, keeping the rows and their suppression reasons, and up once more', async () => {
@@ -215,7 +210,7 @@ describe('migrations', () => {
       await migrateToLatest(kysely);
       const again = await sqlOnPrimary<{ id: string; priority: number; reason: string | null }>(db.name, 'select id, priority, reason from notifications order by id');
       expect(again.map((r) => [r.priority, r.reason])).to.deep.equal([
-        [0, null], [0, null], [0, 'preference_opt_out'], [1, null], [1, 'duplicate'], [2, null], [2, 'invalid_recipient'], [2, null], [2, null],
+        [2, null], [0, null], [2, null], [1, null], [2, null], [2, null], [2, null], [2, null], [2, null],
       ]);
     });
   });

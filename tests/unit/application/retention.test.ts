@@ -42,3 +42,13 @@ describe('Retention', () => {
     expect(left.notifications).to.equal(0);
   });
 });
+
+describe('Retention stopping', () => {
+  it('runs no further batch once asked to stop', async () => {
+    const { subject, calls } = store({ inbox: 100 });
+    const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 5, maxBatches: 20 });
+    let batches = 0;
+    await retention.runOnce(() => ++batches > 3);
+    expect(calls).to.deep.equal(['secrets', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
+  });
+});

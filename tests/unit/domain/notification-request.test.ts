@@ -187,6 +187,14 @@ describe('NotificationRequest', () => {
     });
   });
 
+  describe('lease expiries', () => {
+    it('are forgotten once the worker holding the claim comes back with an answer', () => {
+      const notification = NotificationRequest.restore({ ...aSendingNotification().snapshot(), leaseExpiries: 2 });
+      notification.record(transient(), timing(1), SCHEDULE);
+      expect(notification.snapshot().leaseExpiries).to.equal(0);
+    });
+  });
+
   describe('abandon', () => {
     it('fails a notification claimed after too many expired leases with reason lease_expired', () => {
       const notification = NotificationRequest.restore({ ...aSendingNotification().snapshot(), leaseExpiries: 3 });
