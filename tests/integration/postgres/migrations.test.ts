@@ -7,7 +7,6 @@ import { migrateDownOne, migrateToLatest, migrateToZero } from '../../../src/ada
 import { migrations } from '../../../src/migrations/index.js';
 import { TestDatabase, sqlOnPrimary } from '../../support/databases.js';
 import { testStamping } from '../../support/test-container.js';
-import { rejection } from '../../unit/rejection.js';
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const rows = await sqlOnPrimary<{ table_name: string }>(
