@@ -17,8 +17,8 @@ export type Disposition =
   /** Failed for a reason that may pass: back to the queue (counts against the delivery limit). */
   | { readonly kind: 'requeue' };
 
-/** Handles one delivery. `live()` turns false when its channel closed: stop waiting on it. */
-export type DeliveryHandler = (delivery: Delivery, live: () => boolean) => Promise<Disposition>;
+/** Handles one delivery. `mayWait()` turns false when its channel closed or the consumer is stopping: stop waiting on it. */
+export type DeliveryHandler = (delivery: Delivery, mayWait: () => boolean) => Promise<Disposition>;
 
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -27,9 +27,13 @@ export function text(value: unknown): string | undefined {
 /**
  * How many times the broker delivered this message before: a quorum queue sets `x-delivery-count`
  * on every redelivery (checked on RabbitMQ 3.10.8 without any policy: absent on the first delivery,
- * then 1, 2, 3...), counting requeues and connections lost before the ack.
+ * then 1, 2, 3...), counting requeues and connections lost before the ack. On a first delivery
+ * (`redelivered` false) the header is the publisher's own, passed through unchanged: trusted, a
+ * valid event published with `x-delivery-count: 25`, or a dead letter replayed with its count, would
+ * be dead-lettered unprocessed as past the limit.
  */
 export function deliveryCount(message: ConsumeMessage): number {
+  if (!message.fields.redelivered) return 0;
   const count = message.properties.headers?.['x-delivery-count'] as unknown;
   return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : 0;
 }
