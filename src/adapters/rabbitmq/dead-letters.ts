@@ -1,5 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { printable } from '../observability/printable.js';
 import { text } from './amqp-delivery.js';
+import { withinBudget } from './header-budget.js';
 
 export interface DeadLetter {
   readonly exchange: string;
@@ -11,24 +13,58 @@ export interface DeadLetter {
   readonly deliveryCount: number;
 }
 
+/** What a header carries of an untrusted detail or list of names. */
+const SHOWN_MAX = 1_000;
 /**
- * Publishes a copy of `message` to the dead-letter exchange with the reason in headers, and
- * resolves once the broker confirmed it; rejects on a nack or a closed channel. Only then may the
- * original be acked: at-least-once dead-lettering (ADR 5).
+ * amqplib encodes a header table in at most 65,536 bytes, and refuses more. A message can arrive
+ * with nearly that much, so the copied headers get 56 KiB and the service's own (each bounded) the rest.
  */
-export function publishDeadLetter(channel: ConfirmChannel, message: ConsumeMessage, letter: DeadLetter): Promise<void> {
-  const { properties, fields } = message;
-  const headers = {
-    ...(properties.headers ?? {}),
+const COPIED_HEADERS_BUDGET = 56 * 1024;
+const DROPPED = 'x-dead-letter-dropped-headers';
+
+type Headers = Record<string, unknown>;
+
+function ownHeaders({ fields }: ConsumeMessage, letter: DeadLetter): Headers {
+  return {
     'x-dead-letter-reason': letter.reason,
-    'x-dead-letter-detail': letter.detail.slice(0, 1000),
+    'x-dead-letter-detail': printable(letter.detail, SHOWN_MAX),
     'x-dead-letter-delivery-count': letter.deliveryCount,
     'x-original-exchange': fields.exchange,
     'x-original-routing-key': fields.routingKey,
     'x-original-queue': letter.queue,
   };
+}
+
+/**
+ * The message's headers as the copy carries them, within the budget. Without `x-delivery-count`:
+ * the count is in `x-dead-letter-delivery-count`, and a copy replayed into the queue must start
+ * from its first delivery again.
+ */
+function copiedHeaders(message: ConsumeMessage, own: Headers): Headers {
+  const original = Object.entries(message.properties.headers ?? {}).filter(([key]) => key !== 'x-delivery-count' && key !== DROPPED && !Object.hasOwn(own, key));
+  const { headers, dropped } = withinBudget(Object.fromEntries(original), COPIED_HEADERS_BUDGET);
+  return dropped.length === 0 ? headers : { ...headers, [DROPPED]: printable(dropped.join(', '), SHOWN_MAX) };
+}
+
+/**
+ * Publishes a copy of `message` to the dead-letter exchange with the reason in headers, and
+ * resolves once the broker confirmed it; rejects on a nack or a closed channel. Only then may the
+ * original be acked: at-least-once dead-lettering (ADR 5). A copy amqplib cannot encode (it throws
+ * before sending anything) goes with the service's headers alone: handing the message back would
+ * only bring it round to the same refusal.
+ */
+export function publishDeadLetter(channel: ConfirmChannel, message: ConsumeMessage, letter: DeadLetter): Promise<void> {
+  const own = ownHeaders(message, letter);
+  return send(channel, message, letter.exchange, { ...copiedHeaders(message, own), ...own }).catch((error: unknown) => {
+    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
+    return send(channel, message, letter.exchange, { ...own, [DROPPED]: `all: the copy could not be encoded with them (${printable(error.message, 200)})` });
+  });
+}
+
+function send(channel: ConfirmChannel, message: ConsumeMessage, exchange: string, headers: Headers): Promise<void> {
+  const options = { ...stripped(message.properties), headers, persistent: true };
   return new Promise((resolve, reject) => {
-    channel.publish(letter.exchange, fields.routingKey, message.content, { ...stripped(properties), headers, persistent: true }, (error) =>
+    channel.publish(exchange, message.fields.routingKey, message.content, options, (error) =>
       error ? reject(error instanceof Error ? error : new Error(`the broker refused the dead letter: ${String(error)}`)) : resolve(),
     );
   });
