@@ -54,10 +54,9 @@ async function main(): Promise<void> {
     // Stop taking work first, finish and record what is in flight, then close connections.
     app.get('lifecycle').shuttingDown = true;
     const httpStopped = http.stop(config.shutdownDrainDelayMs, config.shutdownTimeoutMs);
-    await broker?.consumer.stop();
-    await app.get('deliveryWorker')?.stop();
-    await app.get('outboxRelay')?.stop();
-    await app.get('retentionWorker').stop();
+    // At once, not one after another: a part slow to finish must not keep the others running.
+    const workers = [broker?.consumer, app.get('deliveryWorker'), app.get('outboxRelay'), app.get('retentionWorker')];
+    await Promise.allSettled(workers.map((worker) => worker?.stop()));
     const outcome = await httpStopped;
     await broker?.session.close();
     await app.get('smtpTransport')?.close();

@@ -15,14 +15,14 @@ export interface ConsumerOptions {
   readonly deliveryLimit: number;
   /** The wait before a delivery that could not be settled is handed back to the broker. */
   readonly settleRetry: Backoff;
-  /** Counts the messages this consumer dead-letters itself, by reason. */
+  /** Counts the messages this consumer dead-letters, by reason, once the broker confirmed each. */
   readonly deadLettered?: { inc(labels: { reason: string }): void };
 }
 
 /** What the consumer saw of the broker's delivery limit, for /broker/health. */
 export interface DeliveryLimitEvidence {
   readonly limit: number;
-  /** The highest `x-delivery-count` past the limit seen (null: none): the broker did not enforce it. */
+  /** The latest delivery seen past the limit, with its `x-delivery-count` (null: none): the broker did not enforce it. */
   readonly pastLimit: { readonly count: number; readonly at: Date } | null;
 }
 
@@ -83,7 +83,10 @@ export class AmqpConsumer {
     return { limit: this.options.deliveryLimit, pastLimit: this.pastLimit };
   }
 
-  /** Stops taking new deliveries and waits (bounded by the caller) for those in flight to settle. */
+  /**
+   * Stops taking new deliveries and waits (bounded by the caller) for those in flight to settle. A
+   * handler holding a delivery through a database outage stops waiting and hands it back.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of this.wakeOnStop.splice(0)) wake();
@@ -99,13 +102,12 @@ export class AmqpConsumer {
 
   private async settle(channel: ConfirmChannel, message: ConsumeMessage, live: () => boolean): Promise<void> {
     const count = deliveryCount(message);
-    const disposition = count > this.options.deliveryLimit ? this.pastDeliveryLimit(count) : await this.handle(message, live);
+    // A stopping consumer's handler stops waiting (on a database that says "try later") and hands back.
+    const mayWait = () => live() && !this.stopped;
+    const disposition = count > this.options.deliveryLimit ? this.pastDeliveryLimit(count) : await this.handle(message, mayWait);
     if (!live()) return;
     try {
-      if (disposition.kind === 'dead_letter') {
-        const { reason, detail } = disposition;
-        await publishDeadLetter(channel, message, { exchange: this.deadLetterExchange, queue: this.queue, reason, detail, deliveryCount: count });
-      }
+      if (disposition.kind === 'dead_letter') await this.deadLetter(channel, message, disposition, count);
       if (!live()) return;
       if (disposition.kind === 'requeue') channel.nack(message, false, true);
       else channel.ack(message);
@@ -114,9 +116,15 @@ export class AmqpConsumer {
     }
   }
 
-  private async handle(message: ConsumeMessage, live: () => boolean): Promise<Disposition> {
+  /** Counted once the broker confirmed the copy: a refused one handed back and tried again is not counted twice. */
+  private async deadLetter(channel: ConfirmChannel, message: ConsumeMessage, { reason, detail }: { reason: string; detail: string }, count: number): Promise<void> {
+    await publishDeadLetter(channel, message, { exchange: this.deadLetterExchange, queue: this.queue, reason, detail, deliveryCount: count });
+    this.options.deadLettered?.inc({ reason });
+  }
+
+  private async handle(message: ConsumeMessage, mayWait: () => boolean): Promise<Disposition> {
     try {
-      return await this.handler(toDelivery(message), live);
+      return await this.handler(toDelivery(message), mayWait);
     } catch (error) {
       this.logger.error({ err: error }, 'delivery handler failed; requeueing');
       return { kind: 'requeue' };
@@ -126,8 +134,8 @@ export class AmqpConsumer {
   /** The broker's policy would have dead-lettered it by now: it is missing, so we do it. */
   private pastDeliveryLimit(count: number): Disposition {
     const { deliveryLimit } = this.options;
-    if (!this.pastLimit || count > this.pastLimit.count) this.pastLimit = { count, at: new Date() };
-    this.options.deadLettered?.inc({ reason: 'delivery_limit' });
+    // The latest case: /broker/health forgets the evidence an hour after it.
+    this.pastLimit = { count, at: new Date() };
     this.logger.warn({ delivery_count: count, delivery_limit: deliveryLimit }, 'delivery limit passed without the broker dead-lettering: its queue policy is missing');
     return { kind: 'dead_letter', reason: 'delivery_limit', detail: `delivered ${count + 1} times, past the delivery limit of ${deliveryLimit}` };
   }
