@@ -3,6 +3,16 @@ import { connect } from 'node:net';
 import { eventually, sqlOnPrimary } from '../support/databases.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The sum of a Prometheus counter over all its series. */
+function counterTotal(text: string, name: string): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
 /** A small seeded PRNG (mulberry32): the same inputs on every run. */
 function prng(seed: number) {
   let a = seed;
@@ -188,6 +198,63 @@ describe('hostile input on every interface (built service)', function () {
     }, 30_000, 'the hostile shapes dead-lettered');
     expect(Object.fromEntries(dead.map((m) => [m.messageId, m.headers['x-dead-letter-reason']]))).to.deep.equal(wanted);
     expect(dead.map((m) => m.headers['x-dead-letter-delivery-count']), 'dead-lettered at the first delivery').to.deep.equal(dead.map(() => 0));
+  });
+
+  it('dead-letters an event id PostgreSQL cannot store, or over 255 characters, at its first delivery as invalid_payload naming event_id or message_id', async () => {
+    const data = { userid: 'bad-id', email: 'bad-id@example.com', username: 'u' };
+    const envelope = (eventId: string) => ({ event_type: 'user.welcome_requested', event_id: eventId, data });
+    const shapes: Array<[string, string, () => Promise<void>]> = [
+      ['nul-event-id', 'event_id', () => world.vhost.publish('user.welcome_requested', envelope('evt\u0000x'), { headers: { probe: 'nul-event-id' } })],
+      ['surrogate-event-id', 'event_id', () => world.vhost.publish('user.welcome_requested', envelope('evt-\ud83d'), { headers: { probe: 'surrogate-event-id' } })],
+      ['long-event-id', 'event_id', () => world.vhost.publish('user.welcome_requested', envelope('e'.repeat(256)), { headers: { probe: 'long-event-id' } })],
+      ['nul-message-id', 'message_id', () => world.vhost.publish('user.welcome_requested', data, { messageId: 'msg\u0000x', headers: { probe: 'nul-message-id' } })],
+    ];
+    for (const [, , publish] of shapes) await publish();
+    const dead = await eventually(async () => {
+      const found = (await world.vhost.peek('notification-service.events.dlq')).filter((m) => shapes.some(([probe]) => m.headers.probe === probe));
+      return found.length >= shapes.length ? found : undefined;
+    }, 30_000, 'the bad ids dead-lettered');
+    const seen = Object.fromEntries(dead.map((m) => [m.headers.probe, [m.headers['x-dead-letter-reason'], String(m.headers['x-dead-letter-detail']).split(':')[0], m.headers['x-dead-letter-delivery-count']]]));
+    expect(seen).to.deep.equal(Object.fromEntries(shapes.map(([probe, field]) => [probe, ['invalid_payload', field, 0]])));
+    const [row] = await sqlOnPrimary<{ n: string }>(world.db.name, "select count(*) as n from notifications where user_id = 'bad-id'");
+    expect(Number(row?.n)).to.equal(0);
+  });
+
+  it('processes a valid event whose publisher set x-delivery-count 25, and /broker/health does not call the policies missing', async () => {
+    await world.vhost.publish('user.welcome_requested', { event_id: 'forged-count-1', userid: 'forged-1', email: 'forged-1@example.com' }, { headers: { 'x-delivery-count': 25 } });
+    await eventually(async () => (await sqlOnPrimary(world.db.name, "select 1 from inbox where event_id = 'forged-count-1'")).length === 1 || undefined, 15_000, 'the event received');
+    expect((await world.vhost.peek('notification-service.events.dlq')).filter((m) => m.body?.event_id === 'forged-count-1')).to.deep.equal([]);
+    const rabbitmq = ((await world.admin.get('/broker/health')).body.components as Record<string, Record<string, unknown>>).rabbitmq;
+    expect(rabbitmq).to.deep.include({ status: 'up' });
+    expect(rabbitmq).to.not.have.property('policies');
+  });
+
+  it('dead-letters poison whose 65 KB of headers leave no room for the dead-letter headers once each, and counts exactly those', async () => {
+    const counted = async () => counterTotal((await world.admin.get('/broker/prometheus')).text, 'notification_dead_lettered_total');
+    const before = await counted();
+    for (const id of ['fat-1', 'fat-2']) await world.vhost.publish('user.welcome_requested', { userid: '' }, { messageId: id, headers: { big: 'x'.repeat(65_300) } });
+    const fat = async () => (await world.vhost.peek('notification-service.events.dlq')).filter((m) => m.messageId === 'fat-1' || m.messageId === 'fat-2');
+    await eventually(async () => ((await fat()).length >= 2 ? true : undefined), 15_000, 'both dead-lettered');
+    await sleep(2_000);
+    const copies = await fat();
+    const seen = copies.map((m) => [m.messageId, m.headers['x-dead-letter-reason'], m.headers['x-dead-letter-dropped-headers'], m.headers['x-dead-letter-delivery-count']]);
+    expect(seen.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).to.deep.equal([
+      ['fat-1', 'invalid_payload', 'big', 0],
+      ['fat-2', 'invalid_payload', 'big', 0],
+    ]);
+    expect((await counted()) - before).to.equal(2);
+  });
+
+  it('logs dead-letter details bounded and escaped, and poison under a sane correlation id', async () => {
+    const key = `\u202e\n${'k'.repeat(200_000)}`;
+    await world.vhost.publish('user.welcome_requested', { userid: 'u1', email: 'u1@example.com', [key]: 'a\u0000' }, { messageId: 'long-key-1', correlationId: 'evil id\n\u202e' });
+    await eventually(async () => (await world.vhost.peek('notification-service.events.dlq')).some((m) => m.messageId === 'long-key-1') || undefined, 15_000, 'the long key dead-lettered');
+    await eventually(async () => world.service.logLines().some((l) => l.msg === 'event dead-lettered' && String(l.detail).startsWith('\\u202e')) || undefined, 5_000, 'its log line');
+    const lines = world.service.logLines().filter((l) => l.msg === 'event dead-lettered');
+    expect(lines.length).to.be.greaterThan(200);
+    const unbounded = lines.filter((l) => typeof l.detail !== 'string' || l.detail.length > 1_000 || !/^[\x20-\x7e]*$/.test(l.detail));
+    expect(unbounded.map((l) => String(l.detail).slice(0, 120))).to.deep.equal([]);
+    expect(lines.filter((l) => !/^[\x21-\x7e]{1,128}$/.test(String(l.correlation_id))).map((l) => l.correlation_id)).to.deep.equal([]);
   });
 
   it('lets no untrusted string become a metric label value', async () => {

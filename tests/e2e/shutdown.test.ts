@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { eventually, sqlOnPrimary } from '../support/databases.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
 
@@ -58,5 +59,30 @@ describe('shutdown (built service)', function () {
     world.service.signal('SIGTERM');
     expect(await world.service.exited(10_000)).to.equal(1);
     expect(Date.now() - first).to.be.within(1_500, 6_000);
+  });
+
+  it('on SIGTERM while the database says try later, hands the held events back and exits 0 at once; they are delivered after a restart', async () => {
+    await world.startService({ DB_STATEMENT_TIMEOUT_MS: '200' });
+    const locker = new pg.Client({ connectionString: world.db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table inbox, notifications in access exclusive mode');
+      for (let i = 0; i < 3; i++) await world.vhost.publish('user.welcome_requested', { event_id: randomUUID(), userid: `held-${i}`, email: `held-${i}@example.com` });
+      await eventually(async () => world.service.logLines().some((l) => l.msg === 'the database says try later; holding the event') || undefined, 15_000, 'events held');
+      const started = Date.now();
+      world.service.signal('SIGTERM');
+      expect(await world.service.exited(15_000)).to.equal(0);
+      expect(Date.now() - started, 'well before the shutdown deadline (11 s)').to.be.below(5_000);
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
+      await locker.end();
+    }
+    await world.startService();
+    await eventually(async () => {
+      const [row] = await sqlOnPrimary<{ n: string }>(world.db.name, "select count(*) as n from notifications where status = 'sent'");
+      return Number(row?.n) === 3 || undefined;
+    }, 30_000, 'the 3 held events sent after the restart');
+    expect(await world.vhost.messageCount('notification-service.events.dlq')).to.equal(0);
   });
 });
