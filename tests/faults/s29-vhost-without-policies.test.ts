@@ -31,7 +31,11 @@ describe('S29 a vhost without the broker policies', function () {
     // Nobody else dead-lettered it: no x-death, since the broker had no policy to act on.
     expect(dead.headers).to.deep.include({ 'x-dead-letter-reason': 'delivery_limit', 'x-dead-letter-delivery-count': DELIVERY_LIMIT + 1 });
     expect(dead.headers['x-death']).to.equal(undefined);
-    const rabbitmq = ((await f.world.admin.get('/broker/health')).body.components as Record<string, Record<string, unknown>>).rabbitmq;
+    // The health report is reused for a second: poll until it reflects the dead letter.
+    const rabbitmq = await eventually(async () => {
+      const component = ((await f.world.admin.get('/broker/health')).body.components as Record<string, Record<string, unknown>>).rabbitmq;
+      return component?.policies === 'not_in_effect' ? component : undefined;
+    }, 10_000, '/broker/health to say the policies are not in effect');
     expect(rabbitmq).to.deep.include({ status: 'degraded', policies: 'not_in_effect' });
     const counts = await checkInvariants(f.world, f.broker, { accepted: HEALTHY, poison: [poisonId], allowAmbiguous: false });
     expect(counts).to.include({ sent: HEALTHY, failed: 0, deadLettered: 1 });
