@@ -64,16 +64,16 @@ export class NotificationRequest extends AggregateRoot {
 
   /** Recorded, never sent, so that on-call can see why. */
   static suppress(fields: NewNotification, reason: SuppressionReason, now: Date): NotificationRequest {
-    return NotificationRequest.recorded({ ...fresh(fields, now), status: 'suppressed', reason });
+    const suppressed: NotificationSnapshot = { ...fresh(fields, now), status: 'suppressed', reason };
+    return NotificationRequest.recorded({ ...suppressed, content: withoutSecrets(suppressed) });
   }
 
   /** An admin's retry: a new notification with the failed one's content, so each keeps one outcome. */
   static retryOf(failed: NotificationRequest, id: string, now: Date): NotificationRequest {
     const s = failed.state;
     if (s.status !== 'failed') throw new InvalidTransitionError(`only a failed notification can be retried; ${s.id} is ${s.status}`);
-    const erased = s.secretVariables.filter((name) => !Object.hasOwn(s.content.templateVars, name));
-    if (erased.length > 0) {
-      throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${erased.join(', ')} was erased when it failed; ask for a new one`);
+    if (s.secretVariables.length > 0) {
+      throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
     const { type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables } = s;
     return NotificationRequest.request({ id, type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables }, now, s.id);
@@ -150,12 +150,12 @@ export class NotificationRequest extends AggregateRoot {
   }
 
   private accepted(now: Date): void {
-    this.update(now, { status: 'sent', leaseExpiresAt: null, claimToken: null });
+    this.update(now, { status: 'sent', leaseExpiresAt: null, claimToken: null, content: withoutSecrets(this.state) });
     this.raise({ type: 'NotificationSent', ...this.outcomeFields() });
   }
 
   private fail(now: Date, reason: FailureReason, error: string): void {
-    this.update(now, { status: 'failed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null });
+    this.update(now, { status: 'failed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null, content: withoutSecrets(this.state) });
     this.raise({
       type: 'NotificationFailed',
       ...this.outcomeFields(),
@@ -182,6 +182,17 @@ export class NotificationRequest extends AggregateRoot {
     const { id, userId, type, channel, recipient, correlationId } = this.state;
     return { notificationId: id, userId, notificationType: type, channel, recipient, correlationId };
   }
+}
+
+/**
+ * The content with its one-time secrets (verify and reset tokens) taken out: once a notification
+ * is final nothing will render it again, and a token at rest is one more copy to leak. Erased in
+ * the same write that makes it final, so no second write per notification is needed.
+ */
+function withoutSecrets({ content, secretVariables }: NotificationSnapshot): NotificationContent {
+  if (!secretVariables.some((name) => Object.hasOwn(content.templateVars, name))) return content;
+  const templateVars = Object.fromEntries(Object.entries(content.templateVars).filter(([name]) => !secretVariables.includes(name)));
+  return { ...content, templateVars };
 }
 
 function fresh(fields: NewNotification, now: Date): NotificationSnapshot {

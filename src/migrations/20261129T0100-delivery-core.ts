@@ -11,7 +11,7 @@ import { type Kysely, sql } from 'kysely';
  * keeps writing `suppression_reason`; every new column has a constant default (no rewrite), and
  * only unfinished notifications get their type's priority (the claim order needs it; a final one
  * shows `normal`). Notifications recorded before keep their one-time tokens until retention
- * deletes them. A later release drops the old columns.
+ * deletes them (new ones lose them when they become final). A later release drops the old columns.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // 0 critical, 1 high, 2 normal, 3 low: claims take the lowest first.
@@ -30,9 +30,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop index notifications_due`.execute(db);
   await sql`create index notifications_due on notifications (priority, next_attempt_at) where status in ('pending', 'retrying')`.execute(db);
   await sql`create index notifications_final on notifications (updated_at) where status in ('sent', 'failed', 'suppressed')`.execute(db);
-  // Final notifications still holding a secret variable: retention erases it and the row leaves the index.
-  await sql`create index notifications_secrets on notifications (updated_at)
-      where template_vars ?| secret_variables and status in ('sent', 'failed', 'suppressed')`.execute(db);
   await sql`create index inbox_received on inbox (received_at)`.execute(db);
   await sql`create index idempotency_keys_created on idempotency_keys (created_at)`.execute(db);
 }
@@ -40,7 +37,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index idempotency_keys_created`.execute(db);
   await sql`drop index inbox_received`.execute(db);
-  await sql`drop index notifications_secrets`.execute(db);
   await sql`drop index notifications_final`.execute(db);
   await sql`drop index notifications_due`.execute(db);
   await sql`create index notifications_due on notifications (next_attempt_at) where status in ('pending', 'retrying')`.execute(db);

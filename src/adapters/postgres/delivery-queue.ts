@@ -10,12 +10,16 @@ type ClaimedRow = Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'
 /**
  * Due rows of one priority, earliest first, through `notifications_due (priority, next_attempt_at)`:
  * with the priority fixed the index bounds the scan by due time, so rows deferred far ahead are
- * never read (PostgreSQL 15 cannot skip-scan a range on the first column).
+ * never read (PostgreSQL 15 cannot skip-scan a range on the first column). Each priority takes
+ * only what the higher ones left of the limit: a row locked and then not claimed would be skipped
+ * by every other worker for nothing.
  */
 function dueOf(rank: number, limit: number, channels: readonly Channel[]): RawBuilder<unknown> {
+  const taken = Array.from({ length: rank }, (_, higher) => sql`(select count(*) from ${sql.ref(`due${higher}`)})`);
+  const room = rank === 0 ? sql`${limit}` : sql`greatest(0, ${limit} - ${sql.join(taken, sql` - `)})`;
   return sql`select id, priority, next_attempt_at as due_at, false as resend from notifications
     where status in ('pending', 'retrying') and priority = ${rank} and next_attempt_at <= now() and channel = any(${channels})
-    order by next_attempt_at limit ${limit} for update skip locked`;
+    order by next_attempt_at limit ${room} for update skip locked`;
 }
 
 /**

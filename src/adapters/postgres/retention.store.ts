@@ -28,13 +28,4 @@ export class KyselyRetentionStore implements RetentionStore {
     const result = await BATCHES[table](olderThan, batchSize).execute(this.primary);
     return Number(result.numAffectedRows ?? 0);
   }
-
-  /** The tokens leave the row; their names stay in secret_variables, so a retry can say what was erased. */
-  async eraseSecrets(batchSize: number): Promise<number> {
-    const result = await sql`
-      update notifications n set template_vars = n.template_vars - n.secret_variables
-      where n.id in (select id from notifications where template_vars ?| secret_variables and status in ${FINAL}
-                     order by updated_at limit ${batchSize} for update skip locked)`.execute(this.primary);
-    return Number(result.numAffectedRows ?? 0);
-  }
 }

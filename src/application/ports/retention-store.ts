@@ -10,6 +10,4 @@ export type RetainedTable = (typeof RETAINED_TABLES)[number];
 export interface RetentionStore {
   /** Deletes up to `batchSize` rows of `table` older than `olderThan`; answers how many. */
   prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number>;
-  /** Erases the secret template variables of up to `batchSize` final notifications; answers how many. */
-  eraseSecrets(batchSize: number): Promise<number>;
 }

@@ -22,11 +22,12 @@ export interface RetentionSettings {
   readonly maxBatches: number;
 }
 
-export type PruneCounts = Readonly<Record<RetainedTable | 'secrets', number>>;
+export type PruneCounts = Readonly<Record<RetainedTable, number>>;
 
 /**
- * Keeps every table bounded: deletes what is past its age, and erases the one-time secrets
- * (verify and reset tokens) of notifications that are final, in small batches off the hot path.
+ * Keeps every table bounded: deletes what is past its age, in small batches off the hot path.
+ * (One-time secrets need no pass of their own: a notification loses them in the write that makes
+ * it final.)
  */
 export class Retention {
   constructor(
@@ -38,7 +39,6 @@ export class Retention {
   /** `stopping` is asked between batches: a shutdown never waits for a whole run. */
   async runOnce(stopping: () => boolean = () => false): Promise<PruneCounts> {
     const counts: Record<string, number> = {};
-    counts.secrets = await this.batches(() => this.store.eraseSecrets(this.settings.batchSize), stopping);
     for (const table of RETAINED_TABLES) {
       const olderThan = new Date(this.clock.now().getTime() - this.settings.policy[table]);
       counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize), stopping);

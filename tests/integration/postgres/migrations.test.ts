@@ -36,7 +36,7 @@ async function indexes(db: TestDatabase): Promise<Map<string, string>> {
 }
 
 const BEFORE_DELIVERY_CORE = '20261122T0400-attempt-history';
-const DELIVERY_CORE_INDEXES = ['notifications_retry_of', 'notifications_final', 'notifications_secrets', 'inbox_received', 'idempotency_keys_created'];
+const DELIVERY_CORE_INDEXES = ['notifications_retry_of', 'notifications_final', 'inbox_received', 'idempotency_keys_created'];
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

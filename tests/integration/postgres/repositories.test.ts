@@ -162,12 +162,24 @@ describe('PostgreSQL repositories', () => {
       ]);
     });
 
+    it('erase one-time secrets from the row in the write that makes it final, keeping their names', async () => {
+      const n = NotificationRequest.request(
+        aNewNotification({ id: randomUUID(), type: 'password_reset', content: { subject: null, body: null, templateVars: { name: 'Ada', reset_token: 'tok-1' } }, secretVariables: ['reset_token'] }),
+        NOW,
+      );
+      await uow().execute((u) => u.notifications.add(n));
+      const vars = async () => (await sql<{ template_vars: unknown; secret_variables: string[] }>`select template_vars, secret_variables from notifications where id = ${n.id}`.execute(kysely)).rows[0];
+      await record(n.id, { kind: 'transient', error: 'busy', response: '450 busy' }, 1_000);
+      expect(await vars()).to.deep.equal({ template_vars: { name: 'Ada', reset_token: 'tok-1' }, secret_variables: ['reset_token'] });
+      await record(n.id, { kind: 'accepted', response: '250 ok', providerMessageId: null }, 20_000);
+      expect(await vars()).to.deep.equal({ template_vars: { name: 'Ada' }, secret_variables: ['reset_token'] });
+    });
+
     it('round-trip priority, reason, deferrals, lease expiries, retry_of and secret variables', async () => {
       const original = await failedNotification({
-        type: 'password_reset',
+        type: 'order_confirmation',
         priority: 'critical',
-        content: { subject: 'Reset', body: null, templateVars: { name: 'Ada', reset_token: 'tok-1' } },
-        secretVariables: ['reset_token'],
+        content: { subject: 'Order', body: null, templateVars: { name: 'Ada', order_id: 7 } },
       });
       const retry = NotificationRequest.retryOf(original, randomUUID(), at(5_000));
       await uow().execute((u) => u.notifications.add(retry));
@@ -193,10 +205,10 @@ describe('PostgreSQL repositories', () => {
         deferrals: 2,
         lease_expiries: 0,
         retry_of: original.id,
-        secret_variables: ['reset_token'],
-        template_vars: { name: 'Ada', reset_token: 'tok-1' },
+        secret_variables: [],
+        template_vars: { name: 'Ada', order_id: 7 },
       });
-      expect(await raw(original.id)).to.deep.include({ priority: 0, reason: 'permanent_failure', retry_of: null, secret_variables: ['reset_token'] });
+      expect(await raw(original.id)).to.deep.include({ priority: 0, reason: 'permanent_failure', retry_of: null, secret_variables: [] });
     });
 
     it('store each priority as its rank and each suppression reason as the reason', async () => {

@@ -212,68 +212,6 @@ describe('KyselyRetentionStore', () => {
     });
   });
 
-  describe('eraseSecrets', () => {
-    type Stored = { status: string; template_vars: Record<string, unknown>; secret_variables: string[]; updated_at: Date };
-    const stored = async (id: string) =>
-      (await sql<Stored>`select status, template_vars, secret_variables, updated_at from notifications where id = ${id}`.execute(kysely)).rows[0]!;
-
-    const verification = (status: string) =>
-      notification(status, 1, 0, {
-        type: 'email_verification',
-        priority: 'critical',
-        content: { subject: 'Verify', body: null, templateVars: { username: 'ada', verify_token: 'v-secret' } },
-        secretVariables: ['verify_token'],
-      });
-    const reset = (status: string) =>
-      notification(status, 1, 0, {
-        type: 'password_reset',
-        priority: 'critical',
-        content: { subject: 'Reset', body: null, templateVars: { username: 'ada', reset_token: 'r-secret', expires_in: 30 } },
-        secretVariables: ['reset_token'],
-      });
-
-    it('removes the secret variables of final notifications only, keeping the other variables and the names', async () => {
-      const sent = await verification('sent');
-      const failed = await reset('failed');
-      const suppressed = await reset('suppressed');
-      const unfinished = [await verification('pending'), await reset('sending'), await reset('retrying')];
-      const welcome = await notification('sent', 1, 0, { content: { subject: null, body: null, templateVars: { username: 'ada', verify_token: 'not a secret here' } } });
-      const before = await stored(sent);
-
-      expect(await store.eraseSecrets(100)).to.equal(3);
-
-      expect(await stored(sent)).to.deep.include({ template_vars: { username: 'ada' }, secret_variables: ['verify_token'] });
-      expect(await stored(failed)).to.deep.include({ template_vars: { username: 'ada', expires_in: 30 }, secret_variables: ['reset_token'] });
-      expect(await stored(suppressed)).to.deep.include({ template_vars: { username: 'ada', expires_in: 30 }, secret_variables: ['reset_token'] });
-      // Erasing is no change of the notification: its retention age stays.
-      expect((await stored(sent)).updated_at).to.deep.equal(before.updated_at);
-      expect((await stored(unfinished[0]!)).template_vars).to.deep.equal({ username: 'ada', verify_token: 'v-secret' });
-      for (const id of unfinished.slice(1)) expect((await stored(id)).template_vars).to.deep.equal({ username: 'ada', reset_token: 'r-secret', expires_in: 30 });
-      expect(await stored(welcome)).to.deep.include({ template_vars: { username: 'ada', verify_token: 'not a secret here' }, secret_variables: [] });
-
-      expect(await store.eraseSecrets(100)).to.equal(0);
-    });
-
-    it('erases at most the batch size, and a failed notification whose token is gone can no longer be retried', async () => {
-      const ids = [await reset('failed'), await reset('failed'), await reset('sent'), await verification('sent'), await verification('suppressed')];
-      expect(await store.eraseSecrets(2)).to.equal(2);
-      expect(await store.eraseSecrets(2)).to.equal(2);
-      expect(await store.eraseSecrets(2)).to.equal(1);
-      expect(await store.eraseSecrets(2)).to.equal(0);
-      for (const id of ids) expect(Object.keys((await stored(id)).template_vars).sort()).to.not.include.members(['reset_token', 'verify_token']);
-
-      const { result: failed } = await uow().execute((u) => u.notifications.get(ids[0]!));
-      let error: unknown;
-      try {
-        NotificationRequest.retryOf(failed!, randomUUID(), new Date());
-      } catch (e) {
-        error = e;
-      }
-      expect(error).to.be.instanceOf(InvalidTransitionError);
-      expect((error as Error).message).to.include('reset_token');
-    });
-  });
-
   describe('query plans', () => {
     /** The statements the store sends, captured from a Kysely of its own on the same database. */
     async function statementsOf(work: (s: KyselyRetentionStore) => Promise<unknown>): Promise<CompiledQuery[]> {
@@ -327,9 +265,5 @@ describe('KyselyRetentionStore', () => {
       });
     }
 
-    it('finds the secrets to erase through notifications_secrets', async () => {
-      const [statement] = await statementsOf((s) => s.eraseSecrets(100));
-      expect(await indexesUsed(statement!)).to.include('notifications_secrets');
-    });
   });
 });

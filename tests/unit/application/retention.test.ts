@@ -5,8 +5,8 @@ import { FakeClock } from '../../support/fakes.js';
 import { T0 } from '../mothers.js';
 
 /** A store with `rows` eligible rows per table, deleted batch by batch. */
-function store(rows: Partial<Record<RetainedTable | 'secrets', number>>) {
-  const left = { inbox: 0, idempotency_keys: 0, outbox: 0, notifications: 0, secrets: 0, ...rows };
+function store(rows: Partial<Record<RetainedTable, number>>) {
+  const left = { inbox: 0, idempotency_keys: 0, outbox: 0, notifications: 0, ...rows };
   const calls: string[] = [];
   const take = (key: keyof typeof left, batchSize: number) => {
     const n = Math.min(batchSize, left[key]);
@@ -15,18 +15,16 @@ function store(rows: Partial<Record<RetainedTable | 'secrets', number>>) {
   };
   const subject: RetentionStore = {
     prune: async (table, olderThan, batchSize) => (calls.push(`${table} < ${olderThan.toISOString()}`), take(table, batchSize)),
-    eraseSecrets: async (batchSize) => (calls.push('secrets'), take('secrets', batchSize)),
   };
   return { subject, calls, left };
 }
 
 describe('Retention', () => {
   it('prunes each table by its own age, counting what went', async () => {
-    const { subject, calls } = store({ inbox: 3, outbox: 1, secrets: 2 });
+    const { subject, calls } = store({ inbox: 3, outbox: 1 });
     const counts = await new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 10, maxBatches: 5 }).runOnce();
-    expect(counts).to.deep.equal({ secrets: 2, inbox: 3, idempotency_keys: 0, outbox: 1, notifications: 0 });
+    expect(counts).to.deep.equal({ inbox: 3, idempotency_keys: 0, outbox: 1, notifications: 0 });
     expect(calls).to.deep.equal([
-      'secrets',
       'inbox < 2026-11-08T10:00:00.000Z',
       'idempotency_keys < 2026-11-21T10:00:00.000Z',
       'outbox < 2026-11-19T10:00:00.000Z',
@@ -49,6 +47,6 @@ describe('Retention stopping', () => {
     const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 5, maxBatches: 20 });
     let batches = 0;
     await retention.runOnce(() => ++batches > 3);
-    expect(calls).to.deep.equal(['secrets', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
+    expect(calls).to.deep.equal(['inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
   });
 });

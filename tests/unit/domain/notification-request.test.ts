@@ -187,6 +187,28 @@ describe('NotificationRequest', () => {
     });
   });
 
+  describe('one-time secrets', () => {
+    const withToken = { type: 'password_reset' as const, secretVariables: ['reset_token'], content: { subject: null, body: null, templateVars: { username: 'ada', reset_token: 'r-1' } } };
+
+    it('are kept while the notification may still be sent', () => {
+      const notification = aSendingNotification(withToken);
+      notification.record(transient(), timing(1), SCHEDULE);
+      expect(notification.snapshot().content.templateVars).to.deep.equal({ username: 'ada', reset_token: 'r-1' });
+    });
+
+    it('leave the notification in the write that makes it final: sent, failed or suppressed', () => {
+      const sent = aSendingNotification(withToken);
+      sent.record(accepted(), timing(1), SCHEDULE);
+      const failed = aSendingNotification(withToken);
+      failed.record(permanent(), timing(1), SCHEDULE);
+      const suppressed = NotificationRequest.suppress(aNewNotification(withToken), 'preference_opt_out', T0);
+      for (const n of [sent, failed, suppressed]) {
+        expect(n.snapshot().content.templateVars, n.status).to.deep.equal({ username: 'ada' });
+        expect(n.snapshot().secretVariables).to.deep.equal(['reset_token']);
+      }
+    });
+  });
+
   describe('lease expiries', () => {
     it('are forgotten once the worker holding the claim comes back with an answer', () => {
       const notification = NotificationRequest.restore({ ...aSendingNotification().snapshot(), leaseExpiries: 2 });
@@ -227,8 +249,9 @@ describe('NotificationRequest', () => {
       }
     });
 
-    it('refuses to resend a notification whose one-time secret was erased', () => {
-      const original = failed({ type: 'password_reset', secretVariables: ['reset_token'], content: { subject: null, body: null, templateVars: { email: 'a@b.c' } } });
+    it('refuses to resend a notification whose one-time secret was erased when it failed', () => {
+      const original = failed({ type: 'password_reset', secretVariables: ['reset_token'], content: { subject: null, body: null, templateVars: { email: 'a@b.c', reset_token: 'r-1' } } });
+      expect(original.snapshot().content.templateVars).to.deep.equal({ email: 'a@b.c' });
       const error = invalidTransition(() => NotificationRequest.retryOf(original, 'n-2', at(1)));
       expect(error.message).to.equal('notification notification-1 cannot be resent: its one-time reset_token was erased when it failed; ask for a new one');
     });
