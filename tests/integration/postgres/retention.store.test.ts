@@ -6,7 +6,6 @@ import type { Database } from '../../../src/adapters/postgres/database.js';
 import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
 import { KyselyRetentionStore } from '../../../src/adapters/postgres/retention.store.js';
 import type { RetainedTable } from '../../../src/application/ports/retention-store.js';
-import { InvalidTransitionError } from '../../../src/domain/errors.js';
 import { type NewNotification, NotificationRequest } from '../../../src/domain/notification-request.js';
 import { TestDatabase } from '../../support/databases.js';
 import { testStamping } from '../../support/test-container.js';
