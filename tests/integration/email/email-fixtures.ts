@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import type { NodemailerEmailSenderSettings } from '../../../src/adapters/email/nodemailer-email-sender.js';
+import { NodemailerEmailSender, type NodemailerEmailSenderSettings } from '../../../src/adapters/email/nodemailer-email-sender.js';
 import type { OutgoingMessage } from '../../../src/application/ports/channel-sender.js';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
+import { SmtpSink } from '../../support/smtp-sink.js';
 
 export function settingsFor(port: number, overrides: Partial<NodemailerEmailSenderSettings> = {}): NodemailerEmailSenderSettings {
   return {
@@ -71,4 +72,34 @@ export async function silentServer(): Promise<{ port: number; close: () => Promi
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return { port: (server.address() as net.AddressInfo).port, close };
+}
+
+/** The outcome without its texts, for comparing kinds and flags. */
+export function flagsOf(outcome: SendOutcome): Record<string, unknown> {
+  const { error: _error, response: _response, ...flags } = outcome as SendOutcome & { error?: string };
+  return flags;
+}
+
+/**
+ * A sink for the whole suite and a sender per test (closed after it), registered as mocha hooks.
+ * `open` builds the sender on the sink, or on another port, with the suite's settings and the test's.
+ */
+export function senderOnSink(sinkOptions?: Parameters<typeof SmtpSink.start>[1], base: Partial<NodemailerEmailSenderSettings> = {}) {
+  const world = { sink: undefined as unknown as SmtpSink, sender: undefined as NodemailerEmailSender | undefined };
+  before(async () => {
+    world.sink = await SmtpSink.start(0, sinkOptions);
+  });
+  afterEach(async () => {
+    await world.sender?.close();
+    world.sender = undefined;
+    world.sink.reset();
+  });
+  after(async () => {
+    await world.sink.close();
+  });
+  const open = (overrides: Partial<NodemailerEmailSenderSettings> = {}, port = world.sink.port): NodemailerEmailSender => {
+    world.sender = new NodemailerEmailSender(settingsFor(port, { ...base, ...overrides }));
+    return world.sender;
+  };
+  return { open, sink: () => world.sink };
 }

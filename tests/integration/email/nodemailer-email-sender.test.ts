@@ -1,28 +1,10 @@
 import { expect } from 'chai';
-import { NodemailerEmailSender, type NodemailerEmailSenderSettings } from '../../../src/adapters/email/nodemailer-email-sender.js';
 import type { OutgoingMessage } from '../../../src/application/ports/channel-sender.js';
-import { SmtpSink } from '../../support/smtp-sink.js';
-import { aMessage, messageIdOf, settingsFor } from './email-fixtures.js';
+import { aMessage, messageIdOf, senderOnSink } from './email-fixtures.js';
 
 describe('NodemailerEmailSender against an smtp-server sink', () => {
-  let sink: SmtpSink;
-  let sender: NodemailerEmailSender | undefined;
-  const open = (overrides: Partial<NodemailerEmailSenderSettings> = {}): NodemailerEmailSender => {
-    sender = new NodemailerEmailSender(settingsFor(sink.port, overrides));
-    return sender;
-  };
-
-  before(async () => {
-    sink = await SmtpSink.start();
-  });
-  afterEach(async () => {
-    await sender?.close();
-    sender = undefined;
-    sink.reset();
-  });
-  after(async () => {
-    await sink.close();
-  });
+  const world = senderOnSink();
+  const { open } = world;
 
   it('is the email channel', () => {
     expect(open().channel).to.equal('email');
@@ -33,7 +15,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
     const outcome = await open().send(message);
 
     expect(outcome).to.deep.equal({ kind: 'accepted', response: '250 OK: queued as 1', providerMessageId: '1' });
-    const [received] = await sink.waitFor(1, 2_000);
+    const [received] = await world.sink().waitFor(1, 2_000);
     expect(received?.to).to.deep.equal(['ada@example.com']);
     expect(received?.from).to.equal('notifications@example.test');
     expect(received?.fromHeader).to.equal('"Notification Service" <notifications@example.test>');
@@ -51,7 +33,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
     const message = aMessage();
     await open({ from: '"Acme, Inc. <billing>" <No-Reply@Acme.COM>' }).send(message);
 
-    const [received] = await sink.waitFor(1, 2_000);
+    const [received] = await world.sink().waitFor(1, 2_000);
     expect(received?.messageId).to.equal(`${message.notificationId}@acme.com`);
   });
 
@@ -61,7 +43,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
     await pooled.send(message);
     await pooled.send(message);
 
-    const received = await sink.waitFor(2, 2_000);
+    const received = await world.sink().waitFor(2, 2_000);
     expect(received.map((m) => m.messageId)).to.deep.equal([messageIdOf(message), messageIdOf(message)]);
     expect(received[0]?.headers['x-correlation-id']).to.equal(message.notificationId);
   });
@@ -69,7 +51,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
   it('does not connect before the first send', async () => {
     open();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(sink.connections).to.equal(0);
+    expect(world.sink().connections).to.equal(0);
   });
 
   describe('refuses header injection and malformed input without contacting the server', () => {
@@ -89,7 +71,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
         expect(outcome.kind).to.equal('permanent');
         expect(outcome).to.have.property('error').that.matches(error);
         expect(outcome).to.have.property('response', null);
-        expect(sink.connections).to.equal(0);
+        expect(world.sink().connections).to.equal(0);
       });
     }
   });
@@ -101,15 +83,15 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
     const outcomes = await Promise.all(messages.map((message) => pooled.send(message)));
 
     expect(outcomes.map((o) => o.kind)).to.deep.equal(Array(20).fill('accepted'));
-    await sink.waitFor(20, 2_000);
-    expect([...sink.byMessageId().keys()].sort()).to.deep.equal(messages.map(messageIdOf).sort());
-    expect(sink.connections).to.be.within(1, 3);
+    await world.sink().waitFor(20, 2_000);
+    expect([...world.sink().byMessageId().keys()].sort()).to.deep.equal(messages.map(messageIdOf).sort());
+    expect(world.sink().connections).to.be.within(1, 3);
   });
 
   it('maxMessages: a connection is replaced after that many messages', async () => {
     const pooled = open({ pool: { maxConnections: 1, maxMessages: 2 } });
     for (let i = 0; i < 5; i += 1) expect((await pooled.send(aMessage())).kind).to.equal('accepted');
-    expect(sink.connections).to.equal(3);
+    expect(world.sink().connections).to.equal(3);
   });
 
   it('verify: ok against the sink', async () => {
@@ -127,7 +109,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
       configurationFault: false,
     });
     expect(await unused.verify()).to.deep.equal({ ok: false, error: 'email sender is closed' });
-    expect(sink.connections).to.equal(0);
+    expect(world.sink().connections).to.equal(0);
   });
 
   it('close waits for a send in flight to finish', async () => {

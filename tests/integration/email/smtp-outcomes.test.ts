@@ -1,112 +1,87 @@
 import { expect } from 'chai';
-import { NodemailerEmailSender, type NodemailerEmailSenderSettings } from '../../../src/adapters/email/nodemailer-email-sender.js';
-import type { SendOutcome } from '../../../src/domain/send-outcome.js';
-import { SmtpSink } from '../../support/smtp-sink.js';
-import { aMessage, messageIdOf, refusedPort, settingsFor, silentServer, timed } from './email-fixtures.js';
+import { aMessage, flagsOf, messageIdOf, refusedPort, senderOnSink, silentServer, timed } from './email-fixtures.js';
 
 const down = (configurationFault: boolean) => ({ kind: 'provider_down', attempted: true, configurationFault });
 
-/** The outcome without its error text, for comparing kinds and flags. */
-function flagsOf(outcome: SendOutcome): Record<string, unknown> {
-  const { error: _error, response: _response, ...flags } = outcome as SendOutcome & { error?: string };
-  return flags;
-}
-
 describe('NodemailerEmailSender: how each SMTP answer is classified (in-process sink)', () => {
-  let sink: SmtpSink;
-  let sender: NodemailerEmailSender | undefined;
-  const open = (overrides: Partial<NodemailerEmailSenderSettings> = {}, port = sink.port): NodemailerEmailSender => {
-    sender = new NodemailerEmailSender(settingsFor(port, overrides));
-    return sender;
-  };
-
-  before(async () => {
-    sink = await SmtpSink.start();
-  });
-  afterEach(async () => {
-    await sender?.close();
-    sender = undefined;
-    sink.reset();
-  });
-  after(async () => {
-    await sink.close();
-  });
+  const world = senderOnSink();
+  const { open } = world;
 
   it('421 to the greeting: provider_down, attempted, not a configuration fault', async () => {
-    sink.setFault({ reply: { code: 421, message: 'too busy, come back later' }, at: ['greeting'] });
+    world.sink().setFault({ reply: { code: 421, message: 'too busy, come back later' }, at: ['greeting'] });
     const outcome = await open().send(aMessage());
 
     expect(flagsOf(outcome)).to.deep.equal(down(false));
     expect(outcome.response).to.equal('421 too busy, come back later');
-    expect(sink.commands).to.deep.equal([]);
+    expect(world.sink().commands).to.deep.equal([]);
   });
 
   it('421 to MAIL FROM: provider_down, and nothing reached the data', async () => {
-    sink.setFault({ reply: { code: 421, message: 'service shutting down' }, at: ['mail'] });
+    world.sink().setFault({ reply: { code: 421, message: 'service shutting down' }, at: ['mail'] });
     const outcome = await open().send(aMessage());
 
     expect(flagsOf(outcome)).to.deep.equal(down(false));
     expect(outcome).to.have.property('error').that.matches(/^EENVELOPE MAIL FROM: /);
     expect(outcome.response).to.equal('421 service shutting down');
-    expect(sink.allAttempts).to.have.length(0);
+    expect(world.sink().allAttempts).to.have.length(0);
   });
 
   it('421 to the end of data: provider_down (the server answered: it did not take the message)', async () => {
-    sink.setFault({ reply: { code: 421, message: 'closing' }, at: ['data'] });
+    world.sink().setFault({ reply: { code: 421, message: 'closing' }, at: ['data'] });
     const outcome = await open().send(aMessage());
 
     expect(flagsOf(outcome)).to.deep.equal(down(false));
-    expect(sink.messages).to.have.length(0);
+    expect(world.sink().messages).to.have.length(0);
   });
 
   it('a 554 greeting refuses the session: provider_down', async () => {
-    sink.setFault({ reply: { code: 554, message: 'no SMTP service here' }, at: ['greeting'] });
+    world.sink().setFault({ reply: { code: 554, message: 'no SMTP service here' }, at: ['greeting'] });
     expect(flagsOf(await open().send(aMessage()))).to.deep.equal(down(false));
   });
 
   it('an incident of 421 to everything, then 250: provider_down while it lasts, accepted after, over the same pool', async () => {
     const pooled = open({ pool: { maxConnections: 1, maxMessages: 100 } });
-    sink.setFault({ reply: { code: 421 } });
+    world.sink().setFault({ reply: { code: 421 } });
     const during = await Promise.all([pooled.send(aMessage()), pooled.send(aMessage())]);
-    sink.setFault(null);
+    world.sink().setFault(null);
     const after = await pooled.send(aMessage());
 
     expect(during.map(flagsOf)).to.deep.equal([down(false), down(false)]);
     expect(after.kind).to.equal('accepted');
-    expect(sink.messages).to.have.length(1);
+    expect(world.sink().messages).to.have.length(1);
   });
 
   it('452 4.3.1 to RCPT TO (the server is out of storage): provider_down, not a configuration fault', async () => {
-    sink.setFault({ reply: { code: 452, message: '4.3.1 Insufficient system storage' }, at: ['rcpt'] });
+    world.sink().setFault({ reply: { code: 452, message: '4.3.1 Insufficient system storage' }, at: ['rcpt'] });
     const outcome = await open().send(aMessage());
 
     expect(flagsOf(outcome)).to.deep.equal(down(false));
     expect(outcome).to.have.property('error').that.matches(/^EENVELOPE RCPT TO: /);
     expect(outcome.response).to.equal('452 4.3.1 Insufficient system storage');
-    expect(sink.allAttempts).to.have.length(0);
+    expect(world.sink().allAttempts).to.have.length(0);
   });
 
   it('451 4.3.0 to MAIL FROM and to the end of data (queue file write error): provider_down', async () => {
-    sink.setFault({ reply: { code: 451, message: '4.3.0 queue file write error' }, at: ['mail'] });
+    world.sink().setFault({ reply: { code: 451, message: '4.3.0 queue file write error' }, at: ['mail'] });
     const atMail = await open().send(aMessage());
-    sink.setFault({ reply: { code: 451, message: '4.3.0 queue file write error' }, at: ['data'] });
+    world.sink().setFault({ reply: { code: 451, message: '4.3.0 queue file write error' }, at: ['data'] });
     const atData = await open().send(aMessage());
 
     expect([atMail, atData].map(flagsOf)).to.deep.equal([down(false), down(false)]);
     expect([atMail, atData].map((outcome) => outcome.response)).to.deep.equal(['451 4.3.0 queue file write error', '451 4.3.0 queue file write error']);
-    expect(sink.messages).to.have.length(0);
+    expect(world.sink().messages).to.have.length(0);
   });
 
   it('a full disk (452 4.3.1 to every RCPT TO), then 250: provider_down while it lasts, accepted after, over the same pool', async () => {
     const pooled = open({ pool: { maxConnections: 1, maxMessages: 100 } });
-    sink.setFault({ reply: { code: 452, message: '4.3.1 Insufficient system storage' }, at: ['rcpt'] });
+    world.sink().setFault({ reply: { code: 452, message: '4.3.1 Insufficient system storage' }, at: ['rcpt'] });
     const during = await Promise.all([pooled.send(aMessage()), pooled.send(aMessage())]);
-    sink.setFault(null);
+    world.sink().setFault(null);
     const after = await pooled.send(aMessage());
 
     expect(during.map(flagsOf)).to.deep.equal([down(false), down(false)]);
     expect(after.kind).to.equal('accepted');
-    expect(sink.messages).to.have.length(1);
+    expect(world.sink().messages).to.have.length(1);
   });
 
   for (const [code, message] of [
@@ -114,7 +89,7 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
     [550, '5.7.60 not permitted to send as this sender'],
   ] as const) {
     it(`${code} ${message} to MAIL FROM: provider_down, a configuration fault naming SMTP_FROM, nothing reached the data`, async () => {
-      sink.setFault({ reply: { code, message }, at: ['mail'] });
+      world.sink().setFault({ reply: { code, message }, at: ['mail'] });
       const outcome = await open().send(aMessage());
 
       expect(flagsOf(outcome)).to.deep.equal(down(true));
@@ -122,12 +97,12 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
         /^the server refused the sender SMTP_FROM at MAIL FROM, so it would refuse every message: EENVELOPE MAIL FROM: /,
       );
       expect(outcome.response).to.equal(`${code} ${message}`);
-      expect(sink.allAttempts).to.have.length(0);
+      expect(world.sink().allAttempts).to.have.length(0);
     });
   }
 
   it('552 5.3.4 to MAIL FROM (the size declared for this message): permanent', async () => {
-    sink.setFault({ reply: { code: 552, message: '5.3.4 Message size exceeds fixed limit' }, at: ['mail'] });
+    world.sink().setFault({ reply: { code: 552, message: '5.3.4 Message size exceeds fixed limit' }, at: ['mail'] });
     const outcome = await open().send(aMessage());
 
     expect(outcome.kind).to.equal('permanent');
@@ -137,7 +112,7 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
   for (const message of ['4.7.1 greylisted, try again later', '4.2.1 mailbox busy', '4.5.3 too many recipients']) {
     const code = message.startsWith('4.5.3') ? 452 : 450;
     it(`${code} ${message} to RCPT TO (about this message): transient`, async () => {
-      sink.setFault({ reply: { code, message }, at: ['rcpt'] });
+      world.sink().setFault({ reply: { code, message }, at: ['rcpt'] });
       const outcome = await open().send(aMessage());
 
       expect(outcome.kind).to.equal('transient');
@@ -146,7 +121,7 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
   }
 
   it('552 5.3.4 to the end of data (this message is too big): permanent', async () => {
-    sink.setFault({ reply: { code: 552, message: '5.3.4 Message size exceeds fixed limit' }, at: ['data'] });
+    world.sink().setFault({ reply: { code: 552, message: '5.3.4 Message size exceeds fixed limit' }, at: ['data'] });
     const outcome = await open().send(aMessage());
 
     expect(outcome.kind).to.equal('permanent');
@@ -154,7 +129,7 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
   });
 
   it('450 to the end of data: transient, with the reply', async () => {
-    sink.respondWith([{ reply: 450, message: 'mailbox busy, try later' }]);
+    world.sink().respondWith([{ reply: 450, message: 'mailbox busy, try later' }]);
     const outcome = await open().send(aMessage());
 
     expect(outcome).to.deep.equal({
@@ -162,11 +137,11 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
       error: 'EMESSAGE DATA: Message failed: 450 mailbox busy, try later',
       response: '450 mailbox busy, try later',
     });
-    expect(sink.allAttempts).to.have.length(1);
+    expect(world.sink().allAttempts).to.have.length(1);
   });
 
   it('450 to RCPT TO (greylisting): transient', async () => {
-    sink.setFault({ reply: { code: 450, message: 'greylisted, try again in 5 minutes' }, at: ['rcpt'] });
+    world.sink().setFault({ reply: { code: 450, message: 'greylisted, try again in 5 minutes' }, at: ['rcpt'] });
     const outcome = await open().send(aMessage());
 
     expect(outcome.kind).to.equal('transient');
@@ -174,7 +149,7 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
   });
 
   it('550 to the end of data: permanent, with the reply', async () => {
-    sink.respondWith([{ reply: 550, message: 'no such user here' }]);
+    world.sink().respondWith([{ reply: 550, message: 'no such user here' }]);
     expect(await open().send(aMessage())).to.deep.equal({
       kind: 'permanent',
       error: 'EMESSAGE DATA: Message failed: 550 no such user here',
@@ -183,13 +158,13 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
   });
 
   it('550 to RCPT TO: permanent', async () => {
-    sink.setFault({ reply: { code: 550, message: 'no such user' }, at: ['rcpt'] });
+    world.sink().setFault({ reply: { code: 550, message: 'no such user' }, at: ['rcpt'] });
     expect((await open().send(aMessage())).kind).to.equal('permanent');
   });
 
   it('connection dropped after the data, before the reply: ambiguous, and the message did reach the server', async () => {
     const message = aMessage();
-    sink.respondWith([{ dropAfterData: true }]);
+    world.sink().respondWith([{ dropAfterData: true }]);
     const outcome = await open().send(message);
 
     expect(outcome).to.deep.equal({
@@ -197,26 +172,26 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
       error: 'no reply after the message data was sent, it may have been delivered: ECONNECTION CONN: Connection closed unexpectedly',
       response: null,
     });
-    expect(sink.allAttempts.map((a) => a.messageId)).to.deep.equal([messageIdOf(message)]);
-    expect(sink.messages).to.have.length(0);
+    expect(world.sink().allAttempts.map((a) => a.messageId)).to.deep.equal([messageIdOf(message)]);
+    expect(world.sink().messages).to.have.length(0);
   });
 
   it('drop after data on a reused pooled connection: ambiguous, no silent resend by the pool, and the pool recovers', async () => {
     const [first, dropped, later] = [aMessage(), aMessage(), aMessage()];
     const pooled = open({ pool: { maxConnections: 1, maxMessages: 100 } });
-    sink.respondWith([{ reply: 250 }, { dropAfterData: true }]);
+    world.sink().respondWith([{ reply: 250 }, { dropAfterData: true }]);
 
     expect((await pooled.send(first)).kind).to.equal('accepted');
     expect((await pooled.send(dropped)).kind).to.equal('ambiguous');
     expect((await pooled.send(later)).kind).to.equal('accepted');
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sink.allAttempts.map((a) => a.messageId)).to.deep.equal([first, dropped, later].map(messageIdOf));
-    expect(sink.messages.map((m) => m.messageId)).to.deep.equal([first, later].map(messageIdOf));
+    expect(world.sink().allAttempts.map((a) => a.messageId)).to.deep.equal([first, dropped, later].map(messageIdOf));
+    expect(world.sink().messages.map((m) => m.messageId)).to.deep.equal([first, later].map(messageIdOf));
   });
 
   it('server silent after the data: ambiguous once the socket timeout fires', async () => {
-    sink.respondWith([{ hangAfterData: true }]);
+    world.sink().respondWith([{ hangAfterData: true }]);
     const { outcome, ms } = await timed(open({ socketTimeoutMs: 500 }).send(aMessage()));
 
     expect(outcome.kind).to.equal('ambiguous');
@@ -225,12 +200,12 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
   });
 
   it('connection dropped at RCPT TO, before the data: provider_down (the server said nothing about the message)', async () => {
-    sink.respondWith([{ dropBeforeData: true }]);
+    world.sink().respondWith([{ dropBeforeData: true }]);
     const outcome = await open().send(aMessage());
 
     expect(flagsOf(outcome)).to.deep.equal(down(false));
     expect(outcome).to.have.property('error', 'ECONNECTION CONN: Connection closed unexpectedly');
-    expect(sink.allAttempts).to.have.length(0);
+    expect(world.sink().allAttempts).to.have.length(0);
   });
 
   it('nothing listening (ECONNREFUSED): provider_down within a second', async () => {
@@ -251,7 +226,6 @@ describe('NodemailerEmailSender: how each SMTP answer is classified (in-process 
       expect(outcome).to.have.property('error', 'ETIMEDOUT CONN: Greeting never received');
       expect(ms).to.be.within(250, 2_000);
     } finally {
-      await sender?.close();
       await silent.close();
     }
   });
