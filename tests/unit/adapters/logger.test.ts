@@ -1,18 +1,8 @@
 import { expect } from 'chai';
-import { Writable } from 'node:stream';
+import { capturedLogger } from '../log-capture.js';
 import { withCorrelationId, correlationIdFrom } from '../../../src/adapters/observability/correlation.js';
-import { createLogger } from '../../../src/adapters/observability/logger.js';
 
-function capture() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', stream) };
-}
+const capture = () => capturedLogger();
 
 async function flushed(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Writable } from 'node:stream';
+import { capturedLogger } from '../log-capture.js';
 import type { Counter } from 'prom-client';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/metrics.js';
@@ -30,18 +30,6 @@ function flakyDatabase(failures: number, failure: () => Error = connectionRefuse
 }
 
 const withCode = (code: string, message: string) => () => Object.assign(new Error(message), { code });
-
-/** Log lines the handler writes, parsed. */
-function capturedLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', stream) };
-}
 
 /** The real handler over the real bus, with fakes behind it and a fast backoff. */
 function handlerWith(unitOfWork?: UnitOfWorkFactory, logger = createLogger('silent'), backoff = { initialMs: 1, maxMs: 5 }) {
