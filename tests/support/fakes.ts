@@ -139,8 +139,8 @@ class FakeNotificationRepository implements NotificationRepository {
     this.tracker.seen(notification);
   }
 
-  async save(notification: NotificationRequest) {
-    await this.add(notification);
+  async save(...notifications: NotificationRequest[]) {
+    for (const notification of notifications) await this.add(notification);
   }
 
   async retryOf(failedId: string) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { NotificationRepository } from '../../application/ports/repositories.js';
 import type { AggregateTracker } from '../../application/ports/unit-of-work.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../domain/notification-request.js';
@@ -56,14 +56,30 @@ export class KyselyNotificationRepository implements NotificationRepository {
     return row?.id ?? null;
   }
 
-  /** The row and its new attempts in one statement (a data-modifying CTE): one round trip. */
-  async save(notification: NotificationRequest): Promise<void> {
-    const s = notification.snapshot();
-    const fresh = this.freshAttempts(s);
-    const update = this.db.updateTable('notifications').set(changingColumns(s)).where('id', '=', s.id);
-    if (fresh.length === 0) await update.execute();
-    else await this.db.with('updated', () => update.returning('id')).insertInto('notification_attempts').values(fresh).execute();
-    this.tracker.seen(notification);
+  /**
+   * The rows and their new attempts in one statement (data-modifying CTEs over the batch): one
+   * round trip however many notifications a transaction records. The new attempts are appended to
+   * each row's attempt_history in the same update, as the trigger of migration 20261129T0200 would
+   * build them, so it finds nothing to rebuild and the row is written once.
+   */
+  async save(...notifications: NotificationRequest[]): Promise<void> {
+    if (notifications.length === 0) return;
+    const snapshots = notifications.map((n) => n.snapshot());
+    const changed = JSON.stringify(snapshots.map((s) => ({ id: s.id, ...changingColumns(s) })));
+    const fresh = snapshots.flatMap((s) => this.freshAttempts(s));
+    if (fresh.length === 0) {
+      await sql`${updateRows(changed, sql``)}`.execute(this.db);
+    } else {
+      const appended = sql`, attempt_history = n.attempt_history || coalesce((select jsonb_agg(jsonb_build_object('number', f.number,
+          'attempted_at', f.attempted_at, 'outcome', f.outcome, 'response', f.response, 'error', f.error, 'latency_ms', f.latency_ms)
+          order by f.number) from fresh f where f.notification_id = n.id), '[]'::jsonb)`;
+      await sql`with fresh as (select * from jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb)
+          as a(notification_id uuid, number int, attempted_at timestamptz, outcome text, response text, error text, latency_ms int)),
+        updated as (${updateRows(changed, appended)} returning n.id)
+        insert into notification_attempts (notification_id, number, attempted_at, outcome, response, error, latency_ms)
+        select notification_id, number, attempted_at, outcome, response, error, latency_ms from fresh`.execute(this.db);
+    }
+    for (const n of notifications) this.tracker.seen(n);
   }
 
   private async insertAttempts(s: NotificationSnapshot): Promise<void> {
@@ -85,4 +101,15 @@ export class KyselyNotificationRepository implements NotificationRepository {
       latency_ms: Math.round(a.latencyMs),
     }));
   }
+}
+
+/** The update of changingColumns for every row in `changed` (a JSON array), and `more` set alike. */
+function updateRows(changed: string, more: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`update notifications n
+    set status = c.status, reason = c.reason, template_vars = c.template_vars::jsonb, suppression_reason = c.suppression_reason,
+        deferrals = c.deferrals, lease_expiries = c.lease_expiries, next_attempt_at = c.next_attempt_at,
+        lease_expires_at = c.lease_expires_at, claim_token = c.claim_token, updated_at = c.updated_at ${more}
+    from jsonb_to_recordset(${changed}::jsonb) as c(id uuid, status text, reason text, template_vars text, suppression_reason text,
+         deferrals int, lease_expiries int, next_attempt_at timestamptz, lease_expires_at timestamptz, claim_token uuid, updated_at timestamptz)
+    where n.id = c.id`;
 }

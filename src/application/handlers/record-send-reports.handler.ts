@@ -8,20 +8,22 @@ import type { Clock } from '../ports/clock.js';
 /**
  * Records what senders answered and moves each notification on (sent, retrying, deferred or
  * failed). A worker whose claim was taken over after its lease expired records nothing for it:
- * 'claim_lost'. The reports of several sends share one transaction; each touches only its own
+ * 'claim_lost'. The reports of several sends share one transaction and one write; each touches only its own
  * notification.
  */
 export function recordSendReports(schedule: RetrySchedule): CommandHandler<'RecordSendReports'> {
   return async ({ reports }, uow) => {
     const loaded = await uow.notifications.getMany(reports.map((r) => r.notificationId));
     const statuses: RecordedStatus[] = [];
+    const changed: NotificationRequest[] = [];
     for (const report of reports) {
       const notification = loaded.get(report.notificationId);
       if (!notification) throw new NotificationNotFoundError(report.notificationId);
       const status = apply(notification, report, schedule);
-      if (status !== 'claim_lost') await uow.notifications.save(notification);
+      if (status !== 'claim_lost') changed.push(notification);
       statuses.push(status);
     }
+    await uow.notifications.save(...changed);
     return statuses;
   };
 }

@@ -18,7 +18,8 @@ export interface NotificationRepository {
   /** Several at once (those that exist), each locked like `get`. */
   getMany(ids: readonly string[]): Promise<Map<string, NotificationRequest>>;
   add(notification: NotificationRequest): Promise<void>;
-  save(notification: NotificationRequest): Promise<void>;
+  /** Stores what changed in each, in one write however many there are. */
+  save(...notifications: NotificationRequest[]): Promise<void>;
   /** The id of the notification that retries `failedId`, or null when it was never retried. */
   retryOf(failedId: string): Promise<string | null>;
 }

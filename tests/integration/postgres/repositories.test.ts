@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { KyselyApiKeyLookup } from '../../../src/adapters/postgres/api-key.repository.js';
 import type { Database } from '../../../src/adapters/postgres/database.js';
 import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
+import { KyselyNotificationRepository } from '../../../src/adapters/postgres/notification.repository.js';
 import { ConcurrentModificationError, PreferencesAlreadyExistError } from '../../../src/domain/errors.js';
 import { EmailAddress } from '../../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../../src/domain/notification-preferences.js';
@@ -111,34 +112,58 @@ describe('PostgreSQL repositories', () => {
       expect(ledger.rows[0]?.n).to.equal(2);
     });
 
-    it('load several at once with their attempts (unknown ids left out) and save each with its new attempts', async () => {
+    it('load several at once (unknown ids left out) and save them in one write, each with its own columns and new attempts', async () => {
       const request = (n: number) =>
         NotificationRequest.request(
           aNewNotification({ id: randomUUID(), userId: `user-many-${n}`, recipient: `m${n}@example.com`, content: { subject: null, body: null, templateVars: {} }, correlationId: null }),
           NOW,
         );
-      const [a, b] = [request(1), request(2)];
+      const [a, b, c] = [request(1), request(2), request(3)];
       await uow().execute(async (u) => {
-        await u.notifications.add(a);
-        await u.notifications.add(b);
+        for (const n of [a, b, c]) await u.notifications.add(n);
       });
-      for (const n of [a, b]) await claimRow(kysely, n.id, at(60_000));
+      for (const n of [a, b, c]) await claimRow(kysely, n.id, at(60_000));
       const missing = randomUUID();
       const { result: loadedIds } = await uow().execute(async (u) => {
-        const loaded = await u.notifications.getMany([b.id, missing, a.id]);
-        for (const n of loaded.values()) {
-          n.record({ kind: 'accepted', response: '250 ok', providerMessageId: null }, timing(0, 5), SCHEDULE);
-          await u.notifications.save(n);
-        }
+        const loaded = await u.notifications.getMany([b.id, missing, c.id, a.id]);
+        loaded.get(a.id)?.record({ kind: 'accepted', response: '250 ok', providerMessageId: null }, timing(0, 5), SCHEDULE);
+        loaded.get(b.id)?.record(transient('451 later'), timing(0, 7), SCHEDULE);
+        loaded.get(c.id)?.abandon(at(0), 'lease_expired');
+        await u.notifications.save(...loaded.values());
         return [...loaded.keys()].sort();
       });
-      expect(loadedIds).to.deep.equal([a.id, b.id].sort());
-      const { result: reloaded } = await uow().execute((u) => u.notifications.getMany([a.id, b.id]));
-      expect([a.id, b.id].map((id) => reloaded.get(id)?.snapshot().attempts.map((t) => [t.number, t.outcome]))).to.deep.equal([
-        [[1, 'accepted']],
-        [[1, 'accepted']],
+      expect(loadedIds).to.deep.equal([a.id, b.id, c.id].sort());
+      const { result: reloaded } = await uow().execute((u) => u.notifications.getMany([a.id, b.id, c.id]));
+      const stored = [a, b, c].map((n) => reloaded.get(n.id)!.snapshot());
+      expect(stored.map((s) => [s.status, s.reason, s.claimToken, s.attempts.map((t) => [t.number, t.outcome, t.latencyMs])])).to.deep.equal([
+        ['sent', null, null, [[1, 'accepted', 5]]],
+        ['retrying', null, null, [[1, 'transient_failure', 7]]],
+        ['failed', 'lease_expired', null, []],
       ]);
-      expect([a.id, b.id].map((id) => reloaded.get(id)?.status)).to.deep.equal(['sent', 'sent']);
+      expect(stored[1]?.nextAttemptAt?.toISOString()).to.equal(at(10_000).toISOString());
+      expect([stored[0]?.nextAttemptAt, stored[2]?.nextAttemptAt]).to.deep.equal([null, null]);
+    });
+
+    it('write a recorded attempt into the row and its history with one row update (the trigger finds nothing to rebuild)', async () => {
+      const request = (n: number) => NotificationRequest.request(aNewNotification({ id: randomUUID(), userId: `user-once-${n}`, recipient: `o${n}@example.com` }), NOW);
+      const [a, b] = [request(1), request(2)];
+      await uow().execute(async (u) => {
+        for (const n of [a, b]) await u.notifications.add(n);
+      });
+      for (const n of [a, b]) await claimRow(kysely, n.id, at(60_000));
+      const updates = await kysely.transaction().execute(async (tx) => {
+        const repository = new KyselyNotificationRepository(tx, { seen: (aggregate) => aggregate });
+        const loaded = await repository.getMany([a.id, b.id]);
+        for (const n of loaded.values()) n.record(transient('451 later'), timing(0, 3), SCHEDULE);
+        const count = () => sql<{ n: number }>`select n_tup_upd::int as n from pg_stat_xact_user_tables where relname = 'notifications'`.execute(tx);
+        const before = (await count()).rows[0]?.n ?? 0;
+        await repository.save(...loaded.values());
+        return ((await count()).rows[0]?.n ?? 0) - before;
+      });
+      expect(updates).to.equal(2);
+      const { rows } = await sql<{ history: Array<{ number: number; outcome: string; latency_ms: number }> }>`
+        select attempt_history as history from notifications where id in (${a.id}, ${b.id})`.execute(kysely);
+      expect(rows.map((r) => r.history.map((h) => [h.number, h.outcome, h.latency_ms]))).to.deep.equal([[[1, 'transient_failure', 3]], [[1, 'transient_failure', 3]]]);
     });
 
     it('keep the attempt history equal to the ledger, whoever inserts the attempt', async () => {
