@@ -1,6 +1,7 @@
+import { LONE_SURROGATE } from '../adapters/postgres/storable-text.js';
+
 // U+0000, and a UTF-16 surrogate without its pair: valid in a JavaScript string (and so in JSON),
 // but PostgreSQL stores neither in text or jsonb.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Whether a string holds a character PostgreSQL cannot store. */
 export function hasUnstorableCharacter(text: string): boolean {

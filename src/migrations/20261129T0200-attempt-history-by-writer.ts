@@ -6,18 +6,20 @@ import { type Kysely, sql } from 'kysely';
  * Migration 20261122T0400 made a trigger rebuild notifications.attempt_history from the ledger
  * after every insert into notification_attempts: every recorded attempt wrote its notification row
  * twice (the recording update, then the trigger's), and rebuilt the whole array each time. This
- * release appends the new attempts to the projection in the recording update itself (built with
- * the same jsonb_build_object as the trigger), and the trigger now rebuilds only the rows whose
- * projection lacks an attempt just inserted: those an older release or a hand-written repair
- * recorded. The projection still always equals the ledger.
+ * release appends the new attempts to the projection in the recording update itself, built with
+ * the same expression as the trigger's, and the trigger now rebuilds only the rows whose
+ * projection lacks an inserted attempt, entry for entry (not only its number): those an older
+ * release or a hand-written repair recorded, or a corrected attempt inserted again after a
+ * delete. The projection still always equals the ledger.
+ *
+ * The SQL below is inlined into a function body: it must take no parameters.
  */
+const ENTRY = (a: string) => sql.raw(`jsonb_build_object('number', ${a}.number, 'attempted_at', ${a}.attempted_at, 'outcome', ${a}.outcome,
+                                   'response', ${a}.response, 'error', ${a}.error, 'latency_ms', ${a}.latency_ms)`);
 const REBUILD = sql`
   update notifications n
      set attempt_history = (
-       select jsonb_agg(
-                jsonb_build_object('number', a.number, 'attempted_at', a.attempted_at, 'outcome', a.outcome,
-                                   'response', a.response, 'error', a.error, 'latency_ms', a.latency_ms)
-                order by a.number)
+       select jsonb_agg(${ENTRY('a')} order by a.number)
          from notification_attempts a
         where a.notification_id = n.id)`;
 
@@ -29,7 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
        where n.id in (select i.notification_id from inserted_attempts i
                        where not exists (select 1 from notifications p
                                           where p.id = i.notification_id
-                                            and p.attempt_history @> jsonb_build_array(jsonb_build_object('number', i.number))));
+                                            and p.attempt_history @> jsonb_build_array(${ENTRY('i')})));
       return null;
     end
     $$`.execute(db);

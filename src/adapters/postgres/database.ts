@@ -39,7 +39,7 @@ export interface NotificationsTable {
   source_event_id: string | null;
   created_at: Date;
   updated_at: Date;
-  /** Kept by a trigger from notification_attempts (migration 20261122T0400); never written here. */
+  /** The projection of notification_attempts (ADR 7): appended by saveStatement, else rebuilt by the trigger. */
   attempt_history: ColumnType<StoredAttempt[], never, never>;
 }
 

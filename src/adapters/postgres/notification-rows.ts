@@ -69,6 +69,23 @@ export function changingColumns(s: NotificationSnapshot) {
   };
 }
 
+/**
+ * The SQL type of each column a save may change, for statements that take the rows as JSON
+ * (jsonb_to_recordset ignores keys it is not given: a column missing here fails to compile).
+ */
+export const CHANGING_COLUMN_TYPES = {
+  status: 'text',
+  reason: 'text',
+  template_vars: 'jsonb',
+  suppression_reason: 'text',
+  deferrals: 'int',
+  lease_expiries: 'int',
+  next_attempt_at: 'timestamptz',
+  lease_expires_at: 'timestamptz',
+  claim_token: 'uuid',
+  updated_at: 'timestamptz',
+} as const satisfies Record<keyof ReturnType<typeof changingColumns>, string>;
+
 /** The columns set once, when the notification is recorded. */
 export function creationColumns(s: NotificationSnapshot) {
   return {

@@ -192,6 +192,9 @@ describe('migrations', () => {
                 values (${uuid(9)}, 'welcome', 'email', 'u@example.com', 'pending', 2, ${uuid(8)}, now(), now(), now())`.execute(kysely);
 
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0200-attempt-history-by-writer: Success']);
+      // Its down gives the trigger back its rebuild after every insert, which the previous release relies on.
+      const [trigger] = await sqlOnPrimary<{ def: string }>(db.name, "select pg_get_functiondef('notifications_project_attempts'::regproc) as def");
+      expect(trigger?.def).to.include('where n.id in (select distinct notification_id from inserted_attempts)');
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0100-delivery-core: Success']);
 
       expect(await columns(db, 'notifications')).to.deep.equal(columnsBefore);

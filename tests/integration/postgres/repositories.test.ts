@@ -187,6 +187,39 @@ describe('PostgreSQL repositories', () => {
       ]);
     });
 
+    it('rebuild the history of an attempt deleted and inserted again with other values (a repair)', async () => {
+      const id = randomUUID();
+      await uow().execute((u) => u.notifications.add(NotificationRequest.request(aNewNotification({ id, userId: 'user-repair' }), NOW)));
+      await record(id, transient('451 later'), 0, 9);
+      await sql`delete from notification_attempts where notification_id = ${id} and number = 1`.execute(kysely);
+      await sql`insert into notification_attempts (notification_id, number, attempted_at, outcome, response, error, latency_ms)
+                values (${id}, 1, ${at(0)}, 'transient_failure', '451 corrected', 'corrected', 9)`.execute(kysely);
+      const { rows } = await sql<{ history: Array<{ number: number; response: string }> }>`select attempt_history as history from notifications where id = ${id}`.execute(kysely);
+      expect(rows[0]?.history.map((h) => [h.number, h.response])).to.deep.equal([[1, '451 corrected']]);
+    });
+
+    it('store any provider text in an attempt: quotes, backslashes, emoji, and NUL or a lone surrogate as U+FFFD', async () => {
+      const id = randomUUID();
+      await uow().execute((u) => u.notifications.add(NotificationRequest.request(aNewNotification({ id, userId: 'user-text' }), NOW)));
+      const reply = `451 "busy" \\ C:\\q 🚀 end`;
+      const cut = `451 ${'x'.repeat(10)}\ud83d`;
+      await record(id, { kind: 'transient', error: `${cut}\u0000`, response: reply }, 0, 2);
+      const stored = (await uow().execute((u) => u.notifications.get(id))).result!.snapshot().attempts[0];
+      expect([stored?.response, stored?.error]).to.deep.equal([reply, `451 ${'x'.repeat(10)}\ufffd\ufffd`]);
+      const ledger = await sql<{ error: string }>`select error from notification_attempts where notification_id = ${id}`.execute(kysely);
+      expect(ledger.rows[0]?.error).to.equal(`451 ${'x'.repeat(10)}\ufffd\ufffd`);
+    });
+
+    it('refuse to save the same notification twice in one write', async () => {
+      const n = NotificationRequest.request(aNewNotification({ id: randomUUID(), userId: 'user-twice' }), NOW);
+      await uow().execute((u) => u.notifications.add(n));
+      const error = await rejection(uow().execute(async (u) => {
+        const loaded = (await u.notifications.get(n.id))!;
+        await u.notifications.save(loaded, loaded);
+      }));
+      expect(error).to.be.instanceOf(Error).with.property('message', 'save: the same notification twice in one write');
+    });
+
     it('erase one-time secrets from the row in the write that makes it final, keeping their names', async () => {
       const n = NotificationRequest.request(
         aNewNotification({ id: randomUUID(), type: 'password_reset', content: { subject: null, body: null, templateVars: { name: 'Ada', reset_token: 'tok-1' } }, secretVariables: ['reset_token'] }),

@@ -1,0 +1,17 @@
+/**
+ * A UTF-16 surrogate without its pair: valid in a JavaScript string (JSON.stringify writes it as
+ * an escape), but PostgreSQL stores it neither in text nor in jsonb, and neither does it store U+0000.
+ */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const UNSTORABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, 'g');
+
+/**
+ * Text from outside (a provider's reply, an error message cut to a length) made storable: each
+ * character PostgreSQL would refuse becomes U+FFFD, so recording an outcome cannot fail on it.
+ */
+export function storableText(text: string): string;
+export function storableText(text: string | null): string | null;
+export function storableText(text: string | null): string | null {
+  return text === null ? null : text.replace(UNSTORABLE, '\ufffd');
+}
