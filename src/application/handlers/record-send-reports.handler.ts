@@ -8,8 +8,8 @@ import type { Clock } from '../ports/clock.js';
 /**
  * Records what senders answered and moves each notification on (sent, retrying, deferred or
  * failed). A worker whose claim was taken over after its lease expired records nothing for it:
- * 'claim_lost'. The reports of several sends share one transaction and one write; each touches only its own
- * notification.
+ * 'claim_lost'. The reports of several sends share one transaction and one write; each touches
+ * only its own notification.
  */
 export function recordSendReports(schedule: RetrySchedule): CommandHandler<'RecordSendReports'> {
   return async ({ reports }, uow) => {
