@@ -79,3 +79,16 @@ export class IdempotencyKeyInFlightError extends DomainError {
     super('a request with this Idempotency-Key is still in flight; retry shortly');
   }
 }
+
+/** A template saved from outside holds a tag outside the safe grammar (template-grammar.ts). */
+export class UnsafeTemplateError extends DomainError {
+  readonly code = 'unsafe_template';
+  constructor(
+    readonly field: string,
+    readonly tag: string,
+    readonly line: number | null,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${tag === '' ? '' : `tag ${JSON.stringify(tag)} `}${line === null ? '' : `at line ${line} `}is not allowed: ${reason}`);
+  }
+}
