@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { TemplateVariable, VariableType } from '../domain/template-variables.js';
+
+const BY_TYPE: { readonly [T in VariableType]: () => z.ZodType } = {
+  string: () => z.string(),
+  number: () => z.number().finite(),
+  boolean: () => z.boolean(),
+  // A date is an ISO-8601 day or an instant with its offset: helpers format it in the recipient's zone.
+  date: () => z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
+  array: () => z.array(z.unknown()),
+  object: () => z.record(z.string(), z.unknown()),
+};
+
+/**
+ * The check of a send's or an event's variables, generated from what its template declares:
+ * each declared variable present (when required) and of its type. Variables the template does not
+ * declare pass through (a send may carry more than one template uses).
+ */
+export function variablesSchema(declared: readonly TemplateVariable[]): z.ZodType<Record<string, unknown>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const v of declared) shape[v.name] = v.required ? BY_TYPE[v.type]() : BY_TYPE[v.type]().nullish();
+  return z.looseObject(shape);
+}
+
+/** Every problem with the variables, each naming its variable; empty when they fit. */
+export function variableProblems(declared: readonly TemplateVariable[], values: unknown): Array<{ variable: string; message: string }> {
+  const result = variablesSchema(declared).safeParse(values);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ variable: issue.path.map(String).join('.') || 'variables', message: issue.message }));
+}
