@@ -92,3 +92,13 @@ export class UnsafeTemplateError extends DomainError {
     super(`${field}: ${tag === '' ? '' : `tag ${JSON.stringify(tag)} `}${line === null ? '' : `at line ${line} `}is not allowed: ${reason}`);
   }
 }
+
+export class TemplateVersionNotFoundError extends DomainError {
+  readonly code = 'template_version_not_found';
+  constructor(
+    readonly key: string,
+    readonly version: number,
+  ) {
+    super(`template ${JSON.stringify(key)} has no version ${version}`);
+  }
+}
