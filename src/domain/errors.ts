@@ -102,3 +102,10 @@ export class TemplateVersionNotFoundError extends DomainError {
     super(`template ${JSON.stringify(key)} has no version ${version}`);
   }
 }
+
+export class TemplateAlreadyExistsError extends DomainError {
+  readonly code = 'template_exists';
+  constructor(readonly key: string) {
+    super(`a template with key ${JSON.stringify(key)} already exists`);
+  }
+}

@@ -12,13 +12,15 @@ import type {
   NotificationRepository,
   OutboxRepository,
   PreferencesRepository,
+  TemplateRepository,
 } from '../../src/application/ports/repositories.js';
 import type { AggregateTracker, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { AbstractUnitOfWork, type EventStamping } from '../../src/application/unit-of-work.js';
 import type { ApiKeyScope } from '../../src/domain/api-key-scope.js';
-import { ConcurrentModificationError, PreferencesAlreadyExistError } from '../../src/domain/errors.js';
+import { ConcurrentModificationError, PreferencesAlreadyExistError, TemplateAlreadyExistsError } from '../../src/domain/errors.js';
 import { NotificationPreferences, type PreferencesSnapshot } from '../../src/domain/notification-preferences.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../src/domain/notification-request.js';
+import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src/domain/template.js';
 import type { UserId } from '../../src/domain/user-id.js';
 
 type StoredApiKey = ApiKeyRecord & { revokedAt: Date | null };
@@ -26,6 +28,7 @@ type StoredApiKey = ApiKeyRecord & { revokedAt: Date | null };
 type InboxRow = { payloadHash: string; eventType: string; receivedAt: Date };
 type OutboxRow = OutboundEvent & { createdAt: Date; publishedAt: Date | null };
 type IdempotencyRow = { requestHash: string; response: Readonly<Record<string, unknown>> };
+type TemplateRow = { snapshot: TemplateSnapshot; versions: readonly TemplateVersion[] };
 
 type Tables = {
   preferences: Map<string, PreferencesSnapshot>;
@@ -34,8 +37,9 @@ type Tables = {
   inbox: Map<string, InboxRow>;
   outbox: Map<string, OutboxRow>;
   idempotency: Map<string, IdempotencyRow>;
+  templates: Map<string, TemplateRow>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
 class Draft {
@@ -46,6 +50,7 @@ class Draft {
   readonly inbox: Map<string, InboxRow>;
   readonly outbox: Map<string, OutboxRow>;
   readonly idempotency: Map<string, IdempotencyRow>;
+  readonly templates: Map<string, TemplateRow>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -54,6 +59,7 @@ class Draft {
     this.inbox = new Map(source.inbox);
     this.outbox = new Map(source.outbox);
     this.idempotency = new Map(source.idempotency);
+    this.templates = new Map(source.templates);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
@@ -70,6 +76,7 @@ export class InMemoryStore implements Tables {
   inbox = new Map<string, InboxRow>();
   outbox = new Map<string, OutboxRow>();
   idempotency = new Map<string, IdempotencyRow>();
+  templates = new Map<string, TemplateRow>();
   commits = 0;
   rollbacks = 0;
 
@@ -197,6 +204,30 @@ class FakeIdempotencyRepository implements IdempotencyRepository {
   }
 }
 
+class FakeTemplateRepository implements TemplateRepository {
+  constructor(
+    private readonly store: Draft,
+    private readonly tracker: AggregateTracker,
+  ) {}
+
+  async get(key: string) {
+    const row = this.store.templates.get(key);
+    return this.tracker.seen(row ? Template.restore(row.snapshot) : null);
+  }
+
+  async add(template: Template) {
+    if (this.store.templates.has(template.key)) throw new TemplateAlreadyExistsError(template.key);
+    this.store.set('templates', template.key, { snapshot: template.snapshot(), versions: template.newVersions() });
+    this.tracker.seen(template);
+  }
+
+  async save(template: Template) {
+    const versions = this.store.templates.get(template.key)?.versions ?? [];
+    this.store.set('templates', template.key, { snapshot: template.snapshot(), versions: [...versions, ...template.newVersions()] });
+    this.tracker.seen(template);
+  }
+}
+
 /** Works on a copy of the store and applies its writes on success: a rollback is not applying them. */
 export class FakeUnitOfWork extends AbstractUnitOfWork {
   constructor(
@@ -216,6 +247,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         inbox: new FakeInboxRepository(draft),
         outbox: new FakeOutboxRepository(draft),
         idempotency: new FakeIdempotencyRepository(draft),
+        templates: new FakeTemplateRepository(draft, tracker),
       });
       this.store.commit(draft);
       return result;

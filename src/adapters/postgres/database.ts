@@ -100,6 +100,23 @@ export interface IdempotencyKeysTable {
   created_at: Date;
 }
 
+export interface TemplatesTable {
+  key: string;
+  built_in: boolean;
+  live_version: number;
+  latest_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TemplateVersionsTable {
+  template_key: string;
+  version: number;
+  /** A TemplateDefinition as JSON (template-rows.ts maps it). */
+  definition: Json<unknown>;
+  created_at: Date;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -108,6 +125,8 @@ export interface Database {
   notifications: NotificationsTable;
   notification_attempts: AttemptsTable;
   api_keys: ApiKeysTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

@@ -1,6 +1,7 @@
 import type { ApiKeyScope } from '../../domain/api-key-scope.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import type { NotificationRequest } from '../../domain/notification-request.js';
+import type { Template } from '../../domain/template.js';
 import type { UserId } from '../../domain/user-id.js';
 import type { OutboundEvent } from './event-publisher.js';
 
@@ -22,6 +23,15 @@ export interface NotificationRepository {
   save(...notifications: NotificationRequest[]): Promise<void>;
   /** The id of the notification that retries `failedId`, or null when it was never retried. */
   retryOf(failedId: string): Promise<string | null>;
+}
+
+export interface TemplateRepository {
+  /** Locked for the rest of the transaction: a template is loaded here only to change it. */
+  get(key: string): Promise<Template | null>;
+  /** TemplateAlreadyExistsError when the key is taken. */
+  add(template: Template): Promise<void>;
+  /** Stores the new versions and the live one; ConcurrentModificationError if a version was saved meanwhile. */
+  save(template: Template): Promise<void>;
 }
 
 export interface ApiKeyRecord {

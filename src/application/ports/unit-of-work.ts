@@ -6,6 +6,7 @@ import type {
   NotificationRepository,
   OutboxRepository,
   PreferencesRepository,
+  TemplateRepository,
 } from './repositories.js';
 
 /** What a handler sees: the repositories of one open transaction. */
@@ -16,6 +17,7 @@ export interface UnitOfWork {
   readonly inbox: InboxRepository;
   readonly outbox: OutboxRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly templates: TemplateRepository;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */
