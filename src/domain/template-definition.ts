@@ -45,12 +45,12 @@ const REQUIRED: { readonly [C in TemplateChannel]: ReadonlyArray<readonly Varian
 };
 
 /** A template field's grammar: an email body may use the layout, a webhook payload may print JSON. */
-export function fieldKind(channel: TemplateChannel, field: VariantField): TemplateFieldKind {
+function fieldKind(channel: TemplateChannel, field: VariantField): TemplateFieldKind {
   if (channel === 'email' && field === 'html') return 'html';
   return channel === 'webhook' && field === 'payload' ? 'payload' : 'text';
 }
 
-export const VARIANT_FIELDS: readonly VariantField[] = ['subject', 'html', 'text', 'body', 'title', 'data', 'actionUrl', 'payload'];
+const VARIANT_FIELDS: readonly VariantField[] = ['subject', 'html', 'text', 'body', 'title', 'data', 'actionUrl', 'payload'];
 
 /** Checks how a definition holds together; `checkField` checks each template text (the grammar). */
 export function checkDefinition(d: TemplateDefinition, checkField: (field: string, kind: TemplateFieldKind, source: string) => void): void {

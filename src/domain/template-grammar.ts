@@ -56,10 +56,10 @@ function printProblem(tag: TemplateTag, kind: TemplateFieldKind, blocks: readonl
 
 function blockProblem(code: string, kind: TemplateFieldKind, blocks: Block[], layouts: number): string | null {
   if (TAG_FORMS.layout.test(code)) return kind === 'html' && layouts === 1 && blocks.length === 0 ? null : 'the layout is used once, at the top level of an HTML body';
-  const opened = TAG_FORMS.if.exec(code) ?? TAG_FORMS.for.exec(code);
-  const variable = code.startsWith('for') ? (opened?.[1] ?? null) : null;
-  const path = variable === null ? opened?.[1] : opened?.[2];
-  if (opened && path !== undefined) return open(blocks, { kind: variable === null ? 'if' : 'for', variable }, path);
+  const ifOpen = TAG_FORMS.if.exec(code);
+  if (ifOpen) return open(blocks, { kind: 'if', variable: null }, ifOpen[1] ?? '');
+  const forOpen = TAG_FORMS.for.exec(code);
+  if (forOpen) return open(blocks, { kind: 'for', variable: forOpen[1] ?? '' }, forOpen[2] ?? '');
   const elseIf = TAG_FORMS.elseIf.exec(code);
   if (elseIf || TAG_FORMS.else.test(code)) {
     if (blocks.at(-1)?.kind !== 'if') return 'else without an open if';

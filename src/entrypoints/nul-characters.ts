@@ -1,12 +1,4 @@
-import { LONE_SURROGATE } from '../adapters/postgres/storable-text.js';
-
-// U+0000, and a UTF-16 surrogate without its pair: valid in a JavaScript string (and so in JSON),
-// but PostgreSQL stores neither in text or jsonb.
-
-/** Whether a string holds a character PostgreSQL cannot store. */
-export function hasUnstorableCharacter(text: string): boolean {
-  return text.includes('\u0000') || LONE_SURROGATE.test(text);
-}
+import { hasUnstorableCharacter } from '../adapters/postgres/storable-text.js';
 
 /**
  * The path of the first string inside a JSON value that PostgreSQL could not store, or null: such

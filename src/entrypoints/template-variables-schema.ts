@@ -16,7 +16,7 @@ const BY_TYPE: { readonly [T in VariableType]: () => z.ZodType } = {
  * each declared variable present (when required) and of its type. Variables the template does not
  * declare pass through (a send may carry more than one template uses).
  */
-export function variablesSchema(declared: readonly TemplateVariable[]): z.ZodType<Record<string, unknown>> {
+function variablesSchema(declared: readonly TemplateVariable[]): z.ZodType<Record<string, unknown>> {
   const shape: Record<string, z.ZodType> = {};
   for (const v of declared) shape[v.name] = v.required ? BY_TYPE[v.type]() : BY_TYPE[v.type]().nullish();
   return z.looseObject(shape);

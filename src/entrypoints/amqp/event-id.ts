@@ -1,4 +1,4 @@
-import { hasUnstorableCharacter } from '../nul-characters.js';
+import { hasUnstorableCharacter } from '../../adapters/postgres/storable-text.js';
 
 /** An AMQP message id is a short string of at most 255 bytes, so every one fits; a body event_id gets the same bound. */
 export const MAX_EVENT_ID_LENGTH = 255;

@@ -7,7 +7,8 @@ import { PRIORITIES } from '../../domain/priority.js';
 import { CHANNELS, NOTIFICATION_TYPES } from '../../domain/notification-type.js';
 import { UserId } from '../../domain/user-id.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../application/queries/history.query.js';
-import { hasUnstorableCharacter, nulPath } from '../nul-characters.js';
+import { hasUnstorableCharacter } from '../../adapters/postgres/storable-text.js';
+import { nulPath } from '../nul-characters.js';
 import { z } from './zod.js';
 
 /** Runs a domain value object's own check, so HTTP and domain refuse the same values. */
