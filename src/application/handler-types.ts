@@ -20,6 +20,13 @@ export interface NotificationStatusResult {
   readonly status: NotificationStatus;
 }
 
+/** A template version saved or published, and whether it is the live one now. */
+export interface TemplateVersionResult {
+  readonly key: string;
+  readonly version: number;
+  readonly status: 'live' | 'draft';
+}
+
 /** What recording a send did to its notification; 'claim_lost' when the claim was no longer held. */
 export type RecordedStatus = NotificationStatus | 'claim_lost';
 
@@ -34,6 +41,11 @@ export interface CommandResults {
   RecordSendReports: readonly RecordedStatus[];
   AbandonClaim: RecordedStatus;
   RetryNotification: NotificationStatusResult & { readonly retryOf: string };
+  CreateTemplate: TemplateVersionResult;
+  SaveTemplateDraft: TemplateVersionResult;
+  PublishTemplateVersion: TemplateVersionResult;
+  /** The keys stored now (types already stored are left as they are). */
+  SeedTemplates: readonly string[];
 }
 
 export type CommandHandler<K extends CommandType> = (command: CommandOf<K>, uow: UnitOfWork) => Promise<CommandResults[K]>;

@@ -5,6 +5,8 @@ export const API_KEY_SCOPES = [
   'preferences:write',
   'notifications:read',
   'notifications:send',
+  'templates:read',
+  'templates:write',
   'admin',
 ] as const;
 

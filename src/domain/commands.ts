@@ -2,6 +2,7 @@ import type { ApiKeyScope } from './api-key-scope.js';
 import type { NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
 import type { SendOutcome } from './send-outcome.js';
+import type { TemplateDefinition } from './template-definition.js';
 
 /** An upstream event, parsed and validated by the consumer (README "Events in and out"). */
 export type InboundEvent =
@@ -15,6 +16,9 @@ export type InboundEvent =
       readonly templateVars: Readonly<Record<string, unknown>>;
       /** The event's own `priority`; null: the type's default. */
       readonly priority: Priority | null;
+      readonly locale: string | null;
+      /** Not sent after this instant. */
+      readonly expiresAt: Date | null;
     };
 
 /** What one send came to, for the notification its worker claimed with `claimToken`. */
@@ -71,6 +75,8 @@ export type Command =
       readonly templateVars: Readonly<Record<string, unknown>>;
       /** null: the type's default priority. */
       readonly priority: Priority | null;
+      readonly locale: string | null;
+      readonly expiresAt: Date | null;
       readonly correlationId: string | null;
       /** Idempotency-Key (scoped to the caller) and a hash of the request body. */
       readonly idempotency: { readonly key: string; readonly requestHash: string } | null;
@@ -81,11 +87,37 @@ export type Command =
       readonly reports: readonly SendReport[];
     }
   | {
-      /** A claim taken over once too often: the notification fails instead of being sent. */
+      /**
+       * A claimed notification that must not be sent: its claim was taken over once too often
+       * (`lease_expired`), or its time to live ran out (`expired`). It fails instead.
+       */
       readonly type: 'AbandonClaim';
       readonly notificationId: string;
       readonly claimToken: string;
-      readonly reason: 'lease_expired';
+      readonly reason: 'lease_expired' | 'expired';
+    }
+  | {
+      /** A new type's template, from outside: held to the safe grammar; version 1 is live. */
+      readonly type: 'CreateTemplate';
+      readonly key: string;
+      readonly definition: TemplateDefinition;
+    }
+  | {
+      /** A new version of a type's template, a draft until published. */
+      readonly type: 'SaveTemplateDraft';
+      readonly key: string;
+      readonly definition: TemplateDefinition;
+    }
+  | {
+      /** Makes a version live (an older one: a rollback). */
+      readonly type: 'PublishTemplateVersion';
+      readonly key: string;
+      readonly version: number;
+    }
+  | {
+      /** The templates shipped with the release, stored as version 1 of each type not stored yet. */
+      readonly type: 'SeedTemplates';
+      readonly templates: ReadonlyArray<{ readonly key: string; readonly definition: TemplateDefinition }>;
     }
   | {
       readonly type: 'RetryNotification';

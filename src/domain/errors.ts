@@ -103,9 +103,40 @@ export class TemplateVersionNotFoundError extends DomainError {
   }
 }
 
+export class TemplateNotFoundError extends DomainError {
+  readonly code = 'template_not_found';
+  constructor(readonly key: string) {
+    super(`no template has the key ${JSON.stringify(key)}`);
+  }
+}
+
 export class TemplateAlreadyExistsError extends DomainError {
   readonly code = 'template_exists';
   constructor(readonly key: string) {
     super(`a template with key ${JSON.stringify(key)} already exists`);
+  }
+}
+
+/** A send's or an event's variables do not fit its template's declarations; each problem names one. */
+export class InvalidVariablesError extends InvalidValueError {
+  constructor(
+    readonly problems: ReadonlyArray<{ readonly field: string; readonly message: string }>,
+  ) {
+    super(problems.map((p) => p.field).join(', '), problems.map((p) => p.message).join('; '));
+    this.message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  }
+}
+
+/**
+ * A render went past one of its bounds (loop work, output size, size of the variables): the
+ * template or its data is too big to render, whatever is retried.
+ */
+export class RenderBudgetExceededError extends DomainError {
+  readonly code = 'template_render_limit';
+  constructor(
+    readonly reason: string,
+    readonly field: string | null = null,
+  ) {
+    super(`${field === null ? '' : `${field}: `}rendering stopped: ${reason}`);
   }
 }

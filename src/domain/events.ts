@@ -1,8 +1,9 @@
 import type { FailureReason, StatusReason } from './notification-status.js';
-import type { Channel, NotificationType } from './notification-type.js';
+import type { BuiltInType, Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
 
-export type PreferenceFlags = Readonly<Record<NotificationType, boolean>>;
+/** One on/off flag per built-in type (seed 002's preferences). */
+export type PreferenceFlags = Readonly<Record<BuiltInType, boolean>>;
 
 /** Domain events: plain readonly data, one union. */
 export type DomainEvent =

@@ -2,7 +2,7 @@ import { AggregateRoot } from './aggregate-root.js';
 import { EmailAddress } from './email-address.js';
 import { InvalidValueError } from './errors.js';
 import type { PreferenceFlags } from './events.js';
-import { NOTIFICATION_TYPES, NotificationType } from './notification-type.js';
+import { BUILT_IN_TYPES, type BuiltInType, NotificationType } from './notification-type.js';
 import { UserId } from './user-id.js';
 
 export interface PreferencesSnapshot {
@@ -15,14 +15,14 @@ export interface PreferencesSnapshot {
   readonly updatedAt: Date;
 }
 
-/** Every type is on unless the user turned it off. */
+/** Every built-in type is on unless the user turned it off (types created over REST are always on). */
 export function preferenceFlags(raw: Readonly<Record<string, unknown>> = {}): PreferenceFlags {
-  const flags = Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, true])) as Record<NotificationType, boolean>;
+  const flags = Object.fromEntries(BUILT_IN_TYPES.map((type) => [type, true])) as Record<BuiltInType, boolean>;
   for (const [key, value] of Object.entries(raw)) {
     const field = `preferences.${key}`;
-    NotificationType.of(key, field);
+    if (!NotificationType.isBuiltIn(key)) throw new InvalidValueError(field, `must be one of ${BUILT_IN_TYPES.join(', ')}`);
     if (typeof value !== 'boolean') throw new InvalidValueError(field, 'must be true or false');
-    flags[key as NotificationType] = value;
+    flags[key] = value;
   }
   return flags;
 }
@@ -32,7 +32,7 @@ export function preferenceFlags(raw: Readonly<Record<string, unknown>> = {}): Pr
  * silently off; a flag for a type that no longer exists is dropped.
  */
 export function storedFlags(stored: Readonly<Record<string, unknown>>): PreferenceFlags {
-  return Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, stored[type] !== false])) as Record<NotificationType, boolean>;
+  return Object.fromEntries(BUILT_IN_TYPES.map((type) => [type, stored[type] !== false])) as Record<BuiltInType, boolean>;
 }
 
 /** A user's notification email and one on/off flag per notification type. */
@@ -67,7 +67,7 @@ export class NotificationPreferences extends AggregateRoot {
 
   /** Replaces email and flags; raises NotificationPreferencesUpdated only when something changed. */
   replace(email: EmailAddress, flags: PreferenceFlags, now: Date): void {
-    const sameFlags = NOTIFICATION_TYPES.every((type) => this.flags[type] === flags[type]);
+    const sameFlags = BUILT_IN_TYPES.every((type) => this.flags[type] === flags[type]);
     if (sameFlags && this.email.equals(email)) return;
     const previousEmail = this.email.value;
     this.email = email;
@@ -77,7 +77,7 @@ export class NotificationPreferences extends AggregateRoot {
   }
 
   allows(type: NotificationType): boolean {
-    return this.flags[type];
+    return !NotificationType.isBuiltIn(type) || this.flags[type];
   }
 
   get notificationEmail(): EmailAddress {

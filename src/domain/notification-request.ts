@@ -43,13 +43,31 @@ export interface NotificationSnapshot {
   readonly retryOf: string | null;
   /** Names of template variables erased once the notification is final (one-time tokens). */
   readonly secretVariables: readonly string[];
+  /** The template version it renders with (null: rows from before templates were data; the live one). */
+  readonly templateVersion: number | null;
+  /** The locale asked for (the template's variant falls back from it); null: the template's default. */
+  readonly locale: string | null;
+  /** Never sent from this instant on: failed `expired` instead. */
+  readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
 export type NewNotification = Pick<
   NotificationSnapshot,
-  'id' | 'userId' | 'type' | 'channel' | 'recipient' | 'content' | 'priority' | 'correlationId' | 'sourceEventId' | 'secretVariables'
+  | 'id'
+  | 'userId'
+  | 'type'
+  | 'channel'
+  | 'recipient'
+  | 'content'
+  | 'priority'
+  | 'correlationId'
+  | 'sourceEventId'
+  | 'secretVariables'
+  | 'templateVersion'
+  | 'locale'
+  | 'expiresAt'
 >;
 
 /** One notification to one recipient on one channel, from request to final outcome. */
@@ -75,8 +93,10 @@ export class NotificationRequest extends AggregateRoot {
     if (s.secretVariables.length > 0) {
       throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
-    const { type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables } = s;
-    return NotificationRequest.request({ id, type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables }, now, s.id);
+    // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
+    const { type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale } = s;
+    const fields = { id, type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null };
+    return NotificationRequest.request(fields, now, s.id);
   }
 
   static restore(snapshot: NotificationSnapshot): NotificationRequest {
@@ -124,6 +144,7 @@ export class NotificationRequest extends AggregateRoot {
     const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
     const retryAt = schedule.retryAt(this.state.priority, countedAttempts(this.state.attempts), now, retryAfterMs);
     if (retryAt === null) return this.fail(now, 'retries_exhausted', outcome.error);
+    if (this.expiresBy(retryAt)) return this.fail(now, 'expired', `${outcome.error}; the next attempt would come after its expiry`);
     this.update(now, { status: 'retrying', leaseExpiresAt: null, claimToken: null, nextAttemptAt: retryAt });
   }
 
@@ -131,6 +152,14 @@ export class NotificationRequest extends AggregateRoot {
   abandon(now: Date, reason: Extract<FailureReason, 'lease_expired'>): void {
     this.mustBeSending();
     this.fail(now, reason, `claimed after ${this.state.leaseExpiries} expired leases: its sends never completed`);
+  }
+
+  /** Claimed at or after its expiry: failed `expired`, never sent late. */
+  expire(now: Date): void {
+    this.mustBeSending();
+    const { expiresAt } = this.state;
+    if (expiresAt === null || now < expiresAt) throw new InvalidTransitionError(`notification ${this.id} has not expired`);
+    this.fail(now, 'expired', `expired at ${expiresAt.toISOString()} before it could be sent`);
   }
 
   snapshot(): NotificationSnapshot {
@@ -146,6 +175,7 @@ export class NotificationRequest extends AggregateRoot {
     if (outcome.attempted && deferrals <= RECORDED_DEFERRALS) this.addAttempt(outcome, timing, deferrals);
     const status = countedAttempts(this.state.attempts) === 0 ? 'pending' : 'retrying';
     const nextAttemptAt = schedule.deferUntil(deferrals, timing.attemptedAt, outcome.retryAfterMs);
+    if (this.expiresBy(nextAttemptAt)) return this.fail(timing.attemptedAt, 'expired', `${outcome.error}; the provider is down past its expiry`);
     this.update(timing.attemptedAt, { status, deferrals, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
@@ -168,6 +198,11 @@ export class NotificationRequest extends AggregateRoot {
   private addAttempt(outcome: SendOutcome, timing: AttemptTiming, deferrals: number): void {
     const attempt: DeliveryAttempt = { ...attemptOf(outcome, timing), number: this.state.attempts.length + 1 };
     this.update(timing.attemptedAt, { attempts: [...this.state.attempts, attempt], deferrals });
+  }
+
+  /** A send at `at` would come at or after the expiry. */
+  private expiresBy(at: Date): boolean {
+    return this.state.expiresAt !== null && at >= this.state.expiresAt;
   }
 
   private mustBeSending(): void {

@@ -9,10 +9,11 @@ export const SUPPRESSION_REASONS = ['preference_opt_out', 'duplicate', 'invalid_
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /**
- * Why a notification failed: the provider refused it, its retry plan ran out, or it was claimed
- * again after its third expired lease (a send that keeps killing its worker is not resent for ever).
+ * Why a notification failed: the provider refused it, its retry plan ran out, it was claimed
+ * again after its third expired lease (a send that keeps killing its worker is not resent for
+ * ever), or its time to live ran out before it could be sent (never sent late).
  */
-export const FAILURE_REASONS = ['permanent_failure', 'retries_exhausted', 'lease_expired'] as const;
+export const FAILURE_REASONS = ['permanent_failure', 'retries_exhausted', 'lease_expired', 'expired'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** The one reason on a notification that was not sent: suppressed or failed, with why. */

@@ -1,7 +1,10 @@
 import { InvalidValueError } from './errors.js';
-import type { Priority } from './priority.js';
 
-export const NOTIFICATION_TYPES = [
+/**
+ * The types shipped with the release, each seeded from `templates/email/{type}` as version 1 of its
+ * template. Any other type is a template created over REST: a type is a template's key.
+ */
+export const BUILT_IN_TYPES = [
   'email_verification',
   'password_reset',
   'welcome',
@@ -10,39 +13,25 @@ export const NOTIFICATION_TYPES = [
   'order_status_update',
 ] as const;
 
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+export type BuiltInType = (typeof BUILT_IN_TYPES)[number];
+
+/** A notification type: the key of the template it is rendered from. */
+export type NotificationType = string;
+
+const KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 export const NotificationType = {
-  is(raw: unknown): raw is NotificationType {
-    return typeof raw === 'string' && (NOTIFICATION_TYPES as readonly string[]).includes(raw);
+  isBuiltIn(raw: unknown): raw is BuiltInType {
+    return typeof raw === 'string' && (BUILT_IN_TYPES as readonly string[]).includes(raw);
   },
 
+  /** A well-formed key; whether a template has it is the catalogue's to say. */
   of(raw: unknown, field = 'notification_type'): NotificationType {
-    if (!NotificationType.is(raw)) {
-      throw new InvalidValueError(field, `must be one of ${NOTIFICATION_TYPES.join(', ')}`);
+    if (typeof raw !== 'string' || !KEY.test(raw)) {
+      throw new InvalidValueError(field, 'must be a template key: a lower-case letter followed by at most 63 of a-z, 0-9, _, . or -');
     }
     return raw;
   },
-};
-
-/** A notification's priority when its cause does not set one: links a user waits for go first. */
-export const DEFAULT_PRIORITY: { readonly [T in NotificationType]: Priority } = {
-  email_verification: 'critical',
-  password_reset: 'critical',
-  security_alert: 'critical',
-  order_confirmation: 'high',
-  order_status_update: 'high',
-  welcome: 'normal',
-};
-
-/** Variables that grant access (one-time tokens): erased from a notification once it is final. */
-export const SECRET_VARIABLES: { readonly [T in NotificationType]: readonly string[] } = {
-  email_verification: ['verify_token'],
-  password_reset: ['reset_token'],
-  security_alert: [],
-  order_confirmation: [],
-  order_status_update: [],
-  welcome: [],
 };
 
 export const CHANNELS = ['email'] as const;

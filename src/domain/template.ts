@@ -1,5 +1,6 @@
 import { AggregateRoot } from './aggregate-root.js';
-import { InvalidValueError, TemplateVersionNotFoundError } from './errors.js';
+import { TemplateVersionNotFoundError } from './errors.js';
+import { NotificationType } from './notification-type.js';
 import type { TemplateFieldKind } from './template-grammar.js';
 import { type TemplateDefinition, checkDefinition } from './template-definition.js';
 
@@ -21,7 +22,6 @@ export interface TemplateVersion {
 }
 
 type FieldCheck = (field: string, kind: TemplateFieldKind, source: string) => void;
-const KEY = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 /**
  * A notification type's template and its versions: every save is a new version, a draft until
@@ -38,7 +38,7 @@ export class Template extends AggregateRoot {
 
   /** A template saved from outside: its texts must pass the safe grammar; version 1 is live. */
   static create(key: string, definition: TemplateDefinition, now: Date, checkField: FieldCheck): Template {
-    if (!KEY.test(key)) throw new InvalidValueError('key', 'must be a lower-case letter followed by at most 63 of a-z, 0-9, _, . or -');
+    NotificationType.of(key, 'key');
     checkDefinition(definition, checkField);
     return Template.first(key, definition, now, false);
   }

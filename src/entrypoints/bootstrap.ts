@@ -5,11 +5,12 @@ import { coreFactories } from './composition/core.factories.js';
 import { deliveryFactories } from './composition/delivery.factories.js';
 import type { Factories, Resolve } from './composition/factory-types.js';
 import { persistenceFactories } from './composition/persistence.factories.js';
+import { templateFactories } from './composition/templates.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
 
 /** Production wiring (ADR 1). Each factory runs once, on first use; nothing connects before a query. */
-const factories: Factories = { ...coreFactories, ...persistenceFactories, ...deliveryFactories, ...brokerFactories };
+const factories: Factories = { ...coreFactories, ...persistenceFactories, ...templateFactories, ...deliveryFactories, ...brokerFactories };
 
 /** The composition root: an inversify container holding every service as a lazy singleton. */
 export class AppContainer {
@@ -23,7 +24,7 @@ export class AppContainer {
       const override = overrides[name];
       this.bindService(name, override !== undefined ? () => override : () => factories[name](resolve));
     }
-    for (const name of ['primaryDb', 'workerDb', 'standbyDb'] as const) {
+    for (const name of ['primaryDb', 'workerDb', 'templatesDb', 'standbyDb'] as const) {
       this.container.onDeactivation(this.token(name), async (db) => {
         await (db as Services[typeof name])?.destroy();
       });

@@ -3,6 +3,7 @@ import { AppContainer } from './bootstrap.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { httpDepsOf } from './composition/http-deps.js';
 import { HttpServer } from './http-server.js';
+import { seedShippedTemplates } from './seed-templates.js';
 
 /** Exit status for a configuration the service cannot run with (EX_CONFIG). */
 const EXIT_CONFIG = 78;
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     process.exit(error instanceof FatalBrokerError ? EXIT_CONFIG : 1);
   };
 
+  await seedShippedTemplates(app.get('bus'), app.get('templatesDir'), logger);
   const http = new HttpServer(httpDepsOf(app), { port: config.port, host: config.host });
   const address = await http.start();
   logger.info({ port: address.port, host: address.address }, 'notification service listening');

@@ -11,6 +11,8 @@ import type { DeliveryQueue } from '../application/ports/delivery-queue.js';
 import type { DeliveryMonitor } from '../application/ports/delivery-monitor.js';
 import type { IdGenerator } from '../application/ports/id-generator.js';
 import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
+import type { TemplateCatalogue } from '../application/ports/template-catalogue.js';
+import type { TemplatesQuery } from '../application/queries/templates.query.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
 import type { RetentionStore } from '../application/ports/retention-store.js';
 import type { HistoryQuery } from '../application/queries/history.query.js';
@@ -65,6 +67,8 @@ export interface Services {
   primaryDb: Kysely<Database>;
   /** The primary again, through a pool of its own for the delivery worker, the outbox relay and retention. */
   workerDb: Kysely<Database>;
+  /** The primary again, a small pool of its own for the template catalogue. */
+  templatesDb: Kysely<Database>;
   standbyDb: Kysely<Database> | null;
   readRouter: ReadRouter;
   unitOfWork: UnitOfWorkFactory;
@@ -80,6 +84,10 @@ export interface Services {
   authenticator: ApiKeyAuthenticator;
   health: HealthReporter;
   readiness: Readiness;
+  /** `templates/email`: the shipped templates of the built-in types and the layouts. */
+  templatesDir: string;
+  templateCatalogue: TemplateCatalogue;
+  templatesQuery: TemplatesQuery;
   renderer: NotificationRenderer;
   /** Null without SMTP settings: email notifications then wait, pending, until a sender is configured. */
   smtpTransport: NodemailerEmailSender | null;

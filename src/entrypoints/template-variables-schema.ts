@@ -1,15 +1,26 @@
 import { z } from 'zod';
 import type { TemplateVariable, VariableType } from '../domain/template-variables.js';
 
+const NUMERIC = /^\s*-?\d{1,15}(\.\d{1,15})?\s*$/;
+
+/**
+ * Upstream services send ids as numbers or strings, and amounts as numbers or decimal strings (no
+ * float rounding): a string variable takes a number too, a number variable a numeric string.
+ */
 const BY_TYPE: { readonly [T in VariableType]: () => z.ZodType } = {
-  string: () => z.string(),
-  number: () => z.number().finite(),
+  string: () => z.union([z.string(), z.number().finite()], { error: expected('a string') }),
+  number: () => z.union([z.number().finite(), z.string().regex(NUMERIC)], { error: expected('a number or a numeric string') }),
   boolean: () => z.boolean(),
   // A date is an ISO-8601 day or an instant with its offset: helpers format it in the recipient's zone.
   date: () => z.union([z.iso.date(), z.iso.datetime({ offset: true })]),
   array: () => z.array(z.unknown()),
   object: () => z.record(z.string(), z.unknown()),
 };
+
+/** A missing variable is said to be required; one of another type, what it must be. */
+function expected(what: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`);
+}
 
 /**
  * The check of a send's or an event's variables, generated from what its template declares:

@@ -22,6 +22,8 @@ import { NotificationPreferences, type PreferencesSnapshot } from '../../src/dom
 import { NotificationRequest, type NotificationSnapshot } from '../../src/domain/notification-request.js';
 import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src/domain/template.js';
 import type { UserId } from '../../src/domain/user-id.js';
+import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
+import { defaultTemplatesDir, shippedTemplates } from '../../src/adapters/templates/built-in-templates.js';
 
 type StoredApiKey = ApiKeyRecord & { revokedAt: Date | null };
 
@@ -308,4 +310,31 @@ export class SequentialIds implements IdGenerator {
   newId(): string {
     return `00000000-0000-4000-8000-${String(this.next++).padStart(12, '0')}`;
   }
+}
+
+const SHIPPED = shippedTemplates(defaultTemplatesDir());
+
+/**
+ * The catalogue over the in-memory store; a built-in type the store does not hold is served as
+ * its shipped version 1, as if seeded at start.
+ */
+export class FakeTemplateCatalogue implements TemplateCatalogue {
+  constructor(private readonly store: InMemoryStore = new InMemoryStore()) {}
+
+  async live(key: string): Promise<TemplateRelease | null> {
+    const row = this.store.templates.get(key);
+    return row ? this.version(key, row.snapshot.liveVersion) : shipped(key);
+  }
+
+  async version(key: string, version: number): Promise<TemplateRelease | null> {
+    const row = this.store.templates.get(key);
+    if (!row) return version === 1 ? shipped(key) : null;
+    const found = row.versions.find((v) => v.version === version);
+    return found ? { key, version, definition: found.definition } : null;
+  }
+}
+
+function shipped(key: string): TemplateRelease | null {
+  const found = SHIPPED.find((t) => t.key === key);
+  return found ? { key, version: 1, definition: found.definition } : null;
 }

@@ -12,8 +12,12 @@ import { type Config, loadConfig } from '../../src/entrypoints/config.js';
 import type { Services } from '../../src/entrypoints/services.js';
 import { Sha256ApiKeySecrets } from '../../src/adapters/system/api-key-secrets.js';
 import { UuidGenerator } from '../../src/adapters/system/uuid-generator.js';
+import { etaTemplateTokens } from '../../src/adapters/templates/eta-template-tokens.js';
+import { checkTemplate } from '../../src/domain/template-grammar.js';
+import { variableProblems } from '../../src/entrypoints/template-variables-schema.js';
 import {
   FakeClock,
+  FakeTemplateCatalogue,
   FakeHistoryReadModel,
   FakePreferencesReadModel,
   FakeUnitOfWork,
@@ -68,6 +72,7 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
     busMonitor: monitor,
     preferencesReadModel: new FakePreferencesReadModel(store),
     historyReadModel: new FakeHistoryReadModel(store),
+    templateCatalogue: new FakeTemplateCatalogue(store),
     authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreScopeLookup(store)),
     ...overrides,
   });
@@ -75,12 +80,15 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
 }
 
 /** Production handler dependencies with deterministic time, ids and jitter. */
-export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator = new SequentialIds()): HandlerDeps {
+export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator = new SequentialIds(), store = new InMemoryStore()): HandlerDeps {
   return {
     clock,
     ids,
     secrets: new Sha256ApiKeySecrets(),
     retrySchedule: new PlannedRetrySchedule(DEFAULT_RETRY_PLANS, () => 0.5),
+    templates: new FakeTemplateCatalogue(store),
+    checkVariables: variableProblems,
+    checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
   };
 }
 

@@ -36,6 +36,9 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     correlationId: 'corr-1',
     sourceEventId: null,
     secretVariables: [],
+    templateVersion: 1,
+    locale: null,
+    expiresAt: null,
     ...overrides,
   };
 }

@@ -37,6 +37,9 @@ export interface NotificationsTable {
   correlation_id: string | null;
   claim_token: string | null;
   source_event_id: string | null;
+  template_version: number | null;
+  locale: string | null;
+  expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
   /** The projection of notification_attempts (ADR 7): appended by saveStatement, else rebuilt by the trigger. */
@@ -112,7 +115,7 @@ export interface TemplatesTable {
 export interface TemplateVersionsTable {
   template_key: string;
   version: number;
-  /** A TemplateDefinition as JSON (template-rows.ts maps it). */
+  /** The domain TemplateDefinition as JSON, as saved (never updated). */
   definition: Json<unknown>;
   created_at: Date;
 }

@@ -47,6 +47,9 @@ export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'sched
     sourceEventId: row.source_event_id,
     retryOf: row.retry_of,
     secretVariables: row.secret_variables,
+    templateVersion: row.template_version,
+    locale: row.locale,
+    expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -101,13 +104,16 @@ export function creationColumns(s: NotificationSnapshot) {
     source_event_id: s.sourceEventId,
     retry_of: s.retryOf,
     secret_variables: [...s.secretVariables],
+    template_version: s.templateVersion,
+    locale: s.locale,
+    expires_at: s.expiresAt,
     created_at: s.createdAt,
   };
 }
 
 /** What a view reads: no content or template variables to fetch and parse; attempts from the projection. */
 export const VIEW_COLUMNS = [
-  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'created_at', 'updated_at', 'attempt_history',
+  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'template_version', 'expires_at', 'created_at', 'updated_at', 'attempt_history',
 ] as const;
 
 type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
@@ -128,6 +134,8 @@ export function toView(row: ViewRow): NotificationView {
     deferrals: row.deferrals,
     nextAttemptAt: row.next_attempt_at,
     retryOf: row.retry_of,
+    templateVersion: row.template_version,
+    expiresAt: row.expires_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

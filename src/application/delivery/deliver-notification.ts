@@ -45,7 +45,8 @@ export class DeliverNotification {
     const claim = { notificationId: n.id, claimToken };
     this.deps.leases.hold(claim);
     try {
-      if (n.leaseExpiries >= MAX_LEASE_EXPIRIES) return await this.abandon(n, claimToken);
+      if (n.leaseExpiries >= MAX_LEASE_EXPIRIES) return await this.abandon(n, claimToken, 'lease_expired');
+      if (n.expiresAt !== null && this.deps.clock.now() >= n.expiresAt) return await this.abandon(n, claimToken, 'expired');
       if (claimed.resend) this.deps.monitor.resending(n);
       const attemptedAt = this.deps.clock.now();
       const started = performance.now();
@@ -65,7 +66,7 @@ export class DeliverNotification {
     if (!sender) return { kind: 'permanent', error: `no sender is configured for channel ${n.channel}`, response: null };
     let content;
     try {
-      content = this.deps.renderer.render(n);
+      content = await this.deps.renderer.render(n);
     } catch (error) {
       if (!(error instanceof InvalidValueError)) throw error;
       return { kind: 'permanent', error: `cannot render: ${error.message}`, response: null };
@@ -88,8 +89,8 @@ export class DeliverNotification {
     }
   }
 
-  private async abandon(n: NotificationSnapshot, claimToken: string): Promise<RecordedStatus> {
-    const status = await this.deps.bus.handle({ type: 'AbandonClaim', notificationId: n.id, claimToken, reason: 'lease_expired' });
+  private async abandon(n: NotificationSnapshot, claimToken: string, reason: 'lease_expired' | 'expired'): Promise<RecordedStatus> {
+    const status = await this.deps.bus.handle({ type: 'AbandonClaim', notificationId: n.id, claimToken, reason });
     this.deps.monitor.recorded(n, null, status);
     return status;
   }

@@ -3,6 +3,7 @@ import type { HandlerRegistry } from '../handler-types.js';
 import type { ApiKeySecrets } from '../ports/api-key-secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
 import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reactions.js';
@@ -10,13 +11,18 @@ import { receiveEvent } from './receive-event.handler.js';
 import { abandonClaim, recordSendReports } from './record-send-reports.handler.js';
 import { replacePreferences } from './replace-preferences.handler.js';
 import { retryNotification } from './retry-notification.handler.js';
+import { seedTemplates } from './seed-templates.handler.js';
 import { sendNotification } from './send-notification.handler.js';
+import { type TemplateFieldCheck, createTemplate, publishTemplateVersion, saveTemplateDraft } from './template.handlers.js';
 
 export interface HandlerDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly secrets: ApiKeySecrets;
   readonly retrySchedule: RetrySchedule;
+  readonly templates: TemplateCatalogue;
+  readonly checkVariables: VariablesCheck;
+  readonly checkField: TemplateFieldCheck;
 }
 
 /** The one registry: command → exactly one handler, event → its reactions and handlers. */
@@ -29,16 +35,20 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       ReplacePreferences: replacePreferences(clock),
       CreateApiKey: createApiKey(deps),
       RevokeApiKey: revokeApiKey(clock),
-      ReceiveEvent: receiveEvent(clock, ids),
-      SendNotification: sendNotification(clock, ids),
+      ReceiveEvent: receiveEvent(deps),
+      SendNotification: sendNotification(deps),
       RecordSendReports: recordSendReports(deps.retrySchedule),
       AbandonClaim: abandonClaim(clock),
       RetryNotification: retryNotification(clock, ids),
+      SeedTemplates: seedTemplates(clock),
+      CreateTemplate: createTemplate(deps),
+      SaveTemplateDraft: saveTemplateDraft(deps),
+      PublishTemplateVersion: publishTemplateVersion(deps),
     },
     reactions: {
       ...none,
-      NotificationPreferencesCreated: [welcomeOnPreferencesCreated(clock, ids)],
-      NotificationPreferencesUpdated: [alertOnPreferencesUpdated(clock, ids)],
+      NotificationPreferencesCreated: [welcomeOnPreferencesCreated(deps)],
+      NotificationPreferencesUpdated: [alertOnPreferencesUpdated(deps)],
     },
     events: none,
   };

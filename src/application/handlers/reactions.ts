@@ -1,16 +1,14 @@
 import type { EventHandler } from '../handler-types.js';
-import type { Clock } from '../ports/clock.js';
-import type { IdGenerator } from '../ports/id-generator.js';
-import { requestNotification } from './request-notification.js';
+import { type RequestDeps, requestNotification } from './request-notification.js';
 
 export const PREFERENCES_UPDATED_ALERT = 'Your notification preferences have been updated';
 
 /** New preferences (user.registered or the REST API) send `welcome` to the notification email. */
-export function welcomeOnPreferencesCreated(clock: Clock, ids: IdGenerator): EventHandler<'NotificationPreferencesCreated'> {
+export function welcomeOnPreferencesCreated(deps: RequestDeps): EventHandler<'NotificationPreferencesCreated'> {
   return {
     name: 'welcomeOnPreferencesCreated',
     handle: async (event, uow) => {
-      await requestNotification(uow, clock, ids, {
+      await requestNotification(uow, deps, {
         type: 'welcome',
         userId: event.userId,
         email: event.notificationEmail,
@@ -28,13 +26,13 @@ export function welcomeOnPreferencesCreated(clock: Clock, ids: IdGenerator): Eve
  * new flags say: a key that may write preferences must not be able to redirect a user's mail, or
  * silence the alert, unnoticed.
  */
-export function alertOnPreferencesUpdated(clock: Clock, ids: IdGenerator): EventHandler<'NotificationPreferencesUpdated'> {
+export function alertOnPreferencesUpdated(deps: RequestDeps): EventHandler<'NotificationPreferencesUpdated'> {
   return {
     name: 'alertOnPreferencesUpdated',
     handle: async (event, uow) => {
       const addresses = new Set([event.previousEmail, event.notificationEmail]);
       for (const email of addresses) {
-        await requestNotification(uow, clock, ids, {
+        await requestNotification(uow, deps, {
           type: 'security_alert',
           userId: event.userId,
           email,

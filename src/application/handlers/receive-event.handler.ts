@@ -3,15 +3,14 @@ import { PayloadConflictError } from '../../domain/errors.js';
 import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
 import { UserId } from '../../domain/user-id.js';
 import type { CommandHandler } from '../handler-types.js';
-import type { Clock } from '../ports/clock.js';
-import type { IdGenerator } from '../ports/id-generator.js';
-import { requestNotification } from './request-notification.js';
+import { type RequestDeps, requestNotification } from './request-notification.js';
 
 /**
  * One upstream event: recorded in the inbox in the same transaction as its effects, so a
  * redelivery is a no-op and the same id with another payload is refused (the first one stands).
  */
-export function receiveEvent(clock: Clock, ids: IdGenerator): CommandHandler<'ReceiveEvent'> {
+export function receiveEvent(deps: RequestDeps): CommandHandler<'ReceiveEvent'> {
+  const { clock } = deps;
   return async (command, uow) => {
     const verdict = await uow.inbox.record(command.eventId, command.payloadHash, command.eventType, clock.now());
     if (verdict === 'duplicate') return { outcome: 'duplicate', notificationIds: [] };
@@ -26,12 +25,14 @@ export function receiveEvent(clock: Clock, ids: IdGenerator): CommandHandler<'Re
       }
       return { outcome: 'processed', notificationIds: [] };
     }
-    const notification = await requestNotification(uow, clock, ids, {
+    const notification = await requestNotification(uow, deps, {
       type: event.notificationType,
       userId: event.userId,
       email: event.email,
       templateVars: event.templateVars,
       priority: event.priority,
+      locale: event.locale,
+      expiresAt: event.expiresAt,
       correlationId: command.correlationId,
       sourceEventId: command.eventId,
     });

@@ -34,13 +34,14 @@ function apply(notification: NotificationRequest, report: SendReport, schedule: 
   return notification.status;
 }
 
-/** A claim taken over once too often fails its notification with the reason, instead of a send. */
+/** A claim taken over once too often, or an expired notification, fails with the reason instead of a send. */
 export function abandonClaim(clock: Clock): CommandHandler<'AbandonClaim'> {
   return async ({ notificationId, claimToken, reason }, uow) => {
     const notification = await uow.notifications.get(notificationId);
     if (!notification) throw new NotificationNotFoundError(notificationId);
     if (!notification.holdsClaim(claimToken)) return 'claim_lost';
-    notification.abandon(clock.now(), reason);
+    if (reason === 'expired') notification.expire(clock.now());
+    else notification.abandon(clock.now(), reason);
     await uow.notifications.save(notification);
     return notification.status;
   };

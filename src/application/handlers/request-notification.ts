@@ -1,22 +1,28 @@
 import { EmailAddress } from '../../domain/email-address.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import { type NewNotification, NotificationRequest } from '../../domain/notification-request.js';
-import { DEFAULT_PRIORITY, type NotificationType, SECRET_VARIABLES } from '../../domain/notification-type.js';
+import type { NotificationType } from '../../domain/notification-type.js';
 import type { Priority } from '../../domain/priority.js';
 import { UserId } from '../../domain/user-id.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { TemplateCatalogue, TemplateRelease, VariablesCheck } from '../ports/template-catalogue.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
+import { releaseFor, variablesChecked } from '../templates/release-for.js';
 
 export interface NotificationAsk {
   readonly type: NotificationType;
   readonly userId: string | null;
   readonly email: string;
   readonly templateVars: Readonly<Record<string, unknown>>;
+  /** How the caller named the variables (`template_vars`, `variables`, ...): problems are reported under it. */
+  readonly variablesField?: string;
   readonly subject?: string | null;
   readonly content?: string | null;
-  /** null or absent: the type's default. */
+  /** null or absent: the template's priority. */
   readonly priority?: Priority | null;
+  readonly locale?: string | null;
+  readonly expiresAt?: Date | null;
   readonly correlationId: string | null;
   readonly sourceEventId: string | null;
   /**
@@ -26,22 +32,31 @@ export interface NotificationAsk {
   readonly routing?: 'preferences' | 'exact';
 }
 
+export interface RequestDeps {
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly templates: TemplateCatalogue;
+  readonly checkVariables: VariablesCheck;
+}
+
 /**
  * Records one notification in the caller's transaction: `pending` to be sent, or `suppressed`
- * when the user opted out of its type. Preferences are read inside the transaction, on the
- * primary, so an opt-out written just before is honoured. An email verification goes to the
- * address being verified; anything else to the stored notification email when there is one.
+ * when the user opted out of its type. Its template's live version is looked up and its variables
+ * checked first (InvalidValueError naming each one that does not fit). Preferences are read inside
+ * the transaction, on the primary, so an opt-out written just before is honoured. An email
+ * verification goes to the address being verified; anything else to the stored notification email.
  */
-export async function requestNotification(uow: UnitOfWork, clock: Clock, ids: IdGenerator, ask: NotificationAsk): Promise<NotificationRequest> {
+export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk): Promise<NotificationRequest> {
+  const release = variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables);
   const userId = ask.userId === null ? null : UserId.of(ask.userId);
   const eventEmail = EmailAddress.of(ask.email, 'email');
-  const exact = ask.routing === 'exact';
-  const preferences = userId && !exact ? await uow.preferences.get(userId) : null;
+  const preferences = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
   const recipient = ask.type === 'email_verification' || !preferences ? eventEmail : preferences.notificationEmail;
-  const fields = newNotification(ids.newId(), userId?.value ?? null, recipient.value, ask);
+  const now = deps.clock.now();
+  const fields = newNotification(deps.ids.newId(), userId?.value ?? null, recipient.value, ask, release, now);
   const notification = optedOut(preferences, ask.type)
-    ? NotificationRequest.suppress(fields, 'preference_opt_out', clock.now())
-    : NotificationRequest.request(fields, clock.now());
+    ? NotificationRequest.suppress(fields, 'preference_opt_out', now)
+    : NotificationRequest.request(fields, now);
   await uow.notifications.add(notification);
   return notification;
 }
@@ -50,7 +65,9 @@ function optedOut(preferences: NotificationPreferences | null, type: Notificatio
   return preferences !== null && !preferences.allows(type);
 }
 
-function newNotification(id: string, userId: string | null, recipient: string, ask: NotificationAsk): NewNotification {
+function newNotification(id: string, userId: string | null, recipient: string, ask: NotificationAsk, release: TemplateRelease, now: Date): NewNotification {
+  const { definition } = release;
+  const secrets = definition.variables.filter((v) => v.secret && Object.hasOwn(ask.templateVars, v.name)).map((v) => v.name);
   return {
     id,
     userId,
@@ -58,9 +75,17 @@ function newNotification(id: string, userId: string | null, recipient: string, a
     channel: 'email',
     recipient,
     content: { subject: ask.subject ?? null, body: ask.content ?? null, templateVars: ask.templateVars },
-    priority: ask.priority ?? DEFAULT_PRIORITY[ask.type],
+    priority: ask.priority ?? definition.priority,
     correlationId: ask.correlationId,
     sourceEventId: ask.sourceEventId,
-    secretVariables: SECRET_VARIABLES[ask.type].filter((name) => Object.hasOwn(ask.templateVars, name)),
+    secretVariables: secrets,
+    templateVersion: release.version,
+    locale: ask.locale ?? null,
+    expiresAt: earliest(ask.expiresAt ?? null, definition.ttlSeconds === null ? null : new Date(now.getTime() + definition.ttlSeconds * 1000)),
   };
+}
+
+function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null || b === null) return a ?? b;
+  return a < b ? a : b;
 }

@@ -1,15 +1,13 @@
 import { IdempotencyKeyInFlightError, IdempotencyKeyMismatchError } from '../../domain/errors.js';
 import type { CommandHandler, NotificationStatusResult } from '../handler-types.js';
-import type { Clock } from '../ports/clock.js';
-import type { IdGenerator } from '../ports/id-generator.js';
-import { requestNotification } from './request-notification.js';
+import { type RequestDeps, requestNotification } from './request-notification.js';
 
 /**
  * A notification asked for over REST. With an Idempotency-Key the claim, the notification and the
  * stored response commit together: the same key and body get the first response, another body
  * is refused, and a key whose first request is still running is reported in flight.
  */
-export function sendNotification(clock: Clock, ids: IdGenerator): CommandHandler<'SendNotification'> {
+export function sendNotification(deps: RequestDeps): CommandHandler<'SendNotification'> {
   return async (command, uow) => {
     const { idempotency } = command;
     if (idempotency) {
@@ -18,7 +16,7 @@ export function sendNotification(clock: Clock, ids: IdGenerator): CommandHandler
       if (claim.kind === 'in_flight') throw new IdempotencyKeyInFlightError();
       if (claim.kind === 'replay') return claim.response as unknown as NotificationStatusResult;
     }
-    const notification = await requestNotification(uow, clock, ids, {
+    const notification = await requestNotification(uow, deps, {
       type: command.notificationType,
       userId: command.userId,
       email: command.recipientEmail,
@@ -26,11 +24,13 @@ export function sendNotification(clock: Clock, ids: IdGenerator): CommandHandler
       subject: command.subject,
       content: command.content,
       priority: command.priority,
+      locale: command.locale,
+      expiresAt: command.expiresAt,
       correlationId: command.correlationId,
       sourceEventId: null,
     });
     const result = { notificationId: notification.id, status: notification.status };
-    if (idempotency) await uow.idempotency.complete(idempotency.key, idempotency.requestHash, result, clock.now());
+    if (idempotency) await uow.idempotency.complete(idempotency.key, idempotency.requestHash, result, deps.clock.now());
     return result;
   };
 }

@@ -28,6 +28,9 @@ export interface NotificationView {
   readonly deferrals: number;
   readonly nextAttemptAt: Date | null;
   readonly retryOf: string | null;
+  /** The template version it renders with (null: recorded before templates were data). */
+  readonly templateVersion: number | null;
+  readonly expiresAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -48,6 +51,8 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     deferrals: s.deferrals,
     nextAttemptAt: s.nextAttemptAt,
     retryOf: s.retryOf,
+    templateVersion: s.templateVersion,
+    expiresAt: s.expiresAt,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };

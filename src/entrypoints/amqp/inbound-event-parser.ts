@@ -81,7 +81,8 @@ export function parseInboundEvent(delivery: Delivery): ParsedEvent {
   const id = eventIdOf([['event_id', own(envelope, 'event_id')], ['event_id', own(data, 'event_id')], ['message_id', delivery.messageId]]);
   if (!id.ok) return poison('invalid_payload', id.detail, eventType);
   try {
-    const event = toInboundEvent(eventType, valid.payload, own(data, 'priority') ?? own(envelope, 'priority'));
+    const option = (name: string) => own(data, name) ?? own(envelope, name);
+    const event = toInboundEvent(eventType, valid.payload, { priority: option('priority'), locale: option('locale'), expiresAt: option('expires_at') });
     const hash = sha256Hex(canonicalJson(envelope));
     const correlationId = correlationIdFrom([own(envelope, 'correlation_id'), own(data, 'correlation_id'), delivery.correlationId].find(isCorrelationId));
     return { ok: true, eventId: id.eventId ?? `sha256:${hash}`, payloadHash: hash, eventType, event, correlationId };

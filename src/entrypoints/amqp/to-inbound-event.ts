@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { InboundEvent } from '../../domain/commands.js';
 import { EmailAddress } from '../../domain/email-address.js';
+import { instantOf } from '../../domain/instant.js';
 import { Priority } from '../../domain/priority.js';
+import { canonicalLocale } from '../../domain/template-locale.js';
 import { UserId } from '../../domain/user-id.js';
 import type { KnownEventType, SCHEMAS } from './event-types.js';
 
@@ -69,18 +71,33 @@ function checked(userId: string, email: string, fields: readonly [string, string
   return { userId: UserId.of(userId, fields[0]).value, email: EmailAddress.of(email, fields[1]).value };
 }
 
+/** Fields any requesting event may carry besides its payload, as they arrived. */
+export interface RawEventOptions {
+  readonly priority: unknown;
+  readonly locale: unknown;
+  readonly expiresAt: unknown;
+}
+
 /**
- * The domain event for a validated payload. `rawPriority` is the event's own `priority`, if any:
- * absent (or null) leaves the type's default; anything but a known priority throws
- * InvalidValueError naming `priority`, as an invalid user id or address does.
+ * The domain event for a validated payload. The options, when present (and not null), must be a
+ * known priority, a BCP 47 locale and an instant with its offset: anything else throws
+ * InvalidValueError naming the field, as an invalid user id or address does.
  */
-export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventType>, rawPriority: unknown): InboundEvent {
+export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventType>, options: RawEventOptions): InboundEvent {
   if (type === 'user.registered') {
     const d = data as Payload<'user.registered'>;
     return { kind: 'UserRegistered', ...checked(d.userid, d.email, USER_FIELDS), username: d.username };
   }
   const request = REQUESTS[type](data as never);
-  const priority = rawPriority === undefined || rawPriority === null ? null : Priority.of(rawPriority, 'priority');
   const { notificationType, templateVars } = request;
-  return { kind: 'NotificationRequested', notificationType, ...checked(request.userId, request.email, request.fields), templateVars, priority };
+  return { kind: 'NotificationRequested', notificationType, ...checked(request.userId, request.email, request.fields), templateVars, ...eventOptions(options) };
+}
+
+function eventOptions(raw: RawEventOptions): { priority: Priority | null; locale: string | null; expiresAt: Date | null } {
+  const absent = (value: unknown) => value === undefined || value === null;
+  return {
+    priority: absent(raw.priority) ? null : Priority.of(raw.priority, 'priority'),
+    locale: absent(raw.locale) ? null : canonicalLocale(String(raw.locale), 'locale'),
+    expiresAt: absent(raw.expiresAt) ? null : instantOf(raw.expiresAt, 'expires_at'),
+  };
 }

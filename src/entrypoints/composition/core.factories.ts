@@ -16,6 +16,9 @@ import { BootstrapAwareAuthenticator } from '../api-key-authenticator.js';
 import { HealthReporter, Readiness } from '../health.js';
 import { brokerHealth, channelHealth, outboxHealth } from '../pipeline-health.js';
 import { Lifecycle } from '../services.js';
+import { checkTemplate } from '../../domain/template-grammar.js';
+import { etaTemplateTokens } from '../../adapters/templates/eta-template-tokens.js';
+import { variableProblems } from '../template-variables-schema.js';
 import type { Factories, Resolve } from './factory-types.js';
 import { unitsOfWorkOn } from './persistence.factories.js';
 
@@ -50,6 +53,9 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
       ids: get('ids'),
       secrets: get('apiKeySecrets'),
       retrySchedule: new PlannedRetrySchedule(get('config').delivery.retryPlans),
+      templates: get('templateCatalogue'),
+      checkVariables: variableProblems,
+      checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
     }),
   busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics')),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor'), wakeWorkers(get)),

@@ -4,7 +4,6 @@ import { SendReportRecorder } from '../../application/delivery/send-report-recor
 import { Retention } from '../../application/retention/retention.js';
 import type { Channel } from '../../domain/notification-type.js';
 import { CircuitBreakingSender } from '../../adapters/delivery/circuit-breaking-sender.js';
-import { EtaNotificationRenderer, defaultTemplatesDir } from '../../adapters/email/eta-notification-renderer.js';
 import { NodemailerEmailSender } from '../../adapters/email/nodemailer-email-sender.js';
 import { ObservedDeliveryMonitor } from '../../adapters/observability/delivery-monitor.js';
 import { isUnavailable } from '../../adapters/postgres/pool.js';
@@ -31,13 +30,9 @@ function circuitListener(get: Resolve) {
   };
 }
 
-type Delivery = 'renderer' | 'smtpTransport' | 'emailSender' | 'senders' | 'leaseKeeper' | 'deliveryMonitor' | 'deliverNotification' | 'deliveryWorker' | 'retention' | 'retentionWorker';
+type Delivery = 'smtpTransport' | 'emailSender' | 'senders' | 'leaseKeeper' | 'deliveryMonitor' | 'deliverNotification' | 'deliveryWorker' | 'retention' | 'retentionWorker';
 
 export const deliveryFactories: Pick<Factories, Delivery> = {
-  renderer: (get) => {
-    const { appBaseUrl, serviceName } = get('config');
-    return new EtaNotificationRenderer({ templatesDir: defaultTemplatesDir(), appBaseUrl, serviceName });
-  },
   smtpTransport: (get) => {
     const smtp = get('config').smtp;
     if (!smtp) return null;

@@ -6,7 +6,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
   const secrets = app.get('apiKeySecrets');
   return {
     bus: app.get('bus'),
-    queries: { history: app.get('historyQuery'), preferences: app.get('preferencesQuery') },
+    queries: { history: app.get('historyQuery'), preferences: app.get('preferencesQuery'), templates: app.get('templatesQuery') },
     authenticator: app.get('authenticator'),
     health: app.get('health'),
     readiness: app.get('readiness'),

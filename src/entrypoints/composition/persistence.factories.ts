@@ -16,12 +16,16 @@ export function unitsOfWorkOn(get: Resolve, db: Services['primaryDb']): UnitOfWo
   return () => new KyselyUnitOfWork(db, stamping);
 }
 
-function database(get: Resolve, name: 'primary' | 'standby' | 'workers', url: string) {
+/** The template catalogue's connections: its reads are few (cached) and short. */
+const TEMPLATE_POOL_MAX = 2;
+
+function database(get: Resolve, name: 'primary' | 'standby' | 'workers' | 'templates', url: string) {
   const { database: db } = get('config');
+  const max = { primary: db.poolMax, standby: db.poolMax, workers: db.workerPoolMax, templates: TEMPLATE_POOL_MAX }[name];
   return createDatabase({
     url,
     name,
-    max: name === 'workers' ? db.workerPoolMax : db.poolMax,
+    max,
     connectionTimeoutMs: db.connectionTimeoutMs,
     statementTimeoutMs: db.statementTimeoutMs,
     queryTimeoutMs: db.queryTimeoutMs,
@@ -29,13 +33,16 @@ function database(get: Resolve, name: 'primary' | 'standby' | 'workers', url: st
   });
 }
 
-type Persistence = 'primaryDb' | 'workerDb' | 'standbyDb' | 'readRouter' | 'unitOfWork' | 'preferencesReadModel' | 'historyReadModel' | 'deliveryQueue' | 'outboxStore' | 'retentionStore';
+type Persistence = 'primaryDb' | 'workerDb' | 'templatesDb' | 'standbyDb' | 'readRouter' | 'unitOfWork' | 'preferencesReadModel' | 'historyReadModel' | 'deliveryQueue' | 'outboxStore' | 'retentionStore';
 
 export const persistenceFactories: Pick<Factories, Persistence> = {
   primaryDb: (get) => database(get, 'primary', get('config').database.url),
   // Workers (delivery, outbox relay, retention) have their own connections to the primary, so a
   // flood of incoming events (each consumer handler holds a connection) cannot starve sending.
   workerDb: (get) => database(get, 'workers', get('config').database.url),
+  // Requests look their template up while their transaction holds a primary connection: on the
+  // same pool, a burst of them would wait for each other's connections until every one timed out.
+  templatesDb: (get) => database(get, 'templates', get('config').database.url),
   standbyDb: (get) => {
     const url = get('config').database.standbyUrl;
     return url ? database(get, 'standby', url) : null;

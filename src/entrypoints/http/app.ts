@@ -10,6 +10,8 @@ import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
+import { templateRoutes } from './routes/templates.routes.js';
+import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
 
 export function createHttpApp(deps: HttpDeps): Express {
   const { logger, metrics } = deps;
@@ -18,6 +20,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   historyRoutes(api, deps);
   notificationRoutes(api, deps);
   apiKeyRoutes(api, deps);
+  templateRoutes(api, deps);
+  v1TemplateRoutes(api, deps);
   opsRoutes(api, deps);
   const document = openApiDocument(api);
 

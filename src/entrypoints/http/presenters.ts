@@ -1,3 +1,4 @@
+import type { RenderedContent } from '../../application/ports/channel-sender.js';
 import type { NotificationView, PreferencesView } from '../../application/ports/read-models.js';
 
 /** Application views → the snake_case wire format of the REST API (README "REST API"). */
@@ -33,7 +34,13 @@ export function notificationJson(view: NotificationView) {
     deferrals: view.deferrals,
     next_attempt_at: view.nextAttemptAt?.toISOString() ?? null,
     retry_of: view.retryOf,
+    template_version: view.templateVersion,
+    expires_at: view.expiresAt?.toISOString() ?? null,
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };
+}
+
+export function renderedJson(key: string, { version, content }: { version: number; content: RenderedContent }) {
+  return { key, version, ...content };
 }

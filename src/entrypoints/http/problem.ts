@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../../adapters/observability/logger.js';
 import { isUnavailable } from '../../adapters/postgres/pool.js';
-import { DomainError, InvalidValueError } from '../../domain/errors.js';
+import { DomainError, InvalidValueError, InvalidVariablesError } from '../../domain/errors.js';
 
 export interface FieldError {
   readonly field: string;
@@ -35,11 +35,18 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   concurrent_modification: [409, 'Concurrent modification'],
   idempotency_key_mismatch: [422, 'Idempotency-Key reused with another request'],
   idempotency_key_in_flight: [409, 'Request with this Idempotency-Key in flight'],
+  template_not_found: [404, 'Template not found'],
+  template_version_not_found: [404, 'Template version not found'],
+  template_exists: [409, 'Template already exists'],
+  unsafe_template: [422, 'Template not allowed'],
 };
 
 /** The one place where expected failures become HTTP statuses (docs/architecture.md, rule 10). */
 export function toProblem(error: unknown): Problem | null {
   if (error instanceof Problem) return error;
+  if (error instanceof InvalidVariablesError) {
+    return new Problem(422, 'Invalid variables', `The variables do not fit the template: ${error.field}`, error.problems);
+  }
   if (error instanceof InvalidValueError) return Problem.validation([{ field: error.field, message: error.reason }]);
   if (error instanceof DomainError) {
     const [status, title] = DOMAIN_STATUS[error.code] ?? [400, 'Request refused'];

@@ -4,7 +4,8 @@ import { InvalidValueError } from '../../domain/errors.js';
 import { ATTEMPT_OUTCOMES } from '../../domain/delivery-attempt.js';
 import { NOTIFICATION_STATUSES, STATUS_REASONS } from '../../domain/notification-status.js';
 import { PRIORITIES } from '../../domain/priority.js';
-import { CHANNELS, NOTIFICATION_TYPES } from '../../domain/notification-type.js';
+import { BUILT_IN_TYPES, CHANNELS, NotificationType } from '../../domain/notification-type.js';
+import { canonicalLocale } from '../../domain/template-locale.js';
 import { UserId } from '../../domain/user-id.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../application/queries/history.query.js';
 import { hasUnstorableCharacter } from '../../adapters/postgres/storable-text.js';
@@ -34,8 +35,8 @@ export const EmailSchema = z
   .superRefine(checkedBy((v) => EmailAddress.of(v)))
   .openapi({ format: 'email', example: 'ada@example.com' });
 
-const flags = Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, z.boolean().optional()])) as Record<
-  (typeof NOTIFICATION_TYPES)[number],
+const flags = Object.fromEntries(BUILT_IN_TYPES.map((t) => [t, z.boolean().optional()])) as Record<
+  (typeof BUILT_IN_TYPES)[number],
   z.ZodOptional<z.ZodBoolean>
 >;
 
@@ -44,7 +45,7 @@ export const PreferenceFlagsInput = z
   .openapi('PreferenceFlagsInput', { description: 'One flag per notification type; absent types are on' });
 
 export const PreferenceFlagsSchema = z
-  .object(Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, z.boolean()])) as Record<(typeof NOTIFICATION_TYPES)[number], z.ZodBoolean>)
+  .object(Object.fromEntries(BUILT_IN_TYPES.map((t) => [t, z.boolean()])) as Record<(typeof BUILT_IN_TYPES)[number], z.ZodBoolean>)
   .openapi('PreferenceFlags');
 
 export const CreatePreferencesBody = z
@@ -97,7 +98,7 @@ export const NotificationSchema = z
   .object({
     id: z.uuid(),
     userid: z.string().nullable(),
-    type: z.enum(NOTIFICATION_TYPES),
+    type: z.string().openapi({ description: 'The notification type: the key of its template' }),
     channel: z.enum(CHANNELS),
     recipient: z.string(),
     subject: z.string().nullable(),
@@ -108,6 +109,8 @@ export const NotificationSchema = z
     deferrals: z.number().int().openapi({ description: 'Provider-down answers in a row: they use no attempt, and only the first few show in attempts' }),
     next_attempt_at: z.iso.datetime().nullable(),
     retry_of: z.uuid().nullable(),
+    template_version: z.number().int().nullable().openapi({ description: 'The template version it renders with; null for notifications recorded before templates were data' }),
+    expires_at: z.iso.datetime().nullable(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
@@ -156,14 +159,30 @@ const OneLine = (max: number) =>
     .regex(/^[^\r\n]*$/, 'must be one line (no CR or LF)')
     .refine((v) => !hasUnstorableCharacter(v), NO_NUL);
 
+export const TemplateKeySchema = z
+  .string()
+  .superRefine(checkedBy((v) => NotificationType.of(v)))
+  .openapi({ description: 'A template key: a built-in type or one created over POST /templates', example: 'welcome' });
+
+export const LocaleSchema = z
+  .string()
+  .max(35)
+  .superRefine(checkedBy((v) => canonicalLocale(String(v), 'locale')))
+  .openapi({ description: "BCP 47 language tag; the template's variant falls back fr-BE → fr → its default locale", example: 'fr-BE' });
+
+/** An instant with its offset; it must be in the future when given. */
+export const ExpiresAtSchema = z.iso.datetime({ offset: true }).openapi({ description: 'Not sent after this instant: failed with reason expired instead' });
+
 export const SendNotificationBody = z
   .strictObject({
-    notification_type: z.enum(NOTIFICATION_TYPES),
+    notification_type: TemplateKeySchema,
     recipient_email: EmailSchema,
     userid: UserIdSchema.optional(),
     subject: OneLine(998).optional(),
     priority: z.enum(PRIORITIES).optional().openapi({ description: "Claim order and retry plan; default: the type's priority" }),
     content: z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL).optional(),
+    locale: LocaleSchema.optional(),
+    expires_at: ExpiresAtSchema.optional(),
     template_vars: z
       .record(z.string().max(100), z.unknown())
       .superRefine((vars, ctx) => {

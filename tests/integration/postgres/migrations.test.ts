@@ -191,6 +191,7 @@ describe('migrations', () => {
       await sql`insert into notifications (id, type, channel, recipient, status, priority, retry_of, next_attempt_at, created_at, updated_at)
                 values (${uuid(9)}, 'welcome', 'email', 'u@example.com', 'pending', 2, ${uuid(8)}, now(), now(), now())`.execute(kysely);
 
+      expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0500-notification-template-version: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0300-templates: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0200-attempt-history-by-writer: Success']);
       // Its down gives the trigger back its rebuild after every insert, which the previous release relies on.

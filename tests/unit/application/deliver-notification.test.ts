@@ -51,7 +51,7 @@ class RecordingMonitor implements DeliveryMonitor {
   }
 }
 
-function world(answer: (message: OutgoingMessage) => Promise<SendOutcome>, render: NotificationRenderer['render'] = () => CONTENT, sendTimeoutMs = 60_000) {
+function world(answer: (message: OutgoingMessage) => Promise<SendOutcome>, render: NotificationRenderer['render'] = async () => CONTENT, sendTimeoutMs = 60_000) {
   const clock = new FakeClock(T0);
   const { bus, store } = fakeContainer({ clock, handlers: buildHandlerRegistry(testHandlerDeps(clock)) });
   const queue = new RecordingQueue();
@@ -59,7 +59,7 @@ function world(answer: (message: OutgoingMessage) => Promise<SendOutcome>, rende
   const sender = new ScriptedSender(answer);
   const monitor = new RecordingMonitor();
   const recorder = new SendReportRecorder({ write: (reports) => bus.handle({ type: 'RecordSendReports', reports }), isRetryable: () => false, backoff: { initialMs: 1, maxMs: 1 }, giveUpAfterMs: 0 });
-  const deliver = new DeliverNotification({ senders: new Map([['email', sender]]), renderer: { render }, recorder, leases, bus, clock, monitor, sendTimeoutMs });
+  const deliver = new DeliverNotification({ senders: new Map([['email', sender]]), renderer: { render, preview: () => CONTENT }, recorder, leases, bus, clock, monitor, sendTimeoutMs });
   return { deliver, store, sender, leases, queue, monitor };
 }
 
@@ -131,7 +131,7 @@ describe('DeliverNotification', () => {
   });
 
   it('records a send that never settles as ambiguous once its time is up, letting the claim go', async () => {
-    const w = world(() => new Promise<SendOutcome>(() => undefined), () => CONTENT, 30);
+    const w = world(() => new Promise<SendOutcome>(() => undefined), async () => CONTENT, 30);
     const claim = claimed(w.store);
     expect(await w.deliver.execute(claim)).to.equal('retrying');
     const [attempt] = w.store.notifications.get(claim.notification.id)?.attempts ?? [];

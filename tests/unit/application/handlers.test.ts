@@ -50,11 +50,15 @@ describe('the production handler registry', () => {
       'AbandonClaim',
       'CreateApiKey',
       'CreatePreferences',
+      'CreateTemplate',
+      'PublishTemplateVersion',
       'ReceiveEvent',
       'RecordSendReports',
       'ReplacePreferences',
       'RetryNotification',
       'RevokeApiKey',
+      'SaveTemplateDraft',
+      'SeedTemplates',
       'SendNotification',
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([

@@ -45,6 +45,8 @@ function requested(fields: Partial<Extract<InboundEvent, { kind: 'NotificationRe
     email: 'event@example.com',
     templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' },
     priority: null,
+    locale: null,
+    expiresAt: null,
     ...fields,
   };
 }
@@ -71,6 +73,8 @@ function send(fields: Partial<CommandOf<'SendNotification'>> = {}): CommandOf<'S
     content: null,
     templateVars: { alert_message: 'New sign-in' },
     priority: null,
+    locale: null,
+    expiresAt: null,
     correlationId: 'corr-1',
     idempotency: null,
     ...fields,
@@ -151,6 +155,9 @@ describe('ReceiveEvent', () => {
         sourceEventId: 'evt-1',
         retryOf: null,
         secretVariables: ['reset_token'],
+        templateVersion: 1,
+        locale: null,
+        expiresAt: null,
         createdAt: T0,
         updatedAt: T0,
       },
@@ -222,7 +229,7 @@ describe('the recipient of an event-driven notification', () => {
   it('is the event address for an email verification and the stored notification email for a password reset', async () => {
     const { bus, store } = pipeline();
     await bus.handle(createPreferences({ notificationEmail: 'stored@example.com' }));
-    const verification = requested({ notificationType: 'email_verification', templateVars: { verify_token: 'v-1' } });
+    const verification = requested({ notificationType: 'email_verification', templateVars: { username: 'ada', verify_token: 'v-1' } });
     const [verificationId] = (await bus.handle(receive(verification, { eventId: 'evt-1' }))).notificationIds;
     const [resetId] = (await bus.handle(receive(requested(), { eventId: 'evt-2' }))).notificationIds;
     expect(stored(store, verificationId ?? '').recipient).to.equal('event@example.com');

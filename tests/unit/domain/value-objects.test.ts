@@ -3,7 +3,7 @@ import { ApiKeyScope } from '../../../src/domain/api-key-scope.js';
 import { EmailAddress } from '../../../src/domain/email-address.js';
 import { InvalidValueError } from '../../../src/domain/errors.js';
 import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
-import { NOTIFICATION_TYPES, NotificationType } from '../../../src/domain/notification-type.js';
+import { BUILT_IN_TYPES, NotificationType } from '../../../src/domain/notification-type.js';
 import { UserId } from '../../../src/domain/user-id.js';
 import { thrown } from '../rejection.js';
 
@@ -116,14 +116,17 @@ describe('EmailAddress', () => {
 });
 
 describe('NotificationType', () => {
-  it('accepts every known type', () => {
-    expect(NOTIFICATION_TYPES.map((type) => NotificationType.of(type))).to.deep.equal([...NOTIFICATION_TYPES]);
+  it('accepts every built-in type and any well-formed template key', () => {
+    expect(BUILT_IN_TYPES.map((type) => NotificationType.of(type))).to.deep.equal([...BUILT_IN_TYPES]);
+    expect(NotificationType.of('newsletter.weekly-v2')).to.equal('newsletter.weekly-v2');
   });
 
-  it('refuses an unknown type, naming notification_type or the given field', () => {
-    expect(invalidField(() => NotificationType.of('newsletter'))).to.equal('notification_type');
-    expect(invalidField(() => NotificationType.of('Welcome', 'type'))).to.equal('type');
-    expect(NotificationType.is('constructor')).to.equal(false);
+  it('refuses a malformed key, naming notification_type or the given field', () => {
+    expect(invalidField(() => NotificationType.of('Welcome'))).to.equal('notification_type');
+    expect(invalidField(() => NotificationType.of('a b', 'type'))).to.equal('type');
+    expect(invalidField(() => NotificationType.of('x'.repeat(65)))).to.equal('notification_type');
+    expect(NotificationType.isBuiltIn('constructor')).to.equal(false);
+    expect(NotificationType.isBuiltIn('newsletter')).to.equal(false);
   });
 });
 

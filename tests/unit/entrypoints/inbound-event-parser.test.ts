@@ -131,6 +131,8 @@ describe('parseInboundEvent: the documented event types', () => {
       email: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com', verify_token: 'verify-1' },
       priority: null,
+      locale: null,
+      expiresAt: null,
     });
   });
 
@@ -143,6 +145,8 @@ describe('parseInboundEvent: the documented event types', () => {
       email: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', reset_token: 'reset-1' },
       priority: null,
+      locale: null,
+      expiresAt: null,
     });
   });
 
@@ -155,6 +159,8 @@ describe('parseInboundEvent: the documented event types', () => {
       email: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com' },
       priority: null,
+      locale: null,
+      expiresAt: null,
     });
   });
 
@@ -167,6 +173,8 @@ describe('parseInboundEvent: the documented event types', () => {
       email: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', alert_message: 'New sign-in from Lisbon' },
       priority: null,
+      locale: null,
+      expiresAt: null,
     });
   });
 
@@ -189,6 +197,8 @@ describe('parseInboundEvent: the documented event types', () => {
         ],
       },
       priority: null,
+      locale: null,
+      expiresAt: null,
     });
   });
 
@@ -201,6 +211,8 @@ describe('parseInboundEvent: the documented event types', () => {
       email: 'ada@example.com',
       templateVars: { order_id: '1042', old_status: 'pending', new_status: 'shipped', updated_by: null },
       priority: null,
+      locale: null,
+      expiresAt: null,
     });
   });
 

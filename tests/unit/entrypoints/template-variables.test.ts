@@ -30,6 +30,10 @@ describe('template variables', () => {
     }
   });
 
+  it('take a number for a string and a numeric string for a number (ids and amounts arrive both ways)', () => {
+    expect(variableProblems(declared, { ...good, username: 1001, total: '12.50' })).to.deep.equal([]);
+  });
+
   it('accept what the template declares, optional ones absent or null, and extra variables', () => {
     expect(variableProblems(declared, good)).to.deep.equal([]);
     expect(variableProblems(declared, { ...good, vip: null, shipped_on: '2026-12-01', address: { city: 'Ghent' } })).to.deep.equal([]);
@@ -38,7 +42,8 @@ describe('template variables', () => {
 
   it('name each missing required variable and each of the wrong type', () => {
     expect(variablesIn({ total: 3, items: [] })).to.deep.equal(['username', 'reset_token']);
-    expect(variablesIn({ ...good, total: '12', vip: 'yes', items: {}, address: [] })).to.deep.equal(['total', 'vip', 'items', 'address']);
+    expect(variablesIn({ ...good, total: 'twelve', vip: 'yes', items: {}, address: [] })).to.deep.equal(['total', 'vip', 'items', 'address']);
+    expect(variablesIn({ ...good, username: { first: 'Ada' }, total: true })).to.deep.equal(['username', 'total']);
     expect(variablesIn({ ...good, total: Number.POSITIVE_INFINITY, shipped_on: 'next tuesday' })).to.deep.equal(['total', 'shipped_on']);
     expect(variablesIn(null)).to.deep.equal(['variables']);
   });

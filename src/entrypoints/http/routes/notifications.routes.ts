@@ -35,6 +35,8 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
         content: body.content ?? null,
         templateVars: body.template_vars ?? {},
         priority: body.priority ?? null,
+        locale: body.locale ?? null,
+        expiresAt: body.expires_at === undefined ? null : new Date(body.expires_at),
         correlationId: res.locals.correlationId as string,
         idempotency: idempotencyOf(req, callerOf, body),
       });

@@ -1,31 +1,42 @@
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultTemplatesDir, EtaNotificationRenderer } from '../../../src/adapters/email/eta-notification-renderer.js';
-import { aPendingNotification } from '../mothers.js';
+import { defaultTemplatesDir, shippedTemplates } from '../../../src/adapters/templates/built-in-templates.js';
+import { StoredTemplateRenderer } from '../../../src/adapters/templates/stored-template-renderer.js';
+import { TemplateEngine } from '../../../src/adapters/templates/template-engine.js';
 import { InvalidValueError } from '../../../src/domain/errors.js';
-import { NOTIFICATION_TYPES, type NotificationType } from '../../../src/domain/notification-type.js';
+import { BUILT_IN_TYPES, type BuiltInType } from '../../../src/domain/notification-type.js';
+import { FakeTemplateCatalogue } from '../../support/fakes.js';
+import { aPendingNotification } from '../mothers.js';
 import { thrown } from '../rejection.js';
 
 const SERVICE = 'Acme Notifications';
 const BASE_URL = 'https://app.example.com';
+const SHIPPED = shippedTemplates(defaultTemplatesDir());
+const read = (file: string) => readFileSync(join(defaultTemplatesDir(), file), 'utf8');
+const LAYOUTS = { html: read('layout.html.eta'), text: read('layout.text.eta') };
 
 type Override = { subject?: string | null; content?: string | null };
 
-/** The renderer driven by type and variables: the notification around them is incidental here. */
-function renderer(appBaseUrl = BASE_URL, templatesDir = defaultTemplatesDir()) {
-  const eta = new EtaNotificationRenderer({ templatesDir, appBaseUrl, serviceName: SERVICE });
+/** The renderer driven by type and variables, with each type's shipped version 1 (as seeded). */
+function renderer(appBaseUrl = BASE_URL) {
+  const stored = new StoredTemplateRenderer(new FakeTemplateCatalogue(), new TemplateEngine(LAYOUTS, 100), { appBaseUrl, serviceName: SERVICE });
   return {
-    render(type: NotificationType, templateVars: Record<string, unknown>, override: Override = {}) {
-      const content = { subject: override.subject ?? null, body: override.content ?? null, templateVars };
-      const notification = aPendingNotification({ type, content, recipient: 'recipient@example.com' }).snapshot();
-      return eta.render(notification);
+    render(type: BuiltInType, templateVars: Record<string, unknown>, override: Override = {}) {
+      const shipped = SHIPPED.find((t) => t.key === type);
+      if (!shipped) throw new Error(`no shipped template ${type}`);
+      const variables = { email: 'recipient@example.com', ...templateVars };
+      return stored.preview({ key: type, version: 1, definition: shipped.definition }, { channel: 'email', locale: null, variables, subject: override.subject ?? null, body: override.content ?? null });
+    },
+    /** The same through render(), as the delivery worker calls it. */
+    async deliver(type: BuiltInType, templateVars: Record<string, unknown>) {
+      const content = { subject: null, body: null, templateVars };
+      return stored.render(aPendingNotification({ type, content, recipient: 'recipient@example.com' }).snapshot());
     },
   };
 }
 
-const VARS: { readonly [T in NotificationType]: Record<string, unknown> } = {
+const VARS: { readonly [T in BuiltInType]: Record<string, unknown> } = {
   email_verification: { userid: 'u1', username: 'alice', email: 'alice@example.com', verify_token: 'tok-123' },
   password_reset: { userid: 'u1', username: 'alice', email: 'alice@example.com', reset_token: 'reset-456' },
   welcome: { userid: 'u1', username: 'alice', email: 'alice@example.com' },
@@ -49,7 +60,7 @@ function invalid(call: () => unknown): InvalidValueError {
   return error as InvalidValueError;
 }
 
-describe('the Eta notification renderer', () => {
+describe('the stored template renderer, on the shipped templates', () => {
   const subject = renderer();
 
   describe('email verification', () => {
@@ -189,7 +200,7 @@ describe('the Eta notification renderer', () => {
     });
 
     it('gives every type a non-empty one-line subject and both parts', () => {
-      for (const type of NOTIFICATION_TYPES) {
+      for (const type of BUILT_IN_TYPES) {
         const email = subject.render(type, VARS[type]);
         expect(email.subject, type).to.match(/^[^\r\n]+$/);
         expect(email.html, type).to.include('<html').and.include(SERVICE);
@@ -258,18 +269,9 @@ describe('the Eta notification renderer', () => {
       expect(existsSync(join(defaultTemplatesDir(), 'layout.html.eta'))).to.equal(true);
     });
 
-    it('reads nothing when constructed, and reads the templates only once', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'templates-'));
-      try {
-        const copy = join(dir, 'email');
-        const lazy = renderer(BASE_URL, copy);
-        cpSync(defaultTemplatesDir(), copy, { recursive: true });
-        lazy.render('welcome', VARS.welcome);
-        rmSync(copy, { recursive: true });
-        expect(lazy.render('order_confirmation', VARS.order_confirmation).subject).to.equal('Order #1001 Confirmed');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    it('renders through render() with the version the notification was recorded with', async () => {
+      const email = await renderer().deliver('order_confirmation', VARS.order_confirmation);
+      expect(email.subject).to.equal('Order #1001 Confirmed');
     });
   });
 });

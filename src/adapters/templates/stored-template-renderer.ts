@@ -1,0 +1,77 @@
+import type { RenderedContent } from '../../application/ports/channel-sender.js';
+import type { NotificationRenderer, PreviewRequest } from '../../application/ports/notification-renderer.js';
+import type { TemplateCatalogue, TemplateRelease } from '../../application/ports/template-catalogue.js';
+import { InvalidValueError, RenderBudgetExceededError } from '../../domain/errors.js';
+import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import { pickVariant } from '../../domain/template-locale.js';
+import { builtInData } from './built-in-data.js';
+import { type EmailParts, emailContent } from './email-content.js';
+import { budgetedData } from './budgeted-data.js';
+import { RenderBudget } from './render-budget.js';
+import type { TemplateEngine } from './template-engine.js';
+import { HELPERS_KEY } from './template-engine.js';
+import { templateHelpers } from './template-helpers.js';
+
+export interface RendererSettings {
+  /** Base of the links in emails (`/verify/{token}`); a trailing slash is dropped. */
+  readonly appBaseUrl: string;
+  readonly serviceName: string;
+}
+
+/**
+ * Renders a notification with the template version it was recorded with (rows from before
+ * templates were data: the live one), in the best locale its template has. Any failure of a
+ * template at render time (a path through a missing object, a loop over the limit, output over
+ * the limit) is an InvalidValueError naming the template and field: such a notification can never
+ * be sent.
+ */
+export class StoredTemplateRenderer implements NotificationRenderer {
+  private readonly baseUrl: string;
+
+  constructor(
+    private readonly catalogue: TemplateCatalogue,
+    private readonly engine: TemplateEngine,
+    private readonly settings: RendererSettings,
+  ) {
+    this.baseUrl = settings.appBaseUrl.replace(/\/+$/, '');
+  }
+
+  async render(n: NotificationSnapshot): Promise<RenderedContent> {
+    const release = n.templateVersion === null ? await this.catalogue.live(n.type) : await this.catalogue.version(n.type, n.templateVersion);
+    if (!release) throw new InvalidValueError('notification_type', `template ${n.type} version ${n.templateVersion ?? 'live'} does not exist`);
+    // The recipient stands in for `email` when the cause did not name one (a REST send).
+    const variables = { email: n.recipient, ...n.content.templateVars };
+    return this.preview(release, { channel: n.channel, locale: n.locale, variables, subject: n.content.subject, body: n.content.body });
+  }
+
+  preview(release: TemplateRelease, ask: PreviewRequest): RenderedContent {
+    const { definition } = release;
+    const variant = pickVariant(definition.variants, ask.channel, ask.locale, definition.defaultLocale);
+    if (!variant) throw new InvalidValueError('channel', `template ${release.key} has no ${ask.channel} variant`);
+    const locale = ask.locale ?? variant.locale;
+    // A sender who supplies both subject and content renders nothing of the template, so needs no variables.
+    const ownWording = Boolean(ask.subject?.trim() && ask.body?.trim());
+    const variables = ownWording ? {} : builtInData(release.key, ask.variables, this.baseUrl);
+    // One budget for the whole render: loops over the variables and printed values count against it.
+    const budget = new RenderBudget();
+    const data = {
+      ...withinLimits(() => budgetedData(variables, budget)),
+      service_name: this.settings.serviceName,
+      app_base_url: this.baseUrl,
+      [HELPERS_KEY]: templateHelpers({ locale, timeZone: 'UTC' }),
+    };
+    const parts: EmailParts = { subject: variant.subject ?? '', html: variant.html ?? null, text: variant.text ?? null };
+    const id = `${release.key}@${release.version}/${variant.locale}`;
+    return emailContent(this.engine, budget, id, parts, data, { subject: ask.subject ?? null, body: ask.body ?? null });
+  }
+}
+
+/** Variables too large or deep to render make a notification that can never be sent. */
+function withinLimits<T>(copy: () => T): T {
+  try {
+    return copy();
+  } catch (error) {
+    if (error instanceof RenderBudgetExceededError) throw new InvalidValueError('variables', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,70 @@
+import { Eta, type TemplateFunction } from 'eta';
+import { TEMPLATE_HELPERS } from '../../domain/template-tags.js';
+import type { RenderBudget } from './render-budget.js';
+
+/** The name templates call `default(...)` by is a JavaScript keyword: the engine calls it this. */
+const DEFAULT_HELPER = 'helperDefault';
+const OTHER_HELPERS = [...TEMPLATE_HELPERS.filter((name) => name !== 'default'), 'json'];
+/** Helpers reach a template through its data under a name no template path may use (`__`). */
+export const HELPERS_KEY = '__helpers';
+const HEADER = `const {${OTHER_HELPERS.join(', ')}} = it.${HELPERS_KEY}; const ${DEFAULT_HELPER} = it.${HELPERS_KEY}.default;`;
+/** `<%= default(` in any of its spellings (trim markers, spaces): the only place the name may stand. */
+const DEFAULT_CALL = /(<%[-_]?\s*[=~]\s*)default(\s*\()/g;
+
+export interface Layouts {
+  readonly html: string;
+  readonly text: string;
+}
+
+/**
+ * Compiles and runs template texts with eta: HTML with every `<%= %>` escaped, subject and text
+ * without. Compiled functions are kept by an id naming the template, version, locale and field
+ * (versions never change), at most `maxCompiled` of them, the oldest dropped first.
+ */
+export class TemplateEngine {
+  // Every printed value passes the filter, which charges it to the running render's budget: the
+  // output is bounded while it is built, not once a huge string exists.
+  private readonly filter = { autoFilter: true, filterFunction: (value: unknown) => this.charged(value) };
+  private readonly html = new Eta({ autoEscape: true, autoTrim: false, functionHeader: HEADER, ...this.filter });
+  private readonly plain = new Eta({ autoEscape: false, autoTrim: false, functionHeader: HEADER, ...this.filter });
+  private readonly compiled = new Map<string, TemplateFunction>();
+  /** The budget of the render running now (renders are synchronous: one at a time). */
+  private budget: RenderBudget | null = null;
+
+  constructor(
+    layouts: Layouts,
+    private readonly maxCompiled: number,
+  ) {
+    this.html.loadTemplate('@layout.html', layouts.html);
+    this.plain.loadTemplate('@layout.text', layouts.text);
+  }
+
+  render(id: string, source: string, escaped: boolean, data: Record<string, unknown>, budget: RenderBudget): string {
+    const eta = escaped ? this.html : this.plain;
+    const cacheId = `${escaped ? 'h' : 'p'}:${id}`;
+    let fn = this.compiled.get(cacheId);
+    if (!fn) {
+      fn = eta.compile(source.replace(DEFAULT_CALL, `$1${DEFAULT_HELPER}$2`));
+      this.compiled.set(cacheId, fn);
+      if (this.compiled.size > this.maxCompiled) this.compiled.delete(this.compiled.keys().next().value as string);
+    }
+    this.budget = budget;
+    try {
+      return eta.render(fn, data);
+    } finally {
+      this.budget = null;
+    }
+  }
+
+  /** What a printed value shows as (eta's own default, String), charged to the running render. */
+  private charged(value: unknown): string {
+    const text = typeof value === 'string' ? value : String(value);
+    this.budget?.print(text);
+    return text;
+  }
+
+  /** HTML-escapes a caller's text as `<%= %>` would. */
+  escape(text: string): string {
+    return this.html.config.escapeFunction(text);
+  }
+}
