@@ -109,3 +109,21 @@ export class TemplateAlreadyExistsError extends DomainError {
     super(`a template with key ${JSON.stringify(key)} already exists`);
   }
 }
+
+export class ScheduleNotFoundError extends DomainError {
+  readonly code = 'schedule_not_found';
+  constructor(readonly scheduleId: string) {
+    super(`schedule ${scheduleId} does not exist`);
+  }
+}
+
+/** A schedule that is cancelled or completed fires no more, and cannot be cancelled again. */
+export class ScheduleNotActiveError extends DomainError {
+  readonly code = 'schedule_not_active';
+  constructor(
+    readonly scheduleId: string,
+    readonly status: string,
+  ) {
+    super(`schedule ${scheduleId} is ${status}, not active`);
+  }
+}
