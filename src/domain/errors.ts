@@ -140,3 +140,21 @@ export class RenderBudgetExceededError extends DomainError {
     super(`${field === null ? '' : `${field}: `}rendering stopped: ${reason}`);
   }
 }
+
+export class ScheduleNotFoundError extends DomainError {
+  readonly code = 'schedule_not_found';
+  constructor(readonly scheduleId: string) {
+    super(`schedule ${scheduleId} does not exist`);
+  }
+}
+
+/** A schedule that is cancelled or completed fires no more, and cannot be cancelled again. */
+export class ScheduleNotActiveError extends DomainError {
+  readonly code = 'schedule_not_active';
+  constructor(
+    readonly scheduleId: string,
+    readonly status: string,
+  ) {
+    super(`schedule ${scheduleId} is ${status}, not active`);
+  }
+}

@@ -5,6 +5,7 @@ import * as attemptHistory from './20261122T0400-attempt-history.js';
 import * as deliveryCore from './20261129T0100-delivery-core.js';
 import * as attemptHistoryByWriter from './20261129T0200-attempt-history-by-writer.js';
 import * as templates from './20261129T0300-templates.js';
+import * as schedules from './20261129T0400-schedules.js';
 import * as notificationTemplateVersion from './20261129T0500-notification-template-version.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T0100-delivery-core': deliveryCore,
   '20261129T0200-attempt-history-by-writer': attemptHistoryByWriter,
   '20261129T0300-templates': templates,
+  '20261129T0400-schedules': schedules,
   '20261129T0500-notification-template-version': notificationTemplateVersion,
 };

@@ -1,6 +1,16 @@
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { IdGenerator } from '../../src/application/ports/id-generator.js';
-import { type HistoryPage, type HistoryReadModel, notificationView, type PreferencesReadModel, type PreferencesView } from '../../src/application/ports/read-models.js';
+import {
+  type HistoryPage,
+  type HistoryReadModel,
+  notificationView,
+  type PreferencesReadModel,
+  type PreferencesView,
+  type ScheduleFilter,
+  type SchedulePage,
+  type ScheduleReadModel,
+  type ScheduleView,
+} from '../../src/application/ports/read-models.js';
 import type { OutboundEvent } from '../../src/application/ports/event-publisher.js';
 import type {
   ApiKeyRecord,
@@ -10,8 +20,10 @@ import type {
   InboxRepository,
   InboxVerdict,
   NotificationRepository,
+  OccurrenceOutcome,
   OutboxRepository,
   PreferencesRepository,
+  ScheduleRepository,
   TemplateRepository,
 } from '../../src/application/ports/repositories.js';
 import type { AggregateTracker, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
@@ -20,6 +32,7 @@ import type { ApiKeyScope } from '../../src/domain/api-key-scope.js';
 import { ConcurrentModificationError, PreferencesAlreadyExistError, TemplateAlreadyExistsError } from '../../src/domain/errors.js';
 import { NotificationPreferences, type PreferencesSnapshot } from '../../src/domain/notification-preferences.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../src/domain/notification-request.js';
+import { Schedule, type ScheduleSnapshot, occurrenceKey } from '../../src/domain/schedule.js';
 import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src/domain/template.js';
 import type { UserId } from '../../src/domain/user-id.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
@@ -31,6 +44,7 @@ type InboxRow = { payloadHash: string; eventType: string; receivedAt: Date };
 type OutboxRow = OutboundEvent & { createdAt: Date; publishedAt: Date | null };
 type IdempotencyRow = { requestHash: string; response: Readonly<Record<string, unknown>> };
 type TemplateRow = { snapshot: TemplateSnapshot; versions: readonly TemplateVersion[] };
+export type OccurrenceRow = { scheduleId: string; occurrenceAt: Date; firedAt: Date; notificationIds: readonly string[]; refusal: string | null };
 
 type Tables = {
   preferences: Map<string, PreferencesSnapshot>;
@@ -40,8 +54,11 @@ type Tables = {
   outbox: Map<string, OutboxRow>;
   idempotency: Map<string, IdempotencyRow>;
   templates: Map<string, TemplateRow>;
+  schedules: Map<string, ScheduleSnapshot>;
+  /** By occurrenceKey: the primary key (schedule_id, occurrence_at). */
+  scheduleOccurrences: Map<string, OccurrenceRow>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
 class Draft {
@@ -53,6 +70,8 @@ class Draft {
   readonly outbox: Map<string, OutboxRow>;
   readonly idempotency: Map<string, IdempotencyRow>;
   readonly templates: Map<string, TemplateRow>;
+  readonly schedules: Map<string, ScheduleSnapshot>;
+  readonly scheduleOccurrences: Map<string, OccurrenceRow>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -62,6 +81,8 @@ class Draft {
     this.outbox = new Map(source.outbox);
     this.idempotency = new Map(source.idempotency);
     this.templates = new Map(source.templates);
+    this.schedules = new Map(source.schedules);
+    this.scheduleOccurrences = new Map(source.scheduleOccurrences);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
@@ -79,6 +100,8 @@ export class InMemoryStore implements Tables {
   outbox = new Map<string, OutboxRow>();
   idempotency = new Map<string, IdempotencyRow>();
   templates = new Map<string, TemplateRow>();
+  schedules = new Map<string, ScheduleSnapshot>();
+  scheduleOccurrences = new Map<string, OccurrenceRow>();
   commits = 0;
   rollbacks = 0;
 
@@ -230,6 +253,47 @@ class FakeTemplateRepository implements TemplateRepository {
   }
 }
 
+/** No locks in a fake: claimDue simply returns the due ones, earliest first. */
+class FakeScheduleRepository implements ScheduleRepository {
+  constructor(
+    private readonly store: Draft,
+    private readonly tracker: AggregateTracker,
+  ) {}
+
+  async get(id: string) {
+    const row = this.store.schedules.get(id);
+    return this.tracker.seen(row ? Schedule.restore(row) : null);
+  }
+
+  async add(schedule: Schedule) {
+    this.store.set('schedules', schedule.id, schedule.snapshot());
+    this.tracker.seen(schedule);
+  }
+
+  async save(schedule: Schedule) {
+    await this.add(schedule);
+  }
+
+  async claimDue(now: Date, limit: number) {
+    const due = [...this.store.schedules.values()].filter((s) => s.status === 'active' && s.nextFireAt !== null && s.nextFireAt <= now);
+    due.sort((a, b) => (a.nextFireAt?.getTime() ?? 0) - (b.nextFireAt?.getTime() ?? 0));
+    return due.slice(0, limit).map((s) => this.tracker.seen(Schedule.restore(s)));
+  }
+
+  async recordOccurrence(scheduleId: string, occurrenceAt: Date, now: Date) {
+    const key = occurrenceKey(scheduleId, occurrenceAt);
+    if (this.store.scheduleOccurrences.has(key)) return false;
+    this.store.set('scheduleOccurrences', key, { scheduleId, occurrenceAt, firedAt: now, notificationIds: [], refusal: null });
+    return true;
+  }
+
+  async completeOccurrence(scheduleId: string, occurrenceAt: Date, outcome: OccurrenceOutcome) {
+    const key = occurrenceKey(scheduleId, occurrenceAt);
+    const row = this.store.scheduleOccurrences.get(key);
+    if (row) this.store.set('scheduleOccurrences', key, { ...row, ...('refusal' in outcome ? { refusal: outcome.refusal } : { notificationIds: outcome.notificationIds }) });
+  }
+}
+
 /** Works on a copy of the store and applies its writes on success: a rollback is not applying them. */
 export class FakeUnitOfWork extends AbstractUnitOfWork {
   constructor(
@@ -250,6 +314,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         outbox: new FakeOutboxRepository(draft),
         idempotency: new FakeIdempotencyRepository(draft),
         templates: new FakeTemplateRepository(draft, tracker),
+        schedules: new FakeScheduleRepository(draft, tracker),
       });
       this.store.commit(draft);
       return result;
@@ -280,6 +345,21 @@ export class FakeHistoryReadModel implements HistoryReadModel {
     const offset = cursor === null ? 0 : Number(cursor);
     const page = all.slice(offset, offset + limit).map(notificationView);
     return { notifications: page, nextCursor: offset + limit < all.length ? String(offset + limit) : null };
+  }
+}
+
+export class FakeScheduleReadModel implements ScheduleReadModel {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async find(id: string): Promise<ScheduleView | null> {
+    return this.store.schedules.get(id) ?? null;
+  }
+
+  async page(filter: ScheduleFilter, page: number, size: number): Promise<SchedulePage> {
+    const matching = [...this.store.schedules.values()]
+      .filter((s) => filter.status === null || s.status === filter.status)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+    return { schedules: matching.slice((page - 1) * size, page * size), total: matching.length };
   }
 }
 

@@ -120,6 +120,29 @@ export interface TemplateVersionsTable {
   created_at: Date;
 }
 
+export interface SchedulesTable {
+  id: string;
+  /** The send to fire, as accepted (ScheduledRequest). */
+  request: Json<Record<string, unknown>>;
+  time_zone: string | null;
+  recurrence: string | null;
+  next_fire_at: Date | null;
+  status: string;
+  fired_count: number;
+  last_fired_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ScheduleOccurrencesTable {
+  schedule_id: string;
+  occurrence_at: Date;
+  fired_at: Date;
+  notification_ids: Generated<string[]>;
+  /** Why the request was refused when it fired; null when it was sent. */
+  refusal: string | null;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -130,6 +153,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
+  schedules: SchedulesTable;
+  schedule_occurrences: ScheduleOccurrencesTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

@@ -7,6 +7,7 @@ import { KyselyIdempotencyRepository } from './idempotency.repository.js';
 import { KyselyInboxRepository, KyselyOutboxRepository } from './inbox-outbox.repositories.js';
 import { KyselyNotificationRepository } from './notification.repository.js';
 import { KyselyPreferencesRepository } from './preferences.repository.js';
+import { KyselyScheduleRepository } from './schedule.repository.js';
 import { KyselyTemplateRepository } from './template.repository.js';
 
 /** One transaction on the primary; repositories are built from it (a Kysely Transaction is a Kysely). */
@@ -28,6 +29,7 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
         outbox: new KyselyOutboxRepository(tx),
         idempotency: new KyselyIdempotencyRepository(tx),
         templates: new KyselyTemplateRepository(tx, tracker),
+        schedules: new KyselyScheduleRepository(tx, tracker),
       }),
     );
   }

@@ -4,6 +4,7 @@ import { InvalidValueError } from '../../domain/errors.js';
 import { storedFlags } from '../../domain/notification-preferences.js';
 import { VIEW_COLUMNS, toView } from './notification-rows.js';
 import type { ReadRouter } from './read-router.js';
+import { isUuid } from './uuid.js';
 
 export class KyselyPreferencesReadModel implements PreferencesReadModel {
   constructor(private readonly router: ReadRouter) {}
@@ -28,7 +29,6 @@ interface Cursor {
   readonly id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Exactly what toISOString writes for years 0000-9999, all of which PostgreSQL stores. Anything
 // else (year 275760, or one before 4713 BC, which it refuses) is no cursor of ours: a 400, not a
 // query that fails with "timestamp out of range".
@@ -41,7 +41,7 @@ function encodeCursor({ createdAt, id }: Cursor): string {
 function decodeCursor(cursor: string): Cursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && ISSUED_AT.test(at) && typeof id === 'string' && UUID.test(id)) {
+    if (typeof at === 'string' && ISSUED_AT.test(at) && typeof id === 'string' && isUuid(id)) {
       // The round trip refuses dates that do not exist (2026-02-30): toISOString throws or differs.
       const createdAt = new Date(at);
       if (createdAt.toISOString() === at) return { createdAt, id };

@@ -4,6 +4,7 @@ import type { DeliveryAttempt } from '../../domain/delivery-attempt.js';
 import type { NotificationSnapshot } from '../../domain/notification-request.js';
 import type { NotificationStatus, StatusReason } from '../../domain/notification-status.js';
 import type { Priority } from '../../domain/priority.js';
+import type { ScheduleSnapshot, ScheduleStatus } from '../../domain/schedule.js';
 
 export interface PreferencesView {
   readonly userId: string;
@@ -72,4 +73,24 @@ export interface PreferencesReadModel {
 export interface HistoryReadModel {
   /** Newest first. Throws InvalidValueError('cursor') for a cursor it did not issue. */
   page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage>;
+}
+
+/** A schedule as GET /schedules shows it: everything it holds, the request to fire included. */
+export type ScheduleView = ScheduleSnapshot;
+
+export interface ScheduleFilter {
+  readonly status: ScheduleStatus | null;
+}
+
+export interface SchedulePage {
+  readonly schedules: readonly ScheduleView[];
+  /** How many schedules match the filter, on every page. */
+  readonly total: number;
+}
+
+export interface ScheduleReadModel {
+  /** Null for an unknown id (an id that is no uuid included). */
+  find(id: string): Promise<ScheduleView | null>;
+  /** Newest first (created_at, then id); `page` counts from 1. */
+  page(filter: ScheduleFilter, page: number, size: number): Promise<SchedulePage>;
 }

@@ -1,6 +1,7 @@
 import type { ApiKeyScope } from '../../domain/api-key-scope.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import type { NotificationRequest } from '../../domain/notification-request.js';
+import type { Schedule } from '../../domain/schedule.js';
 import type { Template } from '../../domain/template.js';
 import type { UserId } from '../../domain/user-id.js';
 import type { OutboundEvent } from './event-publisher.js';
@@ -32,6 +33,26 @@ export interface TemplateRepository {
   add(template: Template): Promise<void>;
   /** Stores the new versions and the live one; ConcurrentModificationError if a version was saved meanwhile. */
   save(template: Template): Promise<void>;
+}
+
+/** What firing an occurrence came to: the notifications it requested, or why its request was refused. */
+export type OccurrenceOutcome = { readonly notificationIds: readonly string[] } | { readonly refusal: string };
+
+export interface ScheduleRepository {
+  /** Locked for the rest of the transaction: a schedule is loaded here only to change it. Null for an unknown id. */
+  get(id: string): Promise<Schedule | null>;
+  add(schedule: Schedule): Promise<void>;
+  save(schedule: Schedule): Promise<void>;
+  /** Up to `limit` active schedules due at `now`, earliest first, each locked; those another transaction holds are skipped. */
+  claimDue(now: Date, limit: number): Promise<Schedule[]>;
+  /**
+   * Takes the key of one occurrence (schedule and scheduled instant). True: this transaction is the
+   * first to, and fires it. False: the occurrence was already fired, by this or another instance.
+   * A transaction taking a key another one holds waits for that one to end.
+   */
+  recordOccurrence(scheduleId: string, occurrenceAt: Date, now: Date): Promise<boolean>;
+  /** Stores what came of firing an occurrence this transaction recorded. */
+  completeOccurrence(scheduleId: string, occurrenceAt: Date, outcome: OccurrenceOutcome): Promise<void>;
 }
 
 export interface ApiKeyRecord {

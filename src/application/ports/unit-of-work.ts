@@ -6,6 +6,7 @@ import type {
   NotificationRepository,
   OutboxRepository,
   PreferencesRepository,
+  ScheduleRepository,
   TemplateRepository,
 } from './repositories.js';
 
@@ -18,6 +19,7 @@ export interface UnitOfWork {
   readonly outbox: OutboxRepository;
   readonly idempotency: IdempotencyRepository;
   readonly templates: TemplateRepository;
+  readonly schedules: ScheduleRepository;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */

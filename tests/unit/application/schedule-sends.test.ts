@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { CronerScheduleCalendar } from '../../../src/adapters/scheduling/croner-calendar.js';
+import { ScheduleSends, type ScheduleInput } from '../../../src/application/scheduling/schedule-sends.js';
+import { type InvalidValueError, ScheduleNotActiveError, ScheduleNotFoundError } from '../../../src/domain/errors.js';
+import { FakeClock, FakeUnitOfWork, InMemoryStore, SequentialIds } from '../../support/fakes.js';
+import { testStamping } from '../../support/test-container.js';
+import { rejection } from '../rejection.js';
+
+describe('ScheduleSends', () => {
+  let store: InMemoryStore;
+  let clock: FakeClock;
+  let sends: ScheduleSends;
+  const input = (fields: Partial<ScheduleInput> = {}): ScheduleInput => ({ request: { notification_type: 'welcome' }, sendAt: '2026-03-29T02:30:00', timeZone: 'europe/berlin', recurrence: '30 2 * * *', ...fields });
+
+  beforeEach(() => {
+    store = new InMemoryStore();
+    clock = new FakeClock(new Date('2026-03-01T00:00:00Z'));
+    sends = new ScheduleSends(() => new FakeUnitOfWork(store, testStamping(clock)), new CronerScheduleCalendar(), clock, new SequentialIds());
+  });
+
+  it('stores a schedule due at its send time, read in its zone (by its canonical name)', async () => {
+    const created = await sends.schedule(input());
+    expect(created).to.deep.include({ timeZone: 'Europe/Berlin', recurrence: '30 2 * * *', nextFireAt: new Date('2026-03-29T01:00:00Z'), status: 'active', createdAt: clock.now() });
+    expect(store.schedules.get(created.id)).to.deep.equal(created);
+  });
+
+  it('refuses a bad zone, recurrence or send time, naming the API field, and stores nothing', async () => {
+    const fields: Array<[Partial<ScheduleInput>, string]> = [[{ timeZone: 'Mars/Base' }, 'timezone'], [{ recurrence: '* * * * * *' }, 'recurrence'], [{ timeZone: null }, 'send_at'], [{ sendAt: 'soon' }, 'send_at']];
+    for (const [overrides, field] of fields) expect(((await rejection(sends.schedule(input(overrides)))) as InvalidValueError).field).to.equal(field);
+    expect(store.schedules.size).to.equal(0);
+  });
+
+  it('cancels an active schedule once; an unknown one is not found', async () => {
+    const { id } = await sends.schedule(input());
+    expect(await sends.cancel(id)).to.deep.include({ status: 'cancelled', nextFireAt: null });
+    expect(await rejection(sends.cancel(id))).to.be.instanceOf(ScheduleNotActiveError);
+    expect(await rejection(sends.cancel('unknown'))).to.be.instanceOf(ScheduleNotFoundError);
+  });
+});
