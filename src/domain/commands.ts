@@ -10,10 +10,16 @@ export type InboundEvent =
   | {
       readonly kind: 'NotificationRequested';
       readonly notificationType: NotificationType;
-      readonly userId: string;
-      /** The address in the event: the recipient unless the user stored a notification email. */
-      readonly email: string;
+      /** null: a generic request naming only its recipient. */
+      readonly userId: string | null;
+      /** The address in the event: the recipient unless the user stored a notification email; null: the stored one. */
+      readonly email: string | null;
       readonly templateVars: Readonly<Record<string, unknown>>;
+      /** How the event named its variables: problems are reported under it. */
+      readonly variablesField: string;
+      /** A generic request's own wording, used instead of the template's. */
+      readonly subject: string | null;
+      readonly content: string | null;
       /** The event's own `priority`; null: the type's default. */
       readonly priority: Priority | null;
       readonly locale: string | null;
@@ -68,11 +74,14 @@ export type Command =
   | {
       readonly type: 'SendNotification';
       readonly notificationType: NotificationType;
-      readonly recipientEmail: string;
+      /** null: the user's stored notification email (userId is then required). */
+      readonly recipientEmail: string | null;
       readonly userId: string | null;
       readonly subject: string | null;
       readonly content: string | null;
       readonly templateVars: Readonly<Record<string, unknown>>;
+      /** How the caller named the variables (template_vars, variables, message_data): problems name it. */
+      readonly variablesField: string;
       /** null: the type's default priority. */
       readonly priority: Priority | null;
       readonly locale: string | null;

@@ -15,6 +15,12 @@ export const BUILT_IN_TYPES = [
 
 export type BuiltInType = (typeof BUILT_IN_TYPES)[number];
 
+/** The type of a send that brings its own subject and content (no template of its own). */
+export const DIRECT_MESSAGE_TYPE = 'message';
+
+/** Every type whose template ships in `templates/email`, seeded as version 1 at start. */
+export const SHIPPED_TYPES = [...BUILT_IN_TYPES, DIRECT_MESSAGE_TYPE] as const;
+
 /** A notification type: the key of the template it is rendered from. */
 export type NotificationType = string;
 

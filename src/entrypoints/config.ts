@@ -122,7 +122,7 @@ function readAmqp(env: EnvReader): AmqpConfig | undefined {
   const url = env.url('RABBITMQ_URL', ['amqp', 'amqps'], { required: false });
   if (url === undefined) return undefined;
   const queue = env.string('RABBITMQ_QUEUE', 'notification-service.events');
-  const bindings = env.string('RABBITMQ_BINDINGS', 'user.#,order.#').split(',').map((b) => b.trim()).filter(Boolean);
+  const bindings = env.string('RABBITMQ_BINDINGS', 'user.#,order.#,request.#').split(',').map((b) => b.trim()).filter(Boolean);
   if (bindings.some((b) => b.startsWith('notification.') || b === '#')) {
     env.problems.push('RABBITMQ_BINDINGS must not bind the service to its own notification.# output');
   }

@@ -29,13 +29,14 @@ describe('templates as data over REST (built service)', function () {
 
   const send = (body: unknown) => world.admin.post('/notifications/send', body);
 
-  it('lists the six shipped types as built-in version 1', async () => {
+  it('lists the six shipped types and message as built-in version 1', async () => {
     const res = await world.admin.get('/templates?size=100');
     expect(res.status, res.text).to.equal(200);
     const templates = res.body.templates as Array<{ key: string; built_in: boolean; live_version: number }>;
     const builtIn = templates.filter((t) => t.built_in).map((t) => [t.key, t.live_version]);
     expect(builtIn).to.deep.include.members([['welcome', 1], ['email_verification', 1], ['order_confirmation', 1]]);
-    expect(builtIn).to.have.lengthOf(6);
+    expect(builtIn.map(([key]) => key)).to.include('message');
+    expect(builtIn).to.have.lengthOf(7);
   });
 
   it('creates a new type that is sent at once, rendered with helpers, its version in the history', async () => {
@@ -95,5 +96,58 @@ describe('templates as data over REST (built service)', function () {
     expect(rendered.body.data).to.deep.include({ subject: 'Invoice A-7', text: 'Due $19.50' });
     const simple = await world.admin.post('/templates', { name: 'ping', channel: 'email', subject: 'Ping {{ who }}', body: 'Hello {{ who | upper }}' });
     expect(simple.body).to.deep.equal({ key: 'ping', version: 1, status: 'live' });
+  });
+
+  describe("every seed's send shape", () => {
+    const mailTo = (address: string) => eventually(async () => world.smtp.messages.find((m) => m.to.includes(address)), 15_000, `the email to ${address}`);
+
+    it("sends seed 003's body with template_id and variables, tracked by GET /notifications/{id}/status", async () => {
+      const res = await send({ channel: 'email', recipient: 's3@example.com', template_id: 'newsletter.weekly', variables: { name: 'Bo', total: 3 } });
+      expect(res.status, res.text).to.equal(202);
+      expect((await mailTo('s3@example.com')).subject).to.match(/^(Your week|New:)/);
+      const status = await eventually(async () => {
+        const r = await world.admin.get(`/notifications/${String(res.body.notification_id)}/status`);
+        return r.status === 200 && r.body.status === 'sent' ? r : undefined;
+      }, 10_000, 'the status sent');
+      expect(status.body.notification_id).to.equal(res.body.notification_id);
+      expect((status.body.attempts as Array<{ outcome: string }>).map((a) => a.outcome)).to.deep.equal(['accepted']);
+    });
+
+    it("sends seed 003's own content in the layout", async () => {
+      const res = await send({ recipient: 'own@example.com', content: { subject: 'Hi there', body: 'Plain <b>words</b>' } });
+      expect(res.status, res.text).to.equal(202);
+      const mail = await mailTo('own@example.com');
+      expect([mail.subject, mail.text.trim()]).to.deep.equal(['Hi there', 'Plain <b>words</b>']);
+      expect(mail.html).to.include('Plain &lt;b&gt;words&lt;/b&gt;');
+    });
+
+    it('refuses a body mixing both shapes with 400, and seed 003 variables that do not fit with 422 naming variables.*', async () => {
+      const mixed = await send({ notification_type: 'welcome', recipient: 'x@example.com', template_id: 'welcome' });
+      expect(mixed.status).to.equal(400);
+      expect((mixed.body.errors as Array<{ message: string }>)[0]?.message).to.match(/mixes the two send shapes/);
+      const bad = await send({ recipient: 'x@example.com', template_id: 'newsletter.weekly', variables: { name: 'x' } });
+      expect(bad.status).to.equal(422);
+      expect((bad.body.errors as Array<{ field: string }>).map((e) => e.field)).to.deep.equal(['variables.total']);
+    });
+
+    it("sends seed 001's POST /v1/notifications to the user's stored address, answering in its envelope", async () => {
+      await world.admin.post('/notifications/preferences', { userid: 'u-v1', notification_email: 'v1@example.com' });
+      const res = await world.admin.post('/v1/notifications', { user_id: 'u-v1', template_key: 'newsletter.weekly', message_data: { name: 'Cy', total: 1 } }, { 'x-idempotency-key': 'v1-key-1' });
+      expect(res.status, res.text).to.equal(202);
+      expect(res.body.success).to.equal(true);
+      expect(res.body.data).to.include({ idempotency_key: 'v1-key-1', status: 'pending' });
+      const again = await world.admin.post('/v1/notifications', { user_id: 'u-v1', template_key: 'newsletter.weekly', message_data: { name: 'Cy', total: 1 } }, { 'x-idempotency-key': 'v1-key-1' });
+      expect((again.body.data as { notification_id: string }).notification_id).to.equal((res.body.data as { notification_id: string }).notification_id);
+      await mailTo('v1@example.com');
+    });
+
+    it('sends a type created over REST from the generic request.notification event, and dead-letters one missing a variable', async () => {
+      await world.vhost.publish('request.notification', { userid: 'u-generic', recipient: 'generic@example.com', notification_type: 'newsletter.weekly', variables: { name: 'Di', total: 9 } });
+      await mailTo('generic@example.com');
+      await world.vhost.publish('request.notification', { recipient: 'nope@example.com', notification_type: 'newsletter.weekly', variables: { total: 9 } }, { messageId: 'generic-bad' });
+      const dead = await eventually(async () => (await world.vhost.peek('notification-service.events.dlq')).find((m) => m.messageId === 'generic-bad'), 10_000, 'the dead letter');
+      expect(dead.headers['x-dead-letter-reason']).to.equal('invalid_payload');
+      expect(String(dead.headers['x-dead-letter-detail'])).to.include('variables.name');
+    });
   });
 });

@@ -346,6 +346,11 @@ export class FakeHistoryReadModel implements HistoryReadModel {
     const page = all.slice(offset, offset + limit).map(notificationView);
     return { notifications: page, nextCursor: offset + limit < all.length ? String(offset + limit) : null };
   }
+
+  async find(notificationId: string) {
+    const found = this.store.notifications.get(notificationId);
+    return found ? notificationView(found) : null;
+  }
 }
 
 export class FakeScheduleReadModel implements ScheduleReadModel {

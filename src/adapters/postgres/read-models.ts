@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { HistoryPage, HistoryReadModel, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
+import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { storedFlags } from '../../domain/notification-preferences.js';
 import { VIEW_COLUMNS, toView } from './notification-rows.js';
@@ -54,6 +54,12 @@ function decodeCursor(cursor: string): Cursor {
 
 export class KyselyHistoryReadModel implements HistoryReadModel {
   constructor(private readonly router: ReadRouter) {}
+
+  async find(notificationId: string): Promise<NotificationView | null> {
+    if (!isUuid(notificationId)) return null;
+    const row = await this.router.read((db) => db.selectFrom('notifications').select(VIEW_COLUMNS).where('id', '=', notificationId).executeTakeFirst());
+    return row ? toView(row) : null;
+  }
 
   async page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage> {
     const after = cursor === null ? null : decodeCursor(cursor);

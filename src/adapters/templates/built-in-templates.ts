@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILT_IN_TYPES } from '../../domain/notification-type.js';
+import { SHIPPED_TYPES } from '../../domain/notification-type.js';
 import { Priority } from '../../domain/priority.js';
 import type { TemplateDefinition } from '../../domain/template-definition.js';
 import { templateVariable } from '../../domain/template-variables.js';
@@ -21,12 +21,12 @@ interface Declared {
 }
 
 /**
- * The built-in types as `templates/email/{type}` holds them: `template.json` (description,
+ * The shipped types as `templates/email/{type}` holds them: `template.json` (description,
  * priority, declared variables) and `subject.eta`, `html.eta`, `text.eta`, one English email
  * variant. They are seeded as version 1 of each type's template.
  */
 export function shippedTemplates(templatesDir: string): ShippedTemplate[] {
-  return BUILT_IN_TYPES.map((key) => {
+  return SHIPPED_TYPES.map((key) => {
     const read = (file: string) => readFileSync(join(templatesDir, key, file), 'utf8');
     const declared = JSON.parse(read('template.json')) as Declared;
     const definition: TemplateDefinition = {

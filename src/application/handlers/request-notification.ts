@@ -1,4 +1,5 @@
 import { EmailAddress } from '../../domain/email-address.js';
+import { InvalidValueError } from '../../domain/errors.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import { type NewNotification, NotificationRequest } from '../../domain/notification-request.js';
 import type { NotificationType } from '../../domain/notification-type.js';
@@ -13,7 +14,8 @@ import { releaseFor, variablesChecked } from '../templates/release-for.js';
 export interface NotificationAsk {
   readonly type: NotificationType;
   readonly userId: string | null;
-  readonly email: string;
+  /** null: the user's stored notification email. */
+  readonly email: string | null;
   readonly templateVars: Readonly<Record<string, unknown>>;
   /** How the caller named the variables (`template_vars`, `variables`, ...): problems are reported under it. */
   readonly variablesField?: string;
@@ -49,9 +51,8 @@ export interface RequestDeps {
 export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk): Promise<NotificationRequest> {
   const release = variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables);
   const userId = ask.userId === null ? null : UserId.of(ask.userId);
-  const eventEmail = EmailAddress.of(ask.email, 'email');
   const preferences = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
-  const recipient = ask.type === 'email_verification' || !preferences ? eventEmail : preferences.notificationEmail;
+  const recipient = recipientOf(ask, preferences);
   const now = deps.clock.now();
   const fields = newNotification(deps.ids.newId(), userId?.value ?? null, recipient.value, ask, release, now);
   const notification = optedOut(preferences, ask.type)
@@ -59,6 +60,14 @@ export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, as
     : NotificationRequest.request(fields, now);
   await uow.notifications.add(notification);
   return notification;
+}
+
+/** The address asked for when it must be (a verification) or no preferences say otherwise; else the stored one. */
+function recipientOf(ask: NotificationAsk, preferences: NotificationPreferences | null): EmailAddress {
+  const asked = ask.email === null ? null : EmailAddress.of(ask.email, 'email');
+  if (asked && (ask.type === 'email_verification' || !preferences)) return asked;
+  if (preferences) return preferences.notificationEmail;
+  throw new InvalidValueError('userid', 'has no stored notification email: give the recipient address');
 }
 
 function optedOut(preferences: NotificationPreferences | null, type: NotificationType): boolean {

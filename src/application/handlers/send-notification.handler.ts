@@ -21,6 +21,7 @@ export function sendNotification(deps: RequestDeps): CommandHandler<'SendNotific
       userId: command.userId,
       email: command.recipientEmail,
       templateVars: command.templateVars,
+      variablesField: command.variablesField,
       subject: command.subject,
       content: command.content,
       priority: command.priority,

@@ -73,6 +73,8 @@ export interface PreferencesReadModel {
 export interface HistoryReadModel {
   /** Newest first. Throws InvalidValueError('cursor') for a cursor it did not issue. */
   page(userId: string, limit: number, cursor: string | null): Promise<HistoryPage>;
+  /** One notification; null when there is none with the id (or the standby has not replayed it yet). */
+  find(notificationId: string): Promise<NotificationView | null>;
 }
 
 /** A schedule as GET /schedules shows it: everything it holds, the request to fire included. */

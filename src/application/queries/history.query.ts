@@ -1,6 +1,6 @@
-import { InvalidValueError } from '../../domain/errors.js';
+import { InvalidValueError, NotificationNotFoundError } from '../../domain/errors.js';
 import { UserId } from '../../domain/user-id.js';
-import type { HistoryPage, HistoryReadModel } from '../ports/read-models.js';
+import type { HistoryPage, HistoryReadModel, NotificationView } from '../ports/read-models.js';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 200;
@@ -8,6 +8,12 @@ export const HISTORY_MAX_LIMIT = 200;
 /** A user's notifications, newest first; an unknown user simply has none. */
 export class HistoryQuery {
   constructor(private readonly readModel: HistoryReadModel) {}
+
+  async notification(notificationId: string): Promise<NotificationView> {
+    const found = await this.readModel.find(notificationId);
+    if (!found) throw new NotificationNotFoundError(notificationId);
+    return found;
+  }
 
   async ofUser(rawUserId: string, limit = HISTORY_DEFAULT_LIMIT, cursor: string | null = null): Promise<HistoryPage> {
     const userId = UserId.of(rawUserId);

@@ -10,6 +10,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   UserSecurityAlertRequested: 'user.security_alert_requested',
   OrderCreated: 'order.created',
   OrderStatusUpdated: 'order.status.updated',
+  NotificationRequested: 'request.notification',
 };
 
 const id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]).transform(String);
@@ -43,6 +44,18 @@ export const SCHEMAS = {
     new_status: text(100),
     updated_by: optionalText(200),
   }),
+  // Any type, including those created over REST: a template key or its own content, a user and/or an address.
+  'request.notification': z
+    .object({
+      notification_type: z.string().max(64).optional(),
+      channel: z.literal('email').optional(),
+      content: z.object({ subject: text(998), body: text(100_000) }).optional(),
+      userid: id.optional(),
+      recipient: z.string().optional(),
+      variables: z.record(z.string().max(100), z.unknown()).default({}),
+    })
+    .refine((d) => (d.notification_type === undefined) !== (d.content === undefined), { message: 'give notification_type or content', path: ['notification_type'] })
+    .refine((d) => d.userid !== undefined || d.recipient !== undefined, { message: 'give userid or recipient', path: ['recipient'] }),
 } as const;
 
 export type KnownEventType = keyof typeof SCHEMAS;

@@ -6,9 +6,10 @@ import { Priority } from '../../domain/priority.js';
 import { canonicalLocale } from '../../domain/template-locale.js';
 import { UserId } from '../../domain/user-id.js';
 import type { KnownEventType, SCHEMAS } from './event-types.js';
+import { genericRequest } from './generic-request.js';
 
 type Payload<T extends KnownEventType> = z.output<(typeof SCHEMAS)[T]>;
-type RequestingType = Exclude<KnownEventType, 'user.registered'>;
+type RequestingType = Exclude<KnownEventType, 'user.registered' | 'request.notification'>;
 
 interface Request {
   readonly notificationType: Extract<InboundEvent, { kind: 'NotificationRequested' }>['notificationType'];
@@ -88,9 +89,11 @@ export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventTyp
     const d = data as Payload<'user.registered'>;
     return { kind: 'UserRegistered', ...checked(d.userid, d.email, USER_FIELDS), username: d.username };
   }
+  if (type === 'request.notification') return { ...genericRequest(data as Payload<'request.notification'>), ...eventOptions(options) };
   const request = REQUESTS[type](data as never);
   const { notificationType, templateVars } = request;
-  return { kind: 'NotificationRequested', notificationType, ...checked(request.userId, request.email, request.fields), templateVars, ...eventOptions(options) };
+  const typed = { notificationType, templateVars, variablesField: 'template_vars', subject: null, content: null };
+  return { kind: 'NotificationRequested', ...typed, ...checked(request.userId, request.email, request.fields), ...eventOptions(options) };
 }
 
 function eventOptions(raw: RawEventOptions): { priority: Priority | null; locale: string | null; expiresAt: Date | null } {

@@ -10,6 +10,7 @@ import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
+import { sendShapeRoutes } from './routes/send-shapes.routes.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
 
@@ -20,6 +21,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   historyRoutes(api, deps);
   notificationRoutes(api, deps);
   apiKeyRoutes(api, deps);
+  sendShapeRoutes(api, deps);
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
   opsRoutes(api, deps);

@@ -152,7 +152,7 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 const NO_NUL = 'must not contain NUL characters or unpaired surrogates';
-const OneLine = (max: number) =>
+export const OneLine = (max: number) =>
   z
     .string()
     .max(max)
@@ -173,6 +173,12 @@ export const LocaleSchema = z
 /** An instant with its offset; it must be in the future when given. */
 export const ExpiresAtSchema = z.iso.datetime({ offset: true }).openapi({ description: 'Not sent after this instant: failed with reason expired instead' });
 
+/** A send's or event's template variables: checked against the template when the send is asked for. */
+export const VariablesSchema = z.record(z.string().max(100), z.unknown()).superRefine((vars, ctx) => {
+  const path = nulPath(vars);
+  if (path) ctx.addIssue({ code: 'custom', message: NO_NUL, path: path.split('.') });
+});
+
 export const SendNotificationBody = z
   .strictObject({
     notification_type: TemplateKeySchema,
@@ -183,15 +189,12 @@ export const SendNotificationBody = z
     content: z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL).optional(),
     locale: LocaleSchema.optional(),
     expires_at: ExpiresAtSchema.optional(),
-    template_vars: z
-      .record(z.string().max(100), z.unknown())
-      .superRefine((vars, ctx) => {
-        const path = nulPath(vars);
-        if (path) ctx.addIssue({ code: 'custom', message: NO_NUL, path: path.split('.') });
-      })
-      .optional(),
+    template_vars: VariablesSchema.optional(),
   })
   .openapi('SendNotification');
+
+/** A send's own text: at most 100,000 characters PostgreSQL can store. */
+export const ContentText = z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL);
 
 export const NotificationStatusResponse = z
   .object({ notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })

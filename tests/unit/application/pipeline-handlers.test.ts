@@ -47,6 +47,9 @@ function requested(fields: Partial<Extract<InboundEvent, { kind: 'NotificationRe
     priority: null,
     locale: null,
     expiresAt: null,
+    variablesField: 'template_vars',
+    subject: null,
+    content: null,
     ...fields,
   };
 }
@@ -72,6 +75,7 @@ function send(fields: Partial<CommandOf<'SendNotification'>> = {}): CommandOf<'S
     subject: null,
     content: null,
     templateVars: { alert_message: 'New sign-in' },
+    variablesField: 'template_vars',
     priority: null,
     locale: null,
     expiresAt: null,

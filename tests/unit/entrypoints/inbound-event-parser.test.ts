@@ -133,6 +133,9 @@ describe('parseInboundEvent: the documented event types', () => {
       priority: null,
       locale: null,
       expiresAt: null,
+      variablesField: 'template_vars',
+      subject: null,
+      content: null,
     });
   });
 
@@ -147,6 +150,9 @@ describe('parseInboundEvent: the documented event types', () => {
       priority: null,
       locale: null,
       expiresAt: null,
+      variablesField: 'template_vars',
+      subject: null,
+      content: null,
     });
   });
 
@@ -161,6 +167,9 @@ describe('parseInboundEvent: the documented event types', () => {
       priority: null,
       locale: null,
       expiresAt: null,
+      variablesField: 'template_vars',
+      subject: null,
+      content: null,
     });
   });
 
@@ -175,6 +184,9 @@ describe('parseInboundEvent: the documented event types', () => {
       priority: null,
       locale: null,
       expiresAt: null,
+      variablesField: 'template_vars',
+      subject: null,
+      content: null,
     });
   });
 
@@ -199,6 +211,9 @@ describe('parseInboundEvent: the documented event types', () => {
       priority: null,
       locale: null,
       expiresAt: null,
+      variablesField: 'template_vars',
+      subject: null,
+      content: null,
     });
   });
 
@@ -213,6 +228,9 @@ describe('parseInboundEvent: the documented event types', () => {
       priority: null,
       locale: null,
       expiresAt: null,
+      variablesField: 'template_vars',
+      subject: null,
+      content: null,
     });
   });
 

@@ -1,16 +1,8 @@
-import type { Request } from 'express';
-import { canonicalJson, sha256Hex } from '../../canonical-json.js';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
-import { parse } from '../validation.js';
-import { IdempotencyKey, NotificationIdParams, NotificationStatusResponse, RetryResponse, SendNotificationBody } from '../schemas.js';
-
-/** The caller's key, scoped to its credential so two clients' keys never collide. */
-function idempotencyOf(req: Request, callerOf: HttpDeps['callerOf'], body: unknown) {
-  const key = parse(IdempotencyKey, req.get('idempotency-key') ?? req.get('x-idempotency-key'), 'idempotency-key');
-  if (key === undefined) return null;
-  return { key: `${callerOf(req.get('authorization') ?? '')}:${key}`, requestHash: sha256Hex(canonicalJson(body)) };
-}
+import { idempotencyOf } from './idempotency.js';
+import { NotificationIdParams, NotificationStatusResponse, RetryResponse } from '../schemas.js';
+import { SendBody } from '../send-shapes.js';
 
 export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void {
   api.route({
@@ -19,7 +11,7 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
     summary: 'Send one notification (accepted for delivery); Idempotency-Key makes retries safe',
     tag: 'notifications',
     scope: 'notifications:send',
-    body: SendNotificationBody,
+    body: SendBody,
     responses: {
       202: { description: 'Accepted: pending, or suppressed by the user preferences', schema: NotificationStatusResponse },
       409: { description: 'A request with the same Idempotency-Key is in flight' },
@@ -28,17 +20,9 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
     handle: async ({ body }, res, req) => {
       const result = await bus.handle({
         type: 'SendNotification',
-        notificationType: body.notification_type,
-        recipientEmail: body.recipient_email,
-        userId: body.userid ?? null,
-        subject: body.subject ?? null,
-        content: body.content ?? null,
-        templateVars: body.template_vars ?? {},
-        priority: body.priority ?? null,
-        locale: body.locale ?? null,
-        expiresAt: body.expires_at === undefined ? null : new Date(body.expires_at),
+        ...body,
         correlationId: res.locals.correlationId as string,
-        idempotency: idempotencyOf(req, callerOf, body),
+        idempotency: idempotencyOf(req, callerOf, req.body),
       });
       res.status(202).json({ notification_id: result.notificationId, status: result.status });
     },

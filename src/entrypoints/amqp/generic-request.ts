@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+import type { InboundEvent } from '../../domain/commands.js';
+import { EmailAddress } from '../../domain/email-address.js';
+import { DIRECT_MESSAGE_TYPE, NotificationType } from '../../domain/notification-type.js';
+import { UserId } from '../../domain/user-id.js';
+import type { SCHEMAS } from './event-types.js';
+
+type Generic = z.output<(typeof SCHEMAS)['request.notification']>;
+type Requested = Omit<Extract<InboundEvent, { kind: 'NotificationRequested' }>, 'priority' | 'locale' | 'expiresAt'>;
+
+/**
+ * `request.notification`: any type by its template key, or a sender's own subject and body (the
+ * `message` type), to a user (their stored address) and/or an address. Unlike the typed events
+ * its variables are under `variables`, and either the user or the address may be absent.
+ */
+export function genericRequest(d: Generic): Requested {
+  return {
+    kind: 'NotificationRequested',
+    notificationType: d.notification_type === undefined ? DIRECT_MESSAGE_TYPE : NotificationType.of(d.notification_type),
+    userId: d.userid === undefined ? null : UserId.of(d.userid, 'userid').value,
+    email: d.recipient === undefined ? null : EmailAddress.of(d.recipient, 'recipient').value,
+    templateVars: d.variables,
+    variablesField: 'variables',
+    subject: d.content?.subject ?? null,
+    content: d.content?.body ?? null,
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { CommandOf } from '../../domain/commands.js';
+import { DIRECT_MESSAGE_TYPE } from '../../domain/notification-type.js';
+import { PRIORITIES } from '../../domain/priority.js';
+import { ContentText, EmailSchema, ExpiresAtSchema, LocaleSchema, OneLine, SendNotificationBody, TemplateKeySchema, UserIdSchema, VariablesSchema } from './schemas.js';
+
+/** Seed 003's send: a channel and recipient, a template (`template_id`) or its own content, `variables`. */
+export const Seed003SendBody = z
+  .strictObject({
+    channel: z.enum(['email']).default('email').openapi({ description: 'email (the other channels arrive with their senders)' }),
+    recipient: EmailSchema.optional(),
+    userid: UserIdSchema.optional(),
+    template_id: TemplateKeySchema.optional(),
+    content: z.strictObject({ subject: OneLine(998), body: ContentText }).optional(),
+    variables: VariablesSchema.optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    locale: LocaleSchema.optional(),
+    expires_at: ExpiresAtSchema.optional(),
+  })
+  .refine((b) => (b.template_id === undefined) !== (b.content === undefined), { message: 'give either template_id or content', path: ['template_id'] })
+  .refine((b) => b.recipient !== undefined || b.userid !== undefined, { message: 'give recipient, or userid to send to the stored address', path: ['recipient'] })
+  .openapi('Seed003Send');
+
+/** The fields only one of the two shapes has: a body with fields of both is refused. */
+const SEED_002_ONLY = ['notification_type', 'recipient_email', 'template_vars', 'subject'];
+const SEED_003_ONLY = ['channel', 'recipient', 'template_id', 'variables'];
+
+export type SendFields = Omit<CommandOf<'SendNotification'>, 'type' | 'correlationId' | 'idempotency'>;
+
+/**
+ * `POST /notifications/send` in either shape (seed 002's or seed 003's), told apart by the
+ * fields only one has, parsed by that shape's schema (each refusal naming its field), and mapped
+ * to one set of command fields.
+ */
+export const SendBody = z
+  .looseObject({})
+  .transform((raw, ctx): SendFields => {
+    const own = (keys: string[]) => keys.filter((k) => Object.hasOwn(raw, k));
+    const [older, newer] = [own(SEED_002_ONLY), own(SEED_003_ONLY)];
+    if (older.length > 0 && newer.length > 0) {
+      ctx.addIssue({ code: 'custom', path: [newer[0] ?? 'body'], message: `mixes the two send shapes: ${older.join(', ')} (seed 002) with ${newer.join(', ')} (seed 003)` });
+      return z.NEVER;
+    }
+    const seed003 = newer.length > 0 || (typeof raw.content === 'object' && raw.content !== null);
+    const parsed = seed003 ? Seed003SendBody.safeParse(raw) : SendNotificationBody.safeParse(raw);
+    if (!parsed.success) {
+      ctx.issues.push(...parsed.error.issues.map((issue) => ({ ...issue, input: undefined })));
+      return z.NEVER;
+    }
+    return 'notification_type' in parsed.data ? fromSeed002(parsed.data) : fromSeed003(parsed.data);
+  })
+  .openapi('SendNotificationEitherShape', { description: "Seed 002's body (notification_type, recipient_email, template_vars) or seed 003's (channel, recipient, template_id or content, variables)" });
+
+function fromSeed002(b: z.output<typeof SendNotificationBody>): SendFields {
+  return {
+    notificationType: b.notification_type,
+    recipientEmail: b.recipient_email,
+    userId: b.userid ?? null,
+    subject: b.subject ?? null,
+    content: b.content ?? null,
+    templateVars: b.template_vars ?? {},
+    variablesField: 'template_vars',
+    ...options(b),
+  };
+}
+
+function fromSeed003(b: z.output<typeof Seed003SendBody>): SendFields {
+  return {
+    notificationType: b.template_id ?? DIRECT_MESSAGE_TYPE,
+    recipientEmail: b.recipient ?? null,
+    userId: b.userid ?? null,
+    subject: b.content?.subject ?? null,
+    content: b.content?.body ?? null,
+    templateVars: b.variables ?? {},
+    variablesField: 'variables',
+    ...options(b),
+  };
+}
+
+function options(b: { priority?: SendFields['priority'] | undefined; locale?: string | undefined; expires_at?: string | undefined }) {
+  return { priority: b.priority ?? null, locale: b.locale ?? null, expiresAt: b.expires_at === undefined ? null : new Date(b.expires_at) };
+}
