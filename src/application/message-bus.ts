@@ -47,7 +47,8 @@ export class MessageBus {
     return result;
   }
 
-  private readonly react = async (event: DomainEvent, uow: UnitOfWork): Promise<void> => {
+  /** The registry's reactions, for a use case that runs its own units of work (firing schedules). */
+  readonly react = async (event: DomainEvent, uow: UnitOfWork): Promise<void> => {
     const reactions = this.registry.reactions[event.type] as ReadonlyArray<EventHandler<DomainEvent['type']>>;
     for (const reaction of reactions) await reaction.handle(event as never, uow);
   };

@@ -25,6 +25,8 @@ export type InboundEvent =
       readonly locale: string | null;
       /** Not sent after this instant. */
       readonly expiresAt: Date | null;
+      /** Sent at this instant, when it is still ahead (the event becomes a one-off schedule). */
+      readonly sendAt: Date | null;
     };
 
 /** What one send came to, for the notification its worker claimed with `claimToken`. */

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   app.get('outboxRelay')?.start();
   app.get('deliveryWorker')?.start();
   app.get('retentionWorker').start();
+  app.get('scheduleWorker').start();
   if (!broker) logger.warn('RABBITMQ_URL is not set: no events are consumed and no outcome events are published');
   if (!app.get('emailSender')) logger.warn('SMTP_HOST is not set: notifications are recorded but not sent');
 
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     app.get('lifecycle').shuttingDown = true;
     const httpStopped = http.stop(config.shutdownDrainDelayMs, config.shutdownTimeoutMs);
     // At once, not one after another: a part slow to finish must not keep the others running.
-    const workers = [broker?.consumer, app.get('deliveryWorker'), app.get('outboxRelay'), app.get('retentionWorker')];
+    const workers = [broker?.consumer, app.get('deliveryWorker'), app.get('outboxRelay'), app.get('retentionWorker'), app.get('scheduleWorker')];
     await Promise.allSettled(workers.map((worker) => worker?.stop()));
     const outcome = await httpStopped;
     await broker?.session.close();

@@ -13,6 +13,11 @@ import type { IdGenerator } from '../application/ports/id-generator.js';
 import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
 import type { TemplateCatalogue } from '../application/ports/template-catalogue.js';
 import type { TemplatesQuery } from '../application/queries/templates.query.js';
+import type { SchedulesQuery } from '../application/queries/schedules.query.js';
+import type { FireDueSchedules } from '../application/scheduling/fire-due-schedules.js';
+import type { ScheduleSends } from '../application/scheduling/schedule-sends.js';
+import type { ScheduleCalendar } from '../application/ports/schedule-calendar.js';
+import type { ScheduleWorker } from './workers/schedule-worker.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
 import type { RetentionStore } from '../application/ports/retention-store.js';
 import type { HistoryQuery } from '../application/queries/history.query.js';
@@ -88,6 +93,11 @@ export interface Services {
   templatesDir: string;
   templateCatalogue: TemplateCatalogue;
   templatesQuery: TemplatesQuery;
+  scheduleCalendar: ScheduleCalendar;
+  scheduleSends: ScheduleSends;
+  schedulesQuery: SchedulesQuery;
+  fireDueSchedules: FireDueSchedules;
+  scheduleWorker: ScheduleWorker;
   renderer: NotificationRenderer;
   /** Null without SMTP settings: email notifications then wait, pending, until a sender is configured. */
   smtpTransport: NodemailerEmailSender | null;

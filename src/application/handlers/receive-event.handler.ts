@@ -1,44 +1,57 @@
+import type { InboundEvent } from '../../domain/commands.js';
 import { EmailAddress } from '../../domain/email-address.js';
 import { PayloadConflictError } from '../../domain/errors.js';
 import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
+import { Schedule } from '../../domain/schedule.js';
 import { UserId } from '../../domain/user-id.js';
-import type { CommandHandler } from '../handler-types.js';
+import type { CommandHandler, CommandResults } from '../handler-types.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
+import { storedRequest } from '../scheduling/scheduled-request.js';
+import { checkSendable } from '../templates/release-for.js';
 import { type RequestDeps, requestNotification } from './request-notification.js';
+
+type Requested = Extract<InboundEvent, { kind: 'NotificationRequested' }>;
+type Received = CommandResults['ReceiveEvent'];
 
 /**
  * One upstream event: recorded in the inbox in the same transaction as its effects, so a
  * redelivery is a no-op and the same id with another payload is refused (the first one stands).
+ * An event with a `send_at` still ahead becomes a one-off schedule, fired then.
  */
 export function receiveEvent(deps: RequestDeps): CommandHandler<'ReceiveEvent'> {
-  const { clock } = deps;
   return async (command, uow) => {
-    const verdict = await uow.inbox.record(command.eventId, command.payloadHash, command.eventType, clock.now());
+    const verdict = await uow.inbox.record(command.eventId, command.payloadHash, command.eventType, deps.clock.now());
     if (verdict === 'duplicate') return { outcome: 'duplicate', notificationIds: [] };
     if (verdict === 'conflict') throw new PayloadConflictError(command.eventId);
     const { event } = command;
-    if (event.kind === 'UserRegistered') {
-      const userId = UserId.of(event.userId);
-      // A user registered twice keeps the preferences stored first.
-      if (!(await uow.preferences.get(userId))) {
-        const email = EmailAddress.of(event.email, 'email');
-        await uow.preferences.add(NotificationPreferences.create(userId, email, preferenceFlags(), clock.now(), event.username));
-      }
-      return { outcome: 'processed', notificationIds: [] };
-    }
-    const notification = await requestNotification(uow, deps, {
-      type: event.notificationType,
-      userId: event.userId,
-      email: event.email,
-      templateVars: event.templateVars,
-      variablesField: event.variablesField,
-      subject: event.subject,
-      content: event.content,
-      priority: event.priority,
-      locale: event.locale,
-      expiresAt: event.expiresAt,
-      correlationId: command.correlationId,
-      sourceEventId: command.eventId,
-    });
+    if (event.kind === 'UserRegistered') return registered(uow, deps, event);
+    if (event.sendAt !== null && event.sendAt > deps.clock.now()) return scheduled(uow, deps, event, event.sendAt);
+    const ask = { ...askOf(event), correlationId: command.correlationId, sourceEventId: command.eventId };
+    const notification = await requestNotification(uow, deps, ask);
     return { outcome: 'processed', notificationIds: [notification.id] };
   };
+}
+
+/** A user registered twice keeps the preferences stored first. */
+async function registered(uow: UnitOfWork, deps: RequestDeps, event: Extract<InboundEvent, { kind: 'UserRegistered' }>): Promise<Received> {
+  const userId = UserId.of(event.userId);
+  if (!(await uow.preferences.get(userId))) {
+    const email = EmailAddress.of(event.email, 'email');
+    await uow.preferences.add(NotificationPreferences.create(userId, email, preferenceFlags(), deps.clock.now(), event.username));
+  }
+  return { outcome: 'processed', notificationIds: [] };
+}
+
+/** Checked now as a send would be (dead-lettered when it cannot be sent), fired at `sendAt`. */
+async function scheduled(uow: UnitOfWork, deps: RequestDeps, event: Requested, sendAt: Date): Promise<Received> {
+  const { email, type, ...rest } = askOf(event);
+  const send = { ...rest, notificationType: type, recipientEmail: email, priority: rest.priority ?? null, locale: rest.locale ?? null, expiresAt: rest.expiresAt ?? null };
+  await checkSendable(deps.templates, deps.checkVariables, send);
+  await uow.schedules.add(Schedule.create({ id: deps.ids.newId(), request: storedRequest(send), timeZone: null, recurrence: null, firstFireAt: sendAt }, deps.clock.now()));
+  return { outcome: 'processed', notificationIds: [] };
+}
+
+function askOf(event: Requested) {
+  const { notificationType: type, userId, email, templateVars, variablesField, subject, content, priority, locale, expiresAt } = event;
+  return { type, userId, email, templateVars, variablesField, subject, content, priority, locale, expiresAt };
 }

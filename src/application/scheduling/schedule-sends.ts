@@ -1,13 +1,14 @@
-import { ScheduleNotFoundError } from '../../domain/errors.js';
-import { Schedule, type ScheduledRequest, type ScheduleSnapshot } from '../../domain/schedule.js';
+import { InvalidValueError, ScheduleNotFoundError } from '../../domain/errors.js';
+import { Schedule, type ScheduleSnapshot } from '../../domain/schedule.js';
+import { type SendRequest, storedRequest } from './scheduled-request.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { ScheduleCalendar } from '../ports/schedule-calendar.js';
 import type { UnitOfWorkFactory } from '../unit-of-work.js';
 
-/** A send to schedule as the API takes it; the request itself is checked by the caller beforehand. */
+/** A send to schedule as the API takes it. */
 export interface ScheduleInput {
-  readonly request: ScheduledRequest;
+  readonly request: SendRequest;
   /** ISO-8601: with an offset, or a local time in `timeZone`. The first occurrence, recurrence or not. */
   readonly sendAt: string;
   readonly timeZone: string | null;
@@ -25,14 +26,23 @@ export class ScheduleSends {
     private readonly calendar: ScheduleCalendar,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Refuses a send that could not be sent now (an unknown type, variables that do not fit). */
+    private readonly checkSendable: (send: SendRequest) => Promise<void>,
+    /** Told once a schedule is stored (this instance's firing loop then looks at once). */
+    private readonly scheduled: () => void = () => undefined,
   ) {}
 
   async schedule(input: ScheduleInput): Promise<ScheduleSnapshot> {
+    if (input.recurrence !== null && input.request.expiresAt !== null) {
+      throw new InvalidValueError('expires_at', "cannot be given with a recurrence (every occurrence would expire together): use the template's ttl");
+    }
+    await this.checkSendable(input.request);
     const timeZone = input.timeZone === null ? null : this.calendar.checkTimeZone(input.timeZone, 'timezone');
     if (input.recurrence !== null) this.calendar.checkRecurrence(input.recurrence, 'recurrence');
     const firstFireAt = this.calendar.instantOf(input.sendAt, timeZone, 'send_at');
-    const schedule = Schedule.create({ id: this.ids.newId(), request: input.request, timeZone, recurrence: input.recurrence, firstFireAt }, this.clock.now());
+    const schedule = Schedule.create({ id: this.ids.newId(), request: storedRequest(input.request), timeZone, recurrence: input.recurrence, firstFireAt }, this.clock.now());
     await this.unitOfWork().execute((uow) => uow.schedules.add(schedule));
+    this.scheduled();
     return schedule.snapshot();
   }
 

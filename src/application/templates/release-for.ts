@@ -31,3 +31,8 @@ export function variablesChecked(release: TemplateRelease, ask: Asked, check: Va
 function given(value: string | null | undefined): boolean {
   return value !== undefined && value !== null && value.trim() !== '';
 }
+
+/** Throws as requesting the send would (an unknown type, variables that do not fit), without requesting it. */
+export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string } & Asked): Promise<void> {
+  variablesChecked(await releaseFor(templates, send.notificationType), send, check);
+}

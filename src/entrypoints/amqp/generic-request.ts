@@ -6,7 +6,7 @@ import { UserId } from '../../domain/user-id.js';
 import type { SCHEMAS } from './event-types.js';
 
 type Generic = z.output<(typeof SCHEMAS)['request.notification']>;
-type Requested = Omit<Extract<InboundEvent, { kind: 'NotificationRequested' }>, 'priority' | 'locale' | 'expiresAt'>;
+type Requested = Omit<Extract<InboundEvent, { kind: 'NotificationRequested' }>, 'priority' | 'locale' | 'expiresAt' | 'sendAt'>;
 
 /**
  * `request.notification`: any type by its template key, or a sender's own subject and body (the

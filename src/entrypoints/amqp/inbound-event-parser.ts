@@ -82,7 +82,7 @@ export function parseInboundEvent(delivery: Delivery): ParsedEvent {
   if (!id.ok) return poison('invalid_payload', id.detail, eventType);
   try {
     const option = (name: string) => own(data, name) ?? own(envelope, name);
-    const event = toInboundEvent(eventType, valid.payload, { priority: option('priority'), locale: option('locale'), expiresAt: option('expires_at') });
+    const event = toInboundEvent(eventType, valid.payload, { priority: option('priority'), locale: option('locale'), expiresAt: option('expires_at'), sendAt: option('send_at') });
     const hash = sha256Hex(canonicalJson(envelope));
     const correlationId = correlationIdFrom([own(envelope, 'correlation_id'), own(data, 'correlation_id'), delivery.correlationId].find(isCorrelationId));
     return { ok: true, eventId: id.eventId ?? `sha256:${hash}`, payloadHash: hash, eventType, event, correlationId };

@@ -77,6 +77,7 @@ export interface RawEventOptions {
   readonly priority: unknown;
   readonly locale: unknown;
   readonly expiresAt: unknown;
+  readonly sendAt: unknown;
 }
 
 /**
@@ -96,11 +97,12 @@ export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventTyp
   return { kind: 'NotificationRequested', ...typed, ...checked(request.userId, request.email, request.fields), ...eventOptions(options) };
 }
 
-function eventOptions(raw: RawEventOptions): { priority: Priority | null; locale: string | null; expiresAt: Date | null } {
+function eventOptions(raw: RawEventOptions): { priority: Priority | null; locale: string | null; expiresAt: Date | null; sendAt: Date | null } {
   const absent = (value: unknown) => value === undefined || value === null;
   return {
     priority: absent(raw.priority) ? null : Priority.of(raw.priority, 'priority'),
     locale: absent(raw.locale) ? null : canonicalLocale(String(raw.locale), 'locale'),
     expiresAt: absent(raw.expiresAt) ? null : instantOf(raw.expiresAt, 'expires_at'),
+    sendAt: absent(raw.sendAt) ? null : instantOf(raw.sendAt, 'send_at'),
   };
 }

@@ -30,7 +30,7 @@ const HEALTH_REPORT_CACHE_MS = 1_000;
  * next poll (a new notification wakes delivery, a published event the relay). Other instances
  * find the rows by polling.
  */
-function wakeWorkers(get: Resolve): AfterCommitHook {
+export function wakeWorkers(get: Resolve): AfterCommitHook {
   return (events) => {
     if (events.some((e) => e.type === 'NotificationRecorded' && e.status === 'pending')) get('deliveryWorker')?.poke();
     if (events.some(isPublished)) get('outboxRelay')?.poke();

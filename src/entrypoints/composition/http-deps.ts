@@ -6,7 +6,8 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
   const secrets = app.get('apiKeySecrets');
   return {
     bus: app.get('bus'),
-    queries: { history: app.get('historyQuery'), preferences: app.get('preferencesQuery'), templates: app.get('templatesQuery') },
+    queries: { history: app.get('historyQuery'), preferences: app.get('preferencesQuery'), templates: app.get('templatesQuery'), schedules: app.get('schedulesQuery') },
+    schedules: app.get('scheduleSends'),
     authenticator: app.get('authenticator'),
     health: app.get('health'),
     readiness: app.get('readiness'),

@@ -10,6 +10,7 @@ import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
+import { scheduleRoutes } from './routes/schedules.routes.js';
 import { sendShapeRoutes } from './routes/send-shapes.routes.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
@@ -22,6 +23,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   notificationRoutes(api, deps);
   apiKeyRoutes(api, deps);
   sendShapeRoutes(api, deps);
+  scheduleRoutes(api, deps);
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
   opsRoutes(api, deps);

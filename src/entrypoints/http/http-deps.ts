@@ -1,7 +1,9 @@
 import type { MessageBus } from '../../application/message-bus.js';
 import type { HistoryQuery } from '../../application/queries/history.query.js';
 import type { PreferencesQuery } from '../../application/queries/preferences.query.js';
+import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
+import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
 import type { HealthReporter, Readiness } from '../health.js';
@@ -10,7 +12,14 @@ import type { ApiKeyAuthenticator } from '../services.js';
 /** What the HTTP app uses, and nothing else: routes send commands to the bus and read through queries. */
 export interface HttpDeps {
   readonly bus: MessageBus;
-  readonly queries: { readonly history: HistoryQuery; readonly preferences: PreferencesQuery; readonly templates: TemplatesQuery };
+  readonly queries: {
+    readonly history: HistoryQuery;
+    readonly preferences: PreferencesQuery;
+    readonly templates: TemplatesQuery;
+    readonly schedules: SchedulesQuery;
+  };
+  /** Creating and cancelling schedules (a use case of its own, beside the bus). */
+  readonly schedules: ScheduleSends;
   readonly authenticator: ApiKeyAuthenticator;
   readonly health: HealthReporter;
   readonly readiness: Readiness;

@@ -36,6 +36,8 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   idempotency_key_mismatch: [422, 'Idempotency-Key reused with another request'],
   idempotency_key_in_flight: [409, 'Request with this Idempotency-Key in flight'],
   template_not_found: [404, 'Template not found'],
+  schedule_not_found: [404, 'Schedule not found'],
+  schedule_not_active: [409, 'Schedule not active'],
   template_version_not_found: [404, 'Template version not found'],
   template_exists: [409, 'Template already exists'],
   unsafe_template: [422, 'Template not allowed'],

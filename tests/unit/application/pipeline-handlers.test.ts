@@ -47,6 +47,7 @@ function requested(fields: Partial<Extract<InboundEvent, { kind: 'NotificationRe
     priority: null,
     locale: null,
     expiresAt: null,
+    sendAt: null,
     variablesField: 'template_vars',
     subject: null,
     content: null,
@@ -134,6 +135,24 @@ function outboxOf(store: InMemoryStore, className: string) {
 }
 
 describe('ReceiveEvent', () => {
+  it('turns an event with a send_at still ahead into a one-off schedule, checked now, and requests nothing yet', async () => {
+    const { bus, store, clock } = pipeline();
+    const sendAt = new Date(clock.now().getTime() + 60_000);
+    expect(await bus.handle(receive(requested({ sendAt })))).to.deep.equal({ outcome: 'processed', notificationIds: [] });
+    expect(store.notifications.size).to.equal(0);
+    const [schedule] = [...store.schedules.values()];
+    expect(schedule).to.deep.include({ nextFireAt: sendAt, recurrence: null, status: 'active' });
+    expect(schedule?.request).to.deep.include({ notificationType: 'password_reset', recipientEmail: 'event@example.com', userId: 'u-1' });
+    const late = requested({ sendAt, templateVars: { username: 'ada' } });
+    expect(((await rejection(bus.handle(receive(late, { eventId: 'evt-2' })))) as Error).message).to.equal('template_vars.reset_token: is required');
+  });
+
+  it('requests at once an event whose send_at has passed', async () => {
+    const { bus, clock } = pipeline();
+    const result = await bus.handle(receive(requested({ sendAt: new Date(clock.now().getTime() - 1) })));
+    expect(result.notificationIds).to.have.lengthOf(1);
+  });
+
   it('records one pending notification with the template vars, correlation id and source event id, and the inbox row', async () => {
     const { bus, store } = pipeline();
     const result = await bus.handle(receive(requested()));

@@ -1,0 +1,19 @@
+import type { ScheduledRequest } from '../../domain/schedule.js';
+import { type RequestDeps, requestNotification } from '../handlers/request-notification.js';
+import type { ScheduledSender } from '../ports/scheduled-sender.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
+import { askOf } from './scheduled-request.js';
+
+/**
+ * Fires an occurrence as the send it stores: the template's live version then, its variables
+ * checked again (a template changed since is refused with the variable named, never sent blank),
+ * the recipient's preferences of that moment. The occurrence key is the notification's source.
+ */
+export class RequestingScheduledSender implements ScheduledSender {
+  constructor(private readonly deps: RequestDeps) {}
+
+  async fire(uow: UnitOfWork, request: ScheduledRequest, occurrenceKey: string): Promise<readonly string[]> {
+    const notification = await requestNotification(uow, this.deps, askOf(request, occurrenceKey));
+    return [notification.id];
+  }
+}
