@@ -189,7 +189,11 @@ export const SendNotificationBody = z
         const path = nulPath(vars);
         if (path) ctx.addIssue({ code: 'custom', message: NO_NUL, path: path.split('.') });
       })
-      .optional(),
+      .optional()
+      .openapi({
+        description:
+          "The template's variables: shaped as the component schema `Variables.<notification_type>` (one per stored template, from its live version). Variables it does not declare are passed through.",
+      }),
   })
   .openapi('SendNotification');
 
