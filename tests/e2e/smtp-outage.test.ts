@@ -1,16 +1,8 @@
 import { expect } from 'chai';
-import { createServer } from 'node:net';
 import { eventually, sqlOnPrimary } from '../support/databases.js';
+import { freePort } from '../support/free-port.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const EVENTS = 40;
 

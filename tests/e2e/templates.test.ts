@@ -55,6 +55,17 @@ describe('templates as data over REST (built service)', function () {
     expect(history[0]?.template_version).to.equal(1);
   });
 
+  it("describes the new type's variables in /openapi.json as Variables.<key>, with their types and the required ones", async () => {
+    const schema = await eventually(async () => {
+      const schemas = ((await world.admin.get('/openapi.json')).body.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+      return schemas['Variables.newsletter.weekly'];
+    }, 5_000, 'the Variables.newsletter.weekly schema');
+    expect(schema).to.deep.include({ type: 'object', required: ['name', 'total'] });
+    expect(schema.description).to.include('newsletter.weekly, live version 1');
+    const properties = schema.properties as Record<string, { type: unknown }>;
+    expect([properties.name?.type, properties.total?.type]).to.deep.equal(['string', 'number']);
+  });
+
   it('refuses a send missing a variable or with a wrong type with 422 naming each', async () => {
     const res = await send({ notification_type: 'newsletter.weekly', recipient_email: 'reader@example.com', template_vars: { total: 'lots' } });
     expect(res.status, res.text).to.equal(422);

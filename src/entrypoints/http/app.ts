@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { Api } from './api.js';
 import type { HttpDeps } from './http-deps.js';
+import { LiveOpenApiDocument } from './live-openapi-document.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
@@ -27,14 +28,15 @@ export function createHttpApp(deps: HttpDeps): Express {
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
   opsRoutes(api, deps);
-  const document = openApiDocument(api);
+  const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();
   http.disable('x-powered-by');
   http.set('query parser', 'simple');
   http.use(observeRequests(logger, metrics));
-  http.get('/openapi.json', (_req, res) => void res.json(document));
-  http.use('/documentation', swaggerUi.serve, swaggerUi.setup(document));
+  http.get('/openapi.json', async (_req, res) => void res.json(await document.current()));
+  // The UI loads /openapi.json itself, so it shows the templates as they are now.
+  http.use('/documentation', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));
   http.use(api.router);
   http.use((req, res) => sendProblem(res, new Problem(404, 'Not found', `No route for ${req.method} ${req.path}`), req.path));
   http.use(errorHandler(logger));

@@ -189,7 +189,10 @@ export const SendNotificationBody = z
     content: z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL).optional(),
     locale: LocaleSchema.optional(),
     expires_at: ExpiresAtSchema.optional(),
-    template_vars: VariablesSchema.optional(),
+    template_vars: VariablesSchema.optional().openapi({
+      description:
+        "The template's variables: shaped as the component schema `Variables.<notification_type>` (one per stored template, from its live version). Variables it does not declare are passed through.",
+    }),
   })
   .openapi('SendNotification');
 

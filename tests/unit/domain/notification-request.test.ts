@@ -231,6 +231,33 @@ describe('NotificationRequest', () => {
     });
   });
 
+  describe('expiry', () => {
+    it('fails a notification claimed at or after its expiry as expired, never before', () => {
+      const notification = aSendingNotification({ expiresAt: at(30) });
+      expect(invalidTransition(() => notification.expire(at(29))).message).to.include('has not expired');
+      notification.expire(at(30));
+      expect(notification.snapshot()).to.deep.include({ status: 'failed', reason: 'expired', claimToken: null, nextAttemptAt: null });
+      expect(notification.pullEvents()[0]).to.deep.include({ type: 'NotificationFailed', reason: 'expired', errorMessage: `expired at ${at(30).toISOString()} before it could be sent` });
+    });
+
+    it('fails as expired when the provider is down and the next try would come at or after the expiry', () => {
+      const waiting = aSendingNotification({ expiresAt: at(12) });
+      waiting.record(providerDown(), timing(10), SCHEDULE);
+      expect(waiting.snapshot()).to.deep.include({ status: 'pending', nextAttemptAt: at(11) });
+      const late = claimedAgain(waiting);
+      late.record(providerDown(), timing(11), SCHEDULE);
+      expect(late.snapshot()).to.deep.include({ status: 'failed', reason: 'expired', nextAttemptAt: null });
+      expect(late.pullEvents()).to.have.lengthOf(1);
+    });
+
+    it('fails as expired when the next retry of the plan would come after the expiry', () => {
+      const notification = aSendingNotification({ expiresAt: at(5) });
+      notification.record(transient(), timing(1), SCHEDULE);
+      expect(notification.snapshot()).to.deep.include({ status: 'failed', reason: 'expired' });
+      expect(notification.snapshot().attempts).to.have.lengthOf(1);
+    });
+  });
+
   describe('retryOf', () => {
     it('creates a new pending notification with the failed one’s content, linked by retryOf', () => {
       const original = failed({ priority: 'high' });
