@@ -7,6 +7,9 @@ import type { Priority } from './priority.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { SendOutcome } from './send-outcome.js';
 
+/** A retry the plan puts past a notification's expiry is moved to this long before the expiry. */
+const LAST_CHANCE_MS = 1_000;
+
 /** Provider-down answers in a row recorded as attempts; later ones only count in `deferrals`. */
 export const RECORDED_DEFERRALS = 5;
 
@@ -144,8 +147,9 @@ export class NotificationRequest extends AggregateRoot {
     const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
     const retryAt = schedule.retryAt(this.state.priority, countedAttempts(this.state.attempts), now, retryAfterMs);
     if (retryAt === null) return this.fail(now, 'retries_exhausted', outcome.error);
-    if (this.expiresBy(retryAt)) return this.fail(now, 'expired', `${outcome.error}; the next attempt would come after its expiry`);
-    this.update(now, { status: 'retrying', leaseExpiresAt: null, claimToken: null, nextAttemptAt: retryAt });
+    const nextAttemptAt = this.beforeExpiry(retryAt, now);
+    if (nextAttemptAt === null) return this.fail(now, 'expired', `${outcome.error}; no time is left for another attempt before its expiry`);
+    this.update(now, { status: 'retrying', leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
   /** Claimed again after too many expired leases: failed rather than resent for ever. */
@@ -174,8 +178,8 @@ export class NotificationRequest extends AggregateRoot {
     const deferrals = this.state.deferrals + 1;
     if (outcome.attempted && deferrals <= RECORDED_DEFERRALS) this.addAttempt(outcome, timing, deferrals);
     const status = countedAttempts(this.state.attempts) === 0 ? 'pending' : 'retrying';
-    const nextAttemptAt = schedule.deferUntil(deferrals, timing.attemptedAt, outcome.retryAfterMs);
-    if (this.expiresBy(nextAttemptAt)) return this.fail(timing.attemptedAt, 'expired', `${outcome.error}; the provider is down past its expiry`);
+    const nextAttemptAt = this.beforeExpiry(schedule.deferUntil(deferrals, timing.attemptedAt, outcome.retryAfterMs), timing.attemptedAt);
+    if (nextAttemptAt === null) return this.fail(timing.attemptedAt, 'expired', `${outcome.error}; no time is left for another attempt before its expiry`);
     this.update(timing.attemptedAt, { status, deferrals, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
@@ -200,9 +204,16 @@ export class NotificationRequest extends AggregateRoot {
     this.update(timing.attemptedAt, { attempts: [...this.state.attempts, attempt], deferrals });
   }
 
-  /** A send at `at` would come at or after the expiry. */
-  private expiresBy(at: Date): boolean {
-    return this.state.expiresAt !== null && at >= this.state.expiresAt;
+  /**
+   * When to try next: at `at`, or, when that would be at or after the expiry, one last time a
+   * moment before it (a backoff of minutes must not give up on a notification that still has
+   * seconds to go); null when not even that moment is left.
+   */
+  private beforeExpiry(at: Date, now: Date): Date | null {
+    const { expiresAt } = this.state;
+    if (expiresAt === null || at < expiresAt) return at;
+    const lastChance = new Date(expiresAt.getTime() - LAST_CHANCE_MS);
+    return lastChance > now ? lastChance : null;
   }
 
   private mustBeSending(): void {

@@ -250,11 +250,14 @@ describe('NotificationRequest', () => {
       expect(late.pullEvents()).to.have.lengthOf(1);
     });
 
-    it('fails as expired when the next retry of the plan would come after the expiry', () => {
+    it('moves a retry the plan puts past the expiry to a last try a second before it, and fails when no second is left', () => {
       const notification = aSendingNotification({ expiresAt: at(5) });
       notification.record(transient(), timing(1), SCHEDULE);
-      expect(notification.snapshot()).to.deep.include({ status: 'failed', reason: 'expired' });
-      expect(notification.snapshot().attempts).to.have.lengthOf(1);
+      expect(notification.snapshot()).to.deep.include({ status: 'retrying', nextAttemptAt: at(4) });
+      const last = claimedAgain(notification);
+      last.record(transient(), timing(4), SCHEDULE);
+      expect(last.snapshot()).to.deep.include({ status: 'failed', reason: 'expired', nextAttemptAt: null });
+      expect(last.snapshot().attempts).to.have.lengthOf(2);
     });
   });
 
