@@ -37,6 +37,8 @@ export interface CommandResults {
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
   SendNotification: NotificationStatusResult;
+  /** One result per item, in the batch's order. */
+  SendBatch: { readonly results: readonly NotificationStatusResult[] };
   /** One status per report, in order; 'claim_lost' where another worker took the claim over. */
   RecordSendReports: readonly RecordedStatus[];
   AbandonClaim: RecordedStatus;

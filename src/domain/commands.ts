@@ -38,6 +38,29 @@ export interface SendReport {
   readonly latencyMs: number;
 }
 
+/** One send asked for over REST, in whichever body shape it came. */
+export interface SendFields {
+  readonly notificationType: NotificationType;
+  /** null: the user's stored notification email (userId is then required). */
+  readonly recipientEmail: string | null;
+  readonly userId: string | null;
+  readonly subject: string | null;
+  readonly content: string | null;
+  readonly templateVars: Readonly<Record<string, unknown>>;
+  /** How the caller named the variables (template_vars, variables, message_data): problems name it. */
+  readonly variablesField: string;
+  /** null: the type's default priority. */
+  readonly priority: Priority | null;
+  readonly locale: string | null;
+  readonly expiresAt: Date | null;
+}
+
+/** Idempotency-Key (scoped to the caller) and a hash of the request body. */
+export interface RequestIdempotency {
+  readonly key: string;
+  readonly requestHash: string;
+}
+
 /**
  * Commands: plain readonly data, one union. Fields arrive as the caller sent them; handlers turn
  * them into value objects, so an invalid value fails with the field's name.
@@ -73,24 +96,17 @@ export type Command =
       readonly event: InboundEvent;
       readonly correlationId: string | null;
     }
-  | {
+  | (SendFields & {
       readonly type: 'SendNotification';
-      readonly notificationType: NotificationType;
-      /** null: the user's stored notification email (userId is then required). */
-      readonly recipientEmail: string | null;
-      readonly userId: string | null;
-      readonly subject: string | null;
-      readonly content: string | null;
-      readonly templateVars: Readonly<Record<string, unknown>>;
-      /** How the caller named the variables (template_vars, variables, message_data): problems name it. */
-      readonly variablesField: string;
-      /** null: the type's default priority. */
-      readonly priority: Priority | null;
-      readonly locale: string | null;
-      readonly expiresAt: Date | null;
       readonly correlationId: string | null;
-      /** Idempotency-Key (scoped to the caller) and a hash of the request body. */
-      readonly idempotency: { readonly key: string; readonly requestHash: string } | null;
+      readonly idempotency: RequestIdempotency | null;
+    })
+  | {
+      /** Several sends recorded in one transaction, or none of them when any item is refused. */
+      readonly type: 'SendBatch';
+      readonly items: readonly SendFields[];
+      readonly correlationId: string | null;
+      readonly idempotency: RequestIdempotency | null;
     }
   | {
       /** Several sends' outcomes, recorded in one transaction (each on its own notification). */

@@ -117,14 +117,34 @@ export class TemplateAlreadyExistsError extends DomainError {
   }
 }
 
+/** What is wrong with one field of a request, named as the caller sent it. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
 /** A send's or an event's variables do not fit its template's declarations; each problem names one. */
 export class InvalidVariablesError extends InvalidValueError {
-  constructor(
-    readonly problems: ReadonlyArray<{ readonly field: string; readonly message: string }>,
-  ) {
+  constructor(readonly problems: readonly FieldError[]) {
     super(problems.map((p) => p.field).join(', '), problems.map((p) => p.message).join('; '));
     this.message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
   }
+}
+
+/**
+ * A batch that must be recorded whole had refused items: nothing of it is recorded. Each item's
+ * problems are listed under its position in the batch (its fields named as in a single send).
+ */
+export class InvalidBatchError extends DomainError {
+  readonly code = 'invalid_batch';
+  constructor(readonly items: ReadonlyArray<{ readonly index: number; readonly problems: readonly FieldError[] }>) {
+    super(`refused items: ${items.map((item) => item.index).join(', ')}`);
+  }
+}
+
+/** The problems an invalid value stands for: each variable that does not fit, or its one field. */
+export function problemsOf(error: InvalidValueError): readonly FieldError[] {
+  return error instanceof InvalidVariablesError ? error.problems : [{ field: error.field, message: error.reason }];
 }
 
 /**

@@ -12,6 +12,7 @@ import { abandonClaim, recordSendReports } from './record-send-reports.handler.j
 import { replacePreferences } from './replace-preferences.handler.js';
 import { retryNotification } from './retry-notification.handler.js';
 import { seedTemplates } from './seed-templates.handler.js';
+import { sendBatch } from './send-batch.handler.js';
 import { sendNotification } from './send-notification.handler.js';
 import { type TemplateFieldCheck, createTemplate, publishTemplateVersion, saveTemplateDraft } from './template.handlers.js';
 
@@ -37,6 +38,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       RevokeApiKey: revokeApiKey(clock),
       ReceiveEvent: receiveEvent(deps),
       SendNotification: sendNotification(deps),
+      SendBatch: sendBatch(deps),
       RecordSendReports: recordSendReports(deps.retrySchedule),
       AbandonClaim: abandonClaim(clock),
       RetryNotification: retryNotification(clock, ids),

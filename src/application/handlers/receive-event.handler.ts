@@ -1,4 +1,4 @@
-import type { InboundEvent } from '../../domain/commands.js';
+import type { InboundEvent, SendFields } from '../../domain/commands.js';
 import { EmailAddress } from '../../domain/email-address.js';
 import { PayloadConflictError } from '../../domain/errors.js';
 import { NotificationPreferences, preferenceFlags } from '../../domain/notification-preferences.js';
@@ -8,7 +8,7 @@ import type { CommandHandler, CommandResults } from '../handler-types.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { storedRequest } from '../scheduling/scheduled-request.js';
 import { checkSendable } from '../templates/release-for.js';
-import { type RequestDeps, requestNotification } from './request-notification.js';
+import { type RequestDeps, askOf, requestNotification } from './request-notification.js';
 
 type Requested = Extract<InboundEvent, { kind: 'NotificationRequested' }>;
 type Received = CommandResults['ReceiveEvent'];
@@ -26,7 +26,7 @@ export function receiveEvent(deps: RequestDeps): CommandHandler<'ReceiveEvent'> 
     const { event } = command;
     if (event.kind === 'UserRegistered') return registered(uow, deps, event);
     if (event.sendAt !== null && event.sendAt > deps.clock.now()) return scheduled(uow, deps, event, event.sendAt);
-    const ask = { ...askOf(event), correlationId: command.correlationId, sourceEventId: command.eventId };
+    const ask = { ...askOf(sendOf(event), command.correlationId), sourceEventId: command.eventId };
     const notification = await requestNotification(uow, deps, ask);
     return { outcome: 'processed', notificationIds: [notification.id] };
   };
@@ -44,14 +44,14 @@ async function registered(uow: UnitOfWork, deps: RequestDeps, event: Extract<Inb
 
 /** Checked now as a send would be (dead-lettered when it cannot be sent), fired at `sendAt`. */
 async function scheduled(uow: UnitOfWork, deps: RequestDeps, event: Requested, sendAt: Date): Promise<Received> {
-  const { email, type, ...rest } = askOf(event);
-  const send = { ...rest, notificationType: type, recipientEmail: email, priority: rest.priority ?? null, locale: rest.locale ?? null, expiresAt: rest.expiresAt ?? null };
+  const send = sendOf(event);
   await checkSendable(deps.templates, deps.checkVariables, send);
   await uow.schedules.add(Schedule.create({ id: deps.ids.newId(), request: storedRequest(send), timeZone: null, recurrence: null, firstFireAt: sendAt }, deps.clock.now()));
   return { outcome: 'processed', notificationIds: [] };
 }
 
-function askOf(event: Requested) {
-  const { notificationType: type, userId, email, templateVars, variablesField, subject, content, priority, locale, expiresAt } = event;
-  return { type, userId, email, templateVars, variablesField, subject, content, priority, locale, expiresAt };
+/** An event's request as a send: the one shape every way of asking for a notification comes to. */
+function sendOf(event: Requested): SendFields {
+  const { notificationType, userId, email, templateVars, variablesField, subject, content, priority, locale, expiresAt } = event;
+  return { notificationType, userId, recipientEmail: email, templateVars, variablesField, subject, content, priority, locale, expiresAt };
 }

@@ -1,3 +1,4 @@
+import type { SendFields } from '../../domain/commands.js';
 import { EmailAddress } from '../../domain/email-address.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
@@ -60,6 +61,24 @@ export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, as
     : NotificationRequest.request(fields, now);
   await uow.notifications.add(notification);
   return notification;
+}
+
+/** What a send asked over REST asks of requestNotification. */
+export function askOf(fields: SendFields, correlationId: string | null): NotificationAsk {
+  return {
+    type: fields.notificationType,
+    userId: fields.userId,
+    email: fields.recipientEmail,
+    templateVars: fields.templateVars,
+    variablesField: fields.variablesField,
+    subject: fields.subject,
+    content: fields.content,
+    priority: fields.priority,
+    locale: fields.locale,
+    expiresAt: fields.expiresAt,
+    correlationId,
+    sourceEventId: null,
+  };
 }
 
 /** The address asked for when it must be (a verification) or no preferences say otherwise; else the stored one. */

@@ -1,8 +1,8 @@
 import type { ScheduledRequest } from '../../domain/schedule.js';
-import { type RequestDeps, requestNotification } from '../handlers/request-notification.js';
+import { type RequestDeps, askOf, requestNotification } from '../handlers/request-notification.js';
 import type { ScheduledSender } from '../ports/scheduled-sender.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
-import { askOf } from './scheduled-request.js';
+import { sendOf } from './scheduled-request.js';
 
 /**
  * Fires an occurrence as the send it stores: the template's live version then, its variables
@@ -13,7 +13,7 @@ export class RequestingScheduledSender implements ScheduledSender {
   constructor(private readonly deps: RequestDeps) {}
 
   async fire(uow: UnitOfWork, request: ScheduledRequest, occurrenceKey: string): Promise<readonly string[]> {
-    const notification = await requestNotification(uow, this.deps, askOf(request, occurrenceKey));
+    const notification = await requestNotification(uow, this.deps, { ...askOf(sendOf(request), null), sourceEventId: occurrenceKey });
     return [notification.id];
   }
 }

@@ -1,6 +1,7 @@
 import { InvalidValueError, ScheduleNotFoundError } from '../../domain/errors.js';
 import { Schedule, type ScheduleSnapshot } from '../../domain/schedule.js';
-import { type SendRequest, storedRequest } from './scheduled-request.js';
+import { storedRequest } from './scheduled-request.js';
+import type { SendFields } from '../../domain/commands.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { ScheduleCalendar } from '../ports/schedule-calendar.js';
@@ -8,7 +9,7 @@ import type { UnitOfWorkFactory } from '../unit-of-work.js';
 
 /** A send to schedule as the API takes it. */
 export interface ScheduleInput {
-  readonly request: SendRequest;
+  readonly request: SendFields;
   /** ISO-8601: with an offset, or a local time in `timeZone`. The first occurrence, recurrence or not. */
   readonly sendAt: string;
   readonly timeZone: string | null;
@@ -27,7 +28,7 @@ export class ScheduleSends {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     /** Refuses a send that could not be sent now (an unknown type, variables that do not fit). */
-    private readonly checkSendable: (send: SendRequest) => Promise<void>,
+    private readonly checkSendable: (send: SendFields) => Promise<void>,
     /** Told once a schedule is stored (this instance's firing loop then looks at once). */
     private readonly scheduled: () => void = () => undefined,
   ) {}

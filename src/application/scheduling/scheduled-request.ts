@@ -1,44 +1,31 @@
 import { InvalidValueError } from '../../domain/errors.js';
 import type { ScheduledRequest } from '../../domain/schedule.js';
 import { Priority } from '../../domain/priority.js';
-import type { NotificationAsk } from '../handlers/request-notification.js';
+import type { SendFields } from '../../domain/commands.js';
 
 /** What a schedule stores to send: a send as the API or an event asked for it, in plain JSON. */
-export interface SendRequest {
-  readonly notificationType: string;
-  readonly recipientEmail: string | null;
-  readonly userId: string | null;
-  readonly subject: string | null;
-  readonly content: string | null;
-  readonly templateVars: Readonly<Record<string, unknown>>;
-  readonly variablesField: string;
-  readonly priority: Priority | null;
-  readonly locale: string | null;
-  readonly expiresAt: Date | null;
-}
-
-export function storedRequest(send: SendRequest): ScheduledRequest {
+export function storedRequest(send: SendFields): ScheduledRequest {
   return { ...send, expiresAt: send.expiresAt?.toISOString() ?? null };
 }
 
-/** The ask of one occurrence; its key is the notification's source, as an event id would be. */
-export function askOf(stored: ScheduledRequest, occurrenceKey: string): NotificationAsk {
+/** The send a schedule stored, read back (its JSON as storedRequest wrote it). */
+export function sendOf(stored: ScheduledRequest): SendFields {
   const text = (name: string) => (typeof stored[name] === 'string' ? (stored[name] as string) : null);
   const type = text('notificationType');
   if (type === null) throw new InvalidValueError('request.notificationType', 'the stored request names no type');
   const vars = stored.templateVars;
+  const priority = text('priority');
+  const expiresAt = text('expiresAt');
   return {
-    type,
-    email: text('recipientEmail'),
+    notificationType: type,
+    recipientEmail: text('recipientEmail'),
     userId: text('userId'),
     subject: text('subject'),
     content: text('content'),
     templateVars: typeof vars === 'object' && vars !== null && !Array.isArray(vars) ? (vars as Record<string, unknown>) : {},
     variablesField: text('variablesField') ?? 'variables',
-    priority: text('priority') === null ? null : Priority.of(text('priority'), 'priority'),
+    priority: priority === null ? null : Priority.of(priority, 'priority'),
     locale: text('locale'),
-    expiresAt: text('expiresAt') === null ? null : new Date(text('expiresAt') as string),
-    correlationId: null,
-    sourceEventId: occurrenceKey,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt),
   };
 }

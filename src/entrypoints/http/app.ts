@@ -7,6 +7,7 @@ import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
+import { batchRoutes } from './routes/batch.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
@@ -22,6 +23,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   preferencesRoutes(api, deps);
   historyRoutes(api, deps);
   notificationRoutes(api, deps);
+  batchRoutes(api, deps);
   apiKeyRoutes(api, deps);
   sendShapeRoutes(api, deps);
   scheduleRoutes(api, deps);

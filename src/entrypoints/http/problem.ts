@@ -1,12 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../../adapters/observability/logger.js';
 import { isUnavailable } from '../../adapters/postgres/pool.js';
-import { DomainError, InvalidValueError, InvalidVariablesError } from '../../domain/errors.js';
-
-export interface FieldError {
-  readonly field: string;
-  readonly message: string;
-}
+import { DomainError, type FieldError, InvalidBatchError, InvalidValueError, InvalidVariablesError } from '../../domain/errors.js';
 
 /** An RFC 9457 problem; thrown anywhere in a request, written by the error handler. */
 export class Problem extends Error {
@@ -50,6 +45,10 @@ export function toProblem(error: unknown): Problem | null {
     return new Problem(422, 'Invalid variables', `The variables do not fit the template: ${error.field}`, error.problems);
   }
   if (error instanceof InvalidValueError) return Problem.validation([{ field: error.field, message: error.reason }]);
+  if (error instanceof InvalidBatchError) {
+    const indices = error.items.map((item) => item.index).join(', ');
+    return new Problem(422, 'Invalid batch', `Nothing was sent: the batch has refused items (${indices})`, error.items.flatMap((item) => itemErrors(item.index, item.problems)));
+  }
   if (error instanceof DomainError) {
     const [status, title] = DOMAIN_STATUS[error.code] ?? [400, 'Request refused'];
     return new Problem(status, title, error.message);
@@ -61,6 +60,12 @@ export function toProblem(error: unknown): Problem | null {
     return new Problem(503, 'Service unavailable', 'The database cannot be reached; try again shortly', [], { 'Retry-After': '5' });
   }
   return null;
+}
+
+/** An item's errors named from the batch body: `notifications[2].recipient`, or `notifications[2]` for the whole item. */
+export function itemErrors(index: number, errors: readonly FieldError[]): FieldError[] {
+  const item = `notifications[${index}]`;
+  return errors.map(({ field, message }) => ({ field: field === '' ? item : `${item}.${field}`, message }));
 }
 
 /** body-parser and express tag their client errors with `type` or `status`. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ScheduleView } from '../../application/ports/read-models.js';
 import { SCHEDULE_STATUSES } from '../../domain/schedule.js';
-import { type SendFields, SendBody } from './send-shapes.js';
+import type { SendFields } from '../../domain/commands.js';
+import { SendBody } from './send-shapes.js';
 
 const ScheduleOptions = z.strictObject({
   send_at: z.string().max(64).openapi({ description: 'ISO-8601 with an offset, or a local date-time read in timezone', example: '2026-12-24T09:00:00' }),

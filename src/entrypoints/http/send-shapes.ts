@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CommandOf } from '../../domain/commands.js';
+import type { SendFields } from '../../domain/commands.js';
 import { DIRECT_MESSAGE_TYPE } from '../../domain/notification-type.js';
 import { PRIORITIES } from '../../domain/priority.js';
 import { ContentText, EmailSchema, ExpiresAtSchema, LocaleSchema, OneLine, SendNotificationBody, TemplateKeySchema, UserIdSchema, VariablesSchema } from './schemas.js';
@@ -24,8 +24,6 @@ export const Seed003SendBody = z
 /** The fields only one of the two shapes has: a body with fields of both is refused. */
 const SEED_002_ONLY = ['notification_type', 'recipient_email', 'template_vars', 'subject'];
 const SEED_003_ONLY = ['channel', 'recipient', 'template_id', 'variables'];
-
-export type SendFields = Omit<CommandOf<'SendNotification'>, 'type' | 'correlationId' | 'idempotency'>;
 
 /**
  * `POST /notifications/send` in either shape (seed 002's or seed 003's), told apart by the

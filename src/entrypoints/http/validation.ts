@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { Problem, type FieldError } from './problem.js';
+import type { FieldError } from '../../domain/errors.js';
+import { Problem } from './problem.js';
 
 function fieldErrors(error: z.ZodError, location: string): FieldError[] {
   return error.issues.flatMap((issue) => {
@@ -11,9 +12,17 @@ function fieldErrors(error: z.ZodError, location: string): FieldError[] {
   });
 }
 
+/** A part of a request parsed, or every offending field named. */
+export type Parsed<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export function parsed<S extends z.ZodType>(schema: S, value: unknown, location: string): Parsed<z.output<S>> {
+  const result = schema.safeParse(value);
+  return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrors(result.error, location) };
+}
+
 /** Parses one part of a request; a failure names every offending field. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, location: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw Problem.validation(fieldErrors(result.error, location));
+  const result = parsed(schema, value, location);
+  if (!result.ok) throw Problem.validation(result.errors);
   return result.data;
 }

@@ -59,6 +59,7 @@ describe('the production handler registry', () => {
       'RevokeApiKey',
       'SaveTemplateDraft',
       'SeedTemplates',
+      'SendBatch',
       'SendNotification',
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([

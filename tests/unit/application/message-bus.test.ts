@@ -28,6 +28,7 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RevokeApiKey: unused,
       ReceiveEvent: unused,
       SendNotification: unused,
+      SendBatch: unused,
       CreateTemplate: unused,
       SaveTemplateDraft: unused,
       PublishTemplateVersion: unused,

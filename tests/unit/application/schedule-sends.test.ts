@@ -3,7 +3,7 @@ import { CronerScheduleCalendar } from '../../../src/adapters/scheduling/croner-
 import { ScheduleSends, type ScheduleInput } from '../../../src/application/scheduling/schedule-sends.js';
 import { type InvalidValueError, ScheduleNotActiveError, ScheduleNotFoundError } from '../../../src/domain/errors.js';
 import { FakeClock, FakeTemplateCatalogue, FakeUnitOfWork, InMemoryStore, SequentialIds } from '../../support/fakes.js';
-import type { SendRequest } from '../../../src/application/scheduling/scheduled-request.js';
+import type { SendFields } from '../../../src/domain/commands.js';
 import { checkSendable } from '../../../src/application/templates/release-for.js';
 import { variableProblems } from '../../../src/entrypoints/template-variables-schema.js';
 import { testStamping } from '../../support/test-container.js';
@@ -13,7 +13,7 @@ describe('ScheduleSends', () => {
   let store: InMemoryStore;
   let clock: FakeClock;
   let sends: ScheduleSends;
-  const welcome: SendRequest = { notificationType: 'welcome', recipientEmail: 'a@example.com', userId: null, subject: null, content: null, templateVars: {}, variablesField: 'variables', priority: null, locale: null, expiresAt: null };
+  const welcome: SendFields = { notificationType: 'welcome', recipientEmail: 'a@example.com', userId: null, subject: null, content: null, templateVars: {}, variablesField: 'variables', priority: null, locale: null, expiresAt: null };
   const input = (fields: Partial<ScheduleInput> = {}): ScheduleInput => ({ request: welcome, sendAt: '2026-03-29T02:30:00', timeZone: 'europe/berlin', recurrence: '30 2 * * *', ...fields });
 
   beforeEach(() => {

@@ -3,6 +3,7 @@ import {
   ApiKeyNotFoundError,
   ConcurrentModificationError,
   DomainError,
+  InvalidBatchError,
   InvalidTransitionError,
   InvalidValueError,
   NotificationNotFoundError,
@@ -109,6 +110,21 @@ describe('toProblem', () => {
     expect(problem?.status).to.equal(400);
     expect(problem?.errors.map((e) => e.field)).to.deep.equal(['limit']);
     expect(problem?.errors[0]?.message).to.contain('must be an integer from 1 to 200');
+  });
+
+  it("maps an InvalidBatchError to 422 listing every item's errors named from the batch body", () => {
+    const problem = toProblem(
+      new InvalidBatchError([
+        { index: 0, problems: [{ field: 'variables.name', message: 'is required' }] },
+        { index: 3, problems: [{ field: '', message: 'must be an object' }, { field: 'recipient', message: 'is not an address' }] },
+      ]),
+    );
+    expect(problem).to.deep.include({ status: 422, title: 'Invalid batch' });
+    expect(problem?.errors).to.deep.equal([
+      { field: 'notifications[0].variables.name', message: 'is required' },
+      { field: 'notifications[3]', message: 'must be an object' },
+      { field: 'notifications[3].recipient', message: 'is not an address' },
+    ]);
   });
 
   it('maps a domain error of an unmapped code to 400', () => {
