@@ -23,6 +23,8 @@ interface LiveEntry {
  */
 export class CachedTemplateCatalogue implements TemplateCatalogue {
   private readonly liveByKey = new Map<string, LiveEntry>();
+  /** Keys no template had, and when: kept apart, so a flood of unknown keys cannot crowd out known ones. */
+  private readonly missing = new Map<string, number>();
   private readonly versions = new Map<string, Promise<TemplateRelease | null>>();
 
   constructor(
@@ -32,11 +34,15 @@ export class CachedTemplateCatalogue implements TemplateCatalogue {
   ) {}
 
   live(key: string): Promise<TemplateRelease | null> {
+    const fresh = (at: number | undefined) => at !== undefined && this.now() - at < this.settings.liveForMs;
+    if (fresh(this.missing.get(key))) return Promise.resolve(null);
     const cached = this.liveByKey.get(key);
-    if (cached && this.now() - cached.at < this.settings.liveForMs) return cached.release;
+    if (cached && fresh(cached.at)) return cached.release;
+    const at = this.now();
     const release = this.query(key, null);
-    remember(this.liveByKey, key, { at: this.now(), release }, this.settings.maxEntries);
-    release.catch(() => this.liveByKey.get(key)?.release === release && this.liveByKey.delete(key));
+    remember(this.liveByKey, key, { at, release }, this.settings.maxEntries);
+    const forget = () => this.liveByKey.get(key)?.release === release && this.liveByKey.delete(key);
+    release.then((found) => found === null && forget() && remember(this.missing, key, at, this.settings.maxEntries), forget);
     return release;
   }
 

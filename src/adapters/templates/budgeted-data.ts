@@ -38,6 +38,14 @@ const printedBlank = (): string => '';
  * throwing for want of a prototype; functions and symbols are dropped; deeper than
  * RENDER_LIMITS.depth or more than RENDER_LIMITS.entries keys and items in all is refused.
  */
+/**
+ * What a template's `for` loops over (the engine wraps every loop's value in it): a budgeted
+ * array as it is, anything else (a string, whose characters would loop for free) as nothing.
+ */
+export function loopOver(value: unknown): Iterable<unknown> {
+  return value instanceof BudgetedArray ? value : [];
+}
+
 export function budgetedData(vars: Readonly<Data>, budget: RenderBudget): Data {
   return new DataCopy(budget).of(vars, 0) as Data;
 }

@@ -11,6 +11,11 @@ export const RENDER_LIMITS = {
   minStepCost: 10,
   /** Per rendered field, in UTF-8 bytes. */
   outputBytes: 512 * 1024,
+  /**
+   * Printed values of a whole render, all fields together: the layout prints the body it wraps
+   * once more, so a render of fields within outputBytes may print a few times that.
+   */
+  printedChars: 4 * 512 * 1024,
   /** Of the variables handed to a template: nesting levels and object keys plus array items. */
   depth: 32,
   entries: 100_000,
@@ -43,7 +48,7 @@ export class RenderBudget {
    */
   print(text: string): string {
     this.printedChars += text.length;
-    if (this.printedChars > RENDER_LIMITS.outputBytes) throw new RenderBudgetExceededError(`printed values passed ${RENDER_LIMITS.outputBytes} characters`);
+    if (this.printedChars > RENDER_LIMITS.printedChars) throw new RenderBudgetExceededError(`printed values passed ${RENDER_LIMITS.printedChars} characters`);
     return text;
   }
 }

@@ -3,10 +3,11 @@ import type { NotificationRenderer, PreviewRequest } from '../../application/por
 import type { TemplateCatalogue, TemplateRelease } from '../../application/ports/template-catalogue.js';
 import { InvalidValueError, RenderBudgetExceededError } from '../../domain/errors.js';
 import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { TemplateVariant } from '../../domain/template-definition.js';
 import { pickVariant } from '../../domain/template-locale.js';
 import { builtInData } from './built-in-data.js';
 import { type EmailParts, emailContent } from './email-content.js';
-import { budgetedData } from './budgeted-data.js';
+import { budgetedData, loopOver } from './budgeted-data.js';
 import { RenderBudget } from './render-budget.js';
 import type { TemplateEngine } from './template-engine.js';
 import { HELPERS_KEY } from './template-engine.js';
@@ -46,6 +47,7 @@ export class StoredTemplateRenderer implements NotificationRenderer {
 
   preview(release: TemplateRelease, ask: PreviewRequest): RenderedContent {
     const { definition } = release;
+    if (ask.channel !== 'email') throw new InvalidValueError('channel', `only email renders until the ${ask.channel} channel's sender arrives`);
     const variant = pickVariant(definition.variants, ask.channel, ask.locale, definition.defaultLocale);
     if (!variant) throw new InvalidValueError('channel', `template ${release.key} has no ${ask.channel} variant`);
     const locale = ask.locale ?? variant.locale;
@@ -53,17 +55,27 @@ export class StoredTemplateRenderer implements NotificationRenderer {
     const ownWording = Boolean(ask.subject?.trim() && ask.body?.trim());
     const variables = ownWording ? {} : builtInData(release.key, ask.variables, this.baseUrl);
     // One budget for the whole render: loops over the variables and printed values count against it.
-    const budget = new RenderBudget();
+    const budget = new RenderBudget(tagsIn(variant));
     const data = {
       ...withinLimits(() => budgetedData(variables, budget)),
       service_name: this.settings.serviceName,
       app_base_url: this.baseUrl,
-      [HELPERS_KEY]: templateHelpers({ locale, timeZone: 'UTC' }),
+      [HELPERS_KEY]: { ...templateHelpers({ locale, timeZone: 'UTC' }), json: jsonText, __each: loopOver },
     };
     const parts: EmailParts = { subject: variant.subject ?? '', html: variant.html ?? null, text: variant.text ?? null };
-    const id = `${release.key}@${release.version}/${variant.locale}`;
+    const id = `${release.key}@${release.version}/${variant.channel}/${variant.locale}`;
     return emailContent(this.engine, budget, id, parts, data, { subject: ask.subject ?? null, body: ask.body ?? null });
   }
+}
+
+/** The most tags a loop body can hold: what one loop step may cost (see render-budget.ts). */
+function tagsIn(variant: TemplateVariant): number {
+  return [variant.subject, variant.html, variant.text].reduce((most, text) => Math.max(most, text?.split('<%').length ?? 1), 1) - 1;
+}
+
+/** `<%~ json(path) %>` in a webhook payload: the value as JSON (null for what JSON cannot say). */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Variables too large or deep to render make a notification that can never be sent. */

@@ -3,13 +3,22 @@ import { TEMPLATE_HELPERS } from '../../domain/template-tags.js';
 import type { RenderBudget } from './render-budget.js';
 
 /** The name templates call `default(...)` by is a JavaScript keyword: the engine calls it this. */
-const DEFAULT_HELPER = 'helperDefault';
+const DEFAULT_HELPER = '__default';
+/** Every loop's value passes through this (loopOver in budgeted-data.ts): only budgeted arrays loop. */
+const LOOP_OVER = '__each';
 const OTHER_HELPERS = [...TEMPLATE_HELPERS.filter((name) => name !== 'default'), 'json'];
 /** Helpers reach a template through its data under a name no template path may use (`__`). */
 export const HELPERS_KEY = '__helpers';
-const HEADER = `const {${OTHER_HELPERS.join(', ')}} = it.${HELPERS_KEY}; const ${DEFAULT_HELPER} = it.${HELPERS_KEY}.default;`;
+const HEADER = `const {${OTHER_HELPERS.join(', ')}, ${LOOP_OVER}} = it.${HELPERS_KEY}; const ${DEFAULT_HELPER} = it.${HELPERS_KEY}.default;`;
 /** `<%= default(` in any of its spellings (trim markers, spaces): the only place the name may stand. */
 const DEFAULT_CALL = /(<%[-_]?\s*[=~]\s*)default(\s*\()/g;
+/** `<% for (const x of path) {` in any of its spellings: the value looped over is wrapped. */
+const FOR_LOOP = /(<%[-_]?\s*for\s*\(\s*const\s+[A-Za-z_$][\w$]*\s+of\s+)([^)]*?)(\s*\)\s*\{)/g;
+
+/** The program eta compiles: helper names it can call, every loop over a budgeted array only. */
+function runnable(source: string): string {
+  return source.replace(DEFAULT_CALL, `$1${DEFAULT_HELPER}$2`).replace(FOR_LOOP, `$1${LOOP_OVER}($2)$3`);
+}
 
 export interface Layouts {
   readonly html: string;
@@ -44,7 +53,7 @@ export class TemplateEngine {
     const cacheId = `${escaped ? 'h' : 'p'}:${id}`;
     let fn = this.compiled.get(cacheId);
     if (!fn) {
-      fn = eta.compile(source.replace(DEFAULT_CALL, `$1${DEFAULT_HELPER}$2`));
+      fn = eta.compile(runnable(source));
       this.compiled.set(cacheId, fn);
       if (this.compiled.size > this.maxCompiled) this.compiled.delete(this.compiled.keys().next().value as string);
     }

@@ -12,10 +12,13 @@ export function templateText(value: unknown): string {
 }
 
 const NUMERIC = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+/** Longer strings are no number or date: parsing them would cost a template's loop time for nothing. */
+const READABLE_LENGTH = 64;
 
 /** A finite number, from a number or a numeric string (`"19.99"`, `"-1e3"`); null otherwise. */
 export function templateNumber(value: unknown): number | null {
-  const number = typeof value === 'string' && NUMERIC.test(value) ? Number(value) : typeof value === 'bigint' ? Number(value) : value;
+  const readable = typeof value === 'string' && value.length <= READABLE_LENGTH && NUMERIC.test(value);
+  const number = readable ? Number(value) : typeof value === 'bigint' ? Number(value) : value;
   return typeof number === 'number' && Number.isFinite(number) ? number : null;
 }
 
@@ -31,7 +34,7 @@ const ISO = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?([Zz]|[
 /** A Date, epoch milliseconds or an ISO 8601 string (UTC when it names no offset); null otherwise. */
 export function templateDate(value: unknown): TemplateDate | null {
   if (value instanceof Date || typeof value === 'number') return valid(new Date(value instanceof Date ? value.getTime() : value), false);
-  const parts = typeof value === 'string' ? ISO.exec(value.trim()) : null;
+  const parts = typeof value === 'string' && value.length <= READABLE_LENGTH ? ISO.exec(value.trim()) : null;
   if (!parts) return null;
   const [, day, time, fraction = '', zone = 'Z'] = parts;
   if (time === undefined) return valid(new Date(`${day}T00:00:00Z`), true);

@@ -68,8 +68,11 @@ export class DeliverNotification {
     try {
       content = await this.deps.renderer.render(n);
     } catch (error) {
-      if (!(error instanceof InvalidValueError)) throw error;
-      return { kind: 'permanent', error: `cannot render: ${error.message}`, response: null };
+      if (error instanceof InvalidValueError) return { kind: 'permanent', error: `cannot render: ${error.message}`, response: null };
+      // The template could not be read (the database is down): deferred like a provider outage,
+      // no attempt used and the provider's breaker untouched, rather than a claim left to expire.
+      const reason = error instanceof Error ? error.message : String(error);
+      return { kind: 'provider_down', error: `cannot read the template: ${reason}`, response: null, attempted: false, configurationFault: false };
     }
     const { id: notificationId, type: notificationType, recipient, correlationId } = n;
     return this.bounded(sender.send({ notificationId, notificationType, recipient, correlationId, content }));

@@ -65,19 +65,31 @@ describe('PostgreSQL template catalogue and read model', () => {
     expect((await reader.live('gamma'))?.version).to.equal(1);
   });
 
+  it('keeps unknown keys apart: a flood of them neither crowds out a known key nor queries it again within its second', async () => {
+    const reader = catalogue();
+    await reader.live('alpha');
+    for (let i = 0; i < 10; i++) await reader.live(`unknown-${i}`);
+    const cached = (reader as unknown as { liveByKey: Map<string, unknown>; missing: Map<string, number> });
+    expect([...cached.liveByKey.keys()]).to.deep.equal(['alpha']);
+    expect(cached.missing.size).to.equal(3);
+  });
+
   it('keeps at most maxEntries keys in memory, dropping the oldest', async () => {
     const reader = catalogue();
-    for (const key of ['alpha', 'beta', 'gamma', 'delta', 'epsilon']) await reader.live(key);
+    for (const key of ['alpha', 'beta', 'gamma', 'alpha', 'delta']) await reader.live(key);
+    await uow().execute((u) => u.templates.add(Template.create('delta', definition('d1'), NOW, anyText)));
+    clock += 1_000;
+    await reader.live('delta');
     const cached = (reader as unknown as { liveByKey: Map<string, unknown> }).liveByKey;
-    expect([...cached.keys()]).to.deep.equal(['gamma', 'delta', 'epsilon']);
+    expect([...cached.keys()]).to.deep.equal(['beta', 'gamma', 'delta']);
   });
 
   it('lists templates by key with their live version, filtered by channel, a page at a time', async () => {
     const readModel = new KyselyTemplateReadModel(kysely);
     const all = await readModel.list({ channel: null, page: 1, size: 2 });
-    expect([all.templates.map((t) => [t.key, t.liveVersion]), all.total]).to.deep.equal([[['alpha', 2], ['beta', 1]], 3]);
+    expect([all.templates.map((t) => [t.key, t.liveVersion]), all.total]).to.deep.equal([[['alpha', 2], ['beta', 1]], 4]);
     expect((await readModel.list({ channel: 'sms', page: 1, size: 10 })).templates.map((t) => t.key)).to.deep.equal(['beta']);
-    expect(await readModel.list({ channel: null, page: 9, size: 2 })).to.deep.equal({ templates: [], total: 3 });
+    expect(await readModel.list({ channel: null, page: 9, size: 2 })).to.deep.equal({ templates: [], total: 4 });
     expect((await readModel.versions('alpha')).map((v) => [v.version, v.live])).to.deep.equal([[2, true], [1, false]]);
   });
 });

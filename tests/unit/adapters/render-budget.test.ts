@@ -44,8 +44,8 @@ describe('the render budget', () => {
     const budget = new RenderBudget();
     const counting = new Eta({ autoEscape: true, autoTrim: false, escapeFunction: (value: unknown) => budget.print(String(value)) });
     const source = '<% for (const x of it.xs) { %><%= it.big %><% } %>';
-    const error = limitError(() => counting.renderString(source, budgetedData({ xs: range(10), big: 'y'.repeat(100_000) }, budget)));
-    expect(error.message).to.equal(`rendering stopped: printed values passed ${RENDER_LIMITS.outputBytes} characters`);
+    const error = limitError(() => counting.renderString(source, budgetedData({ xs: range(30), big: 'y'.repeat(100_000) }, budget)));
+    expect(error.message).to.equal(`rendering stopped: printed values passed ${RENDER_LIMITS.printedChars} characters`);
   });
 
   it('holds each rendered field to its size in UTF-8 bytes', () => {

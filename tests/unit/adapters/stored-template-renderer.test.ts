@@ -274,4 +274,40 @@ describe('the stored template renderer, on the shipped templates', () => {
       expect(email.subject).to.equal('Order #1001 Confirmed');
     });
   });
+
+  describe('templates saved over REST, at render time', () => {
+    const stored = new StoredTemplateRenderer(new FakeTemplateCatalogue(), new TemplateEngine(LAYOUTS, 100), { appBaseUrl: BASE_URL, serviceName: SERVICE });
+    const release = (subject: string, html: string, version = 1) => ({
+      key: 'custom',
+      version,
+      definition: { ...SHIPPED[0]!.definition, variables: [], variants: [{ channel: 'email' as const, locale: 'en', subject, html }, { channel: 'push' as const, locale: 'en', title: 't', body: 'b' }] },
+    });
+    const preview = (r: ReturnType<typeof release>, variables: Record<string, unknown>, channel = 'email') => stored.preview(r, { channel, locale: null, variables });
+
+    it('loops over nothing but arrays: four nested loops over a long string, or over the subject, end at once', () => {
+      const loops = (path: string) => `<% for (const a of ${path}) { %><% for (const b of ${path}) { %><% for (const c of ${path}) { %><% for (const d of ${path}) { %>x<% } %><% } %><% } %><% } %>`;
+      const started = performance.now();
+      expect(preview(release('s', loops('it.s')), { s: 'y'.repeat(1_000) }).html).to.not.include('x');
+      expect(preview(release('y'.repeat(60_000), loops('it.subject'), 2), {}).html).to.not.include('x');
+      expect(performance.now() - started).to.be.below(1_000);
+    });
+
+    it('still stops four nested loops over a 1,000-item array with the render limit', () => {
+      const loops = '<% for (const a of it.xs) { %><% for (const b of it.xs) { %><% for (const c of it.xs) { %>x<% } %><% } %><% } %>';
+      const error = invalid(() => preview(release('s', loops, 3), { xs: Array.from({ length: 1_000 }, (_, i) => i) }));
+      expect(error.message).to.match(/loops ran more than \d+ steps/);
+    });
+
+    it('keeps each channel apart in the compiled cache, and renders only email for now', () => {
+      const both = release('Email subject', '<p>x</p>', 4);
+      expect(invalid(() => preview(both, {}, 'push')).field).to.equal('channel');
+      expect(preview(both, {}).subject).to.equal('Email subject');
+    });
+
+    it('runs default() as the grammar allows it, under its engine name', () => {
+      const r = release('<%= default(it.name, "friend") %>', '<p><%= upper(it.name) %></p>', 5);
+      expect(preview(r, {}).subject).to.equal('friend');
+      expect(preview(r, { name: 'ada' }).html).to.include('<p>ADA</p>');
+    });
+  });
 });

@@ -109,6 +109,20 @@ describe('DeliverNotification', () => {
     expect(w.store.notifications.get(claim.notification.id)?.attempts[0]?.error).to.equal('cannot render: template_vars.verify_token: is required');
   });
 
+  it('defers a notification whose template cannot be read (the database is down), using no attempt and calling no sender', async () => {
+    const w = world(
+      async () => accepted(),
+      async () => {
+        throw new Error('timeout exceeded when trying to connect');
+      },
+    );
+    const claim = claimed(w.store);
+    expect(await w.deliver.execute(claim)).to.equal('pending');
+    expect(w.sender.sent).to.deep.equal([]);
+    const stored = w.store.notifications.get(claim.notification.id);
+    expect([stored?.deferrals, stored?.attempts.length]).to.deep.equal([1, 0]);
+  });
+
   it('fails a notification whose channel has no sender as permanent', async () => {
     const w = world(async () => accepted());
     const claim = claimed(w.store, { channel: 'sms' as never });
