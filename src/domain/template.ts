@@ -1,5 +1,5 @@
 import { AggregateRoot } from './aggregate-root.js';
-import { TemplateVersionNotFoundError } from './errors.js';
+import { InvalidValueError, TemplateVersionNotFoundError } from './errors.js';
 import { NotificationType } from './notification-type.js';
 import type { TemplateFieldKind } from './template-grammar.js';
 import { type TemplateDefinition, checkDefinition } from './template-definition.js';
@@ -20,6 +20,9 @@ export interface TemplateVersion {
   readonly definition: TemplateDefinition;
   readonly createdAt: Date;
 }
+
+/** Versions a template keeps at most: every save is one, and each may be up to a few hundred KiB. */
+export const MAX_TEMPLATE_VERSIONS = 1_000;
 
 type FieldCheck = (field: string, kind: TemplateFieldKind, source: string) => void;
 
@@ -65,6 +68,9 @@ export class Template extends AggregateRoot {
 
   /** Saves a new draft version (any version saved from outside passes the grammar, of a built-in too). */
   saveDraft(definition: TemplateDefinition, now: Date, checkField: FieldCheck): number {
+    if (this.state.latestVersion >= MAX_TEMPLATE_VERSIONS) {
+      throw new InvalidValueError('version', `template ${this.state.key} has ${MAX_TEMPLATE_VERSIONS} versions, the most one keeps: create a new key`);
+    }
     checkDefinition(definition, checkField);
     const version = this.state.latestVersion + 1;
     this.added.push({ key: this.state.key, version, definition, createdAt: now });

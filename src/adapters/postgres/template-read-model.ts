@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { TemplateFilter, TemplateReadModel, TemplateVersionView, TemplateView } from '../../application/ports/template-read-model.js';
+import type { TemplateFilter, TemplateReadModel, TemplateVersionSummary, TemplateVersionView, TemplateView } from '../../application/ports/template-read-model.js';
 import type { TemplateDefinition } from '../../domain/template-definition.js';
 import type { Database } from './database.js';
 
@@ -23,15 +23,29 @@ export class KyselyTemplateReadModel implements TemplateReadModel {
     return row ? toView(row) : null;
   }
 
-  async versions(key: string): Promise<TemplateVersionView[]> {
+  async versions(key: string): Promise<TemplateVersionSummary[]> {
     const rows = await this.db
+      .selectFrom('template_versions as v')
+      .innerJoin('templates as t', 't.key', 'v.template_key')
+      // The description only: a key may hold a thousand versions of a few hundred KiB each.
+      .select(['v.version', sql<string>`v.definition ->> 'description'`.as('description'), 'v.created_at', 't.live_version'])
+      .where('v.template_key', '=', key)
+      .orderBy('v.version', 'desc')
+      .execute();
+    return rows.map((r) => ({ version: r.version, live: r.version === r.live_version, description: r.description ?? '', createdAt: r.created_at }));
+  }
+
+  async version(key: string, version: number): Promise<TemplateVersionView | null> {
+    const r = await this.db
       .selectFrom('template_versions as v')
       .innerJoin('templates as t', 't.key', 'v.template_key')
       .select(['v.version', 'v.definition', 'v.created_at', 't.live_version'])
       .where('v.template_key', '=', key)
-      .orderBy('v.version', 'desc')
-      .execute();
-    return rows.map((r) => ({ version: r.version, live: r.version === r.live_version, definition: r.definition as TemplateDefinition, createdAt: r.created_at }));
+      .where('v.version', '=', version)
+      .executeTakeFirst();
+    if (!r) return null;
+    const definition = r.definition as TemplateDefinition;
+    return { version: r.version, live: r.version === r.live_version, description: definition.description, definition, createdAt: r.created_at };
   }
 
   private live() {

@@ -11,11 +11,15 @@ export interface TemplateView {
   readonly updatedAt: Date;
 }
 
-export interface TemplateVersionView {
+export interface TemplateVersionSummary {
   readonly version: number;
   readonly live: boolean;
-  readonly definition: TemplateDefinition;
+  readonly description: string;
   readonly createdAt: Date;
+}
+
+export interface TemplateVersionView extends TemplateVersionSummary {
+  readonly definition: TemplateDefinition;
 }
 
 export interface TemplateFilter {
@@ -29,6 +33,7 @@ export interface TemplateFilter {
 export interface TemplateReadModel {
   list(filter: TemplateFilter): Promise<{ readonly templates: readonly TemplateView[]; readonly total: number }>;
   find(key: string): Promise<TemplateView | null>;
-  /** Newest first; empty when no template has the key. */
-  versions(key: string): Promise<readonly TemplateVersionView[]>;
+  /** Newest first, without their texts; empty when no template has the key. */
+  versions(key: string): Promise<readonly TemplateVersionSummary[]>;
+  version(key: string, version: number): Promise<TemplateVersionView | null>;
 }

@@ -2,7 +2,7 @@ import { TemplateNotFoundError, TemplateVersionNotFoundError } from '../../domai
 import type { RenderedContent } from '../ports/channel-sender.js';
 import type { NotificationRenderer, PreviewRequest } from '../ports/notification-renderer.js';
 import type { TemplateCatalogue, TemplateRelease, VariablesCheck } from '../ports/template-catalogue.js';
-import type { TemplateFilter, TemplateReadModel, TemplateVersionView, TemplateView } from '../ports/template-read-model.js';
+import type { TemplateFilter, TemplateReadModel, TemplateVersionSummary, TemplateVersionView, TemplateView } from '../ports/template-read-model.js';
 import { variablesChecked } from '../templates/release-for.js';
 
 export interface TemplatePreview extends PreviewRequest {
@@ -29,10 +29,17 @@ export class TemplatesQuery {
     return found;
   }
 
-  async versions(key: string): Promise<readonly TemplateVersionView[]> {
+  async versions(key: string): Promise<readonly TemplateVersionSummary[]> {
     const versions = await this.readModel.versions(key);
     if (versions.length === 0) throw new TemplateNotFoundError(key);
     return versions;
+  }
+
+  async version(key: string, version: number): Promise<TemplateVersionView> {
+    const found = await this.readModel.version(key, version);
+    if (found) return found;
+    if (!(await this.readModel.find(key))) throw new TemplateNotFoundError(key);
+    throw new TemplateVersionNotFoundError(key, version);
   }
 
   /** The rendered fields; variables checked as a send's would be (InvalidVariablesError naming each). */

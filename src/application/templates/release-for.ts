@@ -33,6 +33,6 @@ function given(value: string | null | undefined): boolean {
 }
 
 /** Throws as requesting the send would (an unknown type, variables that do not fit), without requesting it. */
-export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string } & Asked): Promise<void> {
-  variablesChecked(await releaseFor(templates, send.notificationType), send, check);
+export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string } & Asked): Promise<TemplateRelease> {
+  return variablesChecked(await releaseFor(templates, send.notificationType), send, check);
 }

@@ -6,6 +6,8 @@ import { variablesSchemas } from './variables-schemas.js';
 /** How long a generated document is served before the templates are read again. */
 export const LIVE_DOCUMENT_TTL_MS = 2_000;
 const PAGE_SIZE = 100;
+/** A generation under way counts as fresh for this long (it is never started twice at once). */
+const PENDING = 60_000;
 
 /**
  * The OpenAPI document as it stands now: templates are data created at run time, so their
@@ -23,13 +25,14 @@ export class LiveOpenApiDocument {
   ) {}
 
   current(): Promise<OpenApiDocument> {
-    const at = this.now();
-    if (this.cached && at - this.cached.at < LIVE_DOCUMENT_TTL_MS) return this.cached.document;
+    if (this.cached && this.now() - this.cached.at < LIVE_DOCUMENT_TTL_MS) return this.cached.document;
     const document = this.generate();
-    this.cached = { at, document };
-    document.catch(() => {
-      if (this.cached?.document === document) this.cached = null;
-    });
+    // Served while it is generated (one generation at a time, however slow), then for the TTL.
+    this.cached = { at: this.now() + PENDING, document };
+    document.then(
+      () => this.cached?.document === document && (this.cached = { at: this.now(), document }),
+      () => this.cached?.document === document && (this.cached = null),
+    );
     return document;
   }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { TemplateVersionView, TemplateView } from '../../application/ports/template-read-model.js';
+import type { TemplateVersionSummary, TemplateVersionView, TemplateView } from '../../application/ports/template-read-model.js';
 import type { TemplateDefinition, TemplateVariant } from '../../domain/template-definition.js';
 import { templateVariable } from '../../domain/template-variables.js';
 import type { TemplateDefinitionBody, VariantSchema } from './template-schemas.js';
@@ -47,6 +47,11 @@ export function templateJson(view: TemplateView) {
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };
+}
+
+/** A version as the list shows it: what it is, not its texts (GET .../versions/{n} has those). */
+export function versionSummaryJson(view: TemplateVersionSummary) {
+  return { version: view.version, status: view.live ? 'live' : 'draft', created_at: view.createdAt.toISOString(), description: view.description };
 }
 
 export function versionJson(view: TemplateVersionView) {

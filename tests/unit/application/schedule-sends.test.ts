@@ -45,6 +45,23 @@ describe('ScheduleSends', () => {
     expect(store.schedules.size).to.equal(0);
   });
 
+  it('answers the schedule stored first for the same Idempotency-Key and body, and refuses the key with another body', async () => {
+    const idempotency = { key: 'caller:k1', requestHash: 'h1' };
+    const first = await sends.schedule(input({ idempotency }));
+    const again = await sends.schedule(input({ idempotency }));
+    expect(again.id).to.equal(first.id);
+    expect(store.schedules.size).to.equal(1);
+    expect(await rejection(sends.schedule(input({ idempotency: { ...idempotency, requestHash: 'h2' } })))).to.have.property('code', 'idempotency_key_mismatch');
+  });
+
+  it('refuses to repeat a one-time secret, and an expiry not after the send time', async () => {
+    const reset = { ...welcome, notificationType: 'password_reset', templateVars: { reset_token: 't-1' } };
+    expect(((await rejection(sends.schedule(input({ request: reset })))) as InvalidValueError).field).to.equal('recurrence');
+    expect((await sends.schedule(input({ request: reset, recurrence: null }))).status).to.equal('active');
+    const expiring = { ...welcome, expiresAt: new Date('2026-03-29T01:00:00Z') };
+    expect(((await rejection(sends.schedule(input({ request: expiring, recurrence: null })))) as InvalidValueError).field).to.equal('expires_at');
+  });
+
   it('cancels an active schedule once; an unknown one is not found', async () => {
     const { id } = await sends.schedule(input());
     expect(await sends.cancel(id)).to.deep.include({ status: 'cancelled', nextFireAt: null });

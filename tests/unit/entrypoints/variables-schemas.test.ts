@@ -88,6 +88,17 @@ describe('the live OpenAPI document', () => {
     expect(asked).to.deep.equal([1, 1]);
   });
 
+  it('never starts a second generation while one is under way, however long it takes', async () => {
+    const templates = [aTemplate('a')];
+    const { live, asked, tick } = documentOver(templates);
+    const first = live.current();
+    tick(LIVE_DOCUMENT_TTL_MS * 10);
+    const second = live.current();
+    expect(second).to.equal(first);
+    await first;
+    expect(asked).to.deep.equal([1]);
+  });
+
   it('does not keep a failed read', async () => {
     let fail = true;
     const list = async () => {

@@ -1,9 +1,10 @@
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
+import { idempotencyOf } from './idempotency.js';
 import { ScheduleBody, ScheduleIdParams, ScheduleListQuery, scheduleJson } from '../schedule-schemas.js';
 
 /** Seed 003's scheduled and recurring sends. */
-export function scheduleRoutes(api: Api, { schedules, queries }: HttpDeps): void {
+export function scheduleRoutes(api: Api, { schedules, queries, callerOf }: HttpDeps): void {
   api.route({
     method: 'post',
     path: '/notifications/schedule',
@@ -12,8 +13,9 @@ export function scheduleRoutes(api: Api, { schedules, queries }: HttpDeps): void
     scope: 'notifications:send',
     body: ScheduleBody,
     responses: { 201: { description: 'Scheduled' }, 422: { description: 'Variables that do not fit the template' } },
-    handle: async ({ body: { send, options } }, res) => {
-      const created = await schedules.schedule({ request: send, sendAt: options.send_at, timeZone: options.timezone ?? null, recurrence: options.recurrence ?? null });
+    handle: async ({ body: { send, options } }, res, req) => {
+      const when = { sendAt: options.send_at, timeZone: options.timezone ?? null, recurrence: options.recurrence ?? null };
+      const created = await schedules.schedule({ request: send, ...when, idempotency: idempotencyOf(req, callerOf, req.body) });
       res.status(201).json(scheduleJson(created));
     },
   });

@@ -1,7 +1,7 @@
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { renderedJson } from '../presenters.js';
-import { definitionOf, templateJson, versionJson } from '../template-wire.js';
+import { definitionOf, templateJson, versionJson, versionSummaryJson } from '../template-wire.js';
 import {
   CreateTemplateBody,
   RenderTemplateBody,
@@ -84,7 +84,18 @@ export function templateRoutes(api: Api, { bus, queries }: HttpDeps): void {
     scope: 'templates:read',
     params: TemplateKeyParams,
     responses: { 200: { description: 'The versions' }, 404: { description: 'No template has the key' } },
-    handle: async ({ params }, res) => void res.json({ key: params.key, versions: (await queries.templates.versions(params.key)).map(versionJson) }),
+    handle: async ({ params }, res) => void res.json({ key: params.key, versions: (await queries.templates.versions(params.key)).map(versionSummaryJson) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/templates/:key/versions/:n',
+    summary: 'One version of a template, with its texts',
+    tag: 'templates',
+    scope: 'templates:read',
+    params: TemplateVersionParams,
+    responses: { 200: { description: 'The version' }, 404: { description: 'No such template or version' } },
+    handle: async ({ params }, res) => void res.json({ key: params.key, ...versionJson(await queries.templates.version(params.key, params.n)) }),
   });
 
   api.route({
