@@ -14,7 +14,10 @@ function readJson(path: string): BenchResult | null {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResult) : null;
 }
 
-/** Writes `<date>.json` and `latest.json` (`-soak` for a soak run), then renders docs/benchmarks.md from both latest files. */
+/**
+ * Writes `<date>.json` and `latest.json` (`-soak` for a soak run), and `latest-schedules.json` for a
+ * run with the schedules phase, then renders docs/benchmarks.md from the latest files.
+ */
 export function writeResults(result: BenchResult): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const suffix = result.soak ? '-soak' : '';
@@ -23,7 +26,8 @@ export function writeResults(result: BenchResult): string {
   const json = `${JSON.stringify(result, null, 2)}\n`;
   writeFileSync(file, json);
   writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
-  writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`)));
+  if (result.schedules) writeFileSync(`${RESULTS_DIR}/latest-schedules.json`, json);
+  writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`), readJson(`${RESULTS_DIR}/latest-schedules.json`)));
   return file;
 }
 
@@ -56,14 +60,14 @@ function pipelineText(p: PipelineBound, smtpBound: number): string {
   ].join('\n\n');
 }
 
-function schedulesSection(s: SchedulesResult, e2eThroughput: number | undefined): string {
-  const ratio = e2eThroughput ? ` = **${round(s.rate / e2eThroughput, 2)}** of the end-to-end throughput` : '';
+function schedulesSection(s: SchedulesResult, e2eThroughput: number | undefined, ownRun = false): string {
+  const ratio = e2eThroughput ? ` = **${round(s.rate / e2eThroughput, 2)}** of the end-to-end throughput${ownRun ? ` of the same run (${e2eThroughput} events/s)` : ''}` : '';
   const later =
     s.laterOccurrences === 0
       ? 'The recurring schedules fired no second occurrence (the measurement ended before the next minute).'
       : `The measurement lasted past the next minute: the recurring schedules fired ${s.laterOccurrences} later occurrences (${s.laterOccurrencesDuringMeasurement} of them before the last email), counted apart; ${s.repeatsTooEarly} fired before their minute.`;
   return [
-    '## Scheduled sends',
+    ...(ownRun ? [] : ['## Scheduled sends']),
     `${s.recurring} recurring schedules (\`* * * * *\`, UTC) and ${s.oneOff} one-off schedules, each a \`welcome\` to an address of its own, all due at the same minute boundary (${s.dueAt}), inserted straight into the table with the service stopped (${s.insertSeconds} s), the service started ${s.serviceUpBeforeDueSeconds} s before that minute. From the minute to the last of the ${s.occurrences} emails at the sink and outcome events captured: ${s.seconds} s, **${s.rate} occurrences/s** fired and delivered${ratio}.`,
     `First firing ${s.firstFiringLatenessMs} ms after the minute (first email at the sink after ${s.firstEmailLatenessMs} ms). The last occurrence fired ${s.firingSeconds} s after the minute: the firing loop alone (one transaction per occurrence, one loop per instance) made ${s.firingRate} occurrences/s. ${s.failed} notification.failed.`,
     `Exactly once: ${s.occurrencesRecorded} occurrences recorded (schedule_occurrences) of ${s.occurrences}, ${s.refused} refused; ${s.keyedNotifications} distinct occurrence keys among the notifications' sources, ${s.missing} missing, ${s.duplicateNotifications} duplicate notifications, ${s.duplicateEmails} duplicate emails: **${s.exactlyOnce ? 'exactly once' : 'NOT exactly once'}**. ${later}`,
@@ -134,6 +138,13 @@ function mainSections(r: BenchResult): string[] {
   return out;
 }
 
+/** The schedules phase of a run of its own, when the main run has none. */
+function separateSchedulesSection(r: BenchResult): string {
+  if (!r.schedules) return '';
+  const goal = (r.goals ?? []).filter((g) => g.name.startsWith('scheduled'));
+  return ['## Scheduled sends (a separate run)', metaSection(r), schedulesSection(r.schedules, r.e2e?.throughput, true), goalsTable(goal)].join('\n\n');
+}
+
 function soakSection(s: BenchResult): string {
   const soak = s.soak;
   if (!soak) return '';
@@ -160,7 +171,8 @@ Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog,
 \`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
 \`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog, schedules or soak run without
 e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
-\`bench/results/latest.json\` (\`latest-soak.json\` for the soak); this page is rendered from the latest of each.
+\`bench/results/latest.json\` (\`latest-soak.json\` for the soak, \`latest-schedules.json\` for the last run with the schedules phase, shown apart
+when latest.json has none); this page is rendered from the latest of each.
 
 ## How it measures
 
@@ -182,9 +194,10 @@ e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON:
   phase has its own; soak samples are VmRSS.
 `;
 
-export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null): string {
+export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null, schedules: BenchResult | null = null): string {
   const parts = ['# Benchmarks', 'Generated by the benchmark harness (`make bench`, bench/run.ts) from bench/results/latest*.json; do not edit by hand. Absolute figures move from machine to machine and run to run: the goals are ratios, or bounds, from one run.'];
   if (main) parts.push(metaSection(main), ...mainSections(main));
+  if (schedules && !main?.schedules) parts.push(separateSchedulesSection(schedules));
   if (soak) parts.push(soakSection(soak));
   parts.push(REPRODUCE);
   return `${parts.join('\n\n')}\n`;
