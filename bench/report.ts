@@ -161,7 +161,7 @@ function soakSection(s: BenchResult): string {
 const REPRODUCE = `## Reproduce
 
 \`\`\`sh
-make bench        # build, setup, then every phase but the soak (about 25 minutes at the default sizes)
+make bench        # build, setup, then every phase but the soak (about 45 minutes at the default sizes, half of it the schedules phase)
 make bench-soak   # the 10-minute soak at 50% of the maximum, after a short e2e run to measure that maximum
 BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
 \`\`\`
