@@ -1,12 +1,15 @@
 /** The harness's knobs, all from the environment (see docs/benchmarks.md, "Reproduce"). */
-export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'history', 'soak'] as const;
+export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'soak'] as const;
 export type Phase = (typeof ALL_PHASES)[number];
 
 export interface BenchConfig {
-  /** Phases asked for; `e2e` also runs (shortened) when latency, backlog or soak need its maximum. */
+  /** Phases asked for; `e2e` also runs (shortened) when latency, backlog, schedules or soak need its maximum. */
   readonly phases: readonly Phase[];
   readonly events: number;
   readonly backlog: number;
+  /** Every-minute schedules of the schedules phase, and one-off schedules due at the same minute. */
+  readonly schedulesRecurring: number;
+  readonly schedulesOneOff: number;
   readonly historyRows: number;
   readonly latencySeconds: number;
   readonly soakSeconds: number;
@@ -39,6 +42,8 @@ export function readConfig(): BenchConfig {
     phases: phases(),
     events: int('BENCH_EVENTS', 20_000),
     backlog: int('BENCH_BACKLOG', 100_000),
+    schedulesRecurring: int('BENCH_SCHEDULES_RECURRING', 1_000),
+    schedulesOneOff: int('BENCH_SCHEDULES_ONE_OFF', 100_000),
     historyRows: int('BENCH_HISTORY_ROWS', 1_000_000),
     latencySeconds: int('BENCH_LATENCY_SECONDS', 20),
     soakSeconds: int('BENCH_SOAK_SECONDS', 600),

@@ -67,13 +67,15 @@ export class Bench {
   }
 
   /**
-   * Waits until `count` emails of `tag` are at the sink and `count` outcome events are captured;
-   * fails as soon as the consumer (by default the service) has exited.
+   * Waits until `count` recipients of `tag` have an email at the sink and an outcome event
+   * captured (distinct recipients: a second email to one recipient, as a recurring schedule's next
+   * occurrence sends, does not stand in for a missing one); fails as soon as the consumer (by
+   * default the service) has exited.
    */
   async waitForDelivery(tag: string, count: number, consumer: { assertRunning(): void } | null = this.service): Promise<Delivered> {
     await waitUntil(`delivery of ${count} (${tag})`, async () => {
       consumer?.assertRunning();
-      const atSink = (await this.sink.stats(tag)).tagged;
+      const atSink = (await this.sink.stats(tag)).taggedRecipients;
       const outcomes = this.broker.outcomes.count(tag);
       return { done: atSink >= count && outcomes >= count, progress: atSink + outcomes, status: `${atSink} at the sink, ${outcomes} outcome events of ${count}` };
     });

@@ -19,6 +19,7 @@ export function evaluateGoals(r: BenchResult): Goal[] {
     goal('peak RSS of the service', '≤ 256 MB', 'MB', peakRss, (v) => v <= 256),
     goal('RSS growth over the second half of the soak', '≤ 5 %', '%', r.soak?.secondHalfGrowthPct, (v) => v <= 5),
     goal('backlog drain rate / end-to-end throughput', '≥ 0.8', '', r.backlog && e2e ? r.backlog.rate / e2e : undefined, (v) => v >= 0.8),
+    goal('scheduled firing rate / end-to-end throughput (at pipeline speed)', '≥ 0.8', '', r.schedules && e2e ? r.schedules.rate / e2e : undefined, (v) => v >= 0.8),
     goal('history p99 at 500 requests/s', '≤ 25 ms', 'ms', r.history?.service.p99, (v) => v <= 25),
   ];
 }

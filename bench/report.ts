@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { EVENT_MIX } from './events.js';
 import { FIXED_RATE_CONNECTIONS } from './phases/history.js';
-import type { BenchResult, Goal, HttpFigures, PipelineBound } from './results.js';
+import type { BenchResult, Goal, HttpFigures, PipelineBound, SchedulesResult } from './results.js';
 import { round } from './util.js';
 
 const RESULTS_DIR = 'bench/results';
@@ -14,7 +14,10 @@ function readJson(path: string): BenchResult | null {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResult) : null;
 }
 
-/** Writes `<date>.json` and `latest.json` (`-soak` for a soak run), then renders docs/benchmarks.md from both latest files. */
+/**
+ * Writes `<date>.json` and `latest.json` (`-soak` for a soak run), and `latest-schedules.json` for a
+ * run with the schedules phase, then renders docs/benchmarks.md from the latest files.
+ */
 export function writeResults(result: BenchResult): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const suffix = result.soak ? '-soak' : '';
@@ -23,7 +26,8 @@ export function writeResults(result: BenchResult): string {
   const json = `${JSON.stringify(result, null, 2)}\n`;
   writeFileSync(file, json);
   writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
-  writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`)));
+  if (result.schedules) writeFileSync(`${RESULTS_DIR}/latest-schedules.json`, json);
+  writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`), readJson(`${RESULTS_DIR}/latest-schedules.json`)));
   return file;
 }
 
@@ -53,6 +57,20 @@ function pipelineText(p: PipelineBound, smtpBound: number): string {
   return [
     `The bare pipeline (bench/bare-pipeline.ts): every event's durable work, by a plain loop with the same libraries and servers and none of the service's code: consume (prefetch ${p.prefetch}), one transaction (inbox row, preferences read, notification row), ack, one SMTP transaction (${p.smtpConnections} pooled connections, the best above), the outcome with its outbox row (batched), the outcome event published with a confirm and its outbox row marked.`,
     `${p.events} mixed events after ${p.warmupEvents} warm-up events, measured as the end-to-end run below: ${p.seconds} s, **${p.throughput} events/s** = **${round(p.throughput / smtpBound, 2)}** of the raw SMTP bound. ${p.writeTransactionsPerEvent} database write transactions per event; the pipeline process used ${p.cpuMsPerEvent} ms of CPU per event; the whole machine was ${p.machineBusyPercent} % busy. This is what the machine allows for the pipeline, one transaction per event, when the service's own code costs nothing; the SMTP bound is measured with the database and the broker idle.`,
+  ].join('\n\n');
+}
+
+function schedulesSection(s: SchedulesResult, e2eThroughput: number | undefined, ownRun = false): string {
+  const ratio = e2eThroughput ? ` = **${round(s.rate / e2eThroughput, 2)}** of the end-to-end throughput${ownRun ? ` of the same run (${e2eThroughput} events/s)` : ''}` : '';
+  const later =
+    s.laterOccurrences === 0
+      ? 'The recurring schedules fired no second occurrence (the measurement ended before the next minute).'
+      : `The measurement lasted past the next minute: the recurring schedules fired ${s.laterOccurrences} later occurrences (${s.laterOccurrencesDuringMeasurement} of them before the last email), counted apart; ${s.repeatsTooEarly} fired before their minute.`;
+  return [
+    ...(ownRun ? [] : ['## Scheduled sends']),
+    `${s.recurring} recurring schedules (\`* * * * *\`, UTC) and ${s.oneOff} one-off schedules, each a \`welcome\` to an address of its own, all due at the same minute boundary (${s.dueAt}), inserted straight into the table with the service stopped (${s.insertSeconds} s), the service started ${s.serviceUpBeforeDueSeconds} s before that minute. From the minute to the last of the ${s.occurrences} emails at the sink and outcome events captured: ${s.seconds} s, **${s.rate} occurrences/s** fired and delivered${ratio}.`,
+    `First firing ${s.firstFiringLatenessMs} ms after the minute (first email at the sink after ${s.firstEmailLatenessMs} ms). The last occurrence fired ${s.firingSeconds} s after the minute: the firing loop alone (one transaction per occurrence, one loop per instance) made ${s.firingRate} occurrences/s. ${s.failed} notification.failed.`,
+    `Exactly once: ${s.occurrencesRecorded} occurrences recorded (schedule_occurrences) of ${s.occurrences}, ${s.refused} refused; ${s.keyedNotifications} distinct occurrence keys among the notifications' sources, ${s.missing} missing, ${s.duplicateNotifications} duplicate notifications, ${s.duplicateEmails} duplicate emails: **${s.exactlyOnce ? 'exactly once' : 'NOT exactly once'}**. ${later}`,
   ].join('\n\n');
 }
 
@@ -105,6 +123,7 @@ function mainSections(r: BenchResult): string[] {
     const ratio = r.e2e ? ` = **${round(b.rate / r.e2e.throughput, 2)}** of the end-to-end throughput` : '';
     out.push(`## Backlog\n\n${b.events} events queued with the service stopped, then the service started: drained in ${b.drainSeconds} s from its spawn (start-up ${b.startupSeconds} s included): **${b.rate} events/s**${ratio}. ${b.failed} notification.failed.`);
   }
+  if (r.schedules) out.push(schedulesSection(r.schedules, r.e2e?.throughput));
   if (r.history) {
     const h = r.history;
     out.push(
@@ -117,6 +136,13 @@ function mainSections(r: BenchResult): string[] {
     );
   }
   return out;
+}
+
+/** The schedules phase of a run of its own, when the main run has none. */
+function separateSchedulesSection(r: BenchResult): string {
+  if (!r.schedules) return '';
+  const goal = (r.goals ?? []).filter((g) => g.name.startsWith('scheduled'));
+  return ['## Scheduled sends (a separate run)', metaSection(r), schedulesSection(r.schedules, r.e2e?.throughput, true), goalsTable(goal)].join('\n\n');
 }
 
 function soakSection(s: BenchResult): string {
@@ -135,17 +161,18 @@ function soakSection(s: BenchResult): string {
 const REPRODUCE = `## Reproduce
 
 \`\`\`sh
-make bench        # build, setup, then every phase but the soak (about 15 minutes at the default sizes)
+make bench        # build, setup, then every phase but the soak (about 45 minutes at the default sizes, half of it the schedules phase)
 make bench-soak   # the 10-minute soak at 50% of the maximum, after a short e2e run to measure that maximum
 BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
 \`\`\`
 
-Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, history, soak; default all but soak),
-\`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
+Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, schedules, history, soak; default all but soak),
+\`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_SCHEDULES_RECURRING\` (1000) and \`BENCH_SCHEDULES_ONE_OFF\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
 \`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
-\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog or soak run without
+\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog, schedules or soak run without
 e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
-\`bench/results/latest.json\` (\`latest-soak.json\` for the soak); this page is rendered from the latest of each.
+\`bench/results/latest.json\` (\`latest-soak.json\` for the soak, \`latest-schedules.json\` for the last run with the schedules phase, shown apart
+when latest.json has none); this page is rendered from the latest of each.
 
 ## How it measures
 
@@ -167,9 +194,10 @@ e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON:
   phase has its own; soak samples are VmRSS.
 `;
 
-export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null): string {
+export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null, schedules: BenchResult | null = null): string {
   const parts = ['# Benchmarks', 'Generated by the benchmark harness (`make bench`, bench/run.ts) from bench/results/latest*.json; do not edit by hand. Absolute figures move from machine to machine and run to run: the goals are ratios, or bounds, from one run.'];
   if (main) parts.push(metaSection(main), ...mainSections(main));
+  if (schedules && !main?.schedules) parts.push(separateSchedulesSection(schedules));
   if (soak) parts.push(soakSection(soak));
   parts.push(REPRODUCE);
   return `${parts.join('\n\n')}\n`;
@@ -187,6 +215,10 @@ export function summary(r: BenchResult, file: string): string {
   if (r.latency) lines.push(`  latency p50/p99 ms: ${r.latency.map((l) => `${l.percentOfMax}% ${l.p50}/${l.p99}`).join(', ')}`);
   if (r.serviceRssMb) lines.push(`  peak RSS MB: ${Object.entries(r.serviceRssMb).map(([phase, mb]) => `${phase} ${mb}`).join(', ')}`);
   if (r.backlog) lines.push(`  backlog: ${r.backlog.events} events at ${r.backlog.rate} events/s`);
+  if (r.schedules) {
+    const s = r.schedules;
+    lines.push(`  schedules: ${s.occurrences} occurrences at ${s.rate}/s fired and delivered (firing alone ${s.firingRate}/s), first firing +${s.firstFiringLatenessMs} ms, ${s.exactlyOnce ? 'exactly once' : 'NOT exactly once'} (${s.missing} missing, ${s.duplicateNotifications} duplicate notifications, ${s.duplicateEmails} duplicate emails, ${s.laterOccurrences} later occurrences)`);
+  }
   if (r.history) lines.push(`  history: p99 ${r.history.service.p99} ms at ${r.history.service.fixedRate}/s (baseline ${r.history.baseline.p99} ms, ratio ${r.history.p99Ratio}), max ${r.history.service.maxRps}/s (baseline ${r.history.baseline.maxRps}/s)`);
   if (r.soak) lines.push(`  soak: RSS ${r.soak.firstMb} → ${r.soak.midMb} → ${r.soak.lastMb} MB (${r.soak.secondHalfGrowthPct} % over the second half), p99 ${r.soak.p99} ms`);
   for (const g of r.goals ?? []) lines.push(`  ${passText(g.pass).padEnd(12)} ${g.name}: ${valueText(g)} (target ${g.target})`);

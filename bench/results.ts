@@ -93,6 +93,51 @@ export interface BacklogResult {
   readonly failed: number;
 }
 
+/**
+ * Scheduled sends: `recurring` every-minute schedules and `oneOff` one-off ones, all due at the same
+ * minute boundary (`dueAt`), inserted while the service was stopped, the service started before it.
+ */
+export interface SchedulesResult {
+  readonly recurring: number;
+  readonly oneOff: number;
+  /** recurring + oneOff: the occurrences due at `dueAt`. */
+  readonly occurrences: number;
+  readonly dueAt: string;
+  readonly insertSeconds: number;
+  readonly serviceUpBeforeDueSeconds: number;
+  /** From `dueAt` to the last of the occurrences' emails at the sink and outcome events captured. */
+  readonly seconds: number;
+  /** Occurrences fired and delivered per second: occurrences / seconds. */
+  readonly rate: number;
+  /** The first occurrence's firing (its fired_at) after `dueAt`. */
+  readonly firstFiringLatenessMs: number;
+  /** The first email's acceptance at the sink after `dueAt`. */
+  readonly firstEmailLatenessMs: number;
+  /** From `dueAt` to the last occurrence's firing (fired_at), and occurrences / that: the firing loop alone. */
+  readonly firingSeconds: number;
+  readonly firingRate: number;
+  /** `notification.failed` outcomes. */
+  readonly failed: number;
+  /** schedule_occurrences rows keyed at `dueAt` (occurrences expected). */
+  readonly occurrencesRecorded: number;
+  readonly refused: number;
+  /** Distinct occurrence keys (`<schedule id>@<dueAt>`) among the notifications' sources. */
+  readonly keyedNotifications: number;
+  /** Occurrences without a notification keyed by them. */
+  readonly missing: number;
+  /** Notifications beyond one per occurrence key, all occurrences. */
+  readonly duplicateNotifications: number;
+  /** Emails at the sink beyond one per occurrence. */
+  readonly duplicateEmails: number;
+  /** Later occurrences of the recurring schedules fired before their minute (must be none). */
+  readonly repeatsTooEarly: number;
+  /** Later occurrences of the recurring schedules (due at dueAt + 1 min and after), fired because the measurement lasted past them. */
+  readonly laterOccurrences: number;
+  readonly laterOccurrencesDuringMeasurement: number;
+  /** Every occurrence at `dueAt` recorded once, with one notification and one email, none refused, none repeated early. */
+  readonly exactlyOnce: boolean;
+}
+
 export interface HttpFigures {
   readonly maxRps: number;
   readonly fixedRate: number;
@@ -145,6 +190,7 @@ export interface BenchResult {
   e2e?: E2eResult;
   latency?: LatencyResult[];
   backlog?: BacklogResult;
+  schedules?: SchedulesResult;
   history?: HistoryResult;
   soak?: SoakResult;
   /** Peak RSS (VmHWM) of the service by phase, MB (the peak is reset between phases). */

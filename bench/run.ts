@@ -19,6 +19,7 @@ import { measurePipeline } from './phases/raw-pipeline.js';
 import { measurePostgres } from './phases/raw-postgres.js';
 import { measureRabbitmq } from './phases/raw-rabbitmq.js';
 import { measureSmtp } from './phases/raw-smtp.js';
+import { runSchedules } from './phases/schedules.js';
 import { runSoak } from './phases/soak.js';
 import type { BenchResult } from './results.js';
 import { SinkClient } from './sink-client.js';
@@ -27,7 +28,7 @@ import { log, round, wallNow } from './util.js';
 
 const DATABASE = 'bench_notifications';
 const VHOST = 'bench';
-/** The most events of an e2e run made only to measure the maximum for latency, backlog or soak. */
+/** The most events of an e2e run made only to measure the maximum for latency, backlog, schedules or soak. */
 const SHORT_E2E_EVENTS = 5_000;
 
 let broker: BenchBroker | null = null;
@@ -46,6 +47,7 @@ function settingsOf(cfg: BenchConfig, autovacuum: string): Record<string, string
     phases: cfg.phases.join(','),
     events: cfg.events,
     backlog: cfg.backlog,
+    ...(cfg.phases.includes('schedules') ? { schedulesRecurring: cfg.schedulesRecurring, schedulesOneOff: cfg.schedulesOneOff } : {}),
     historyRows: cfg.historyRows,
     latencySeconds: cfg.latencySeconds,
     ...(cfg.phases.includes('soak') ? { soakSeconds: cfg.soakSeconds } : {}),
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   const cfg = readConfig();
   const runId = randomBytes(2).toString('hex');
   const has = (phase: BenchConfig['phases'][number]) => cfg.phases.includes(phase);
-  const needsMaximum = has('latency') || has('backlog') || has('soak');
+  const needsMaximum = has('latency') || has('backlog') || has('schedules') || has('soak');
 
   log(`run ${runId}: phases ${cfg.phases.join(', ')}; database ${DATABASE}, vhost ${VHOST}`);
   const autovacuum = await autovacuumSetting();
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
   const maximum = result.e2e?.throughput ?? 0;
   if (has('latency')) result.latency = await phase('latency', () => runLatency(bench, maximum, cfg.latencySeconds));
   if (has('backlog')) result.backlog = await phase('backlog', () => runBacklog(bench, cfg.backlog));
+  if (has('schedules')) result.schedules = await phase('schedules', () => runSchedules(bench, cfg.schedulesRecurring, cfg.schedulesOneOff));
   if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
   if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));
   await bench.stopService();

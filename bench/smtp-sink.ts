@@ -2,7 +2,8 @@
  * The SMTP sink, run as its own process (forked by sink-client.ts) so that it competes for the
  * cores like a real mail server would, not inside the harness. It accepts everything, reads the
  * data without parsing it, and records for each message its first RCPT TO and the wall-clock
- * time of the 250. Recipients look like `<tag>-<i>@bench.example.com`; counts are kept per tag.
+ * time of the 250. Recipients look like `<tag>-<i>@bench.example.com`; counts are kept per tag,
+ * of messages and of distinct recipients (a recipient sent to twice counts once).
  * Only types are exported: importing a value from here would start a sink.
  */
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,8 @@ export interface SinkStats {
   readonly accepted: number;
   /** Messages accepted for the tag asked about. */
   readonly tagged: number;
+  /** Distinct recipients among them. */
+  readonly taggedRecipients: number;
   readonly connections: number;
   readonly bytes: number;
 }
@@ -30,7 +33,7 @@ export type SinkReply = { readonly id: number } & ({ readonly kind: 'ok' } | { r
 
 let recipients: string[] = [];
 let acceptedAt: number[] = [];
-let perTag = new Map<string, number>();
+let perTag = new Map<string, { messages: number; recipients: Set<string> }>();
 let connections = 0;
 let bytes = 0;
 
@@ -53,7 +56,10 @@ const server = new SMTPServer({
       recipients.push(recipient);
       acceptedAt.push(wallNow());
       const tag = tagOf(recipient);
-      perTag.set(tag, (perTag.get(tag) ?? 0) + 1);
+      const counts = perTag.get(tag) ?? { messages: 0, recipients: new Set<string>() };
+      perTag.set(tag, counts);
+      counts.messages += 1;
+      counts.recipients.add(recipient);
       callback(null, 'OK');
     });
   },
@@ -70,8 +76,10 @@ function answer(request: SinkRequest): SinkReply {
       connections = 0;
       bytes = 0;
       return { id: request.id, kind: 'ok' };
-    case 'stats':
-      return { id: request.id, kind: 'stats', stats: { accepted: recipients.length, tagged: perTag.get(request.tag) ?? 0, connections, bytes } };
+    case 'stats': {
+      const counts = perTag.get(request.tag);
+      return { id: request.id, kind: 'stats', stats: { accepted: recipients.length, tagged: counts?.messages ?? 0, taggedRecipients: counts?.recipients.size ?? 0, connections, bytes } };
+    }
     case 'dump': {
       const dump: SinkDump = { recipients: [], acceptedAt: [] };
       recipients.forEach((recipient, i) => {
