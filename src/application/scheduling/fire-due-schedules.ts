@@ -14,6 +14,8 @@ export interface FireDueSchedulesDeps {
   readonly clock: Clock;
   /** Occurrences fired per tick at most; more due make the tick report more work. */
   readonly batchSize: number;
+  /** Occurrences fired at once, each in its own transaction (claims skip each other's locked rows). */
+  readonly concurrency?: number;
   /** The bus's reactions and after-commit hook, for the events the sender's writes raise. */
   readonly react?: Reactor;
   readonly afterCommit?: AfterCommitHook;
@@ -44,12 +46,20 @@ export class FireDueSchedules {
 
   async tick(): Promise<FiringReport> {
     const refused: RefusedOccurrence[] = [];
-    for (let fired = 0; fired < this.deps.batchSize; fired++) {
-      const result = await this.fireNext();
-      if (result === 'none') return { fired, refused, more: false };
-      if (result instanceof RefusedOccurrence) refused.push(result);
-    }
-    return { fired: this.deps.batchSize, refused, more: true };
+    let fired = 0;
+    let drained = false;
+    const lane = async (): Promise<void> => {
+      while (!drained && fired < this.deps.batchSize) {
+        fired++;
+        const result = await this.fireNext();
+        if (result === 'none') {
+          fired--;
+          drained = true;
+        } else if (result instanceof RefusedOccurrence) refused.push(result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.deps.concurrency ?? 1) }, lane));
+    return { fired, refused, more: !drained };
   }
 
   private async fireNext(): Promise<'none' | 'fired' | RefusedOccurrence> {

@@ -9,10 +9,14 @@ import { variableProblems } from '../template-variables-schema.js';
 import { ScheduleWorker } from '../workers/schedule-worker.js';
 import type { Factories } from './factory-types.js';
 import { wakeWorkers } from './core.factories.js';
-import { unitsOfWorkOn } from './persistence.factories.js';
 
 /** Occurrences one tick fires at most before it looks again (each in a transaction of its own). */
-const FIRED_PER_TICK = 100;
+const FIRED_PER_TICK = 200;
+/**
+ * Occurrences fired at once: one at a time fired 58 a second against 80 events a second through
+ * the consumer in the same bench run (a transaction of eight round trips each).
+ */
+const FIRING_CONCURRENCY = 4;
 
 type Schedules = 'scheduleCalendar' | 'scheduleSends' | 'schedulesQuery' | 'fireDueSchedules' | 'scheduleWorker';
 
@@ -27,11 +31,14 @@ export const scheduleFactories: Pick<Factories, Schedules> = {
   fireDueSchedules: (get) => {
     const deps = { clock: get('clock'), ids: get('ids'), templates: get('templateCatalogue'), checkVariables: variableProblems };
     return new FireDueSchedules({
-      unitOfWork: unitsOfWorkOn(get, get('workerDb')),
+      // On the primary pool, as events are: firing creates notifications, like a flood of events,
+      // and must not take the connections that deliver them.
+      unitOfWork: get('unitOfWork'),
       calendar: get('scheduleCalendar'),
       sender: new RequestingScheduledSender(deps),
       clock: get('clock'),
       batchSize: FIRED_PER_TICK,
+      concurrency: FIRING_CONCURRENCY,
       react: get('workerBus').react,
       afterCommit: wakeWorkers(get),
     });

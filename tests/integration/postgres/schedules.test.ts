@@ -141,6 +141,16 @@ describe('PostgreSQL schedules', () => {
     expect(rows).to.deep.equal([{ status: 'active', n: 10 }, { status: 'completed', n: 10 }]);
   });
 
+  it('fires each occurrence exactly once with four lanes firing at once on one instance', async () => {
+    for (let i = 0; i < 30; i++) await added({ firstFireAt: new Date(DUE.getTime() - i * 1000) });
+    const lanes = new FireDueSchedules({ unitOfWork: () => uow(), calendar, sender, clock, batchSize: 8, concurrency: 4 });
+    const first = await lanes.tick();
+    expect([first.fired, first.more]).to.deep.equal([8, true]);
+    await untilIdle(lanes);
+    expect([sender.total(), new Set(sender.firings.keys()).size]).to.deep.equal([30, 30]);
+    expect(await occurrences()).to.have.length(30);
+  });
+
   it('lets only the first of two transactions take an occurrence key; the second waits and sends nothing', async () => {
     const schedule = await added();
     let release = () => undefined as void;
