@@ -16,7 +16,8 @@ function readJson(path: string): BenchResult | null {
 
 /**
  * Writes `<date>.json` and `latest.json` (`-soak` for a soak run), and `latest-schedules.json` for a
- * run with the schedules phase, then renders docs/benchmarks.md from the latest files.
+ * run with the schedules phase (only that one for a run of the schedules phase without the raw
+ * bounds and history), then renders docs/benchmarks.md from the latest files.
  */
 export function writeResults(result: BenchResult): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -25,7 +26,10 @@ export function writeResults(result: BenchResult): string {
   const file = `${RESULTS_DIR}/${stamp}${suffix}.json`;
   const json = `${JSON.stringify(result, null, 2)}\n`;
   writeFileSync(file, json);
-  writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
+  // A run of the schedules phase alone (with the e2e run it is measured against) replaces only
+  // latest-schedules.json: the full run's figures stay on the page.
+  const schedulesOnly = result.schedules !== undefined && result.raw === undefined && result.history === undefined;
+  if (!schedulesOnly) writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
   if (result.schedules) writeFileSync(`${RESULTS_DIR}/latest-schedules.json`, json);
   writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`), readJson(`${RESULTS_DIR}/latest-schedules.json`)));
   return file;
@@ -69,7 +73,7 @@ function schedulesSection(s: SchedulesResult, e2eThroughput: number | undefined,
   return [
     ...(ownRun ? [] : ['## Scheduled sends']),
     `${s.recurring} recurring schedules (\`* * * * *\`, UTC) and ${s.oneOff} one-off schedules, each a \`welcome\` to an address of its own, all due at the same minute boundary (${s.dueAt}), inserted straight into the table with the service stopped (${s.insertSeconds} s), the service started ${s.serviceUpBeforeDueSeconds} s before that minute. From the minute to the last of the ${s.occurrences} emails at the sink and outcome events captured: ${s.seconds} s, **${s.rate} occurrences/s** fired and delivered${ratio}.`,
-    `First firing ${s.firstFiringLatenessMs} ms after the minute (first email at the sink after ${s.firstEmailLatenessMs} ms). The last occurrence fired ${s.firingSeconds} s after the minute: the firing loop alone (one transaction per occurrence, one loop per instance) made ${s.firingRate} occurrences/s. ${s.failed} notification.failed.`,
+    `First firing ${s.firstFiringLatenessMs} ms after the minute (first email at the sink after ${s.firstEmailLatenessMs} ms). The last occurrence fired ${s.firingSeconds} s after the minute: firing alone (one transaction per occurrence, several at once per instance: FIRING_CONCURRENCY in src/entrypoints/composition/schedules.factories.ts) made ${s.firingRate} occurrences/s. ${s.failed} notification.failed.`,
     `Exactly once: ${s.occurrencesRecorded} occurrences recorded (schedule_occurrences) of ${s.occurrences}, ${s.refused} refused; ${s.keyedNotifications} distinct occurrence keys among the notifications' sources, ${s.missing} missing, ${s.duplicateNotifications} duplicate notifications, ${s.duplicateEmails} duplicate emails: **${s.exactlyOnce ? 'exactly once' : 'NOT exactly once'}**. ${later}`,
   ].join('\n\n');
 }
