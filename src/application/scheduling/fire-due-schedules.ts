@@ -58,7 +58,10 @@ export class FireDueSchedules {
         } else if (result instanceof RefusedOccurrence) refused.push(result);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.deps.concurrency ?? 1) }, lane));
+    // Every lane ends before the tick does, a failing one too: the next tick never overlaps this one.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, this.deps.concurrency ?? 1) }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
     return { fired, refused, more: !drained };
   }
 
