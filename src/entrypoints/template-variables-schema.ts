@@ -28,10 +28,21 @@ function expected(what: string) {
  * declare pass through (a send may carry more than one template uses).
  */
 function variablesSchema(declared: readonly TemplateVariable[]): z.ZodType<Record<string, unknown>> {
+  const built = SCHEMAS.get(declared);
+  if (built) return built;
   const shape: Record<string, z.ZodType> = {};
   for (const v of declared) shape[v.name] = v.required ? BY_TYPE[v.type]() : BY_TYPE[v.type]().nullish();
-  return z.looseObject(shape);
+  const schema = z.looseObject(shape);
+  SCHEMAS.set(declared, schema);
+  return schema;
 }
+
+/**
+ * Each declaration list's schema, built once: every send and event is checked, and the lists
+ * come from the template catalogue's cached versions, the same objects each time (a version
+ * crowded out of that cache takes its schema with it).
+ */
+const SCHEMAS = new WeakMap<readonly TemplateVariable[], z.ZodType<Record<string, unknown>>>();
 
 /** Every problem with the variables, each naming its variable; empty when they fit. */
 export function variableProblems(declared: readonly TemplateVariable[], values: unknown): Array<{ variable: string; message: string }> {

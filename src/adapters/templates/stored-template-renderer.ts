@@ -70,8 +70,15 @@ export class StoredTemplateRenderer implements NotificationRenderer {
 
 /** The most tags a loop body can hold: what one loop step may cost (see render-budget.ts). */
 function tagsIn(variant: TemplateVariant): number {
-  return [variant.subject, variant.html, variant.text].reduce((most, text) => Math.max(most, text?.split('<%').length ?? 1), 1) - 1;
+  const counted = TAGS.get(variant);
+  if (counted !== undefined) return counted;
+  const tags = [variant.subject, variant.html, variant.text].reduce((most, text) => Math.max(most, text?.split('<%').length ?? 1), 1) - 1;
+  TAGS.set(variant, tags);
+  return tags;
 }
+
+/** Counted once per variant (the catalogue hands out the same version objects while it keeps them). */
+const TAGS = new WeakMap<TemplateVariant, number>();
 
 /** `<%~ json(path) %>` in a webhook payload: the value as JSON (null for what JSON cannot say). */
 function jsonText(value: unknown): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ScheduleView } from '../../application/ports/read-models.js';
+import { sendOf } from '../../application/scheduling/scheduled-request.js';
 import { SCHEDULE_STATUSES } from '../../domain/schedule.js';
 import type { SendFields } from '../../domain/commands.js';
 import { SendBody } from './send-shapes.js';
@@ -35,7 +36,7 @@ export const ScheduleIdParams = z.strictObject({ id: z.uuid() });
 
 /** What a schedule shows: its timing and what it sends, not the variables (they may hold one-time tokens). */
 export function scheduleJson(s: ScheduleView) {
-  const text = (name: string) => (typeof s.request[name] === 'string' ? s.request[name] : null);
+  const send = sendOf(s.request);
   return {
     schedule_id: s.id,
     status: s.status,
@@ -44,9 +45,9 @@ export function scheduleJson(s: ScheduleView) {
     recurrence: s.recurrence,
     fired_count: s.firedCount,
     last_fired_at: s.lastFiredAt?.toISOString() ?? null,
-    notification_type: text('notificationType'),
-    recipient: text('recipientEmail'),
-    userid: text('userId'),
+    notification_type: send.notificationType,
+    recipient: send.recipientEmail,
+    userid: send.userId,
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { rejection } from '../../unit/rejection.js';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../../src/adapters/postgres/database.js';
 import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
@@ -149,6 +150,28 @@ describe('PostgreSQL schedules', () => {
     await untilIdle(lanes);
     expect([sender.total(), new Set(sender.firings.keys()).size]).to.deep.equal([30, 30]);
     expect(await occurrences()).to.have.length(30);
+  });
+
+  it('fails a tick with several lanes only once every lane has stopped, so no tick overlaps the next', async () => {
+    await added({ firstFireAt: new Date(DUE.getTime() - 120_000) });
+    const broken = await added({ firstFireAt: new Date(DUE.getTime() - 60_000) });
+    for (let i = 0; i < 4; i++) await added();
+    // One lane takes the earliest, the other the next, which fails at once (a bug, not a refusal);
+    // the other firings take a moment, so a lane is still busy when the tick fails.
+    const fired: string[] = [];
+    const slow: ScheduledSender = {
+      fire: async (_u, _request, key) => {
+        if (key.startsWith(broken.id)) throw new Error('a bug in the sender');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        fired.push(key);
+        return [randomUUID()];
+      },
+    };
+    const lanes = new FireDueSchedules({ unitOfWork: () => uow(), calendar, sender: slow, clock, batchSize: 10, concurrency: 2 });
+    expect(((await rejection(lanes.tick())) as Error).message).to.equal('a bug in the sender');
+    const atFailure = fired.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fired.length, 'firings after the tick had failed').to.equal(atFailure);
   });
 
   it('lets only the first of two transactions take an occurrence key; the second waits and sends nothing', async () => {

@@ -47,18 +47,6 @@ describe('FireDueSchedules', () => {
   }
   const occurrence = (id: string, at: string) => store.scheduleOccurrences.get(occurrenceKey(id, new Date(at)));
 
-  it('with several lanes, fails the tick only once every lane has stopped, so no tick overlaps the next', async () => {
-    scheduled('s1');
-    scheduled('s2', { firstFireAt: new Date('2026-03-28T01:29:00Z') });
-    sender.failure = new Error('a bug in the sender');
-    const lanes = new FireDueSchedules({ unitOfWork: () => new FakeUnitOfWork(store, testStamping(clock)), calendar: new CronerScheduleCalendar(), sender, clock, batchSize: 10, concurrency: 2 });
-    expect(((await rejection(lanes.tick())) as Error).message).to.equal('a bug in the sender');
-    const calls = sender.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(sender.calls.length).to.equal(calls);
-    expect([...store.scheduleOccurrences.values()]).to.deep.equal([]);
-  });
-
   it('fires a due one-off send once, records its notifications, and completes it', async () => {
     scheduled('s1');
     expect(await fireDue.tick()).to.deep.equal({ fired: 1, refused: [], more: false });

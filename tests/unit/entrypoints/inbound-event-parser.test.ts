@@ -64,6 +64,9 @@ const ORDER_STATUS_UPDATED = {
   new_status: 'shipped',
 };
 
+/** What every typed event carries besides its payload when it gives no option and no wording of its own. */
+const TYPED_EVENT_DEFAULTS = { priority: null, locale: null, expiresAt: null, sendAt: null, variablesField: 'template_vars', subject: null, content: null };
+
 describe('parseInboundEvent: the event type', () => {
   const everywhere = {
     type: 'UserWelcomeRequested',
@@ -130,13 +133,7 @@ describe('parseInboundEvent: the documented event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com', verify_token: 'verify-1' },
-      priority: null,
-      locale: null,
-      expiresAt: null,
-      sendAt: null,
-      variablesField: 'template_vars',
-      subject: null,
-      content: null,
+      ...TYPED_EVENT_DEFAULTS,
     });
   });
 
@@ -148,13 +145,7 @@ describe('parseInboundEvent: the documented event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', reset_token: 'reset-1' },
-      priority: null,
-      locale: null,
-      expiresAt: null,
-      sendAt: null,
-      variablesField: 'template_vars',
-      subject: null,
-      content: null,
+      ...TYPED_EVENT_DEFAULTS,
     });
   });
 
@@ -166,13 +157,7 @@ describe('parseInboundEvent: the documented event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com' },
-      priority: null,
-      locale: null,
-      expiresAt: null,
-      sendAt: null,
-      variablesField: 'template_vars',
-      subject: null,
-      content: null,
+      ...TYPED_EVENT_DEFAULTS,
     });
   });
 
@@ -184,13 +169,7 @@ describe('parseInboundEvent: the documented event types', () => {
       userId: USER_ID,
       email: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', alert_message: 'New sign-in from Lisbon' },
-      priority: null,
-      locale: null,
-      expiresAt: null,
-      sendAt: null,
-      variablesField: 'template_vars',
-      subject: null,
-      content: null,
+      ...TYPED_EVENT_DEFAULTS,
     });
   });
 
@@ -212,13 +191,7 @@ describe('parseInboundEvent: the documented event types', () => {
           { product_id: 'sku-9', product_name: 'Gadget', quantity: 1, price: '19.99' },
         ],
       },
-      priority: null,
-      locale: null,
-      expiresAt: null,
-      sendAt: null,
-      variablesField: 'template_vars',
-      subject: null,
-      content: null,
+      ...TYPED_EVENT_DEFAULTS,
     });
   });
 
@@ -230,13 +203,7 @@ describe('parseInboundEvent: the documented event types', () => {
       userId: '7',
       email: 'ada@example.com',
       templateVars: { order_id: '1042', old_status: 'pending', new_status: 'shipped', updated_by: null },
-      priority: null,
-      locale: null,
-      expiresAt: null,
-      sendAt: null,
-      variablesField: 'template_vars',
-      subject: null,
-      content: null,
+      ...TYPED_EVENT_DEFAULTS,
     });
   });
 
