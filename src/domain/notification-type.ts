@@ -40,5 +40,6 @@ export const NotificationType = {
   },
 };
 
-export const CHANNELS = ['email'] as const;
+/** Every channel a notification can go out on; a template carries a variant per channel it supports. */
+export const CHANNELS = ['email', 'sms', 'push', 'webhook', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];

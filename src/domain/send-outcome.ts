@@ -13,9 +13,9 @@
  *   an HTTP provider refusing our credentials), shown in the health report.
  */
 export type SendOutcome =
-  | { readonly kind: 'accepted'; readonly response: string; readonly providerMessageId: string | null }
-  | { readonly kind: 'transient'; readonly error: string; readonly response: string | null; readonly retryAfterMs?: number }
-  | { readonly kind: 'permanent'; readonly error: string; readonly response: string | null }
+  | { readonly kind: 'accepted'; readonly response: string; readonly providerMessageId: string | null; readonly rejected?: readonly RejectedAddress[] }
+  | { readonly kind: 'transient'; readonly error: string; readonly response: string | null; readonly retryAfterMs?: number; readonly rejected?: readonly RejectedAddress[] }
+  | { readonly kind: 'permanent'; readonly error: string; readonly response: string | null; readonly rejected?: readonly RejectedAddress[] }
   | { readonly kind: 'ambiguous'; readonly error: string; readonly response: string | null }
   | {
       readonly kind: 'provider_down';
@@ -25,5 +25,16 @@ export type SendOutcome =
       readonly configurationFault: boolean;
       readonly retryAfterMs?: number;
     };
+
+/**
+ * An address the provider said is dead, whatever the outcome of the rest of the send:
+ * - `unregistered`: a push token the provider no longer knows (removed from the profiles holding it);
+ * - `opted_out`: the recipient asked not to be sent to (SMS STOP: added to the suppressions);
+ * - `gone`: a webhook endpoint answered 410 (disabled until its URL is set again).
+ */
+export interface RejectedAddress {
+  readonly address: string;
+  readonly reason: 'unregistered' | 'opted_out' | 'gone';
+}
 
 export type SendOutcomeKind = SendOutcome['kind'];

@@ -1,15 +1,13 @@
 import { InvalidValueError } from './errors.js';
+import type { Channel } from './notification-type.js';
 import type { Priority } from './priority.js';
 import type { TemplateFieldKind } from './template-grammar.js';
 import { canonicalLocale } from './template-locale.js';
 import type { TemplateVariable } from './template-variables.js';
 
-/** Every channel a template can carry a variant for (the senders arrive channel by channel). */
-export const TEMPLATE_CHANNELS = ['email', 'sms', 'push', 'in_app', 'webhook'] as const;
-export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
 
 export interface TemplateVariant {
-  readonly channel: TemplateChannel;
+  readonly channel: Channel;
   readonly locale: string;
   readonly subject?: string;
   readonly html?: string;
@@ -22,7 +20,7 @@ export interface TemplateVariant {
 }
 type VariantField = Exclude<keyof TemplateVariant, 'channel' | 'locale'>;
 
-export type TemplateRouting = { readonly mode: 'all' } | { readonly mode: 'first'; readonly order: readonly TemplateChannel[] };
+export type TemplateRouting = { readonly mode: 'all' } | { readonly mode: 'first'; readonly order: readonly Channel[] };
 
 /** One version of a template: what a notification of its type is rendered from. */
 export interface TemplateDefinition {
@@ -36,7 +34,7 @@ export interface TemplateDefinition {
 }
 
 /** The fields each channel's variant must have (at least one of each inner list). */
-const REQUIRED: { readonly [C in TemplateChannel]: ReadonlyArray<readonly VariantField[]> } = {
+const REQUIRED: { readonly [C in Channel]: ReadonlyArray<readonly VariantField[]> } = {
   email: [['subject'], ['html', 'text']],
   sms: [['body']],
   push: [['title'], ['body']],
@@ -45,7 +43,7 @@ const REQUIRED: { readonly [C in TemplateChannel]: ReadonlyArray<readonly Varian
 };
 
 /** A template field's grammar: an email body may use the layout, a webhook payload may print JSON. */
-function fieldKind(channel: TemplateChannel, field: VariantField): TemplateFieldKind {
+function fieldKind(channel: Channel, field: VariantField): TemplateFieldKind {
   if (channel === 'email' && field === 'html') return 'html';
   return channel === 'webhook' && field === 'payload' ? 'payload' : 'text';
 }

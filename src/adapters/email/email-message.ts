@@ -25,11 +25,11 @@ export function messageIdDomain(from: string): string {
  * become header lines: a line break in them would add headers (Bcc) or end the header section.
  */
 export function refusalOf(message: OutgoingMessage): string | null {
-  const channel: string = message.content.channel;
-  if (channel !== 'email') return `no email content (got ${channel})`;
+  const { content } = message;
+  if (content.channel !== 'email') return `no email content (got ${content.channel})`;
   const fields: ReadonlyArray<[string, string]> = [
     ['recipient', message.recipient],
-    ['subject', message.content.subject],
+    ['subject', content.subject],
     ['notification id', message.notificationId],
     ['correlation id', message.correlationId ?? ''],
   ];
@@ -47,6 +47,7 @@ export function refusalOf(message: OutgoingMessage): string | null {
 /** The email for a message that refusalOf let through; the same Message-ID on every attempt. */
 export function emailFor(message: OutgoingMessage, from: string, domain: string): SendMailOptions {
   const { content, notificationId } = message;
+  if (content.channel !== 'email') throw new Error(`no email content (got ${content.channel})`);
   return {
     from,
     to: message.recipient,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../../domain/priority.js';
-import { TEMPLATE_CHANNELS } from '../../domain/template-definition.js';
+import { CHANNELS } from '../../domain/notification-type.js';
 import { VARIABLE_TYPES } from '../../domain/template-variables.js';
 import { LocaleSchema, TemplateKeySchema } from './schemas.js';
 
 const Source = z.string().max(65_536);
-const Channel = z.enum(TEMPLATE_CHANNELS);
+const Channel = z.enum(CHANNELS);
 
 export const VariantSchema = z
   .strictObject({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { NodemailerEmailSender, type NodemailerEmailSenderSettings } from '../../../src/adapters/email/nodemailer-email-sender.js';
-import type { OutgoingMessage } from '../../../src/application/ports/channel-sender.js';
+import type { OutgoingMessage, RenderedFor } from '../../../src/application/ports/channel-sender.js';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { SmtpSink } from '../../support/smtp-sink.js';
 
@@ -21,11 +21,12 @@ export function settingsFor(port: number, overrides: Partial<NodemailerEmailSend
   };
 }
 
-export function aMessage(overrides: Partial<OutgoingMessage> = {}, content: Partial<OutgoingMessage['content']> = {}): OutgoingMessage {
+export function aMessage(overrides: Partial<OutgoingMessage> = {}, content: Partial<RenderedFor<'email'>> = {}): OutgoingMessage {
   const id = randomUUID();
   return {
     notificationId: id,
     notificationType: 'email_verification',
+    userId: null,
     recipient: 'ada@example.com',
     correlationId: `corr-${id.slice(0, 8)}`,
     content: {

@@ -1,5 +1,6 @@
+import { renderedAs } from '../../support/rendered.js';
 import { expect } from 'chai';
-import type { OutgoingMessage } from '../../../src/application/ports/channel-sender.js';
+import type { OutgoingMessage, RenderedFor } from '../../../src/application/ports/channel-sender.js';
 import { aMessage, messageIdOf, senderOnSink } from './email-fixtures.js';
 
 describe('NodemailerEmailSender against an smtp-server sink', () => {
@@ -20,8 +21,8 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
     expect(received?.from).to.equal('notifications@example.test');
     expect(received?.fromHeader).to.equal('"Notification Service" <notifications@example.test>');
     expect(received?.subject).to.equal('Bestätigen Sie Ihre E-Mail-Adresse ✓');
-    expect(received?.text.trim()).to.equal(message.content.text);
-    expect(received?.html.trim()).to.equal(message.content.html);
+    expect(received?.text.trim()).to.equal(renderedAs('email', message.content).text);
+    expect(received?.html.trim()).to.equal(renderedAs('email', message.content).html);
     expect(received?.headers['content-type']).to.match(/^multipart\/alternative;/);
     expect(received?.headers['message-id']).to.equal(`<${messageIdOf(message)}>`);
     expect(received?.headers['x-notification-id']).to.equal(message.notificationId);
@@ -55,7 +56,7 @@ describe('NodemailerEmailSender against an smtp-server sink', () => {
   });
 
   describe('refuses header injection and malformed input without contacting the server', () => {
-    const cases: Array<[string, Partial<OutgoingMessage>, Partial<OutgoingMessage['content']>, RegExp]> = [
+    const cases: Array<[string, Partial<OutgoingMessage>, Partial<RenderedFor<'email'>>, RegExp]> = [
       ['CRLF in the recipient', { recipient: 'ada@example.com\r\nBcc: eve@example.com' }, {}, /^recipient contains CR, LF or NUL/],
       ['LF in the subject', {}, { subject: 'Hi\nBcc: eve@example.com' }, /^subject contains CR, LF or NUL/],
       ['CRLF in the correlation id', { correlationId: 'a\r\nBcc: eve@example.com' }, {}, /^correlation id contains CR, LF or NUL/],

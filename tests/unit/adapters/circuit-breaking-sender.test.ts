@@ -7,6 +7,7 @@ import { accepted, ambiguous, permanent, providerDown, transient } from '../moth
 const MESSAGE: OutgoingMessage = {
   notificationId: 'n-1',
   notificationType: 'welcome',
+  userId: null,
   recipient: 'ada@example.com',
   correlationId: null,
   content: { channel: 'email', subject: 's', html: 'h', text: 't' },

@@ -1,3 +1,4 @@
+import { renderedAs } from '../../support/rendered.js';
 import { expect } from 'chai';
 import { emailFor, messageIdDomain, refusalOf } from '../../../src/adapters/email/email-message.js';
 import type { OutgoingMessage } from '../../../src/application/ports/channel-sender.js';
@@ -6,6 +7,7 @@ function aMessage(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
   return {
     notificationId: '0b7e6f2a-3c1d-4e5f-8a9b-0c1d2e3f4a5b',
     notificationType: 'password_reset',
+    userId: null,
     recipient: 'Ada Lovelace <ada@example.com>',
     correlationId: 'req-42',
     content: { channel: 'email', subject: 'Reset your password', html: '<p>Reset</p>', text: 'Reset' },
@@ -62,7 +64,7 @@ describe('refusalOf', () => {
 
   it('refuses a NUL in the subject', () => {
     const message = aMessage();
-    expect(refusalOf({ ...message, content: { ...message.content, subject: 'a\0b' } })).to.match(/^subject contains CR, LF or NUL/);
+    expect(refusalOf({ ...message, content: { ...renderedAs('email', message.content), subject: 'a\0b' } })).to.match(/^subject contains CR, LF or NUL/);
   });
 
   it('refuses a group of recipients', () => {

@@ -1,3 +1,4 @@
+import { renderedAs } from '../../support/rendered.js';
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,12 +27,13 @@ function renderer(appBaseUrl = BASE_URL) {
       const shipped = SHIPPED.find((t) => t.key === type);
       if (!shipped) throw new Error(`no shipped template ${type}`);
       const variables = { email: 'recipient@example.com', ...templateVars };
-      return stored.preview({ key: type, version: 1, definition: shipped.definition }, { channel: 'email', locale: null, variables, subject: override.subject ?? null, body: override.content ?? null });
+      const ask = { channel: 'email', locale: null, variables, subject: override.subject ?? null, body: override.content ?? null };
+      return renderedAs('email', stored.preview({ key: type, version: 1, definition: shipped.definition }, ask));
     },
     /** The same through render(), as the delivery worker calls it. */
     async deliver(type: BuiltInType, templateVars: Record<string, unknown>) {
       const content = { subject: null, body: null, templateVars };
-      return stored.render(aPendingNotification({ type, content, recipient: 'recipient@example.com' }).snapshot());
+      return renderedAs('email', await stored.render(aPendingNotification({ type, content, recipient: 'recipient@example.com' }).snapshot()));
     },
   };
 }
@@ -282,7 +284,8 @@ describe('the stored template renderer, on the shipped templates', () => {
       version,
       definition: { ...SHIPPED[0]!.definition, variables: [], variants: [{ channel: 'email' as const, locale: 'en', subject, html }, { channel: 'push' as const, locale: 'en', title: 't', body: 'b' }] },
     });
-    const preview = (r: ReturnType<typeof release>, variables: Record<string, unknown>, channel = 'email') => stored.preview(r, { channel, locale: null, variables });
+    const previewAs = (r: ReturnType<typeof release>, variables: Record<string, unknown>, channel: string) => stored.preview(r, { channel, locale: null, variables });
+    const preview = (r: ReturnType<typeof release>, variables: Record<string, unknown>) => renderedAs('email', previewAs(r, variables, 'email'));
 
     it('loops over nothing but arrays: four nested loops over a long string, or over the subject, end at once', () => {
       const loops = (path: string) => `<% for (const a of ${path}) { %><% for (const b of ${path}) { %><% for (const c of ${path}) { %><% for (const d of ${path}) { %>x<% } %><% } %><% } %><% } %>`;
@@ -300,7 +303,7 @@ describe('the stored template renderer, on the shipped templates', () => {
 
     it('keeps each channel apart in the compiled cache, and renders only email for now', () => {
       const both = release('Email subject', '<p>x</p>', 4);
-      expect(invalid(() => preview(both, {}, 'push')).field).to.equal('channel');
+      expect(invalid(() => previewAs(both, {}, 'push')).field).to.equal('channel');
       expect(preview(both, {}).subject).to.equal('Email subject');
     });
 
