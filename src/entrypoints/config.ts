@@ -1,5 +1,5 @@
 import { type DeliveryConfig, type RetentionConfig, readDelivery, readRetention } from './delivery-config.js';
-import { EnvReader } from './env-reader.js';
+import { EnvReader } from '../adapters/system/env-reader.js';
 
 export type { DeliveryConfig, RetentionConfig };
 

@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY_PLANS, type RetryPlans } from '../application/delivery/retry-plans.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../application/retention/retention.js';
 import type { Priority } from '../domain/priority.js';
-import type { EnvReader } from './env-reader.js';
+import type { EnvReader } from '../adapters/system/env-reader.js';
 
 export interface DeliveryConfig {
   readonly retryPlans: RetryPlans;

@@ -1,6 +1,6 @@
 import { createDatabase } from '../adapters/postgres/pool.js';
 import { migrateDownOne, migrateToLatest, migrateToZero } from '../adapters/postgres/migrator.js';
-import { EnvReader } from './env-reader.js';
+import { EnvReader } from '../adapters/system/env-reader.js';
 
 const ACTIONS = { up: migrateToLatest, down: migrateDownOne, reset: migrateToZero } as const;
 
