@@ -3,12 +3,14 @@ import type { NotificationRenderer, PreviewRequest } from '../../application/por
 import type { TemplateCatalogue, TemplateRelease } from '../../application/ports/template-catalogue.js';
 import { InvalidValueError, RenderBudgetExceededError } from '../../domain/errors.js';
 import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import { CHANNELS, type Channel } from '../../domain/notification-type.js';
 import type { TemplateVariant } from '../../domain/template-definition.js';
 import { pickVariant } from '../../domain/template-locale.js';
 import { builtInData } from './built-in-data.js';
-import { type EmailParts, emailContent } from './email-content.js';
+import { channelContent } from './channel-content.js';
 import { budgetedData, loopOver } from './budgeted-data.js';
 import { RenderBudget } from './render-budget.js';
+import { fieldRenderer, given } from './render-field.js';
 import type { TemplateEngine } from './template-engine.js';
 import { HELPERS_KEY } from './template-engine.js';
 import { templateHelpers } from './template-helpers.js';
@@ -42,17 +44,18 @@ export class StoredTemplateRenderer implements NotificationRenderer {
     if (!release) throw new InvalidValueError('notification_type', `template ${n.type} version ${n.templateVersion ?? 'live'} does not exist`);
     // The recipient stands in for `email` when the cause did not name one (a REST send).
     const variables = { email: n.recipient, ...n.content.templateVars };
-    return this.preview(release, { channel: n.channel, locale: n.locale, variables, subject: n.content.subject, body: n.content.body });
+    const envelope = { notificationId: n.id, type: n.type, createdAt: n.createdAt.toISOString() };
+    return this.preview(release, { channel: n.channel, locale: n.locale, variables, subject: n.content.subject, body: n.content.body, envelope });
   }
 
   preview(release: TemplateRelease, ask: PreviewRequest): RenderedContent {
     const { definition } = release;
-    if (ask.channel !== 'email') throw new InvalidValueError('channel', `only email renders until the ${ask.channel} channel's sender arrives`);
-    const variant = pickVariant(definition.variants, ask.channel, ask.locale, definition.defaultLocale);
-    if (!variant) throw new InvalidValueError('channel', `template ${release.key} has no ${ask.channel} variant`);
+    const channel = channelOf(ask.channel);
+    // A sender who supplies the content renders nothing of the template, so needs no variables.
+    const ownWording = given(ask.body) !== null && (given(ask.subject) !== null || !TITLED.has(channel));
+    const variant = pickVariant(definition.variants, channel, ask.locale, definition.defaultLocale) ?? (ownWording ? { channel, locale: definition.defaultLocale } : null);
+    if (!variant) throw new InvalidValueError('channel', `template ${release.key} has no ${channel} variant`);
     const locale = ask.locale ?? variant.locale;
-    // A sender who supplies both subject and content renders nothing of the template, so needs no variables.
-    const ownWording = Boolean(ask.subject?.trim() && ask.body?.trim());
     const variables = ownWording ? {} : builtInData(release.key, ask.variables, this.baseUrl);
     // One budget for the whole render: loops over the variables and printed values count against it.
     const budget = new RenderBudget(tagsIn(variant));
@@ -62,17 +65,26 @@ export class StoredTemplateRenderer implements NotificationRenderer {
       app_base_url: this.baseUrl,
       [HELPERS_KEY]: { ...templateHelpers({ locale, timeZone: 'UTC' }), json: jsonText, __each: loopOver },
     };
-    const parts: EmailParts = { subject: variant.subject ?? '', html: variant.html ?? null, text: variant.text ?? null };
-    const id = `${release.key}@${release.version}/${variant.channel}/${variant.locale}`;
-    return emailContent(this.engine, budget, id, parts, data, { subject: ask.subject ?? null, body: ask.body ?? null });
+    const run = fieldRenderer(this.engine, budget, `${release.key}@${release.version}/${channel}/${variant.locale}`, data);
+    const own = { subject: ask.subject ?? null, body: ask.body ?? null };
+    const envelope = ask.envelope ?? { notificationId: null, type: release.key, createdAt: new Date(0).toISOString() };
+    return channelContent(channel, { run, escapeHtml: (text) => this.engine.escape(text), variant, own, envelope });
   }
+}
+
+/** Channels whose message has a subject or title of its own: the sender's own wording needs both. */
+const TITLED: ReadonlySet<Channel> = new Set(['email', 'push', 'in_app']);
+
+function channelOf(raw: string): Channel {
+  if (!(CHANNELS as readonly string[]).includes(raw)) throw new InvalidValueError('channel', `must be one of ${CHANNELS.join(', ')}`);
+  return raw as Channel;
 }
 
 /** The most tags a loop body can hold: what one loop step may cost (see render-budget.ts). */
 function tagsIn(variant: TemplateVariant): number {
   const counted = TAGS.get(variant);
   if (counted !== undefined) return counted;
-  const tags = [variant.subject, variant.html, variant.text].reduce((most, text) => Math.max(most, text?.split('<%').length ?? 1), 1) - 1;
+  const tags = [variant.subject, variant.html, variant.text, variant.body, variant.title, variant.data, variant.actionUrl, variant.payload].reduce((most, text) => Math.max(most, text?.split('<%').length ?? 1), 1) - 1;
   TAGS.set(variant, tags);
   return tags;
 }

@@ -20,6 +20,14 @@ function runnable(source: string): string {
   return source.replace(DEFAULT_CALL, `$1${DEFAULT_HELPER}$2`).replace(FOR_LOOP, `$1${LOOP_OVER}($2)$3`);
 }
 
+/** How `<%= %>` escapes a value: HTML for an email body, nothing for plain text, JSON string content in a webhook payload. */
+export type Escaping = 'html' | 'none' | 'json';
+
+/** A value's JSON string content, without the quotes: `"<%= it.name %>"` stays a JSON string whatever the name holds. */
+function jsonStringContent(value: unknown): string {
+  return JSON.stringify(String(value)).slice(1, -1);
+}
+
 export interface Layouts {
   readonly html: string;
   readonly text: string;
@@ -27,7 +35,7 @@ export interface Layouts {
 
 /**
  * Compiles and runs template texts with eta: HTML with every `<%= %>` escaped, subject and text
- * without. Compiled functions are kept by an id naming the template, version, locale and field
+ * without, a webhook payload's as JSON string content. Compiled functions are kept by an id naming the template, version, locale and field
  * (versions never change), at most `maxCompiled` of them, the oldest dropped first.
  */
 export class TemplateEngine {
@@ -36,6 +44,7 @@ export class TemplateEngine {
   private readonly filter = { autoFilter: true, filterFunction: (value: unknown) => this.charged(value) };
   private readonly html = new Eta({ autoEscape: true, autoTrim: false, functionHeader: HEADER, ...this.filter });
   private readonly plain = new Eta({ autoEscape: false, autoTrim: false, functionHeader: HEADER, ...this.filter });
+  private readonly json = new Eta({ autoEscape: true, escapeFunction: jsonStringContent, autoTrim: false, functionHeader: HEADER, ...this.filter });
   private readonly compiled = new Map<string, TemplateFunction>();
   /** The budget of the render running now (renders are synchronous: one at a time). */
   private budget: RenderBudget | null = null;
@@ -48,9 +57,9 @@ export class TemplateEngine {
     this.plain.loadTemplate('@layout.text', layouts.text);
   }
 
-  render(id: string, source: string, escaped: boolean, data: Record<string, unknown>, budget: RenderBudget): string {
-    const eta = escaped ? this.html : this.plain;
-    const cacheId = `${escaped ? 'h' : 'p'}:${id}`;
+  render(id: string, source: string, escaping: Escaping, data: Record<string, unknown>, budget: RenderBudget): string {
+    const eta = escaping === 'html' ? this.html : escaping === 'json' ? this.json : this.plain;
+    const cacheId = `${escaping}:${id}`;
     let fn = this.compiled.get(cacheId);
     if (!fn) {
       fn = eta.compile(runnable(source));

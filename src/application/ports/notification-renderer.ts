@@ -10,6 +10,8 @@ export interface PreviewRequest {
   /** The sender's own wording, used instead of the template's when given. */
   readonly subject?: string | null;
   readonly body?: string | null;
+  /** The notification a webhook's default envelope names (a preview has none). */
+  readonly envelope?: { readonly notificationId: string | null; readonly type: string; readonly createdAt: string };
 }
 
 /**

@@ -75,5 +75,17 @@ export const RenderTemplateBody = z
   .openapi('RenderTemplate');
 
 export const RenderedResponse = z
-  .object({ key: z.string(), version: z.number().int(), channel: z.string(), subject: z.string(), html: z.string(), text: z.string() })
-  .openapi('RenderedTemplate');
+  .object({
+    key: z.string(),
+    version: z.number().int(),
+    channel: Channel,
+    subject: z.string().optional().openapi({ description: 'email' }),
+    html: z.string().optional().openapi({ description: 'email' }),
+    text: z.string().optional().openapi({ description: 'email' }),
+    title: z.string().optional().openapi({ description: 'push, in_app' }),
+    body: z.string().optional().openapi({ description: 'sms, push, in_app' }),
+    data: z.record(z.string(), z.string()).optional().openapi({ description: 'push, in_app' }),
+    actionUrl: z.string().nullable().optional().openapi({ description: 'in_app' }),
+    payload: z.string().optional().openapi({ description: 'webhook: the JSON text that is posted' }),
+  })
+  .openapi('RenderedTemplate', { description: "The fields of the rendered channel's message" });

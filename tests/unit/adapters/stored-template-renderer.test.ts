@@ -301,10 +301,12 @@ describe('the stored template renderer, on the shipped templates', () => {
       expect(error.message).to.match(/loops ran more than \d+ steps/);
     });
 
-    it('keeps each channel apart in the compiled cache, and renders only email for now', () => {
+    it('keeps each channel apart in the compiled cache', () => {
       const both = release('Email subject', '<p>x</p>', 4);
-      expect(invalid(() => previewAs(both, {}, 'push')).field).to.equal('channel');
+      expect(previewAs(both, {}, 'push')).to.deep.equal({ channel: 'push', title: 't', body: 'b', data: {} });
       expect(preview(both, {}).subject).to.equal('Email subject');
+      expect(invalid(() => previewAs(both, {}, 'sms')).message).to.equal('channel: template custom has no sms variant');
+      expect(invalid(() => previewAs(both, {}, 'fax')).field).to.equal('channel');
     });
 
     it('runs default() as the grammar allows it, under its engine name', () => {
