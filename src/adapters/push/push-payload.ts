@@ -1,0 +1,33 @@
+import type { OutgoingMessage, RenderedFor } from '../../application/ports/channel-sender.js';
+import { DeviceTokens } from '../../domain/device-tokens.js';
+
+/**
+ * FCM's limit on a message's payload (the notification's texts and the data's keys and values).
+ * Checked before sending because FCM refuses an oversized message with a bare 400
+ * INVALID_ARGUMENT naming no field, the very answer that marks a malformed token: sent, it would
+ * make every token of the recipient look dead.
+ */
+export const MAX_PAYLOAD_BYTES = 4_096;
+
+export type PushContent = RenderedFor<'push'>;
+
+/** The message's device tokens and content, or why it must not be sent at all. */
+export function pushOf(message: OutgoingMessage): { tokens: string[]; content: PushContent } | { refusal: string } {
+  const { content } = message;
+  if (content.channel !== 'push') return { refusal: `no push content (got ${content.channel})` };
+  const tokens = [...new Set(DeviceTokens.parse(message.recipient))];
+  if (tokens.length === 0) return { refusal: 'the recipient holds no device token' };
+  const bytes = payloadBytes(content);
+  if (bytes > MAX_PAYLOAD_BYTES) return { refusal: `the push payload is ${bytes} bytes, over FCM's ${MAX_PAYLOAD_BYTES}-byte limit` };
+  return { tokens, content };
+}
+
+/** The FCM v1 send request's body for one token: only the fields the channel renders. */
+export function fcmMessageJson(token: string, content: PushContent): string {
+  return JSON.stringify({ message: { token, notification: { title: content.title, body: content.body }, data: { ...content.data } } });
+}
+
+function payloadBytes(content: PushContent): number {
+  const texts = [content.title, content.body, ...Object.entries(content.data).flat()];
+  return texts.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0);
+}
