@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { smsSegments } from '../../src/domain/sms-segments.js';
+import { magicNumberError } from './twilio-magic-numbers.js';
 
 /** Twilio's error body: `{"code", "message", "more_info", "status"}` (and `detail` for 20003). */
 export interface TwilioError {
@@ -52,7 +53,7 @@ export function wireError(account: { sid: string; token: string }, path: string,
   if (!E164.test(to)) return { status: 400, code: 21211, message: `The 'To' number ${to} is not a valid phone number.` };
   if (service && !MESSAGING_SERVICE_SID.test(service)) return { status: 400, code: 21705 };
   if ([...body].length > 1_600) return { status: 400, code: 21617 };
-  return null;
+  return magicNumberError(fields.get('From') ?? '', to);
 }
 
 /** The fields of a form-encoded body; none for any other content type. */

@@ -1,20 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { readAnswer, type HttpAnswer } from './http-answer.js';
-
-/**
- * How far a request got before it failed: `connect` (no connection: refused, DNS, connect
- * timeout), `send` (connected, the request not yet fully written: TLS, a drop), `await` (the whole
- * request was written and no answer came: the provider may have acted on it).
- */
-export type HttpPhase = 'connect' | 'send' | 'await';
-
-export interface HttpFailure {
-  readonly kind: 'failure';
-  readonly phase: HttpPhase;
-  readonly code: string;
-  readonly message: string;
-}
+import type { HttpFailure, HttpPhase } from './http-failure.js';
 
 export interface FormPost {
   readonly url: URL;
@@ -29,37 +17,67 @@ export interface FormPost {
 
 /** POSTs a form and settles with the answer, or with the phase it failed in; never rejects. */
 export function postForm(post: FormPost): Promise<HttpAnswer | HttpFailure> {
-  return new Promise((resolve) => {
-    let phase: HttpPhase = 'connect';
-    let answered = false;
-    let timer: NodeJS.Timeout | undefined;
-    const request = (post.url.protocol === 'https:' ? https : http).request(requestOptions(post));
-    // Once the answer started, its reader settles (a cut-off body is still an answer with a status).
-    const fail = (code: string, message: string): void => {
-      if (!answered) resolve({ kind: 'failure', phase, code, message });
-      request.destroy();
-    };
-    const arm = (next: HttpPhase, ms: number): void => {
-      phase = next;
-      clearTimeout(timer);
-      timer = setTimeout(() => fail('ETIMEDOUT', `${next}: no progress within ${ms} ms`), ms);
-    };
-    request.on('socket', (socket) => {
-      if (!socket.connecting) return arm('send', post.responseTimeoutMs);
-      arm('connect', post.connectTimeoutMs);
-      socket.once('connect', () => arm('send', post.responseTimeoutMs));
-    });
-    request.on('finish', () => arm('await', post.responseTimeoutMs));
-    request.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERROR', error.message));
+  return new Promise((resolve) => new Exchange(post, resolve).start());
+}
+
+/** One request's progress through the phases, each bounded by its own timer. */
+class Exchange {
+  private phase: HttpPhase = 'connect';
+  private answered = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly request: http.ClientRequest;
+
+  constructor(
+    private readonly post: FormPost,
+    private readonly resolve: (result: HttpAnswer | HttpFailure) => void,
+  ) {
+    this.request = (post.url.protocol === 'https:' ? https : http).request(requestOptions(post));
+  }
+
+  start(): void {
+    const { request, post } = this;
+    request.on('socket', (socket) => this.onSocket(socket));
+    request.on('finish', () => this.arm('await', post.responseTimeoutMs));
+    request.on('error', (error: NodeJS.ErrnoException) => this.fail(error.code ?? 'ERROR', error.message));
     request.on('response', (response) => {
-      answered = true;
+      this.answered = true;
       void readAnswer(response).then((answer) => {
-        clearTimeout(timer);
-        resolve(answer);
+        clearTimeout(this.timer);
+        this.resolve(answer);
       });
     });
-    request.end(post.form);
-  });
+  }
+
+  private onSocket(socket: Socket): void {
+    if (socket.connecting) {
+      this.arm('connect', this.post.connectTimeoutMs);
+      socket.once('connect', () => this.arm('send', this.post.responseTimeoutMs));
+      return this.send();
+    }
+    this.arm('send', this.post.responseTimeoutMs);
+    // A kept-alive connection the server closed a moment ago stays in the pool until its FIN is
+    // read. Writing after an I/O poll (the second immediate runs after the next poll, one alone
+    // may not) makes such a close fail the request before a byte went out (provider_down) instead
+    // of after (ambiguous, an attempt used); the listener test in twilio-sms-outcomes shows it.
+    setImmediate(() => setImmediate(() => this.send()));
+  }
+
+  private send(): void {
+    if (!this.request.destroyed) this.request.end(this.post.form);
+  }
+
+  private arm(next: HttpPhase, ms: number): void {
+    this.phase = next;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fail('ETIMEDOUT', `${next}: no progress within ${ms} ms`), ms);
+  }
+
+  /** Once the answer started, its reader settles: a cut-off body is still an answer with a status. */
+  private fail(code: string, message: string): void {
+    if (!this.answered) this.resolve({ kind: 'failure', phase: this.phase, code, message });
+    clearTimeout(this.timer);
+    this.request.destroy();
+  }
 }
 
 function requestOptions(post: FormPost): https.RequestOptions {

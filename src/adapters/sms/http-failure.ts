@@ -1,12 +1,25 @@
 import type { SendOutcome } from '../../domain/send-outcome.js';
-import type { HttpFailure } from './form-post.js';
+
+/**
+ * How far a request got before it failed: `connect` (no connection: refused, DNS, connect
+ * timeout), `send` (connected, the request not yet fully written: TLS, a drop), `await` (the whole
+ * request was written and no answer came: the provider may have acted on it).
+ */
+export type HttpPhase = 'connect' | 'send' | 'await';
+
+export interface HttpFailure {
+  readonly kind: 'failure';
+  readonly phase: HttpPhase;
+  readonly code: string;
+  readonly message: string;
+}
 
 /**
  * A request that got no answer. Before the whole request was written (refused, DNS, connect or
  * TLS timeout, a drop while sending) Twilio cannot have acted on it: provider_down, no attempt
  * used. After it (a drop, a timeout waiting for the answer) Twilio may have queued the message:
- * ambiguous. A kept-alive connection the server closed just as the request went out falls there
- * too: rare (idle connections are dropped first), and it cannot be told from a real loss.
+ * ambiguous. A kept-alive connection the server closes just as the request goes out falls there
+ * too: it cannot be told from a real loss, and form-post.ts makes it rare.
  */
 export function classifyHttpFailure(failure: HttpFailure): SendOutcome {
   const detail = `${failure.code}: ${failure.message}`;

@@ -29,6 +29,14 @@ export function readTwilioJson(body: string): TwilioJson {
   };
 }
 
+/** "400 21211 Invalid 'To' Phone Number", or the status and what could be read of the body. */
+export function describeAnswer(json: TwilioJson, http: { readonly status: number; readonly body: string; readonly bodyError?: string }): string {
+  if (json.code !== null) return [String(http.status), String(json.code), json.message].filter((part) => part !== null).join(' ');
+  const body = answerText(http.body);
+  const note = http.bodyError ?? (body === '' ? 'an empty body' : `no Twilio error code: ${body}`);
+  return `${http.status} (${note})`;
+}
+
 /** Untrusted text from an answer, bounded and escaped, for the attempt history and the logs. */
 export function answerText(value: string): string {
   return printable(value.trim(), MAX_TEXT);

@@ -2,7 +2,7 @@ import type { SendOutcome } from '../../domain/send-outcome.js';
 import { smsSegments } from '../../domain/sms-segments.js';
 import type { HttpAnswer } from './http-answer.js';
 import { retryAfterMs } from './retry-after.js';
-import { answerText, readTwilioJson, type TwilioJson } from './twilio-json.js';
+import { describeAnswer, readTwilioJson, type TwilioJson } from './twilio-json.js';
 
 /*
  * How Twilio's answer to POST …/Messages.json is classified; rules in order, first match wins.
@@ -14,9 +14,9 @@ import { answerText, readTwilioJson, type TwilioJson } from './twilio-json.js';
  *                   our sender, SMS_FROM or SMS_MESSAGING_SERVICE_SID: 21212 invalid From, 21603
  *                   From missing, 21606 From not message-capable for this account or destination,
  *                   21659 From not a Twilio number, 21701 / 21705 no such or invalid Messaging
- *                   Service. Every message would fail the same way until the operator acts; as
- *                   permanent they would all be failed for good. The cost: a 21606 caused by one
- *                   destination (a short code abroad) waits until its notification expires.
+ *                   Service. Every message would fail so until the operator acts; as permanent
+ *                   all would be failed for good. The cost: a 21606 due to one destination (a
+ *                   short code abroad) waits until its notification expires.
  *   provider_down   408, 429, 5xx (Retry-After honoured); 400 21611 (our sender's queue is full:
  *                   every message from it would get the same answer until the queue drains).
  *   permanent, rejected opted_out   400 21610: the recipient replied STOP.
@@ -68,7 +68,7 @@ export function classifyTwilioAnswer(http: HttpAnswer, context: TwilioSendContex
   const answer: Answer = { ...readTwilioJson(http.body), status: http.status, retryAfter: http.retryAfter };
   if (between(200, 299)(answer)) return accepted(answer, context);
   const rule = RULES.find((candidate) => candidate.when(answer)) ?? UNRECOGNISED;
-  const response = describe(answer, http);
+  const response = describeAnswer(answer, http);
   const error = rule.why === undefined ? `Twilio answered ${response}` : `${rule.why}: Twilio answered ${response}`;
   if (rule.verdict === 'permanent') return { kind: 'permanent', error, response };
   if (rule.verdict === 'opted_out') return { kind: 'permanent', error, response, rejected: [{ address: context.to, reason: 'opted_out' }] };
@@ -81,12 +81,4 @@ function accepted(answer: Answer, context: TwilioSendContext): SendOutcome {
   const segments = answer.numSegments ?? smsSegments(context.body).segments;
   const what = [answer.sid ?? 'without a readable sid', answer.messageStatus].filter((part) => part !== null).join(' ');
   return { kind: 'accepted', response: `${answer.status} ${what}, ${segments} segment${segments === 1 ? '' : 's'}`, providerMessageId: answer.sid };
-}
-
-/** "400 21211 Invalid 'To' Phone Number", or the status and the start of an unreadable body. */
-function describe(answer: Answer, http: HttpAnswer): string {
-  if (answer.code !== null) return [String(answer.status), String(answer.code), answer.message].filter((part) => part !== null).join(' ');
-  const body = answerText(http.body);
-  const note = http.bodyError ?? (body === '' ? 'an empty body' : `no Twilio error code: ${body}`);
-  return `${answer.status} (${note})`;
 }
