@@ -1,0 +1,31 @@
+import type { SendOutcome } from '../../domain/send-outcome.js';
+
+/**
+ * How far a request got before it failed: `connect` (no connection: refused, DNS, connect
+ * timeout), `send` (connected, the request not yet fully written: TLS, a drop), `await` (the whole
+ * request was written and no answer came: the provider may have acted on it).
+ */
+export type HttpPhase = 'connect' | 'send' | 'await';
+
+export interface HttpFailure {
+  readonly kind: 'failure';
+  readonly phase: HttpPhase;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * A request that got no answer. Before the whole request was written (refused, DNS, connect or
+ * TLS timeout, a drop while sending) Twilio cannot have acted on it: provider_down, no attempt
+ * used. After it (a drop, a timeout waiting for the answer) Twilio may have queued the message:
+ * ambiguous. A kept-alive connection the server closes just as the request goes out falls there
+ * too: it cannot be told from a real loss, and form-post.ts makes it rare.
+ */
+export function classifyHttpFailure(failure: HttpFailure): SendOutcome {
+  const detail = `${failure.code}: ${failure.message}`;
+  if (failure.phase === 'await') {
+    return { kind: 'ambiguous', error: `no answer after the request was sent, Twilio may have queued the message (${detail})`, response: null };
+  }
+  const where = failure.phase === 'connect' ? 'could not connect to Twilio' : 'the connection to Twilio failed before the request was sent';
+  return { kind: 'provider_down', error: `${where} (${detail})`, response: null, attempted: true, configurationFault: false };
+}
