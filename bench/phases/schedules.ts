@@ -20,7 +20,7 @@ async function insertSchedules(databaseUrl: string, tag: string, recurring: numb
     databaseUrl,
     `insert into schedules (id, request, time_zone, recurrence, next_fire_at, status, fired_count, last_fired_at, created_at, updated_at)
      select gen_random_uuid(),
-            jsonb_build_object('notificationType', 'welcome', 'recipientEmail', r.email, 'userId', 'bench-user-' || (g % 1000),
+            jsonb_build_object('notificationType', 'welcome', 'channel', 'email', 'recipient', r.email, 'userId', 'bench-user-' || (g % 1000),
                                'subject', null, 'content', null, 'templateVars', jsonb_build_object('username', 'User ' || g, 'email', r.email),
                                'variablesField', 'template_vars', 'priority', null, 'locale', null, 'expiresAt', null),
             case when g < $2 then 'UTC' end, case when g < $2 then '* * * * *' end,

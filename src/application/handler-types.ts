@@ -43,6 +43,8 @@ export interface CommandResults {
   RecordSendReports: readonly RecordedStatus[];
   AbandonClaim: RecordedStatus;
   RetryNotification: NotificationStatusResult & { readonly retryOf: string };
+  /** `unknown`: no notification of ours has that provider id (or it was never sent: nothing to record). */
+  RecordDeliveryReceipt: { readonly outcome: 'recorded' | 'unknown'; readonly notificationId: string | null };
   CreateTemplate: TemplateVersionResult;
   SaveTemplateDraft: TemplateVersionResult;
   PublishTemplateVersion: TemplateVersionResult;

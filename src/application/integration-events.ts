@@ -10,11 +10,11 @@ export interface EventStamp {
 
 const SOURCE_SERVICE = 'notification';
 
-type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRecorded' }>;
+type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRecorded' | 'AddressesRejected' }>;
 
 /** Whether the event is published (README "Events in and out"); internal ones stay inside the service. */
 export function isPublished(event: DomainEvent): event is PublishedEvent {
-  return event.type !== 'NotificationRecorded';
+  return event.type !== 'NotificationRecorded' && event.type !== 'AddressesRejected';
 }
 
 function payload(event: PublishedEvent): { routingKey: string; fields: Record<string, unknown> } {
@@ -34,6 +34,7 @@ function payload(event: PublishedEvent): { routingKey: string; fields: Record<st
           notification_type: event.notificationType,
           channel: event.channel,
           recipient: event.recipient,
+          provider_message_id: event.providerMessageId,
         },
       };
     case 'NotificationFailed':

@@ -1,5 +1,5 @@
 import type { ApiKeyScope } from './api-key-scope.js';
-import type { NotificationType } from './notification-type.js';
+import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
 import type { SendOutcome } from './send-outcome.js';
 import type { TemplateDefinition } from './template-definition.js';
@@ -12,8 +12,9 @@ export type InboundEvent =
       readonly notificationType: NotificationType;
       /** null: a generic request naming only its recipient. */
       readonly userId: string | null;
-      /** The address in the event: the recipient unless the user stored a notification email; null: the stored one. */
-      readonly email: string | null;
+      readonly channel: Channel;
+      /** The address in the event (for email: unless the user stored a notification email); null: the profile's. */
+      readonly recipient: string | null;
       readonly templateVars: Readonly<Record<string, unknown>>;
       /** How the event named its variables: problems are reported under it. */
       readonly variablesField: string;
@@ -41,8 +42,9 @@ export interface SendReport {
 /** One send asked for over REST, in whichever body shape it came. */
 export interface SendFields {
   readonly notificationType: NotificationType;
-  /** null: the user's stored notification email (userId is then required). */
-  readonly recipientEmail: string | null;
+  readonly channel: Channel;
+  /** The address on that channel; null: the contact point the user's profile holds (userId is then required). */
+  readonly recipient: string | null;
   readonly userId: string | null;
   readonly subject: string | null;
   readonly content: string | null;
@@ -149,6 +151,14 @@ export type Command =
   | {
       readonly type: 'RetryNotification';
       readonly notificationId: string;
+    }
+  | {
+      /** A provider's report on a message it accepted (an SMS status callback). */
+      readonly type: 'RecordDeliveryReceipt';
+      readonly channel: Channel;
+      readonly providerMessageId: string;
+      readonly status: 'delivered' | 'undelivered';
+      readonly errorCode: string | null;
     };
 
 export type CommandType = Command['type'];

@@ -1,6 +1,7 @@
 import type { FailureReason, StatusReason } from './notification-status.js';
 import type { BuiltInType, Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
+import type { RejectedAddress } from './send-outcome.js';
 
 /** One on/off flag per built-in type (seed 002's preferences). */
 export type PreferenceFlags = Readonly<Record<BuiltInType, boolean>>;
@@ -41,6 +42,8 @@ export type DomainEvent =
       readonly channel: Channel;
       readonly recipient: string;
       readonly correlationId: string | null;
+      /** The provider's id for it (Twilio's sid, FCM's message name, the SMTP queue id), when it gave one. */
+      readonly providerMessageId: string | null;
     }
   | {
       readonly type: 'NotificationFailed';
@@ -53,6 +56,15 @@ export type DomainEvent =
       readonly errorMessage: string;
       readonly retryCount: number;
       readonly correlationId: string | null;
+    }
+  | {
+      /** Internal: the provider said these addresses are dead (see send-outcome.ts); not published. */
+      readonly type: 'AddressesRejected';
+      readonly notificationId: string;
+      readonly userId: string | null;
+      readonly channel: Channel;
+      readonly addresses: readonly RejectedAddress[];
+      readonly at: Date;
     };
 
 export type DomainEventType = DomainEvent['type'];

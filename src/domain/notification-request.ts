@@ -5,7 +5,7 @@ import type { FailureReason, NotificationStatus, StatusReason, SuppressionReason
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
 import type { RetrySchedule } from './retry-schedule.js';
-import type { SendOutcome } from './send-outcome.js';
+import type { RejectedAddress, SendOutcome } from './send-outcome.js';
 
 /** A retry the plan puts past a notification's expiry is moved to this long before the expiry. */
 const LAST_CHANCE_MS = 1_000;
@@ -52,8 +52,20 @@ export interface NotificationSnapshot {
   readonly locale: string | null;
   /** Never sent from this instant on: failed `expired` instead. */
   readonly expiresAt: Date | null;
+  /** The provider's id for the accepted message (what its delivery receipts name). */
+  readonly providerMessageId: string | null;
+  /** What the provider reported after accepting it (an SMS status callback); null: nothing yet. */
+  readonly receipt: DeliveryReceipt | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** A provider's report on an accepted message's fate: shown in its history, never a second outcome. */
+export interface DeliveryReceipt {
+  readonly status: 'delivered' | 'undelivered';
+  /** The provider's error code for an undelivered message (Twilio's 30003, ...). */
+  readonly errorCode: string | null;
+  readonly at: Date;
 }
 
 export type NewNotification = Pick<
@@ -142,7 +154,8 @@ export class NotificationRequest extends AggregateRoot {
     this.update(now, { leaseExpiries: 0 });
     if (outcome.kind === 'provider_down') return this.deferred(outcome, timing, schedule);
     this.addAttempt(outcome, timing, 0);
-    if (outcome.kind === 'accepted') return this.accepted(now);
+    if (outcome.rejected?.length) this.rejected(outcome.rejected, now);
+    if (outcome.kind === 'accepted') return this.accepted(now, outcome.providerMessageId);
     if (outcome.kind === 'permanent') return this.fail(now, 'permanent_failure', outcome.error);
     const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
     const retryAt = schedule.retryAt(this.state.priority, countedAttempts(this.state.attempts), now, retryAfterMs);
@@ -166,6 +179,17 @@ export class NotificationRequest extends AggregateRoot {
     this.fail(now, 'expired', `expired at ${expiresAt.toISOString()} before it could be sent`);
   }
 
+  /**
+   * A delivery receipt for the sent message: the latest report the provider sent is kept (a
+   * status callback may come more than once). It changes no status and raises no outcome event:
+   * the one published at acceptance stays the notification's only final outcome.
+   */
+  recordReceipt(receipt: DeliveryReceipt): void {
+    if (this.state.status !== 'sent') throw new InvalidTransitionError(`notification ${this.id} is ${this.state.status}: only a sent one has receipts`);
+    if (this.state.receipt && this.state.receipt.at > receipt.at) return;
+    this.update(receipt.at, { receipt });
+  }
+
   snapshot(): NotificationSnapshot {
     return this.state;
   }
@@ -183,9 +207,15 @@ export class NotificationRequest extends AggregateRoot {
     this.update(timing.attemptedAt, { status, deferrals, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
-  private accepted(now: Date): void {
-    this.update(now, { status: 'sent', leaseExpiresAt: null, claimToken: null, content: withoutSecrets(this.state) });
-    this.raise({ type: 'NotificationSent', ...this.outcomeFields() });
+  private accepted(now: Date, providerMessageId: string | null): void {
+    this.update(now, { status: 'sent', providerMessageId, leaseExpiresAt: null, claimToken: null, content: withoutSecrets(this.state) });
+    this.raise({ type: 'NotificationSent', ...this.outcomeFields(), providerMessageId });
+  }
+
+  /** The provider named addresses that will never work: the profile and the suppressions learn of them. */
+  private rejected(addresses: readonly RejectedAddress[], at: Date): void {
+    const { id: notificationId, userId, channel } = this.state;
+    this.raise({ type: 'AddressesRejected', notificationId, userId, channel, addresses, at });
   }
 
   private fail(now: Date, reason: FailureReason, error: string): void {
@@ -253,6 +283,8 @@ function fresh(fields: NewNotification, now: Date): NotificationSnapshot {
     leaseExpiresAt: null,
     claimToken: null,
     retryOf: null,
+    providerMessageId: null,
+    receipt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -5,7 +5,17 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export const FINAL_STATUSES = ['sent', 'failed', 'suppressed'] as const satisfies readonly NotificationStatus[];
 
 /** Why a notification was recorded but never sent. */
-export const SUPPRESSION_REASONS = ['preference_opt_out', 'duplicate', 'invalid_recipient'] as const;
+export const SUPPRESSION_REASONS = [
+  'preference_opt_out',
+  'duplicate',
+  'invalid_recipient',
+  /** The profile holds no address for the channel (no phone number, no device token, no webhook). */
+  'no_contact_point',
+  /** The service has no provider configured for the channel. */
+  'channel_not_configured',
+  /** The address is in the suppressions (the recipient replied STOP, ...). */
+  'recipient_suppressed',
+] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 /**

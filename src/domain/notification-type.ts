@@ -43,3 +43,10 @@ export const NotificationType = {
 /** Every channel a notification can go out on; a template carries a variant per channel it supports. */
 export const CHANNELS = ['email', 'sms', 'push', 'webhook', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+export const Channel = {
+  of(raw: unknown, field = 'channel'): Channel {
+    if (!(CHANNELS as readonly unknown[]).includes(raw)) throw new InvalidValueError(field, `must be one of ${CHANNELS.join(', ')}`);
+    return raw as Channel;
+  },
+};

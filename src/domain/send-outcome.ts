@@ -16,7 +16,7 @@ export type SendOutcome =
   | { readonly kind: 'accepted'; readonly response: string; readonly providerMessageId: string | null; readonly rejected?: readonly RejectedAddress[] }
   | { readonly kind: 'transient'; readonly error: string; readonly response: string | null; readonly retryAfterMs?: number; readonly rejected?: readonly RejectedAddress[] }
   | { readonly kind: 'permanent'; readonly error: string; readonly response: string | null; readonly rejected?: readonly RejectedAddress[] }
-  | { readonly kind: 'ambiguous'; readonly error: string; readonly response: string | null }
+  | { readonly kind: 'ambiguous'; readonly error: string; readonly response: string | null; readonly rejected?: readonly RejectedAddress[] }
   | {
       readonly kind: 'provider_down';
       readonly error: string;

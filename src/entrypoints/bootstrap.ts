@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Container, type ServiceIdentifier } from 'inversify';
 import { brokerFactories } from './composition/broker.factories.js';
 import { coreFactories } from './composition/core.factories.js';
+import { channelFactories } from './composition/channels.factories.js';
 import { deliveryFactories } from './composition/delivery.factories.js';
 import type { Factories, Resolve } from './composition/factory-types.js';
 import { persistenceFactories } from './composition/persistence.factories.js';
@@ -11,7 +12,7 @@ import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
 
 /** Production wiring (ADR 1). Each factory runs once, on first use; nothing connects before a query. */
-const factories: Factories = { ...coreFactories, ...persistenceFactories, ...templateFactories, ...scheduleFactories, ...deliveryFactories, ...brokerFactories };
+const factories: Factories = { ...coreFactories, ...persistenceFactories, ...templateFactories, ...scheduleFactories, ...deliveryFactories, ...channelFactories, ...brokerFactories };
 
 /** The composition root: an inversify container holding every service as a lazy singleton. */
 export class AppContainer {

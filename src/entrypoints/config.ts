@@ -1,4 +1,6 @@
 import { type DeliveryConfig, type RetentionConfig, readDelivery, readRetention } from './delivery-config.js';
+import { type PushSettings, readPushSettings } from '../adapters/push/push-settings.js';
+import { type SmsSettings, readSmsSettings } from '../adapters/sms/sms-settings.js';
 import { EnvReader } from '../adapters/system/env-reader.js';
 
 export type { DeliveryConfig, RetentionConfig };
@@ -61,6 +63,10 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly amqp: AmqpConfig | undefined;
   readonly smtp: SmtpConfig | undefined;
+  /** The Twilio Messages API (SMS_ACCOUNT_SID, ...); undefined: SMS notifications are recorded suppressed. */
+  readonly sms: SmsSettings | undefined;
+  /** FCM HTTP v1 (PUSH_SERVICE_ACCOUNT_JSON); undefined: push notifications are recorded suppressed. */
+  readonly push: PushSettings | undefined;
   readonly delivery: DeliveryConfig;
   readonly outbox: OutboxConfig;
   readonly retention: RetentionConfig;
@@ -157,6 +163,8 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     database: readDatabase(env),
     amqp: readAmqp(env),
     smtp: readSmtp(env),
+    sms: readSmsSettings(env),
+    push: readPushSettings(env),
     delivery: readDelivery(env),
     outbox: readOutbox(env),
     retention: readRetention(env),

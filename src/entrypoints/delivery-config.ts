@@ -1,5 +1,6 @@
 import { DEFAULT_RETRY_PLANS, type RetryPlans } from '../application/delivery/retry-plans.js';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../application/retention/retention.js';
+import { CHANNELS, type Channel } from '../domain/notification-type.js';
 import type { Priority } from '../domain/priority.js';
 import type { EnvReader } from '../adapters/system/env-reader.js';
 
@@ -12,6 +13,15 @@ export interface DeliveryConfig {
   readonly pollIntervalMs: number;
   /** A send with no answer by then is recorded ambiguous and its claim let go. */
   readonly sendTimeoutMs: number;
+  /** `<CHANNEL>_RATE_LIMIT_PER_SECOND`: sends per second on the channel, all instances together. */
+  readonly rateLimits: ReadonlyMap<Channel, number>;
+  /** Each HTTP channel's breaker (`<CHANNEL>_CIRCUIT_FAILURES`, `<CHANNEL>_CIRCUIT_HALF_OPEN_MS`); email's are SMTP_CIRCUIT_*. */
+  readonly circuits: Readonly<Record<Exclude<Channel, 'email'>, CircuitConfig>>;
+}
+
+export interface CircuitConfig {
+  readonly failuresToOpen: number;
+  readonly halfOpenAfterMs: number;
 }
 
 export interface RetentionConfig {
@@ -39,6 +49,18 @@ export function readDelivery(env: EnvReader): DeliveryConfig {
     pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 200, 10, 60_000),
     // Above the SMTP timeouts (30 s by default), so only a send that will never settle reaches it.
     sendTimeoutMs: env.int('DELIVERY_SEND_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
+    rateLimits: new Map(CHANNELS.flatMap((channel) => {
+      const perSecond = env.int(`${channel.toUpperCase()}_RATE_LIMIT_PER_SECOND`, 0, 0, 100_000);
+      return perSecond > 0 ? [[channel, perSecond] as const] : [];
+    })),
+    circuits: { sms: circuit(env, 'SMS'), push: circuit(env, 'PUSH'), webhook: circuit(env, 'WEBHOOK'), in_app: circuit(env, 'IN_APP') },
+  };
+}
+
+function circuit(env: EnvReader, prefix: string): CircuitConfig {
+  return {
+    failuresToOpen: env.int(`${prefix}_CIRCUIT_FAILURES`, 5, 1, 1000),
+    halfOpenAfterMs: env.int(`${prefix}_CIRCUIT_HALF_OPEN_MS`, 10_000, 100, 3_600_000),
   };
 }
 

@@ -1,3 +1,4 @@
+import { CHANNELS } from '../domain/notification-type.js';
 import { FatalBrokerError } from '../adapters/rabbitmq/amqp-session.js';
 import { AppContainer } from './bootstrap.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
   app.get('retentionWorker').start();
   app.get('scheduleWorker').start();
   if (!broker) logger.warn('RABBITMQ_URL is not set: no events are consumed and no outcome events are published');
-  if (!app.get('emailSender')) logger.warn('SMTP_HOST is not set: notifications are recorded but not sent');
+  const unconfigured = CHANNELS.filter((channel) => !app.get('configuredChannels').has(channel));
+  if (unconfigured.length > 0) logger.warn({ channels: unconfigured }, 'channels without a provider: their notifications are recorded suppressed (channel_not_configured)');
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     const outcome = await httpStopped;
     await broker?.session.close();
     await app.get('smtpTransport')?.close();
+    await app.get('smsTransport')?.close();
+    await app.get('pushTransport')?.close();
     await app.close();
     clearTimeout(deadline);
     logger.info({ outcome }, 'stopped');

@@ -47,7 +47,7 @@ export function brokerHealth(broker: Broker | null, now: () => number = Date.now
  * 535: refused credentials, which only the operator can fix), and a probe of the provider at most
  * every 15 s (a health poll must not open a session with the provider each time).
  */
-export function channelHealth(name: string, sender: GuardedChannelSender | null, probe: () => Promise<Probe>): ComponentCheck {
+export function channelHealth(name: string, sender: GuardedChannelSender | null, probe: () => Promise<Probe> = async () => ({ ok: true })): ComponentCheck {
   if (!sender) return notConfigured(name);
   let last: { at: number; health: Promise<ComponentHealth> } | null = null;
   return {

@@ -10,6 +10,9 @@ import type { Clock } from '../application/ports/clock.js';
 import type { DeliveryQueue } from '../application/ports/delivery-queue.js';
 import type { DeliveryMonitor } from '../application/ports/delivery-monitor.js';
 import type { IdGenerator } from '../application/ports/id-generator.js';
+import type { Channel } from '../domain/notification-type.js';
+import type { FcmPushSender } from '../adapters/push/fcm-push-sender.js';
+import type { TwilioSmsSender } from '../adapters/sms/twilio-sms-sender.js';
 import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
 import type { TemplateCatalogue } from '../application/ports/template-catalogue.js';
 import type { TemplatesQuery } from '../application/queries/templates.query.js';
@@ -99,10 +102,20 @@ export interface Services {
   fireDueSchedules: FireDueSchedules;
   scheduleWorker: ScheduleWorker;
   renderer: NotificationRenderer;
-  /** Null without SMTP settings: email notifications then wait, pending, until a sender is configured. */
+  /** The channels with a provider configured: the others' notifications are recorded suppressed. */
+  configuredChannels: ReadonlySet<Channel>;
+  /** Null without SMTP settings: email notifications are then recorded suppressed, channel_not_configured. */
   smtpTransport: NodemailerEmailSender | null;
   /** The SMTP transport behind the email channel's circuit breaker. */
   emailSender: CircuitBreakingSender | null;
+  /** The Twilio Messages API; null without SMS_ACCOUNT_SID. */
+  smsTransport: TwilioSmsSender | null;
+  smsSender: CircuitBreakingSender | null;
+  /** FCM HTTP v1; null without PUSH_SERVICE_ACCOUNT_JSON. */
+  pushTransport: FcmPushSender | null;
+  pushSender: CircuitBreakingSender | null;
+  /** The in-app feed's store behind its breaker. */
+  inAppSender: GuardedChannelSender;
   /** Every configured channel's sender: a new channel is one more entry here. */
   senders: readonly GuardedChannelSender[];
   deliveryQueue: DeliveryQueue;

@@ -56,7 +56,7 @@ describe('S28 SIGKILL with 300 in flight, default lease', function () {
     // Let the survivor finish; read its resend counter before the invariants stop it.
     await waitForCount(db, "select count(*) as n from notifications where status in ('sent', 'failed')", EVENTS, TAKEOVER_BOUND_MS + 15_000, 'every notification final');
     await sleep(500);
-    const resends = metricValue((await f.world.admin.get('/broker/prometheus')).text, 'notification_ambiguous_resends_total');
+    const resends = metricValue((await f.world.admin.get('/broker/prometheus')).text, 'notification_ambiguous_resends_total', { channel: 'email' });
 
     // The survivor names each claim it took over after an expired lease (lease_expiries itself resets
     // once the takeover's answer is recorded).

@@ -1,3 +1,4 @@
+import type { Channel } from '../../src/domain/notification-type.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { IdGenerator } from '../../src/application/ports/id-generator.js';
 import {
@@ -177,6 +178,11 @@ class FakeNotificationRepository implements NotificationRepository {
 
   async retryOf(failedId: string) {
     return [...this.store.notifications.values()].find((n) => n.retryOf === failedId)?.id ?? null;
+  }
+
+  async byProviderMessageId(channel: Channel, providerMessageId: string) {
+    const found = [...this.store.notifications.values()].find((n) => n.channel === channel && n.providerMessageId === providerMessageId);
+    return found ? this.get(found.id) : null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { CHANNELS } from '../../src/domain/notification-type.js';
 import { DEFAULT_RETRY_PLANS, PlannedRetrySchedule } from '../../src/application/delivery/retry-plans.js';
 import type { HandlerDeps } from '../../src/application/handlers/index.js';
 import type { BusMonitor } from '../../src/application/ports/bus-monitor.js';
@@ -89,6 +90,7 @@ export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator
     templates: new FakeTemplateCatalogue(store),
     checkVariables: variableProblems,
     checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
+    configuredChannels: new Set(CHANNELS),
   };
 }
 

@@ -13,7 +13,7 @@ export class ObservedDeliveryMonitor implements DeliveryMonitor {
   ) {}
 
   resending(notification: NotificationSnapshot): void {
-    this.metrics.ambiguousResends.inc();
+    this.metrics.ambiguousResends.inc({ channel: notification.channel });
     this.logger.warn({ notification_id: notification.id, lease_expiries: notification.leaseExpiries }, 'resending after an expired lease');
   }
 
@@ -21,7 +21,7 @@ export class ObservedDeliveryMonitor implements DeliveryMonitor {
     if (outcome.kind === 'provider_down') this.metrics.sendsDeferred.inc({ channel });
     if (outcome.kind !== 'provider_down' || outcome.attempted) this.metrics.sendAttempts.inc({ channel, outcome: outcome.kind });
     // The next attempt resends what may already have arrived, with the same id.
-    if (outcome.kind === 'ambiguous') this.metrics.ambiguousResends.inc();
+    if (outcome.kind === 'ambiguous') this.metrics.ambiguousResends.inc({ channel });
   }
 
   recorded(n: NotificationSnapshot, outcome: SendOutcome | null, status: RecordedStatus): void {

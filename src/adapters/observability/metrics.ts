@@ -96,7 +96,8 @@ export class ServiceMetrics implements ReadRoutingMetrics {
 
   readonly ambiguousResends = new Counter({
     name: 'notification_ambiguous_resends_total',
-    help: 'Resends with the same Message-ID of a send that may have arrived: counted when a lease expired mid-send, and when the connection died after DATA.',
+    help: 'Resends, with the same id (Message-ID, webhook-id), of a send that may have arrived: counted when a lease expired mid-send, and when the connection died after the request was sent.',
+    labelNames: ['channel'] as const,
     registers: [this.registry],
   });
 

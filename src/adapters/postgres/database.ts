@@ -40,6 +40,10 @@ export interface NotificationsTable {
   template_version: number | null;
   locale: string | null;
   expires_at: Date | null;
+  provider_message_id: string | null;
+  receipt_status: string | null;
+  receipt_error_code: string | null;
+  receipt_at: Date | null;
   created_at: Date;
   updated_at: Date;
   /** The projection of notification_attempts (ADR 7): appended by saveStatement, else rebuilt by the trigger. */
@@ -143,6 +147,26 @@ export interface ScheduleOccurrencesTable {
   refusal: string | null;
 }
 
+export interface FeedItemsTable {
+  notification_id: string;
+  user_id: string;
+  type: string;
+  title: string;
+  body: string;
+  action_url: string | null;
+  data: Json<Record<string, string>>;
+  created_at: Generated<Date>;
+  seen_at: Date | null;
+  read_at: Date | null;
+  archived_at: Date | null;
+}
+
+export interface ChannelRateBucketsTable {
+  channel: string;
+  tokens: number;
+  refilled_at: Date;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -155,6 +179,8 @@ export interface Database {
   template_versions: TemplateVersionsTable;
   schedules: SchedulesTable;
   schedule_occurrences: ScheduleOccurrencesTable;
+  feed_items: FeedItemsTable;
+  channel_rate_buckets: ChannelRateBucketsTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

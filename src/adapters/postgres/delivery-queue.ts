@@ -8,17 +8,18 @@ import { toSnapshot } from './notification-rows.js';
 type ClaimedRow = Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'> & { resend: boolean };
 
 /**
- * Due rows of one priority, earliest first, through `notifications_due (priority, next_attempt_at)`:
- * with the priority fixed the index bounds the scan by due time, so rows deferred far ahead are
+ * Due rows of one channel and priority, earliest first, through `notifications_due (channel,
+ * priority, next_attempt_at)`: with both fixed the index bounds the scan by due time (one
+ * channel's backlog is never read to claim another's), so rows deferred far ahead are
  * never read (PostgreSQL 15 cannot skip-scan a range on the first column). Each priority takes
  * only what the higher ones left of the limit: a row locked and then not claimed would be skipped
  * by every other worker for nothing.
  */
-function dueOf(rank: number, limit: number, channels: readonly Channel[]): RawBuilder<unknown> {
+function dueOf(rank: number, limit: number, channel: Channel): RawBuilder<unknown> {
   const taken = Array.from({ length: rank }, (_, higher) => sql`(select count(*) from ${sql.ref(`due${higher}`)})`);
   const room = rank === 0 ? sql`${limit}` : sql`greatest(0, ${limit} - ${sql.join(taken, sql` - `)})`;
   return sql`select id, priority, next_attempt_at as due_at, false as resend from notifications
-    where status in ('pending', 'retrying') and priority = ${rank} and next_attempt_at <= now() and channel = any(${channels})
+    where status in ('pending', 'retrying') and priority = ${rank} and next_attempt_at <= now() and channel = ${channel}
     order by next_attempt_at limit ${room} for update skip locked`;
 }
 
@@ -32,13 +33,13 @@ function dueOf(rank: number, limit: number, channels: readonly Channel[]): RawBu
 export class KyselyDeliveryQueue implements DeliveryQueue {
   constructor(private readonly primary: Kysely<Database>) {}
 
-  async claimDue(limit: number, leaseMs: number, channels: readonly Channel[], options: ClaimOptions = { takeOverExpired: true }): Promise<ClaimedNotification[]> {
-    if (limit <= 0 || channels.length === 0) return [];
-    const due = PRIORITIES.map((_, rank) => sql`${sql.ref(`due${rank}`)} as (${dueOf(rank, limit, channels)})`);
+  async claimDue(limit: number, leaseMs: number, channel: Channel, options: ClaimOptions = { takeOverExpired: true }): Promise<ClaimedNotification[]> {
+    if (limit <= 0) return [];
+    const due = PRIORITIES.map((_, rank) => sql`${sql.ref(`due${rank}`)} as (${dueOf(rank, limit, channel)})`);
     const { rows } = await sql<ClaimedRow>`
       with ${sql.join(due)}, expired as (
         select id, priority, lease_expires_at as due_at, true as resend from notifications
-        where status = 'sending' and lease_expires_at <= now() and channel = any(${channels}) and ${options.takeOverExpired}
+        where status = 'sending' and lease_expires_at <= now() and channel = ${channel} and ${options.takeOverExpired}
         order by priority, lease_expires_at
         limit ${limit}
         for update skip locked
@@ -60,6 +61,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       returning n.id, n.user_id, n.type, n.channel, n.recipient, n.subject, n.body, n.template_vars, n.priority, n.status,
                 n.reason, n.suppression_reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
                 n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.expires_at,
+                n.provider_message_id, n.receipt_status, n.receipt_error_code, n.receipt_at,
                 n.created_at, n.updated_at, picked.resend
       `.execute(this.primary);
     return (

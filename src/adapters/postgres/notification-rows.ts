@@ -1,6 +1,6 @@
 import type { NotificationView } from '../../application/ports/read-models.js';
 import type { AttemptOutcome, DeliveryAttempt } from '../../domain/delivery-attempt.js';
-import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { DeliveryReceipt, NotificationSnapshot } from '../../domain/notification-request.js';
 import { type NotificationStatus, type StatusReason, SUPPRESSION_REASONS } from '../../domain/notification-status.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import { Priority } from '../../domain/priority.js';
@@ -50,9 +50,16 @@ export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'sched
     templateVersion: row.template_version,
     locale: row.locale,
     expiresAt: row.expires_at,
+    providerMessageId: row.provider_message_id,
+    receipt: receiptOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function receiptOf(row: Pick<NotificationRow, 'receipt_status' | 'receipt_error_code' | 'receipt_at'>): DeliveryReceipt | null {
+  if (row.receipt_status === null || row.receipt_at === null) return null;
+  return { status: row.receipt_status as DeliveryReceipt['status'], errorCode: row.receipt_error_code, at: row.receipt_at };
 }
 
 /** The columns a save may change. */
@@ -68,6 +75,10 @@ export function changingColumns(s: NotificationSnapshot) {
     next_attempt_at: s.nextAttemptAt,
     lease_expires_at: s.leaseExpiresAt,
     claim_token: s.claimToken,
+    provider_message_id: s.providerMessageId,
+    receipt_status: s.receipt?.status ?? null,
+    receipt_error_code: s.receipt?.errorCode ?? null,
+    receipt_at: s.receipt?.at ?? null,
     updated_at: s.updatedAt,
   };
 }
@@ -86,6 +97,10 @@ export const CHANGING_COLUMN_TYPES = {
   next_attempt_at: 'timestamptz',
   lease_expires_at: 'timestamptz',
   claim_token: 'uuid',
+  provider_message_id: 'text',
+  receipt_status: 'text',
+  receipt_error_code: 'text',
+  receipt_at: 'timestamptz',
   updated_at: 'timestamptz',
 } as const satisfies Record<keyof ReturnType<typeof changingColumns>, string>;
 

@@ -1,3 +1,4 @@
+import type { Channel } from '../../domain/notification-type.js';
 import type { Kysely } from 'kysely';
 import type { NotificationRepository } from '../../application/ports/repositories.js';
 import type { AggregateTracker } from '../../application/ports/unit-of-work.js';
@@ -50,6 +51,11 @@ export class KyselyNotificationRepository implements NotificationRepository {
     }
     await this.insertAttempts(s);
     this.tracker.seen(notification);
+  }
+
+  async byProviderMessageId(channel: Channel, providerMessageId: string): Promise<NotificationRequest | null> {
+    const row = await this.db.selectFrom('notifications').select('id').where('channel', '=', channel).where('provider_message_id', '=', providerMessageId).executeTakeFirst();
+    return row ? this.get(row.id) : null;
   }
 
   async retryOf(failedId: string): Promise<string | null> {

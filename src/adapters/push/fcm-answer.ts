@@ -1,4 +1,5 @@
-import { parseFcmError, parseMessageName, parseRetryAfterMs, type FcmError } from './fcm-response.js';
+import { retryAfterMs as parseRetryAfter } from '../http/retry-after.js';
+import { parseFcmError, parseMessageName, type FcmError } from './fcm-response.js';
 import { NO_ANSWER_AFTER_SENDING } from './network-error.js';
 
 /** What came back for one device token's request. */
@@ -63,7 +64,8 @@ function resultOf(token: string, verdict: Verdict, detail: string, answer: Extra
     return { token, kind: 'accepted', name, detail: name ?? `${answer.status}` };
   }
   if (verdict === 'down') {
-    const retryAfterMs = parseRetryAfterMs(answer.retryAfter);
+    // A date in Retry-After is read against the clock now: answers are classified as they arrive.
+    const retryAfterMs = parseRetryAfter(answer.retryAfter ?? undefined, Date.now());
     return { token, detail, kind: 'provider_down', configurationFault: false, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   if (verdict === 'misconfigured') return { token, detail, kind: 'provider_down', configurationFault: true };

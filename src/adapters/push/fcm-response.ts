@@ -29,12 +29,6 @@ export function parseMessageName(body: string): string | null {
   return typeof name === 'string' && MESSAGE_NAME.test(name) ? name : null;
 }
 
-/** Retry-After in seconds; an HTTP-date is not read (the delivery core's backoff applies then). */
-export function parseRetryAfterMs(header: string | null): number | undefined {
-  const seconds = header?.trim() ?? '';
-  return /^\d{1,6}$/.test(seconds) ? Number(seconds) * 1_000 : undefined;
-}
-
 export function parseFcmError(body: string): FcmError {
   const error = objectAt(safeJson(body), 'error');
   const details = Array.isArray(error.details) ? error.details.map((detail) => objectAt({ detail }, 'detail')) : [];

@@ -1,7 +1,7 @@
 import type { SendOutcome } from '../../domain/send-outcome.js';
 import { smsSegments } from '../../domain/sms-segments.js';
 import type { HttpAnswer } from './http-answer.js';
-import { retryAfterMs } from './retry-after.js';
+import { retryAfterMs } from '../http/retry-after.js';
 import { describeAnswer, readTwilioJson, type TwilioJson } from './twilio-json.js';
 
 /*

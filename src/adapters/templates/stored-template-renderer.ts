@@ -3,7 +3,7 @@ import type { NotificationRenderer, PreviewRequest } from '../../application/por
 import type { TemplateCatalogue, TemplateRelease } from '../../application/ports/template-catalogue.js';
 import { InvalidValueError, RenderBudgetExceededError } from '../../domain/errors.js';
 import type { NotificationSnapshot } from '../../domain/notification-request.js';
-import { CHANNELS, type Channel } from '../../domain/notification-type.js';
+import { Channel } from '../../domain/notification-type.js';
 import type { TemplateVariant } from '../../domain/template-definition.js';
 import { pickVariant } from '../../domain/template-locale.js';
 import { builtInData } from './built-in-data.js';
@@ -50,7 +50,7 @@ export class StoredTemplateRenderer implements NotificationRenderer {
 
   preview(release: TemplateRelease, ask: PreviewRequest): RenderedContent {
     const { definition } = release;
-    const channel = channelOf(ask.channel);
+    const channel = Channel.of(ask.channel);
     // A sender who supplies the content renders nothing of the template, so needs no variables.
     const ownWording = given(ask.body) !== null && (given(ask.subject) !== null || !TITLED.has(channel));
     const variant = pickVariant(definition.variants, channel, ask.locale, definition.defaultLocale) ?? (ownWording ? { channel, locale: definition.defaultLocale } : null);
@@ -74,11 +74,6 @@ export class StoredTemplateRenderer implements NotificationRenderer {
 
 /** Channels whose message has a subject or title of its own: the sender's own wording needs both. */
 const TITLED: ReadonlySet<Channel> = new Set(['email', 'push', 'in_app']);
-
-function channelOf(raw: string): Channel {
-  if (!(CHANNELS as readonly string[]).includes(raw)) throw new InvalidValueError('channel', `must be one of ${CHANNELS.join(', ')}`);
-  return raw as Channel;
-}
 
 /** The most tags a loop body can hold: what one loop step may cost (see render-budget.ts). */
 function tagsIn(variant: TemplateVariant): number {

@@ -1,3 +1,4 @@
+import type { Channel } from '../../domain/notification-type.js';
 import type { RetrySchedule } from '../../domain/retry-schedule.js';
 import type { HandlerRegistry } from '../handler-types.js';
 import type { ApiKeySecrets } from '../ports/api-key-secrets.js';
@@ -10,6 +11,7 @@ import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reacti
 import { receiveEvent } from './receive-event.handler.js';
 import { abandonClaim, recordSendReports } from './record-send-reports.handler.js';
 import { replacePreferences } from './replace-preferences.handler.js';
+import { recordDeliveryReceipt } from './record-delivery-receipt.handler.js';
 import { retryNotification } from './retry-notification.handler.js';
 import { seedTemplates } from './seed-templates.handler.js';
 import { sendBatch } from './send-batch.handler.js';
@@ -24,12 +26,14 @@ export interface HandlerDeps {
   readonly templates: TemplateCatalogue;
   readonly checkVariables: VariablesCheck;
   readonly checkField: TemplateFieldCheck;
+  /** The channels a provider is configured for (the others' notifications are recorded suppressed). */
+  readonly configuredChannels: ReadonlySet<Channel>;
 }
 
 /** The one registry: command → exactly one handler, event → its reactions and handlers. */
 export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
   const { clock, ids } = deps;
-  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [] };
+  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] };
   return {
     commands: {
       CreatePreferences: createPreferences(clock),
@@ -42,6 +46,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       RecordSendReports: recordSendReports(deps.retrySchedule),
       AbandonClaim: abandonClaim(clock),
       RetryNotification: retryNotification(clock, ids),
+      RecordDeliveryReceipt: recordDeliveryReceipt(clock),
       SeedTemplates: seedTemplates(clock),
       CreateTemplate: createTemplate(deps),
       SaveTemplateDraft: saveTemplateDraft(deps),

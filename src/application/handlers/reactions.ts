@@ -11,7 +11,8 @@ export function welcomeOnPreferencesCreated(deps: RequestDeps): EventHandler<'No
       await requestNotification(uow, deps, {
         type: 'welcome',
         userId: event.userId,
-        email: event.notificationEmail,
+        channel: 'email',
+        recipient: event.notificationEmail,
         templateVars: { username: event.username, email: event.notificationEmail },
         correlationId: null,
         sourceEventId: null,
@@ -35,7 +36,8 @@ export function alertOnPreferencesUpdated(deps: RequestDeps): EventHandler<'Noti
         await requestNotification(uow, deps, {
           type: 'security_alert',
           userId: event.userId,
-          email,
+          channel: 'email',
+          recipient: email,
           templateVars: { alert_message: PREFERENCES_UPDATED_ALERT, email },
           correlationId: null,
           sourceEventId: null,

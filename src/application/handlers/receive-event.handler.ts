@@ -52,6 +52,6 @@ async function scheduled(uow: UnitOfWork, deps: RequestDeps, event: Requested, s
 
 /** An event's request as a send: the one shape every way of asking for a notification comes to. */
 function sendOf(event: Requested): SendFields {
-  const { notificationType, userId, email, templateVars, variablesField, subject, content, priority, locale, expiresAt } = event;
-  return { notificationType, userId, recipientEmail: email, templateVars, variablesField, subject, content, priority, locale, expiresAt };
+  const { notificationType, userId, channel, recipient, templateVars, variablesField, subject, content, priority, locale, expiresAt } = event;
+  return { notificationType, userId, channel, recipient, templateVars, variablesField, subject, content, priority, locale, expiresAt };
 }

@@ -1,22 +1,23 @@
 import type { SendFields } from '../../domain/commands.js';
-import { EmailAddress } from '../../domain/email-address.js';
-import { InvalidValueError } from '../../domain/errors.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import { type NewNotification, NotificationRequest } from '../../domain/notification-request.js';
-import type { NotificationType } from '../../domain/notification-type.js';
+import type { SuppressionReason } from '../../domain/notification-status.js';
+import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import type { Priority } from '../../domain/priority.js';
 import { UserId } from '../../domain/user-id.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { TemplateCatalogue, TemplateRelease, VariablesCheck } from '../ports/template-catalogue.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
-import { releaseFor, variablesChecked } from '../templates/release-for.js';
+import { channelChecked, releaseFor, variablesChecked } from '../templates/release-for.js';
+import { addressOf } from './contact-point.js';
 
 export interface NotificationAsk {
   readonly type: NotificationType;
   readonly userId: string | null;
-  /** null: the user's stored notification email. */
-  readonly email: string | null;
+  readonly channel: Channel;
+  /** The address on the channel; null: the contact point the user's profile holds. */
+  readonly recipient: string | null;
   readonly templateVars: Readonly<Record<string, unknown>>;
   /** How the caller named the variables (`template_vars`, `variables`, ...): problems are reported under it. */
   readonly variablesField?: string;
@@ -29,7 +30,7 @@ export interface NotificationAsk {
   readonly correlationId: string | null;
   readonly sourceEventId: string | null;
   /**
-   * `exact`: to `email` whatever the stored preferences say (a security alert about a change of
+   * `exact`: to `recipient` whatever the stored preferences say (a security alert about a change of
    * those very preferences). Default: the stored notification email and flags decide.
    */
   readonly routing?: 'preferences' | 'exact';
@@ -40,27 +41,37 @@ export interface RequestDeps {
   readonly ids: IdGenerator;
   readonly templates: TemplateCatalogue;
   readonly checkVariables: VariablesCheck;
+  /** The channels a provider is configured for: a notification on any other is recorded suppressed. */
+  readonly configuredChannels: ReadonlySet<Channel>;
 }
 
 /**
- * Records one notification in the caller's transaction: `pending` to be sent, or `suppressed`
- * when the user opted out of its type. Its template's live version is looked up and its variables
- * checked first (InvalidValueError naming each one that does not fit). Preferences are read inside
- * the transaction, on the primary, so an opt-out written just before is honoured. An email
- * verification goes to the address being verified; anything else to the stored notification email.
+ * Records one notification in the caller's transaction: `pending` to be sent, or `suppressed` with
+ * why it will not be (the user opted out of its type, their profile holds no address for the
+ * channel, no provider serves the channel, the address is suppressed). Its template's live version
+ * is looked up and checked first: its variables (InvalidValueError naming each one that does not
+ * fit) and a variant for the channel. The profile is read inside the transaction, on the primary,
+ * so an opt-out written just before is honoured. Addressing: contact-point.ts.
  */
 export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk): Promise<NotificationRequest> {
-  const release = variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables);
+  const release = channelChecked(variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables), ask);
   const userId = ask.userId === null ? null : UserId.of(ask.userId);
-  const preferences = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
-  const recipient = recipientOf(ask, preferences);
+  const profile = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
+  const address = addressOf({ channel: ask.channel, type: ask.type, recipient: ask.recipient, userId }, profile);
   const now = deps.clock.now();
-  const fields = newNotification(deps.ids.newId(), userId?.value ?? null, recipient.value, ask, release, now);
-  const notification = optedOut(preferences, ask.type)
-    ? NotificationRequest.suppress(fields, 'preference_opt_out', now)
-    : NotificationRequest.request(fields, now);
+  const fields = newNotification(deps.ids.newId(), userId?.value ?? null, address ?? '', ask, release, now);
+  const reason = await suppressionOf(uow, deps, ask, profile, address);
+  const notification = reason ? NotificationRequest.suppress(fields, reason, now) : NotificationRequest.request(fields, now);
   await uow.notifications.add(notification);
   return notification;
+}
+
+/** Why the notification will not be sent, in the order on-call reads it; null: it goes. */
+async function suppressionOf(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk, profile: NotificationPreferences | null, address: string | null): Promise<SuppressionReason | null> {
+  if (profile !== null && !profile.allows(ask.type)) return 'preference_opt_out';
+  if (address === null) return 'no_contact_point';
+  if (!deps.configuredChannels.has(ask.channel)) return 'channel_not_configured';
+  return (await uow.suppressions.isSuppressed(ask.channel, address)) ? 'recipient_suppressed' : null;
 }
 
 /** What a send asked over REST asks of requestNotification. */
@@ -68,7 +79,8 @@ export function askOf(fields: SendFields, correlationId: string | null): Notific
   return {
     type: fields.notificationType,
     userId: fields.userId,
-    email: fields.recipientEmail,
+    channel: fields.channel,
+    recipient: fields.recipient,
     templateVars: fields.templateVars,
     variablesField: fields.variablesField,
     subject: fields.subject,
@@ -81,18 +93,6 @@ export function askOf(fields: SendFields, correlationId: string | null): Notific
   };
 }
 
-/** The address asked for when it must be (a verification) or no preferences say otherwise; else the stored one. */
-function recipientOf(ask: NotificationAsk, preferences: NotificationPreferences | null): EmailAddress {
-  const asked = ask.email === null ? null : EmailAddress.of(ask.email, 'email');
-  if (asked && (ask.type === 'email_verification' || !preferences)) return asked;
-  if (preferences) return preferences.notificationEmail;
-  throw new InvalidValueError('userid', 'has no stored notification email: give the recipient address');
-}
-
-function optedOut(preferences: NotificationPreferences | null, type: NotificationType): boolean {
-  return preferences !== null && !preferences.allows(type);
-}
-
 function newNotification(id: string, userId: string | null, recipient: string, ask: NotificationAsk, release: TemplateRelease, now: Date): NewNotification {
   const { definition } = release;
   const secrets = definition.variables.filter((v) => v.secret && Object.hasOwn(ask.templateVars, v.name)).map((v) => v.name);
@@ -100,7 +100,7 @@ function newNotification(id: string, userId: string | null, recipient: string, a
     id,
     userId,
     type: ask.type,
-    channel: 'email',
+    channel: ask.channel,
     recipient,
     content: { subject: ask.subject ?? null, body: ask.content ?? null, templateVars: ask.templateVars },
     priority: ask.priority ?? definition.priority,

@@ -18,7 +18,7 @@ export interface Claim {
  * Where workers take notifications to send. The claim rule, stated here once and implemented by
  * the adapter in one statement: a notification is due when it is `pending` or `retrying` and its
  * next attempt time has come, or `sending` with an expired lease (its worker died or hung). Due
- * notifications of the given channels are claimed highest priority first, then earliest due;
+ * notifications of the given channel are claimed highest priority first, then earliest due;
  * each is set `sending` with a fresh claim token and a lease of `leaseMs`, and the claim commits
  * before anything is sent, so two workers never send the same notification while a lease holds.
  * A takeover of an expired lease counts in `leaseExpiries`.
@@ -33,7 +33,7 @@ export interface ClaimOptions {
 }
 
 export interface DeliveryQueue {
-  claimDue(limit: number, leaseMs: number, channels: readonly Channel[], options?: ClaimOptions): Promise<ClaimedNotification[]>;
+  claimDue(limit: number, leaseMs: number, channel: Channel, options?: ClaimOptions): Promise<ClaimedNotification[]>;
   /** Extends the leases of the claims still held (same token, still `sending`); answers how many. */
   renewLeases(claims: readonly Claim[], leaseMs: number): Promise<number>;
 }

@@ -1,3 +1,4 @@
+import type { Channel } from '../../domain/notification-type.js';
 import type { ApiKeyScope } from '../../domain/api-key-scope.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import type { NotificationRequest } from '../../domain/notification-request.js';
@@ -24,6 +25,8 @@ export interface NotificationRepository {
   save(...notifications: NotificationRequest[]): Promise<void>;
   /** The id of the notification that retries `failedId`, or null when it was never retried. */
   retryOf(failedId: string): Promise<string | null>;
+  /** The notification the provider knows by this id (a delivery receipt names it), locked like `get`. */
+  byProviderMessageId(channel: Channel, providerMessageId: string): Promise<NotificationRequest | null>;
 }
 
 export interface TemplateRepository {

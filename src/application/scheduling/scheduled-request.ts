@@ -1,5 +1,6 @@
 import { InvalidValueError } from '../../domain/errors.js';
 import type { ScheduledRequest } from '../../domain/schedule.js';
+import { Channel } from '../../domain/notification-type.js';
 import { Priority } from '../../domain/priority.js';
 import type { SendFields } from '../../domain/commands.js';
 
@@ -18,7 +19,9 @@ export function sendOf(stored: ScheduledRequest): SendFields {
   const expiresAt = text('expiresAt');
   return {
     notificationType: type,
-    recipientEmail: text('recipientEmail'),
+    // Requests stored before channels named their recipient `recipientEmail`.
+    channel: Channel.of(text('channel') ?? 'email', 'request.channel'),
+    recipient: text('recipient') ?? text('recipientEmail'),
     userId: text('userId'),
     subject: text('subject'),
     content: text('content'),

@@ -1,4 +1,6 @@
 import { InvalidValueError, InvalidVariablesError } from '../../domain/errors.js';
+import type { Channel } from '../../domain/notification-type.js';
+import { checkSmsBody } from '../../domain/sms-segments.js';
 import type { TemplateCatalogue, TemplateRelease, VariablesCheck } from '../ports/template-catalogue.js';
 
 /** The live version of a type's template; InvalidValueError naming the type when none has its key. */
@@ -32,7 +34,18 @@ function given(value: string | null | undefined): boolean {
   return value !== undefined && value !== null && value.trim() !== '';
 }
 
+/**
+ * The release, once it can render for the channel: a variant for it, unless the send brings its
+ * own content (an SMS's own text is held to the SMS limit here, before anything is recorded).
+ */
+export function channelChecked(release: TemplateRelease, ask: { readonly channel: Channel; readonly content?: string | null }): TemplateRelease {
+  if (ask.channel === 'sms' && given(ask.content)) checkSmsBody(ask.content ?? '', 'content');
+  if (given(ask.content) || release.definition.variants.some((v) => v.channel === ask.channel)) return release;
+  const has = [...new Set(release.definition.variants.map((v) => v.channel))].join(', ');
+  throw new InvalidValueError('channel', `template ${release.key} has no ${ask.channel} variant (it has ${has})`);
+}
+
 /** Throws as requesting the send would (an unknown type, variables that do not fit), without requesting it. */
-export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string } & Asked): Promise<TemplateRelease> {
-  return variablesChecked(await releaseFor(templates, send.notificationType), send, check);
+export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string; readonly channel: Channel } & Asked): Promise<TemplateRelease> {
+  return channelChecked(variablesChecked(await releaseFor(templates, send.notificationType), send, check), send);
 }

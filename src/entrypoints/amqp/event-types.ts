@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS } from '../../domain/notification-type.js';
 
 /** Class names upstream services use, and the dotted name each stands for. */
 const ALIASES: Readonly<Record<string, string>> = {
@@ -48,7 +49,7 @@ export const SCHEMAS = {
   'request.notification': z
     .object({
       notification_type: z.string().max(64).optional(),
-      channel: z.literal('email').optional(),
+      channel: z.enum(CHANNELS).default('email'),
       content: z.object({ subject: text(998), body: text(100_000) }).optional(),
       userid: id.optional(),
       recipient: z.string().optional(),

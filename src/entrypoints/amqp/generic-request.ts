@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { InboundEvent } from '../../domain/commands.js';
-import { EmailAddress } from '../../domain/email-address.js';
 import { DIRECT_MESSAGE_TYPE, NotificationType } from '../../domain/notification-type.js';
 import { UserId } from '../../domain/user-id.js';
 import type { SCHEMAS } from './event-types.js';
@@ -10,7 +9,8 @@ type Requested = Omit<Extract<InboundEvent, { kind: 'NotificationRequested' }>, 
 
 /**
  * `request.notification`: any type by its template key, or a sender's own subject and body (the
- * `message` type), to a user (their stored address) and/or an address. Unlike the typed events
+ * `message` type), on any channel (email by default), to a user (their profile's address) and/or
+ * an address. Unlike the typed events
  * its variables are under `variables`, and either the user or the address may be absent.
  */
 export function genericRequest(d: Generic): Requested {
@@ -18,7 +18,9 @@ export function genericRequest(d: Generic): Requested {
     kind: 'NotificationRequested',
     notificationType: d.notification_type === undefined ? DIRECT_MESSAGE_TYPE : NotificationType.of(d.notification_type),
     userId: d.userid === undefined ? null : UserId.of(d.userid, 'userid').value,
-    email: d.recipient === undefined ? null : EmailAddress.of(d.recipient, 'recipient').value,
+    channel: d.channel,
+    // Checked as the channel's address when the notification is requested.
+    recipient: d.recipient ?? null,
     templateVars: d.variables,
     variablesField: 'variables',
     subject: d.content?.subject ?? null,

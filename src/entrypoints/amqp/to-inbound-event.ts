@@ -94,7 +94,8 @@ export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventTyp
   const request = REQUESTS[type](data as never);
   const { notificationType, templateVars } = request;
   const typed = { notificationType, templateVars, variablesField: 'template_vars', subject: null, content: null };
-  return { kind: 'NotificationRequested', ...typed, ...checked(request.userId, request.email, request.fields), ...eventOptions(options) };
+  const { userId, email } = checked(request.userId, request.email, request.fields);
+  return { kind: 'NotificationRequested', ...typed, userId, channel: 'email', recipient: email, ...eventOptions(options) };
 }
 
 function eventOptions(raw: RawEventOptions): { priority: Priority | null; locale: string | null; expiresAt: Date | null; sendAt: Date | null } {

@@ -2,35 +2,20 @@ import { DeliverNotification } from '../../application/delivery/deliver-notifica
 import { LeaseKeeper } from '../../application/delivery/lease-keeper.js';
 import { SendReportRecorder } from '../../application/delivery/send-report-recorder.js';
 import { Retention } from '../../application/retention/retention.js';
-import type { Channel } from '../../domain/notification-type.js';
 import { CircuitBreakingSender } from '../../adapters/delivery/circuit-breaking-sender.js';
 import { NodemailerEmailSender } from '../../adapters/email/nodemailer-email-sender.js';
 import { ObservedDeliveryMonitor } from '../../adapters/observability/delivery-monitor.js';
+import { PostgresChannelRateLimit } from '../../adapters/postgres/channel-rate-buckets.js';
 import { isUnavailable } from '../../adapters/postgres/pool.js';
 import { DeliveryWorker } from '../workers/delivery-worker.js';
 import { RetentionWorker } from '../workers/retention-worker.js';
-import type { Factories, Resolve } from './factory-types.js';
+import { circuitListener } from './channels.factories.js';
+import type { Factories } from './factory-types.js';
 
-const CIRCUIT_GAUGE = { closed: 0, half_open: 1, open: 2 } as const;
 /** Recording an outcome waits out a database outage this long (the lease is renewed meanwhile). */
 const RECORD_GIVE_UP_MS = 10 * 60_000;
 
-function circuitListener(get: Resolve) {
-  const metrics = get('metrics');
-  const logger = get('logger');
-  return {
-    stateChanged: (channel: Channel, state: keyof typeof CIRCUIT_GAUGE) => {
-      metrics.circuitState.set({ channel }, CIRCUIT_GAUGE[state]);
-      logger.warn({ channel, circuit: state }, 'circuit breaker changed state');
-    },
-    configurationFault: (channel: Channel, error: string) => {
-      metrics.providerConfigurationFaults.inc({ channel });
-      logger.error({ channel, error }, 'the provider refused our configuration (credentials?): only an operator can fix this');
-    },
-  };
-}
-
-type Delivery = 'smtpTransport' | 'emailSender' | 'senders' | 'leaseKeeper' | 'deliveryMonitor' | 'deliverNotification' | 'deliveryWorker' | 'retention' | 'retentionWorker';
+type Delivery = 'smtpTransport' | 'emailSender' | 'leaseKeeper' | 'deliveryMonitor' | 'deliverNotification' | 'deliveryWorker' | 'retention' | 'retentionWorker';
 
 export const deliveryFactories: Pick<Factories, Delivery> = {
   smtpTransport: (get) => {
@@ -50,7 +35,6 @@ export const deliveryFactories: Pick<Factories, Delivery> = {
     const settings = { failuresToOpen: smtp.circuitFailuresToOpen, halfOpenAfterMs: smtp.circuitHalfOpenAfterMs };
     return new CircuitBreakingSender(transport, settings, circuitListener(get));
   },
-  senders: (get) => [get('emailSender')].filter((sender) => sender !== null),
   leaseKeeper: (get) => new LeaseKeeper(get('deliveryQueue'), get('config').delivery.leaseMs),
   deliveryMonitor: (get) => new ObservedDeliveryMonitor(get('metrics'), get('logger')),
   deliverNotification: (get) => {
@@ -70,7 +54,8 @@ export const deliveryFactories: Pick<Factories, Delivery> = {
     if (senders.length === 0) return null;
     const { batchSize, concurrency, pollIntervalMs } = get('config').delivery;
     const metrics = get('metrics');
-    return new DeliveryWorker(get('deliveryQueue'), get('deliverNotification'), get('leaseKeeper'), senders, { batchSize, concurrency, pollIntervalMs }, get('logger'), () =>
+    const rateLimit = new PostgresChannelRateLimit(get('workerDb'), get('config').delivery.rateLimits);
+    return new DeliveryWorker(get('deliveryQueue'), get('deliverNotification'), get('leaseKeeper'), senders, rateLimit, { batchSize, concurrency, pollIntervalMs }, get('logger'), () =>
       metrics.leaseRenewalFailures.inc(),
     );
   },

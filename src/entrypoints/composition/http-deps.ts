@@ -1,3 +1,5 @@
+import type { SmsSettings } from '../../adapters/sms/sms-settings.js';
+import { verifyTwilioSignature } from '../../adapters/sms/twilio-signature.js';
 import type { AppContainer } from '../bootstrap.js';
 import type { HttpDeps } from '../http/http-deps.js';
 
@@ -15,5 +17,13 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
     logger: app.get('logger'),
     callerOf: (authorization) => secrets.hash(authorization).slice(0, 16),
     bodyLimitBytes: app.get('config').httpBodyLimitBytes,
+    smsStatusSignature: smsStatusSignature(app.get('config').sms),
   };
+}
+
+/** Twilio signs a callback with the auth token over the public URL it called (SMS_STATUS_CALLBACK_URL). */
+function smsStatusSignature(sms: SmsSettings | undefined): HttpDeps['smsStatusSignature'] {
+  const url = sms?.statusCallbackUrl;
+  if (!sms || !url) return null;
+  return (params, signature) => verifyTwilioSignature(sms.authToken, url, params, signature);
 }

@@ -29,7 +29,7 @@ export const scheduleFactories: Pick<Factories, Schedules> = {
   },
   schedulesQuery: (get) => new SchedulesQuery(new KyselyScheduleReadModel(get('readRouter'))),
   fireDueSchedules: (get) => {
-    const deps = { clock: get('clock'), ids: get('ids'), templates: get('templateCatalogue'), checkVariables: variableProblems };
+    const deps = { clock: get('clock'), ids: get('ids'), templates: get('templateCatalogue'), checkVariables: variableProblems, configuredChannels: get('configuredChannels') };
     return new FireDueSchedules({
       // On the primary pool, as events are: firing creates notifications, like a flood of events,
       // and must not take the connections that deliver them.

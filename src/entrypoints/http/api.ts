@@ -24,6 +24,8 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema>
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /** The body is an HTML form (application/x-www-form-urlencoded), as providers' callbacks post it; default JSON. */
+  readonly form?: boolean;
   readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: Schema }>>;
   readonly handle: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> }, res: Response, req: Request) => Promise<void>;
 }
@@ -45,6 +47,7 @@ export class Api {
   readonly registry = new OpenAPIRegistry();
   readonly router = Router();
   private readonly json: RequestHandler;
+  private readonly form: RequestHandler;
 
   constructor(
     private readonly authenticator: ApiKeyAuthenticator,
@@ -52,13 +55,14 @@ export class Api {
   ) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
     this.json = express.json({ limit: bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
+    this.form = express.urlencoded({ extended: false, limit: bodyLimitBytes, parameterLimit: 100, type: FORM });
   }
 
   route<P extends Schema, Q extends Schema, B extends Schema>(spec: RouteSpec<P, Q, B>): void {
     this.describe(spec);
     const chain: RequestHandler[] = [];
     if (spec.scope) chain.push(requireScope(this.authenticator, spec.scope));
-    if (spec.body) chain.push(requireJson, this.json, refuseTooDeep);
+    if (spec.body) chain.push(...(spec.form ? [requireForm, this.form] : [requireJson, this.json, refuseTooDeep]));
     chain.push((req, res) =>
       withCorrelationId(res.locals.correlationId as string, () => {
         const input = {
@@ -96,7 +100,7 @@ export class Api {
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
-        ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body ? { body: { required: true, content: { [spec.form ? FORM : 'application/json']: { schema: spec.body } } } } : {}),
       },
       responses,
     });
@@ -110,6 +114,13 @@ const requireJson: RequestHandler = (req, _res, next) => {
       { field: 'content-type', message: 'must be application/json' },
     ]);
   }
+  next();
+};
+
+const FORM = 'application/x-www-form-urlencoded';
+
+const requireForm: RequestHandler = (req, _res, next) => {
+  if (!req.is(FORM)) throw new Problem(415, 'Unsupported media type', `The body must be a form (Content-Type: ${FORM})`, [{ field: 'content-type', message: `must be ${FORM}` }]);
   next();
 };
 

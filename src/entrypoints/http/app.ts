@@ -11,6 +11,7 @@ import { batchRoutes } from './routes/batch.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
+import { providerRoutes } from './routes/providers.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
 import { scheduleRoutes } from './routes/schedules.routes.js';
 import { sendShapeRoutes } from './routes/send-shapes.routes.js';
@@ -30,6 +31,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
   opsRoutes(api, deps);
+  providerRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

@@ -28,4 +28,6 @@ export interface HttpDeps {
   /** A stable, non-secret token per credential: scopes Idempotency-Keys to their caller. */
   readonly callerOf: (authorization: string) => string;
   readonly bodyLimitBytes: number;
+  /** Checks a Twilio status callback's X-Twilio-Signature; null when SMS status callbacks are not configured. */
+  readonly smsStatusSignature: ((params: Readonly<Record<string, string>>, signature: string | undefined) => boolean) | null;
 }

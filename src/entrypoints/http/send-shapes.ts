@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import type { SendFields } from '../../domain/commands.js';
-import { DIRECT_MESSAGE_TYPE } from '../../domain/notification-type.js';
+import { CHANNELS, DIRECT_MESSAGE_TYPE } from '../../domain/notification-type.js';
 import { PRIORITIES } from '../../domain/priority.js';
-import { ContentText, EmailSchema, ExpiresAtSchema, LocaleSchema, OneLine, SendNotificationBody, TemplateKeySchema, UserIdSchema, VariablesSchema } from './schemas.js';
+import { ContentText, ExpiresAtSchema, LocaleSchema, OneLine, SendNotificationBody, TemplateKeySchema, UserIdSchema, VariablesSchema } from './schemas.js';
 
 /** Seed 003's send: a channel and recipient, a template (`template_id`) or its own content, `variables`. */
 export const Seed003SendBody = z
   .strictObject({
-    channel: z.enum(['email']).default('email').openapi({ description: 'email (the other channels arrive with their senders)' }),
-    recipient: EmailSchema.optional(),
+    channel: z.enum(CHANNELS).default('email'),
+    recipient: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .openapi({ description: "The channel's address: an email address, an E.164 number (sms), a device token (push), an http(s) URL (webhook), a user id (in_app)" }),
     userid: UserIdSchema.optional(),
     template_id: TemplateKeySchema.optional(),
     content: z.strictObject({ subject: OneLine(998), body: ContentText }).optional(),
@@ -18,7 +23,7 @@ export const Seed003SendBody = z
     expires_at: ExpiresAtSchema.optional(),
   })
   .refine((b) => (b.template_id === undefined) !== (b.content === undefined), { message: 'give either template_id or content', path: ['template_id'] })
-  .refine((b) => b.recipient !== undefined || b.userid !== undefined, { message: 'give recipient, or userid to send to the stored address', path: ['recipient'] })
+  .refine((b) => b.recipient !== undefined || b.userid !== undefined, { message: "give recipient, or userid to send to the profile's address", path: ['recipient'] })
   .openapi('Seed003Send');
 
 /** The fields only one of the two shapes has: a body with fields of both is refused. */
@@ -52,7 +57,8 @@ export const SendBody = z
 function fromSeed002(b: z.output<typeof SendNotificationBody>): SendFields {
   return {
     notificationType: b.notification_type,
-    recipientEmail: b.recipient_email,
+    channel: 'email',
+    recipient: b.recipient_email,
     userId: b.userid ?? null,
     subject: b.subject ?? null,
     content: b.content ?? null,
@@ -65,7 +71,8 @@ function fromSeed002(b: z.output<typeof SendNotificationBody>): SendFields {
 function fromSeed003(b: z.output<typeof Seed003SendBody>): SendFields {
   return {
     notificationType: b.template_id ?? DIRECT_MESSAGE_TYPE,
-    recipientEmail: b.recipient ?? null,
+    channel: b.channel,
+    recipient: b.recipient ?? null,
     userId: b.userid ?? null,
     subject: b.content?.subject ?? null,
     content: b.content?.body ?? null,

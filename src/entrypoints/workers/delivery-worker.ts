@@ -2,6 +2,7 @@ import type { DeliverNotification } from '../../application/delivery/deliver-not
 import type { LeaseKeeper } from '../../application/delivery/lease-keeper.js';
 import type { GuardedChannelSender } from '../../application/ports/channel-sender.js';
 import type { ClaimedNotification, DeliveryQueue } from '../../application/ports/delivery-queue.js';
+import type { ChannelRateLimit } from '../../application/ports/rate-limit.js';
 import type { Channel } from '../../domain/notification-type.js';
 import { withCorrelationId } from '../../adapters/observability/correlation.js';
 import type { Logger } from '../../adapters/observability/logger.js';
@@ -11,6 +12,7 @@ const RENEW_RETRY_MS = 1_000;
 
 export interface WorkerSettings {
   readonly batchSize: number;
+  /** Sends in flight per channel at most. */
   readonly concurrency: number;
   readonly pollIntervalMs: number;
 }
@@ -18,7 +20,8 @@ export interface WorkerSettings {
 /**
  * The delivery loop: claims due notifications for the channels whose circuit lets sends through
  * (one probe at a time for a half-open circuit), runs the delivery use case on each with up to
- * `concurrency` in flight, and renews the leases of those in flight every third of a lease.
+ * `concurrency` in flight per channel, and renews the leases of those in flight every third of a
+ * lease.
  */
 export class DeliveryWorker {
   private readonly loop: PollLoop;
@@ -33,6 +36,7 @@ export class DeliveryWorker {
     private readonly deliver: DeliverNotification,
     private readonly leases: LeaseKeeper,
     private readonly senders: readonly GuardedChannelSender[],
+    private readonly rateLimit: ChannelRateLimit,
     private readonly settings: WorkerSettings,
     private readonly logger: Logger,
     private readonly onRenewalFailure: () => void = () => undefined,
@@ -58,19 +62,58 @@ export class DeliveryWorker {
     this.renewal = null;
   }
 
+  /**
+   * One claim per channel that may send: each channel has `concurrency` sends of its own in
+   * flight at most, so a slow or hanging provider never takes another channel's room; a half-open
+   * circuit sends one probe at a time; a rate-limited channel claims what its shared budget allows.
+   */
   private async tick(): Promise<boolean> {
-    const room = this.settings.concurrency - this.inFlight.size;
-    if (room <= 0) {
+    let more = false;
+    let full = 0;
+    for (const sender of this.senders) {
+      const limit = this.roomFor(sender);
+      if (limit === 0) {
+        if (sender.circuit === 'closed') full += 1;
+        continue;
+      }
+      const claimed = await this.claimBudgeted(sender.channel, limit);
+      for (const item of claimed) this.track(item);
+      // A short batch means nothing more is due (or the budget ran out): wait for a poke or the poll.
+      if (claimed.length >= limit) more = true;
+    }
+    // A channel without room claims again as soon as one of the sends in flight ends.
+    if (!more && full > 0) {
       await Promise.race(this.inFlight.keys());
       return true;
     }
-    const limit = Math.min(room, this.settings.batchSize);
-    const closed = this.senders.filter((s) => s.circuit === 'closed').map((s) => s.channel);
-    const claimed = await this.claim(limit, closed);
-    for (const channel of this.probesDue()) claimed.push(...(await this.claim(1, [channel])));
-    for (const item of claimed) this.track(item);
-    // A short batch means nothing more is due: wait for a poke (new work committed) or the poll.
-    return claimed.length >= limit;
+    return more;
+  }
+
+  /** How many the channel may claim now: its free room (one probe when half-open), none when open. */
+  private roomFor(sender: GuardedChannelSender): number {
+    const busy = this.busy(sender.channel);
+    if (sender.circuit === 'open') return 0;
+    if (sender.circuit === 'half_open') return busy === 0 ? 1 : 0;
+    return Math.max(0, Math.min(this.settings.concurrency - busy, this.settings.batchSize));
+  }
+
+  private busy(channel: Channel): number {
+    let n = 0;
+    for (const c of this.inFlight.values()) if (c === channel) n += 1;
+    return n;
+  }
+
+  /** Takes the channel's rate budget first, and gives back what no due notification used. */
+  private async claimBudgeted(channel: Channel, limit: number): Promise<ClaimedNotification[]> {
+    if (!this.rateLimit.limits(channel)) return this.claim(limit, channel);
+    const granted = await this.rateLimit.take(channel, limit);
+    if (granted === 0) return [];
+    const claimed = await this.claim(granted, channel).catch(async (error: unknown) => {
+      await this.rateLimit.giveBack(channel, granted).catch(() => undefined);
+      throw error;
+    });
+    if (claimed.length < granted) await this.rateLimit.giveBack(channel, granted - claimed.length);
+    return claimed;
   }
 
   /**
@@ -78,20 +121,14 @@ export class DeliveryWorker {
    * holding them lived on. Their holders renew within a second of its return; expired leases are
    * taken over only once a renewal period has passed without a failure here.
    */
-  private async claim(limit: number, channels: readonly Channel[]): Promise<ClaimedNotification[]> {
+  private async claim(limit: number, channel: Channel): Promise<ClaimedNotification[]> {
     const takeOverExpired = Date.now() - this.lastFailureAt > this.leases.leaseMs / 3 + RENEW_RETRY_MS;
     try {
-      return await this.queue.claimDue(limit, this.leases.leaseMs, channels, { takeOverExpired });
+      return await this.queue.claimDue(limit, this.leases.leaseMs, channel, { takeOverExpired });
     } catch (error) {
       this.lastFailureAt = Date.now();
       throw error;
     }
-  }
-
-  /** Half-open channels with no send in flight: each may send one probe. */
-  private probesDue(): Channel[] {
-    const busy = new Set(this.inFlight.values());
-    return this.senders.filter((s) => s.circuit === 'half_open' && !busy.has(s.channel)).map((s) => s.channel);
   }
 
   private track(claimed: ClaimedNotification): void {

@@ -178,7 +178,7 @@ describe('migrations', () => {
       expect(loaded.get(uuid(4))?.snapshot().attempts.map((a) => [a.number, a.outcome])).to.deep.equal([[1, 'transient_failure']]);
       const queue = new KyselyDeliveryQueue(kysely);
       const claimed: string[] = [];
-      for (let i = 0; i < 3; i++) claimed.push(...(await queue.claimDue(1, 30_000, ['email'])).map((c) => c.notification.id));
+      for (let i = 0; i < 3; i++) claimed.push(...(await queue.claimDue(1, 30_000, 'email')).map((c) => c.notification.id));
       expect(claimed).to.deep.equal([uuid(2), uuid(4), uuid(6)]);
     });
 

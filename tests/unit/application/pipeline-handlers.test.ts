@@ -42,7 +42,8 @@ function requested(fields: Partial<Extract<InboundEvent, { kind: 'NotificationRe
     kind: 'NotificationRequested',
     notificationType: 'password_reset',
     userId: 'u-1',
-    email: 'event@example.com',
+    channel: 'email',
+    recipient: 'event@example.com',
     templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' },
     priority: null,
     locale: null,
@@ -71,7 +72,8 @@ function send(fields: Partial<CommandOf<'SendNotification'>> = {}): CommandOf<'S
   return {
     type: 'SendNotification',
     notificationType: 'security_alert',
-    recipientEmail: 'ada@example.com',
+    channel: 'email',
+    recipient: 'ada@example.com',
     userId: 'u-1',
     subject: null,
     content: null,
@@ -142,7 +144,7 @@ describe('ReceiveEvent', () => {
     expect(store.notifications.size).to.equal(0);
     const [schedule] = [...store.schedules.values()];
     expect(schedule).to.deep.include({ nextFireAt: sendAt, recurrence: null, status: 'active' });
-    expect(schedule?.request).to.deep.include({ notificationType: 'password_reset', recipientEmail: 'event@example.com', userId: 'u-1' });
+    expect(schedule?.request).to.deep.include({ notificationType: 'password_reset', recipient: 'event@example.com', userId: 'u-1' });
     const late = requested({ sendAt, templateVars: { username: 'ada' } });
     expect(((await rejection(bus.handle(receive(late, { eventId: 'evt-2' })))) as Error).message).to.equal('template_vars.reset_token: is required');
   });
@@ -654,7 +656,7 @@ describe('SendNotification', () => {
   it('refuses the same Idempotency-Key with another body and creates nothing more', async () => {
     const { bus, store } = pipeline();
     await bus.handle(send({ idempotency }));
-    const error = await rejection(bus.handle(send({ idempotency: { key: 'key-1', requestHash: 'request-hash-2' }, recipientEmail: 'x@example.com' })));
+    const error = await rejection(bus.handle(send({ idempotency: { key: 'key-1', requestHash: 'request-hash-2' }, recipient: 'x@example.com' })));
     expect(error).to.be.instanceOf(IdempotencyKeyMismatchError);
     expect(store.notifications.size).to.equal(1);
   });

@@ -13,7 +13,7 @@ describe('ScheduleSends', () => {
   let store: InMemoryStore;
   let clock: FakeClock;
   let sends: ScheduleSends;
-  const welcome: SendFields = { notificationType: 'welcome', recipientEmail: 'a@example.com', userId: null, subject: null, content: null, templateVars: {}, variablesField: 'variables', priority: null, locale: null, expiresAt: null };
+  const welcome: SendFields = { notificationType: 'welcome', channel: 'email', recipient: 'a@example.com', userId: null, subject: null, content: null, templateVars: {}, variablesField: 'variables', priority: null, locale: null, expiresAt: null };
   const input = (fields: Partial<ScheduleInput> = {}): ScheduleInput => ({ request: welcome, sendAt: '2026-03-29T02:30:00', timeZone: 'europe/berlin', recurrence: '30 2 * * *', ...fields });
 
   beforeEach(() => {
@@ -28,7 +28,7 @@ describe('ScheduleSends', () => {
     const created = await sends.schedule(input());
     expect(created).to.deep.include({ timeZone: 'Europe/Berlin', recurrence: '30 2 * * *', nextFireAt: new Date('2026-03-29T01:00:00Z'), status: 'active', createdAt: clock.now() });
     expect(store.schedules.get(created.id)).to.deep.equal(created);
-    expect(created.request).to.deep.include({ notificationType: 'welcome', recipientEmail: 'a@example.com', expiresAt: null });
+    expect(created.request).to.deep.include({ notificationType: 'welcome', recipient: 'a@example.com', expiresAt: null });
   });
 
   it('refuses a send that could not be sent now (variables, type) and expires_at with a recurrence, storing nothing', async () => {

@@ -17,7 +17,8 @@ function pipeline() {
 function item(fields: Partial<SendFields> = {}): SendFields {
   return {
     notificationType: 'security_alert',
-    recipientEmail: 'ada@example.com',
+    channel: 'email',
+    recipient: 'ada@example.com',
     userId: null,
     subject: null,
     content: null,
@@ -38,7 +39,7 @@ describe('SendBatch', () => {
   it('records every item in one commit and answers their notifications in item order', async () => {
     const { bus, store } = pipeline();
     const commits = store.commits;
-    const result = await bus.handle(batch([item(), item({ recipientEmail: 'bo@example.com', variablesField: 'variables' })]));
+    const result = await bus.handle(batch([item(), item({ recipient: 'bo@example.com', variablesField: 'variables' })]));
     expect(result).to.deep.equal({ results: [{ notificationId: nth(1), status: 'pending' }, { notificationId: nth(2), status: 'pending' }] });
     expect([...store.notifications.values()].map((n) => [n.recipient, n.correlationId])).to.deep.equal([
       ['ada@example.com', 'corr-1'],
@@ -55,7 +56,7 @@ describe('SendBatch', () => {
           item(),
           item({ templateVars: {}, variablesField: 'variables' }),
           item({ notificationType: 'no_such_type' }),
-          item({ recipientEmail: null, userId: 'u-without-address' }),
+          item({ recipient: null, userId: 'u-without-address' }),
         ]),
       ),
     );

@@ -4,6 +4,7 @@ import type { DeliverNotification } from '../../../src/application/delivery/deli
 import { LeaseKeeper } from '../../../src/application/delivery/lease-keeper.js';
 import type { CircuitState, GuardedChannelSender } from '../../../src/application/ports/channel-sender.js';
 import type { Claim, ClaimedNotification, DeliveryQueue } from '../../../src/application/ports/delivery-queue.js';
+import type { ChannelRateLimit } from '../../../src/application/ports/rate-limit.js';
 import type { Channel } from '../../../src/domain/notification-type.js';
 import { DeliveryWorker } from '../../../src/entrypoints/workers/delivery-worker.js';
 import { aSendingNotification } from '../mothers.js';
@@ -11,16 +12,16 @@ import { aSendingNotification } from '../mothers.js';
 const silent = pino({ level: 'silent' });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-/** A queue handing out `available` claims per channel, recording each claim's limit and channels. */
+/** A queue handing out `available` claims in all, recording each claim's limit and channel. */
 class ScriptedQueue implements DeliveryQueue {
-  readonly claims: Array<{ limit: number; channels: readonly Channel[] }> = [];
+  readonly claims: Array<{ limit: number; channel: Channel }> = [];
   readonly renewals: number[] = [];
   constructor(private available: number) {}
-  async claimDue(limit: number, _leaseMs: number, channels: readonly Channel[]): Promise<ClaimedNotification[]> {
-    this.claims.push({ limit, channels: [...channels] });
-    const n = channels.length === 0 ? 0 : Math.min(limit, this.available);
+  async claimDue(limit: number, _leaseMs: number, channel: Channel): Promise<ClaimedNotification[]> {
+    this.claims.push({ limit, channel });
+    const n = Math.min(limit, this.available);
     this.available -= n;
-    return Array.from({ length: n }, (_, i) => ({ notification: aSendingNotification({ id: `n-${this.claims.length}-${i}` }).snapshot(), claimToken: 't', resend: false }));
+    return Array.from({ length: n }, (_, i) => ({ notification: aSendingNotification({ id: `n-${this.claims.length}-${i}`, channel }).snapshot(), claimToken: 't', resend: false }));
   }
   async renewLeases(claims: readonly Claim[]) {
     this.renewals.push(claims.length);
@@ -28,12 +29,37 @@ class ScriptedQueue implements DeliveryQueue {
   }
 }
 
-const sender = (circuit: CircuitState): GuardedChannelSender => ({ channel: 'email', circuit, configurationFault: null, send: async () => ({ kind: 'accepted', response: '', providerMessageId: null }) });
+const sender = (circuit: CircuitState, channel: Channel = 'email'): GuardedChannelSender => ({ channel, circuit, configurationFault: null, send: async () => ({ kind: 'accepted', response: '', providerMessageId: null }) });
 
-function worker(queue: ScriptedQueue, circuit: CircuitState, deliver: (c: ClaimedNotification) => Promise<unknown>, leaseMs = 30_000) {
+/** A shared budget of `tokens` sends for the limited channels, recording what was taken and given back. */
+class ScriptedRateLimit implements ChannelRateLimit {
+  readonly taken: number[] = [];
+  readonly givenBack: number[] = [];
+  constructor(
+    private tokens: number,
+    private readonly limited: readonly Channel[],
+  ) {}
+  limits(channel: Channel) {
+    return this.limited.includes(channel);
+  }
+  async take(_channel: Channel, wanted: number) {
+    const granted = Math.min(wanted, this.tokens);
+    this.tokens -= granted;
+    this.taken.push(granted);
+    return granted;
+  }
+  async giveBack(_channel: Channel, unused: number) {
+    this.tokens += unused;
+    this.givenBack.push(unused);
+  }
+}
+
+const UNLIMITED = new ScriptedRateLimit(0, []);
+
+function worker(queue: ScriptedQueue, circuit: CircuitState, deliver: (c: ClaimedNotification) => Promise<unknown>, leaseMs = 30_000, senders = [sender(circuit)], rateLimit: ChannelRateLimit = UNLIMITED) {
   const leases = new LeaseKeeper(queue, leaseMs);
   const use = { execute: deliver } as unknown as DeliverNotification;
-  return { leases, subject: new DeliveryWorker(queue, use, leases, [sender(circuit)], { batchSize: 10, concurrency: 4, pollIntervalMs: 60_000 }, silent) };
+  return { leases, subject: new DeliveryWorker(queue, use, leases, senders, rateLimit, { batchSize: 10, concurrency: 4, pollIntervalMs: 60_000 }, silent) };
 }
 
 describe('DeliveryWorker', () => {
@@ -43,7 +69,7 @@ describe('DeliveryWorker', () => {
     subject.start();
     await tick();
     await subject.stop();
-    expect(queue.claims[0]).to.deep.equal({ limit: 4, channels: ['email'] });
+    expect(queue.claims[0]).to.deep.equal({ limit: 4, channel: 'email' });
   });
 
   it('claims nothing for an open circuit, and one probe at a time for a half-open one', async () => {
@@ -52,7 +78,7 @@ describe('DeliveryWorker', () => {
     a.subject.start();
     await tick();
     await a.subject.stop();
-    expect(open.claims.every((c) => c.channels.length === 0)).to.equal(true);
+    expect(open.claims).to.deep.equal([]);
 
     const halfOpen = new ScriptedQueue(5);
     let finish: () => void = () => undefined;
@@ -61,7 +87,7 @@ describe('DeliveryWorker', () => {
     await tick();
     b.subject.poke();
     await tick();
-    expect(halfOpen.claims.filter((c) => c.channels.length > 0)).to.deep.equal([{ limit: 1, channels: ['email'] }]);
+    expect(halfOpen.claims).to.deep.equal([{ limit: 1, channel: 'email' }]);
     finish();
     await b.subject.stop();
   });
@@ -94,5 +120,41 @@ describe('DeliveryWorker', () => {
     await subject.stop();
     expect(queue.renewals.length).to.be.within(2, 4);
     expect(queue.renewals.every((n) => n === 1)).to.equal(true);
+  });
+
+  it("gives each channel its own room: a channel whose sends hang never takes another channel's", async () => {
+    const queue = new ScriptedQueue(100);
+    const hung: Array<() => void> = [];
+    const { subject } = worker(queue, 'closed', (c) => (c.notification.channel === 'sms' ? new Promise<void>((resolve) => hung.push(resolve)) : Promise.resolve()), 30_000, [sender('closed', 'sms'), sender('closed', 'email')]);
+    subject.start();
+    await tick();
+    subject.poke();
+    await tick();
+    expect(hung).to.have.length(4);
+    expect(queue.claims.filter((c) => c.channel === 'sms').map((c) => c.limit)).to.deep.equal([4]);
+    expect(queue.claims.filter((c) => c.channel === 'email').length).to.be.greaterThan(1);
+    for (const resolve of hung) resolve();
+    await subject.stop();
+  });
+
+  it('claims no more than the rate budget grants, and gives back what no due notification used', async () => {
+    const queue = new ScriptedQueue(1);
+    const rateLimit = new ScriptedRateLimit(3, ['sms']);
+    const { subject } = worker(queue, 'closed', async () => 'sent', 30_000, [sender('closed', 'sms')], rateLimit);
+    subject.start();
+    await tick();
+    await subject.stop();
+    expect(queue.claims[0]).to.deep.equal({ limit: 3, channel: 'sms' });
+    expect(rateLimit.taken[0]).to.equal(3);
+    expect(rateLimit.givenBack[0]).to.equal(2);
+  });
+
+  it('claims nothing while the rate budget is spent', async () => {
+    const queue = new ScriptedQueue(10);
+    const { subject } = worker(queue, 'closed', async () => 'sent', 30_000, [sender('closed', 'sms')], new ScriptedRateLimit(0, ['sms']));
+    subject.start();
+    await tick();
+    await subject.stop();
+    expect(queue.claims).to.deep.equal([]);
   });
 });

@@ -131,7 +131,8 @@ describe('parseInboundEvent: the documented event types', () => {
       kind: 'NotificationRequested',
       notificationType: 'email_verification',
       userId: USER_ID,
-      email: 'ada@example.com',
+      channel: 'email',
+      recipient: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com', verify_token: 'verify-1' },
       ...TYPED_EVENT_DEFAULTS,
     });
@@ -143,7 +144,8 @@ describe('parseInboundEvent: the documented event types', () => {
       kind: 'NotificationRequested',
       notificationType: 'password_reset',
       userId: USER_ID,
-      email: 'ada@example.com',
+      channel: 'email',
+      recipient: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', reset_token: 'reset-1' },
       ...TYPED_EVENT_DEFAULTS,
     });
@@ -155,7 +157,8 @@ describe('parseInboundEvent: the documented event types', () => {
       kind: 'NotificationRequested',
       notificationType: 'welcome',
       userId: USER_ID,
-      email: 'ada@example.com',
+      channel: 'email',
+      recipient: 'ada@example.com',
       templateVars: { username: 'ada', email: 'ada@example.com' },
       ...TYPED_EVENT_DEFAULTS,
     });
@@ -167,7 +170,8 @@ describe('parseInboundEvent: the documented event types', () => {
       kind: 'NotificationRequested',
       notificationType: 'security_alert',
       userId: USER_ID,
-      email: 'ada@example.com',
+      channel: 'email',
+      recipient: 'ada@example.com',
       templateVars: { username: null, email: 'ada@example.com', alert_message: 'New sign-in from Lisbon' },
       ...TYPED_EVENT_DEFAULTS,
     });
@@ -181,7 +185,8 @@ describe('parseInboundEvent: the documented event types', () => {
       kind: 'NotificationRequested',
       notificationType: 'order_confirmation',
       userId: '7',
-      email: 'ada@example.com',
+      channel: 'email',
+      recipient: 'ada@example.com',
       templateVars: {
         order_id: '1042',
         total_amount: 59.97,
@@ -201,7 +206,8 @@ describe('parseInboundEvent: the documented event types', () => {
       kind: 'NotificationRequested',
       notificationType: 'order_status_update',
       userId: '7',
-      email: 'ada@example.com',
+      channel: 'email',
+      recipient: 'ada@example.com',
       templateVars: { order_id: '1042', old_status: 'pending', new_status: 'shipped', updated_by: null },
       ...TYPED_EVENT_DEFAULTS,
     });

@@ -24,7 +24,8 @@ export function sendShapeRoutes(api: Api, { bus, queries, callerOf }: HttpDeps):
       const result = await bus.handle({
         type: 'SendNotification',
         notificationType: body.template_key,
-        recipientEmail: null,
+        channel: 'email',
+        recipient: null,
         userId: body.user_id,
         subject: null,
         content: null,

@@ -38,7 +38,7 @@ const CASES: ReadonlyArray<[string, FcmAnswer, Expected, Record<string, unknown>
   ['404 NOT_FOUND without UNREGISTERED (no such project)', reply(404, fcmErrorBody(404)), 'misconfigured'],
   ['429 QUOTA_EXCEEDED with Retry-After', reply(429, fcmErrorBody(429, { errorCode: 'QUOTA_EXCEEDED' }), '30'), 'down', { retryAfterMs: 30_000 }],
   ['500 INTERNAL', reply(500, fcmErrorBody(500, { errorCode: 'INTERNAL' })), 'down'],
-  ['503 UNAVAILABLE with an HTTP-date Retry-After (not read)', reply(503, fcmErrorBody(503, { errorCode: 'UNAVAILABLE' }), 'Wed, 21 Oct 2026 07:28:00 GMT'), 'down'],
+  ['503 UNAVAILABLE with a past HTTP-date Retry-After (retry now)', reply(503, fcmErrorBody(503, { errorCode: 'UNAVAILABLE' }), 'Wed, 21 Oct 2026 07:28:00 GMT'), 'down', { retryAfterMs: 0 }],
   ['502 from Google\'s front end (HTML)', reply(502, '<!DOCTYPE html><title>Error 502</title>'), 'down'],
   ['408 request timeout', reply(408, ''), 'down'],
   ['a 5xx carrying UNREGISTERED is still an outage', reply(503, fcmErrorBody(503, { errorCode: 'UNREGISTERED' })), 'down'],

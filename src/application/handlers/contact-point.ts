@@ -1,0 +1,74 @@
+import { DeviceTokens } from '../../domain/device-tokens.js';
+import { EmailAddress } from '../../domain/email-address.js';
+import { InvalidValueError } from '../../domain/errors.js';
+import type { NotificationPreferences } from '../../domain/notification-preferences.js';
+import type { Channel, NotificationType } from '../../domain/notification-type.js';
+import { PhoneNumber } from '../../domain/phone-number.js';
+import { UserId } from '../../domain/user-id.js';
+
+export interface Addressing {
+  readonly channel: Channel;
+  readonly type: NotificationType;
+  /** The address the send named; null: the profile's. */
+  readonly recipient: string | null;
+  readonly userId: UserId | null;
+}
+
+/**
+ * The address a notification goes to on its channel: the one the send named (checked as that
+ * channel's address), else the contact point the user's profile holds for the channel; null when
+ * the profile holds none (recorded `suppressed`, `no_contact_point`). An email verification goes to
+ * the address being verified; other email to the stored notification email when there is one.
+ */
+export function addressOf(a: Addressing, profile: NotificationPreferences | null): string | null {
+  if (a.recipient !== null && (profile === null || a.channel !== 'email' || a.type === 'email_verification')) return named(a.channel, a.recipient);
+  if (profile === null) {
+    if (a.userId === null) throw new InvalidValueError('recipient', 'give the recipient, or a userid whose profile holds one');
+    throw new InvalidValueError('userid', a.channel === 'email' ? 'has no stored notification email: give the recipient address' : `has no profile: give the ${a.channel} recipient`);
+  }
+  return stored(a.channel, profile);
+}
+
+function named(channel: Channel, recipient: string): string {
+  switch (channel) {
+    case 'email':
+      return EmailAddress.of(recipient, 'recipient').value;
+    case 'sms':
+      return PhoneNumber.of(recipient, 'recipient').value;
+    case 'push':
+      return DeviceTokens.format([DeviceTokens.token(recipient, 'recipient')]);
+    case 'webhook':
+      return webhookUrl(recipient);
+    case 'in_app':
+      return UserId.of(recipient).value;
+  }
+}
+
+function stored(channel: Channel, profile: NotificationPreferences): string | null {
+  switch (channel) {
+    case 'email':
+      return profile.notificationEmail.value;
+    case 'sms':
+      return profile.phoneNumber?.value ?? null;
+    case 'push':
+      return profile.pushTokens.length > 0 ? DeviceTokens.format(profile.pushTokens) : null;
+    case 'webhook':
+      return profile.webhookEndpoint?.enabled ? profile.webhookEndpoint.url : null;
+    case 'in_app':
+      return profile.userId.value;
+  }
+}
+
+/** A webhook URL's form; where it leads (the private-network rule) is checked when it is posted to. */
+function webhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValueError('recipient', 'must be an absolute http or https URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidValueError('recipient', 'must be an http or https URL');
+  if (url.username || url.password) throw new InvalidValueError('recipient', 'must not carry credentials');
+  if (raw.length > 2048) throw new InvalidValueError('recipient', 'must be at most 2048 characters');
+  return url.toString();
+}

@@ -1,0 +1,50 @@
+import type { ChannelSender, GuardedChannelSender } from '../../application/ports/channel-sender.js';
+import type { Channel } from '../../domain/notification-type.js';
+import { CircuitBreakingSender } from '../../adapters/delivery/circuit-breaking-sender.js';
+import { FeedItemSender } from '../../adapters/in-app/feed-item-sender.js';
+import { FcmPushSender } from '../../adapters/push/fcm-push-sender.js';
+import { TwilioSmsSender } from '../../adapters/sms/twilio-sms-sender.js';
+import type { CircuitConfig } from '../delivery-config.js';
+import type { Factories, Resolve } from './factory-types.js';
+
+const CIRCUIT_GAUGE = { closed: 0, half_open: 1, open: 2 } as const;
+
+/** What a breaker reports: its state as a gauge and a log line, a configuration fault as an error. */
+export function circuitListener(get: Resolve) {
+  const metrics = get('metrics');
+  const logger = get('logger');
+  return {
+    stateChanged: (channel: Channel, state: keyof typeof CIRCUIT_GAUGE) => {
+      metrics.circuitState.set({ channel }, CIRCUIT_GAUGE[state]);
+      logger.warn({ channel, circuit: state }, 'circuit breaker changed state');
+    },
+    configurationFault: (channel: Channel, error: string) => {
+      metrics.providerConfigurationFaults.inc({ channel });
+      logger.error({ channel, error }, 'the provider refused our configuration (credentials?): only an operator can fix this');
+    },
+  };
+}
+
+function guarded(get: Resolve, transport: ChannelSender | null, circuit: CircuitConfig): CircuitBreakingSender | null {
+  return transport ? new CircuitBreakingSender(transport, circuit, circuitListener(get)) : null;
+}
+
+type ChannelSenders = 'smsTransport' | 'smsSender' | 'pushTransport' | 'pushSender' | 'inAppSender' | 'senders' | 'configuredChannels';
+
+/** One sender per channel, each behind its own breaker; a channel without its settings has none. */
+export const channelFactories: Pick<Factories, ChannelSenders> = {
+  smsTransport: (get) => {
+    const sms = get('config').sms;
+    return sms ? new TwilioSmsSender(sms) : null;
+  },
+  smsSender: (get) => guarded(get, get('smsTransport'), get('config').delivery.circuits.sms),
+  pushTransport: (get) => {
+    const push = get('config').push;
+    return push ? new FcmPushSender(push) : null;
+  },
+  pushSender: (get) => guarded(get, get('pushTransport'), get('config').delivery.circuits.push),
+  // The feed lives in the service's own database: in-app is always configured.
+  inAppSender: (get) => new CircuitBreakingSender(new FeedItemSender(get('workerDb')), get('config').delivery.circuits.in_app, circuitListener(get)),
+  senders: (get) => [get('emailSender'), get('smsSender'), get('pushSender'), get('inAppSender')].filter((sender): sender is GuardedChannelSender => sender !== null),
+  configuredChannels: (get) => new Set(get('senders').map((sender) => sender.channel)),
+};
