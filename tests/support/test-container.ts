@@ -25,6 +25,7 @@ import {
   SequentialIds,
   StoreScopeLookup,
 } from './fakes.js';
+import { FakeSuppressionReadModel, FakeWebhookUrlPolicy, SequentialSecrets } from './contact-point-fakes.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -73,6 +74,9 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
     preferencesReadModel: new FakePreferencesReadModel(store),
     historyReadModel: new FakeHistoryReadModel(store),
     templateCatalogue: new FakeTemplateCatalogue(store),
+    secretGenerator: new SequentialSecrets(),
+    webhookUrlPolicy: new FakeWebhookUrlPolicy(),
+    suppressionReadModel: new FakeSuppressionReadModel(store),
     authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreScopeLookup(store)),
     ...overrides,
   });
@@ -89,6 +93,8 @@ export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator
     templates: new FakeTemplateCatalogue(store),
     checkVariables: variableProblems,
     checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
+    secretGenerator: new SequentialSecrets(),
+    webhookUrlPolicy: new FakeWebhookUrlPolicy(),
   };
 }
 

@@ -56,6 +56,8 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
       templates: get('templateCatalogue'),
       checkVariables: variableProblems,
       checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
+      secretGenerator: get('secretGenerator'),
+      webhookUrlPolicy: get('webhookUrlPolicy'),
     }),
   busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics')),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor'), wakeWorkers(get)),

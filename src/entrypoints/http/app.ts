@@ -14,6 +14,7 @@ import { opsRoutes } from './routes/ops.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
 import { scheduleRoutes } from './routes/schedules.routes.js';
 import { sendShapeRoutes } from './routes/send-shapes.routes.js';
+import { suppressionRoutes } from './routes/suppressions.routes.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
 
@@ -30,6 +31,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
   opsRoutes(api, deps);
+  suppressionRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();
