@@ -4,6 +4,7 @@ import type { UnitOfWork } from './ports/unit-of-work.js';
 import type { PreferencesView } from './ports/read-models.js';
 import type { ApiKeyScope } from '../domain/api-key-scope.js';
 import type { NotificationStatus } from '../domain/notification-status.js';
+import type { Suppression } from '../domain/suppression.js';
 
 export interface CreatedApiKey {
   readonly id: string;
@@ -27,12 +28,25 @@ export interface TemplateVersionResult {
   readonly status: 'live' | 'draft';
 }
 
+/** Preferences as a write answers them: with the webhook secret minted by this write, shown this once. */
+export interface PreferencesWritten extends PreferencesView {
+  readonly webhookSecret: string | null;
+}
+
+/** A rotated webhook secret, shown once; the previous one signs until `previousExpiresAt`. */
+export interface RotatedWebhookSecret {
+  readonly userId: string;
+  readonly webhookUrl: string;
+  readonly webhookSecret: string;
+  readonly previousExpiresAt: Date;
+}
+
 /** What recording a send did to its notification; 'claim_lost' when the claim was no longer held. */
 export type RecordedStatus = NotificationStatus | 'claim_lost';
 
 export interface CommandResults {
-  CreatePreferences: PreferencesView;
-  ReplacePreferences: { readonly created: boolean; readonly preferences: PreferencesView };
+  CreatePreferences: PreferencesWritten;
+  ReplacePreferences: { readonly created: boolean; readonly preferences: PreferencesWritten };
   CreateApiKey: CreatedApiKey;
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
@@ -50,6 +64,10 @@ export interface CommandResults {
   PublishTemplateVersion: TemplateVersionResult;
   /** The keys stored now (types already stored are left as they are). */
   SeedTemplates: readonly string[];
+  RotateWebhookSecret: RotatedWebhookSecret;
+  /** `created` false: the address was suppressed already, and `suppression` is that first one. */
+  AddSuppression: { readonly suppression: Suppression; readonly created: boolean };
+  LiftSuppression: void;
 }
 
 export type CommandHandler<K extends CommandType> = (command: CommandOf<K>, uow: UnitOfWork) => Promise<CommandResults[K]>;

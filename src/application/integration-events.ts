@@ -23,7 +23,16 @@ function payload(event: PublishedEvent): { routingKey: string; fields: Record<st
     case 'NotificationPreferencesUpdated':
       return {
         routingKey: event.type === 'NotificationPreferencesCreated' ? 'notification.preferences_created' : 'notification.preferences_updated',
-        fields: { userid: event.userId, notification_email: event.notificationEmail, preferences: event.preferences },
+        fields: {
+          userid: event.userId,
+          notification_email: event.notificationEmail,
+          preferences: event.preferences,
+          // Contact points (additions to seed 002's fields); a webhook's secrets are never published.
+          phone_number: event.phoneNumber,
+          push_tokens: event.pushTokens,
+          webhook_url: event.webhookUrl,
+          webhook_disabled_at: event.webhookDisabledAt?.toISOString() ?? null,
+        },
       };
     case 'NotificationSent':
       return {

@@ -63,23 +63,32 @@ export interface RequestIdempotency {
   readonly requestHash: string;
 }
 
+/** A profile's contact points as the caller sent them (each command says what absent and null mean). */
+export interface ContactPointInput {
+  readonly phoneNumber?: string | null;
+  readonly pushTokens?: readonly string[] | null;
+  readonly webhookUrl?: string | null;
+}
+
 /**
  * Commands: plain readonly data, one union. Fields arrive as the caller sent them; handlers turn
  * them into value objects, so an invalid value fails with the field's name.
  */
 export type Command =
-  | {
+  | (ContactPointInput & {
+      /** Absent or null contact points: none. */
       readonly type: 'CreatePreferences';
       readonly userId: string;
       readonly notificationEmail: string;
       readonly preferences: Readonly<Record<string, boolean>>;
-    }
-  | {
+    })
+  | (ContactPointInput & {
+      /** An absent contact point is kept as stored; null (or no push tokens) clears it. */
       readonly type: 'ReplacePreferences';
       readonly userId: string;
       readonly notificationEmail: string;
       readonly preferences: Readonly<Record<string, boolean>>;
-    }
+    })
   | {
       readonly type: 'CreateApiKey';
       readonly name: string;
@@ -159,6 +168,24 @@ export type Command =
       readonly providerMessageId: string;
       readonly status: 'delivered' | 'undelivered';
       readonly errorCode: string | null;
+    }
+  // Contact points and suppressions (ADR 14).
+  | {
+      /** A new secret for the user's webhook endpoint; the current one signs 24 hours more. */
+      readonly type: 'RotateWebhookSecret';
+      readonly userId: string;
+    }
+  | {
+      /** An address not to send to on a channel; adding one already there keeps the first. */
+      readonly type: 'AddSuppression';
+      readonly channel: string;
+      readonly address: string;
+      readonly reason: string;
+      readonly source: string;
+    }
+  | {
+      readonly type: 'LiftSuppression';
+      readonly suppressionId: string;
     };
 
 export type CommandType = Command['type'];

@@ -178,3 +178,18 @@ export class ScheduleNotActiveError extends DomainError {
     super(`schedule ${scheduleId} is ${status}, not active`);
   }
 }
+
+/** A webhook secret asked for (a rotation) on a profile with no webhook_url. */
+export class NoWebhookEndpointError extends DomainError {
+  readonly code = 'no_webhook_endpoint';
+  constructor(readonly userId: string) {
+    super(`user ${JSON.stringify(userId)} has no webhook_url: set one first`);
+  }
+}
+
+export class SuppressionNotFoundError extends DomainError {
+  readonly code = 'suppression_not_found';
+  constructor(readonly suppressionId: string) {
+    super(`suppression ${suppressionId} does not exist`);
+  }
+}

@@ -6,24 +6,33 @@ import type { RejectedAddress } from './send-outcome.js';
 /** One on/off flag per built-in type (seed 002's preferences). */
 export type PreferenceFlags = Readonly<Record<BuiltInType, boolean>>;
 
+/** A profile's contact points as its events carry them: never a webhook secret. */
+export interface ContactPointFields {
+  readonly phoneNumber: string | null;
+  readonly pushTokens: readonly string[];
+  readonly webhookUrl: string | null;
+  /** Set while the endpoint is disabled (it answered 410). */
+  readonly webhookDisabledAt: Date | null;
+}
+
 /** Domain events: plain readonly data, one union. */
 export type DomainEvent =
-  | {
+  | ({
       readonly type: 'NotificationPreferencesCreated';
       readonly userId: string;
       readonly notificationEmail: string;
       readonly preferences: PreferenceFlags;
       /** Known when a user.registered event created them; the welcome email greets by name. */
       readonly username: string | null;
-    }
-  | {
+    } & ContactPointFields)
+  | ({
       readonly type: 'NotificationPreferencesUpdated';
       readonly userId: string;
       readonly notificationEmail: string;
       /** The address before the change: the security alert always reaches it. */
       readonly previousEmail: string;
       readonly preferences: PreferenceFlags;
-    }
+    } & ContactPointFields)
   | {
       /** Internal: a notification was recorded, to send (`pending`) or not (`suppressed`). Not published. */
       readonly type: 'NotificationRecorded';

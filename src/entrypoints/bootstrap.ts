@@ -8,11 +8,21 @@ import type { Factories, Resolve } from './composition/factory-types.js';
 import { persistenceFactories } from './composition/persistence.factories.js';
 import { templateFactories } from './composition/templates.factories.js';
 import { scheduleFactories } from './composition/schedules.factories.js';
+import { contactPointFactories } from './composition/contact-points.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
 
 /** Production wiring (ADR 1). Each factory runs once, on first use; nothing connects before a query. */
-const factories: Factories = { ...coreFactories, ...persistenceFactories, ...templateFactories, ...scheduleFactories, ...deliveryFactories, ...channelFactories, ...brokerFactories };
+const factories: Factories = {
+  ...coreFactories,
+  ...persistenceFactories,
+  ...templateFactories,
+  ...scheduleFactories,
+  ...deliveryFactories,
+  ...channelFactories,
+  ...brokerFactories,
+  ...contactPointFactories,
+};
 
 /** The composition root: an inversify container holding every service as a lazy singleton. */
 export class AppContainer {

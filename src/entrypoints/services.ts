@@ -43,6 +43,11 @@ import type { HealthReporter, Readiness } from './health.js';
 import type { DeliveryWorker } from './workers/delivery-worker.js';
 import type { OutboxRelay } from './workers/outbox-relay.js';
 import type { RetentionWorker } from './workers/retention-worker.js';
+import type { SecretGenerator } from '../application/ports/secret-generator.js';
+import type { SuppressionReadModel } from '../application/ports/suppressions.js';
+import type { WebhookEndpoints } from '../application/ports/webhook-endpoints.js';
+import type { WebhookUrlPolicy } from '../application/ports/webhook-url-policy.js';
+import type { SuppressionsQuery } from '../application/queries/suppressions.query.js';
 
 /** Resolves a presented API key to its scopes, or null when no live key matches. */
 export interface ApiKeyAuthenticator {
@@ -129,6 +134,14 @@ export interface Services {
   outboxRelay: OutboxRelay | null;
   deliveryWorker: DeliveryWorker | null;
   retentionWorker: RetentionWorker;
+  // Contact points and suppressions (composition/contact-points.factories.ts).
+  secretGenerator: SecretGenerator;
+  /** Where a recipient's webhook_url may point (the private-network check). */
+  webhookUrlPolicy: WebhookUrlPolicy;
+  /** The signing secrets of recipients' own endpoints, for the webhook sender. */
+  webhookEndpoints: WebhookEndpoints;
+  suppressionReadModel: SuppressionReadModel;
+  suppressionsQuery: SuppressionsQuery;
 }
 
 export type ServiceName = keyof Services;

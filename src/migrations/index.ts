@@ -7,6 +7,7 @@ import * as attemptHistoryByWriter from './20261129T0200-attempt-history-by-writ
 import * as templates from './20261129T0300-templates.js';
 import * as schedules from './20261129T0400-schedules.js';
 import * as notificationTemplateVersion from './20261129T0500-notification-template-version.js';
+import * as contactPoints from './20261129T0600-contact-points.js';
 import * as channels from './20261129T0700-channels.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T0300-templates': templates,
   '20261129T0400-schedules': schedules,
   '20261129T0500-notification-template-version': notificationTemplateVersion,
+  '20261129T0600-contact-points': contactPoints,
   '20261129T0700-channels': channels,
 };

@@ -1,4 +1,3 @@
-import type { Channel } from '../../src/domain/notification-type.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { IdGenerator } from '../../src/application/ports/id-generator.js';
 import {
@@ -27,15 +26,19 @@ import type {
   ScheduleRepository,
   TemplateRepository,
 } from '../../src/application/ports/repositories.js';
+import type { Suppressions } from '../../src/application/ports/suppressions.js';
 import type { AggregateTracker, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { AbstractUnitOfWork, type EventStamping } from '../../src/application/unit-of-work.js';
 import type { ApiKeyScope } from '../../src/domain/api-key-scope.js';
 import { ConcurrentModificationError, PreferencesAlreadyExistError, TemplateAlreadyExistsError } from '../../src/domain/errors.js';
 import { NotificationPreferences, type PreferencesSnapshot } from '../../src/domain/notification-preferences.js';
+import { toPreferencesView } from '../../src/application/handlers/preferences-view.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../src/domain/notification-request.js';
 import { Schedule, type ScheduleSnapshot, occurrenceKey } from '../../src/domain/schedule.js';
 import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src/domain/template.js';
 import type { UserId } from '../../src/domain/user-id.js';
+import type { Channel } from '../../src/domain/notification-type.js';
+import type { Suppression } from '../../src/domain/suppression.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
 import { defaultTemplatesDir, shippedTemplates } from '../../src/adapters/templates/built-in-templates.js';
 
@@ -58,8 +61,10 @@ type Tables = {
   schedules: Map<string, ScheduleSnapshot>;
   /** By occurrenceKey: the primary key (schedule_id, occurrence_at). */
   scheduleOccurrences: Map<string, OccurrenceRow>;
+  /** By id; (channel, address) unique, as in PostgreSQL. */
+  suppressions: Map<string, Suppression>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
 class Draft {
@@ -73,6 +78,7 @@ class Draft {
   readonly templates: Map<string, TemplateRow>;
   readonly schedules: Map<string, ScheduleSnapshot>;
   readonly scheduleOccurrences: Map<string, OccurrenceRow>;
+  readonly suppressions: Map<string, Suppression>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -84,10 +90,16 @@ class Draft {
     this.templates = new Map(source.templates);
     this.schedules = new Map(source.schedules);
     this.scheduleOccurrences = new Map(source.scheduleOccurrences);
+    this.suppressions = new Map(source.suppressions);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
     (this[table] as Map<string, unknown>).set(key, row);
+    this.written[table].add(key);
+  }
+
+  delete(table: keyof Tables, key: string): void {
+    this[table].delete(key);
     this.written[table].add(key);
   }
 }
@@ -103,6 +115,7 @@ export class InMemoryStore implements Tables {
   templates = new Map<string, TemplateRow>();
   schedules = new Map<string, ScheduleSnapshot>();
   scheduleOccurrences = new Map<string, OccurrenceRow>();
+  suppressions = new Map<string, Suppression>();
   commits = 0;
   rollbacks = 0;
 
@@ -110,10 +123,14 @@ export class InMemoryStore implements Tables {
     return new Draft(this);
   }
 
-  /** Applies only the rows the draft wrote, so overlapping units of work keep each other's writes. */
+  /** Applies only the rows the draft wrote (or deleted), so overlapping units of work keep each other's writes. */
   commit(draft: Draft): void {
     for (const table of TABLES) {
-      for (const key of draft.written[table]) (this[table] as Map<string, unknown>).set(key, draft[table].get(key));
+      for (const key of draft.written[table]) {
+        const row = draft[table].get(key);
+        if (row === undefined) this[table].delete(key);
+        else (this[table] as Map<string, unknown>).set(key, row);
+      }
     }
     this.commits += 1;
   }
@@ -300,6 +317,31 @@ class FakeScheduleRepository implements ScheduleRepository {
   }
 }
 
+class FakeSuppressions implements Suppressions {
+  constructor(private readonly store: Draft) {}
+
+  async add(suppression: Suppression) {
+    const first = this.find(suppression.channel, suppression.address);
+    if (first) return first;
+    this.store.set('suppressions', suppression.id, suppression);
+    return suppression;
+  }
+
+  async isSuppressed(channel: Channel, address: string) {
+    return this.find(channel, address) !== undefined;
+  }
+
+  async lift(id: string) {
+    if (!this.store.suppressions.has(id)) return false;
+    this.store.delete('suppressions', id);
+    return true;
+  }
+
+  private find(channel: Channel, address: string) {
+    return [...this.store.suppressions.values()].find((s) => s.channel === channel && s.address === address);
+  }
+}
+
 /** Works on a copy of the store and applies its writes on success: a rollback is not applying them. */
 export class FakeUnitOfWork extends AbstractUnitOfWork {
   constructor(
@@ -321,6 +363,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         idempotency: new FakeIdempotencyRepository(draft),
         templates: new FakeTemplateRepository(draft, tracker),
         schedules: new FakeScheduleRepository(draft, tracker),
+        suppressions: new FakeSuppressions(draft),
       });
       this.store.commit(draft);
       return result;
@@ -336,7 +379,7 @@ export class FakePreferencesReadModel implements PreferencesReadModel {
 
   async find(userId: string): Promise<PreferencesView | null> {
     const s = this.store.preferences.get(userId);
-    return s ? { userId: s.userId, notificationEmail: s.notificationEmail, preferences: s.preferences, createdAt: s.createdAt, updatedAt: s.updatedAt } : null;
+    return s ? toPreferencesView(NotificationPreferences.restore(s)) : null;
   }
 }
 

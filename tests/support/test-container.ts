@@ -26,6 +26,7 @@ import {
   SequentialIds,
   StoreScopeLookup,
 } from './fakes.js';
+import { FakeSuppressionReadModel, FakeWebhookUrlPolicy, SequentialSecrets } from './contact-point-fakes.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -74,6 +75,11 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
     preferencesReadModel: new FakePreferencesReadModel(store),
     historyReadModel: new FakeHistoryReadModel(store),
     templateCatalogue: new FakeTemplateCatalogue(store),
+    secretGenerator: new SequentialSecrets(),
+    webhookUrlPolicy: new FakeWebhookUrlPolicy(),
+    suppressionReadModel: new FakeSuppressionReadModel(store),
+    // Every channel has a provider, as if configured: tests of unconfigured channels say so.
+    configuredChannels: new Set(CHANNELS),
     authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreScopeLookup(store)),
     ...overrides,
   });
@@ -91,6 +97,8 @@ export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator
     checkVariables: variableProblems,
     checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
     configuredChannels: new Set(CHANNELS),
+    secretGenerator: new SequentialSecrets(),
+    webhookUrlPolicy: new FakeWebhookUrlPolicy(),
   };
 }
 

@@ -13,6 +13,11 @@ export function at(secondsAfterT0: number): Date {
   return new Date(T0.getTime() + secondsAfterT0 * 1000);
 }
 
+/** A profile without contact points, as events and views show it. */
+export const NO_CONTACT_POINTS = { phoneNumber: null, pushTokens: [], webhookUrl: null, webhookDisabledAt: null } as const;
+/** The same, as a snapshot (a row) holds it. */
+export const NO_STORED_CONTACT_POINTS = { phoneNumber: null, pushTokens: [], webhook: null } as const;
+
 export function aPreferences(
   fields: { userId?: string; email?: string; flags?: Record<string, boolean>; now?: Date } = {},
 ): NotificationPreferences {

@@ -9,6 +9,15 @@ export interface PreferencesTable {
   version: number;
   created_at: Date;
   updated_at: Date;
+  // Contact points (migration 20261129T0600): the webhook's secrets are read by the repository and
+  // the webhook sender only, never by a view.
+  phone_number: string | null;
+  push_tokens: ColumnType<string[], string[] | undefined, string[]>;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  webhook_previous_secret: string | null;
+  webhook_previous_expires_at: Date | null;
+  webhook_disabled_at: Date | null;
 }
 
 export interface NotificationsTable {
@@ -167,6 +176,15 @@ export interface ChannelRateBucketsTable {
   refilled_at: Date;
 }
 
+export interface SuppressionsTable {
+  id: string;
+  channel: string;
+  address: string;
+  reason: string;
+  source: string;
+  created_at: Date;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -181,6 +199,7 @@ export interface Database {
   schedule_occurrences: ScheduleOccurrencesTable;
   feed_items: FeedItemsTable;
   channel_rate_buckets: ChannelRateBucketsTable;
+  suppressions: SuppressionsTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

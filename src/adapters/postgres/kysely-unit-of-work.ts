@@ -8,6 +8,7 @@ import { KyselyInboxRepository, KyselyOutboxRepository } from './inbox-outbox.re
 import { KyselyNotificationRepository } from './notification.repository.js';
 import { KyselyPreferencesRepository } from './preferences.repository.js';
 import { KyselyScheduleRepository } from './schedule.repository.js';
+import { KyselySuppressions } from './suppressions.repository.js';
 import { KyselyTemplateRepository } from './template.repository.js';
 
 /** One transaction on the primary; repositories are built from it (a Kysely Transaction is a Kysely). */
@@ -30,6 +31,7 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
         idempotency: new KyselyIdempotencyRepository(tx),
         templates: new KyselyTemplateRepository(tx, tracker),
         schedules: new KyselyScheduleRepository(tx, tracker),
+        suppressions: new KyselySuppressions(tx),
       }),
     );
   }

@@ -6,6 +6,7 @@ import { NotificationPreferences } from '../../domain/notification-preferences.j
 import type { UserId } from '../../domain/user-id.js';
 import type { Database } from './database.js';
 import { isUniqueViolation } from './pool.js';
+import { preferencesColumns, toPreferencesSnapshot } from './preferences-rows.js';
 
 export class KyselyPreferencesRepository implements PreferencesRepository {
   constructor(
@@ -14,22 +15,8 @@ export class KyselyPreferencesRepository implements PreferencesRepository {
   ) {}
 
   async get(userId: UserId): Promise<NotificationPreferences | null> {
-    const row = await this.db
-      .selectFrom('notification_preferences')
-      .selectAll()
-      .where('user_id', '=', userId.value)
-      .executeTakeFirst();
-    if (!row) return null;
-    return this.tracker.seen(
-      NotificationPreferences.restore({
-        userId: row.user_id,
-        notificationEmail: row.notification_email,
-        preferences: row.preferences,
-        version: row.version,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      }),
-    );
+    const row = await this.db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId.value).executeTakeFirst();
+    return row ? this.tracker.seen(NotificationPreferences.restore(toPreferencesSnapshot(row))) : null;
   }
 
   async add(preferences: NotificationPreferences): Promise<void> {
@@ -37,14 +24,7 @@ export class KyselyPreferencesRepository implements PreferencesRepository {
     try {
       await this.db
         .insertInto('notification_preferences')
-        .values({
-          user_id: s.userId,
-          notification_email: s.notificationEmail,
-          preferences: JSON.stringify(s.preferences),
-          version: s.version,
-          created_at: s.createdAt,
-          updated_at: s.updatedAt,
-        })
+        .values({ user_id: s.userId, created_at: s.createdAt, ...preferencesColumns(s) })
         .execute();
     } catch (error) {
       if (isUniqueViolation(error)) throw new PreferencesAlreadyExistError(s.userId);
@@ -57,12 +37,7 @@ export class KyselyPreferencesRepository implements PreferencesRepository {
     const s = preferences.snapshot();
     const result = await this.db
       .updateTable('notification_preferences')
-      .set({
-        notification_email: s.notificationEmail,
-        preferences: JSON.stringify(s.preferences),
-        version: s.version,
-        updated_at: s.updatedAt,
-      })
+      .set(preferencesColumns(s))
       .where('user_id', '=', s.userId)
       .where('version', '=', preferences.loadedVersion)
       .executeTakeFirst();

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
 import { InvalidValueError } from '../../domain/errors.js';
-import { storedFlags } from '../../domain/notification-preferences.js';
 import { VIEW_COLUMNS, toView } from './notification-rows.js';
+import { PREFERENCES_VIEW_COLUMNS, preferencesViewOf } from './preferences-rows.js';
 import type { ReadRouter } from './read-router.js';
 import { isUuid } from './uuid.js';
 
@@ -10,17 +10,11 @@ export class KyselyPreferencesReadModel implements PreferencesReadModel {
   constructor(private readonly router: ReadRouter) {}
 
   async find(userId: string): Promise<PreferencesView | null> {
+    // Named columns, never selectAll: the webhook's secrets stay in the table.
     const row = await this.router.read((db) =>
-      db.selectFrom('notification_preferences').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+      db.selectFrom('notification_preferences').select(PREFERENCES_VIEW_COLUMNS).where('user_id', '=', userId).executeTakeFirst(),
     );
-    if (!row) return null;
-    return {
-      userId: row.user_id,
-      notificationEmail: row.notification_email,
-      preferences: storedFlags(row.preferences),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return row ? preferencesViewOf(row) : null;
   }
 }
 

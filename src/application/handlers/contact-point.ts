@@ -5,6 +5,7 @@ import type { NotificationPreferences } from '../../domain/notification-preferen
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import { PhoneNumber } from '../../domain/phone-number.js';
 import { UserId } from '../../domain/user-id.js';
+import { WebhookUrl } from '../../domain/webhook-url.js';
 
 export interface Addressing {
   readonly channel: Channel;
@@ -38,7 +39,7 @@ function named(channel: Channel, recipient: string): string {
     case 'push':
       return DeviceTokens.format([DeviceTokens.token(recipient, 'recipient')]);
     case 'webhook':
-      return webhookUrl(recipient);
+      return WebhookUrl.of(recipient, 'recipient').value;
     case 'in_app':
       return UserId.of(recipient).value;
   }
@@ -57,18 +58,4 @@ function stored(channel: Channel, profile: NotificationPreferences): string | nu
     case 'in_app':
       return profile.userId.value;
   }
-}
-
-/** A webhook URL's form; where it leads (the private-network rule) is checked when it is posted to. */
-function webhookUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidValueError('recipient', 'must be an absolute http or https URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidValueError('recipient', 'must be an http or https URL');
-  if (url.username || url.password) throw new InvalidValueError('recipient', 'must not carry credentials');
-  if (raw.length > 2048) throw new InvalidValueError('recipient', 'must be at most 2048 characters');
-  return url.toString();
 }

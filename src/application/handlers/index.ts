@@ -4,6 +4,8 @@ import type { HandlerRegistry } from '../handler-types.js';
 import type { ApiKeySecrets } from '../ports/api-key-secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { SecretGenerator } from '../ports/secret-generator.js';
+import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
@@ -11,11 +13,14 @@ import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reacti
 import { receiveEvent } from './receive-event.handler.js';
 import { abandonClaim, recordSendReports } from './record-send-reports.handler.js';
 import { replacePreferences } from './replace-preferences.handler.js';
+import { applyRejectedAddresses } from './rejected-addresses.js';
 import { recordDeliveryReceipt } from './record-delivery-receipt.handler.js';
 import { retryNotification } from './retry-notification.handler.js';
 import { seedTemplates } from './seed-templates.handler.js';
 import { sendBatch } from './send-batch.handler.js';
 import { sendNotification } from './send-notification.handler.js';
+import { addSuppression, liftSuppression } from './suppression.handlers.js';
+import { rotateWebhookSecret } from './webhook-secret.handler.js';
 import { type TemplateFieldCheck, createTemplate, publishTemplateVersion, saveTemplateDraft } from './template.handlers.js';
 
 export interface HandlerDeps {
@@ -28,6 +33,9 @@ export interface HandlerDeps {
   readonly checkField: TemplateFieldCheck;
   /** The channels a provider is configured for (the others' notifications are recorded suppressed). */
   readonly configuredChannels: ReadonlySet<Channel>;
+  /** Webhook endpoints' signing secrets. */
+  readonly secretGenerator: SecretGenerator;
+  readonly webhookUrlPolicy: WebhookUrlPolicy;
 }
 
 /** The one registry: command → exactly one handler, event → its reactions and handlers. */
@@ -36,8 +44,8 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
   const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] };
   return {
     commands: {
-      CreatePreferences: createPreferences(clock),
-      ReplacePreferences: replacePreferences(clock),
+      CreatePreferences: createPreferences(deps),
+      ReplacePreferences: replacePreferences(deps),
       CreateApiKey: createApiKey(deps),
       RevokeApiKey: revokeApiKey(clock),
       ReceiveEvent: receiveEvent(deps),
@@ -51,12 +59,15 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       CreateTemplate: createTemplate(deps),
       SaveTemplateDraft: saveTemplateDraft(deps),
       PublishTemplateVersion: publishTemplateVersion(deps),
+      RotateWebhookSecret: rotateWebhookSecret(deps),
+      AddSuppression: addSuppression(deps),
+      LiftSuppression: liftSuppression(),
     },
     reactions: {
       ...none,
       NotificationPreferencesCreated: [welcomeOnPreferencesCreated(deps)],
       NotificationPreferencesUpdated: [alertOnPreferencesUpdated(deps)],
     },
-    events: none,
+    events: { ...none, AddressesRejected: [applyRejectedAddresses(ids)] },
   };
 }

@@ -1,4 +1,5 @@
 import type { SendFields } from '../../domain/commands.js';
+import { DeviceTokens } from '../../domain/device-tokens.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import { type NewNotification, NotificationRequest } from '../../domain/notification-request.js';
 import type { SuppressionReason } from '../../domain/notification-status.js';
@@ -58,20 +59,30 @@ export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, as
   const userId = ask.userId === null ? null : UserId.of(ask.userId);
   const profile = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
   const address = addressOf({ channel: ask.channel, type: ask.type, recipient: ask.recipient, userId }, profile);
+  const sendable = address === null ? null : await unsuppressed(uow, ask.channel, address);
   const now = deps.clock.now();
-  const fields = newNotification(deps.ids.newId(), userId?.value ?? null, address ?? '', ask, release, now);
-  const reason = await suppressionOf(uow, deps, ask, profile, address);
+  const fields = newNotification(deps.ids.newId(), userId?.value ?? null, sendable ?? address ?? '', ask, release, now);
+  const reason = suppressionOf(deps, ask, profile, address, sendable);
   const notification = reason ? NotificationRequest.suppress(fields, reason, now) : NotificationRequest.request(fields, now);
   await uow.notifications.add(notification);
   return notification;
 }
 
 /** Why the notification will not be sent, in the order on-call reads it; null: it goes. */
-async function suppressionOf(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk, profile: NotificationPreferences | null, address: string | null): Promise<SuppressionReason | null> {
+function suppressionOf(deps: RequestDeps, ask: NotificationAsk, profile: NotificationPreferences | null, address: string | null, sendable: string | null): SuppressionReason | null {
   if (profile !== null && !profile.allows(ask.type)) return 'preference_opt_out';
   if (address === null) return 'no_contact_point';
   if (!deps.configuredChannels.has(ask.channel)) return 'channel_not_configured';
-  return (await uow.suppressions.isSuppressed(ask.channel, address)) ? 'recipient_suppressed' : null;
+  return sendable === null ? 'recipient_suppressed' : null;
+}
+
+/** The address without what the suppressions hold (a push goes to the device tokens left); null when nothing is left. */
+async function unsuppressed(uow: UnitOfWork, channel: Channel, address: string): Promise<string | null> {
+  const each = channel === 'push' ? DeviceTokens.parse(address) : [address];
+  const left: string[] = [];
+  for (const one of each) if (!(await uow.suppressions.isSuppressed(channel, one))) left.push(one);
+  if (left.length === 0) return null;
+  return channel === 'push' ? DeviceTokens.format(left) : address;
 }
 
 /** What a send asked over REST asks of requestNotification. */

@@ -1,4 +1,4 @@
-import type { PreferenceFlags } from '../../domain/events.js';
+import type { ContactPointFields, PreferenceFlags } from '../../domain/events.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import type { DeliveryAttempt } from '../../domain/delivery-attempt.js';
 import type { NotificationSnapshot } from '../../domain/notification-request.js';
@@ -6,7 +6,8 @@ import type { NotificationStatus, StatusReason } from '../../domain/notification
 import type { Priority } from '../../domain/priority.js';
 import type { ScheduleSnapshot, ScheduleStatus } from '../../domain/schedule.js';
 
-export interface PreferencesView {
+/** A profile as it is read back: contact points without the webhook's secrets. */
+export interface PreferencesView extends ContactPointFields {
   readonly userId: string;
   readonly notificationEmail: string;
   readonly preferences: PreferenceFlags;

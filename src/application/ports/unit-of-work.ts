@@ -9,6 +9,7 @@ import type {
   ScheduleRepository,
   TemplateRepository,
 } from './repositories.js';
+import type { Suppressions } from './suppressions.js';
 
 /** What a handler sees: the repositories of one open transaction. */
 export interface UnitOfWork {
@@ -20,6 +21,7 @@ export interface UnitOfWork {
   readonly idempotency: IdempotencyRepository;
   readonly templates: TemplateRepository;
   readonly schedules: ScheduleRepository;
+  readonly suppressions: Suppressions;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */

@@ -1,5 +1,6 @@
-import { InvalidValueError, ScheduleNotFoundError } from '../../domain/errors.js';
+import { ScheduleNotFoundError } from '../../domain/errors.js';
 import type { ScheduleFilter, SchedulePage, ScheduleReadModel, ScheduleView } from '../ports/read-models.js';
+import { checkPage } from './paging.js';
 
 export const SCHEDULES_DEFAULT_SIZE = 20;
 export const SCHEDULES_MAX_SIZE = 100;
@@ -15,8 +16,7 @@ export class SchedulesQuery {
   }
 
   async list(filter: ScheduleFilter, page = 1, size = SCHEDULES_DEFAULT_SIZE): Promise<SchedulePage> {
-    if (!Number.isInteger(page) || page < 1 || !Number.isSafeInteger(page * SCHEDULES_MAX_SIZE)) throw new InvalidValueError('page', 'must be a whole number from 1');
-    if (!Number.isInteger(size) || size < 1 || size > SCHEDULES_MAX_SIZE) throw new InvalidValueError('size', `must be an integer from 1 to ${SCHEDULES_MAX_SIZE}`);
+    checkPage(page, size, SCHEDULES_MAX_SIZE);
     return this.readModel.page(filter, page, size);
   }
 }

@@ -57,6 +57,8 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
       checkVariables: variableProblems,
       checkField: (field, kind, source) => checkTemplate(field, kind, source, etaTemplateTokens(field)),
       configuredChannels: get('configuredChannels'),
+      secretGenerator: get('secretGenerator'),
+      webhookUrlPolicy: get('webhookUrlPolicy'),
     }),
   busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics')),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor'), wakeWorkers(get)),

@@ -8,7 +8,13 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
   const secrets = app.get('apiKeySecrets');
   return {
     bus: app.get('bus'),
-    queries: { history: app.get('historyQuery'), preferences: app.get('preferencesQuery'), templates: app.get('templatesQuery'), schedules: app.get('schedulesQuery') },
+    queries: {
+      history: app.get('historyQuery'),
+      preferences: app.get('preferencesQuery'),
+      templates: app.get('templatesQuery'),
+      schedules: app.get('schedulesQuery'),
+      suppressions: app.get('suppressionsQuery'),
+    },
     schedules: app.get('scheduleSends'),
     authenticator: app.get('authenticator'),
     health: app.get('health'),

@@ -1,3 +1,4 @@
+import type { PreferencesWritten, RotatedWebhookSecret } from '../../application/handler-types.js';
 import type { RenderedContent } from '../../application/ports/channel-sender.js';
 import type { NotificationView, PreferencesView } from '../../application/ports/read-models.js';
 
@@ -7,9 +8,23 @@ export function preferencesJson(view: PreferencesView) {
     userid: view.userId,
     notification_email: view.notificationEmail,
     preferences: view.preferences,
+    phone_number: view.phoneNumber,
+    push_tokens: view.pushTokens,
+    webhook_url: view.webhookUrl,
+    webhook_disabled_at: view.webhookDisabledAt?.toISOString() ?? null,
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };
+}
+
+/** A write's answer: the webhook secret it minted appears this once, and only when it minted one. */
+export function writtenPreferencesJson(view: PreferencesWritten) {
+  return { ...preferencesJson(view), ...(view.webhookSecret === null ? {} : { webhook_secret: view.webhookSecret }) };
+}
+
+export function rotatedSecretJson(rotated: RotatedWebhookSecret) {
+  const { userId, webhookUrl, webhookSecret, previousExpiresAt } = rotated;
+  return { userid: userId, webhook_url: webhookUrl, webhook_secret: webhookSecret, previous_expires_at: previousExpiresAt.toISOString() };
 }
 
 export function notificationJson(view: NotificationView) {

@@ -36,6 +36,8 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   template_version_not_found: [404, 'Template version not found'],
   template_exists: [409, 'Template already exists'],
   unsafe_template: [422, 'Template not allowed'],
+  no_webhook_endpoint: [409, 'No webhook endpoint'],
+  suppression_not_found: [404, 'Suppression not found'],
 };
 
 /** The one place where expected failures become HTTP statuses (docs/architecture.md, rule 10). */

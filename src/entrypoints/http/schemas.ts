@@ -1,6 +1,5 @@
 import { API_KEY_SCOPES } from '../../domain/api-key-scope.js';
 import { EmailAddress } from '../../domain/email-address.js';
-import { InvalidValueError } from '../../domain/errors.js';
 import { ATTEMPT_OUTCOMES } from '../../domain/delivery-attempt.js';
 import { NOTIFICATION_STATUSES, STATUS_REASONS } from '../../domain/notification-status.js';
 import { PRIORITIES } from '../../domain/priority.js';
@@ -10,19 +9,9 @@ import { UserId } from '../../domain/user-id.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../application/queries/history.query.js';
 import { hasUnstorableCharacter } from '../../adapters/postgres/storable-text.js';
 import { nulPath } from '../nul-characters.js';
+import { checkedBy } from './checked-by.js';
+import { ContactPointsInput, ContactPointsOutput, WebhookSecretOutput } from './contact-point-schemas.js';
 import { z } from './zod.js';
-
-/** Runs a domain value object's own check, so HTTP and domain refuse the same values. */
-function checkedBy(check: (value: unknown) => unknown) {
-  return (value: unknown, ctx: z.RefinementCtx) => {
-    try {
-      check(value);
-    } catch (error) {
-      if (!(error instanceof InvalidValueError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.reason });
-    }
-  };
-}
 
 export const UserIdSchema = z
   .union([z.string(), z.number().int().nonnegative()])
@@ -49,7 +38,7 @@ export const PreferenceFlagsSchema = z
   .openapi('PreferenceFlags');
 
 export const CreatePreferencesBody = z
-  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}) })
+  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}), ...ContactPointsInput })
   .openapi('CreatePreferences');
 
 export const ReplacePreferencesBody = z
@@ -57,6 +46,7 @@ export const ReplacePreferencesBody = z
     userid: UserIdSchema.optional().openapi({ description: 'Optional; must equal the path parameter' }),
     notification_email: EmailSchema,
     preferences: PreferenceFlagsInput.default({}),
+    ...ContactPointsInput,
   })
   .openapi('ReplacePreferences');
 
@@ -67,10 +57,14 @@ export const PreferencesResponse = z
     userid: z.string(),
     notification_email: z.string(),
     preferences: PreferenceFlagsSchema,
+    ...ContactPointsOutput,
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
   .openapi('Preferences');
+
+/** What a write answers: the preferences, and the webhook secret it minted, if it minted one. */
+export const WrittenPreferencesResponse = PreferencesResponse.extend(WebhookSecretOutput).openapi('WrittenPreferences');
 
 export const HistoryQuery = z.strictObject({
   limit: z

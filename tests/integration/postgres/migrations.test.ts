@@ -16,7 +16,20 @@ async function tables(db: TestDatabase): Promise<string[]> {
   return rows.map((r) => r.table_name);
 }
 
-const SCHEMA = ['api_keys', 'idempotency_keys', 'inbox', 'notification_attempts', 'notification_preferences', 'notifications', 'outbox', 'schedule_occurrences', 'schedules', 'template_versions', 'templates'];
+const SCHEMA = [
+  'api_keys',
+  'idempotency_keys',
+  'inbox',
+  'notification_attempts',
+  'notification_preferences',
+  'notifications',
+  'outbox',
+  'schedule_occurrences',
+  'schedules',
+  'suppressions',
+  'template_versions',
+  'templates',
+];
 
 async function columns(db: TestDatabase, table: string): Promise<string[]> {
   const rows = await sqlOnPrimary<{ column_name: string }>(
@@ -191,6 +204,7 @@ describe('migrations', () => {
       await sql`insert into notifications (id, type, channel, recipient, status, priority, retry_of, next_attempt_at, created_at, updated_at)
                 values (${uuid(9)}, 'welcome', 'email', 'u@example.com', 'pending', 2, ${uuid(8)}, now(), now(), now())`.execute(kysely);
 
+      expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0600-contact-points: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0500-notification-template-version: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0400-schedules: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0300-templates: Success']);

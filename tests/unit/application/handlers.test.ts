@@ -9,7 +9,7 @@ import type { DomainEvent, DomainEventType } from '../../../src/domain/events.js
 import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
 import { FakeClock } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
-import { T0 } from '../mothers.js';
+import { NO_CONTACT_POINTS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 const ALL_ON = preferenceFlags();
@@ -48,21 +48,26 @@ describe('the production handler registry', () => {
     const registry = buildHandlerRegistry(testHandlerDeps());
     expect(Object.keys(registry.commands).sort()).to.deep.equal([
       'AbandonClaim',
+      'AddSuppression',
       'CreateApiKey',
       'CreatePreferences',
       'CreateTemplate',
+      'LiftSuppression',
       'PublishTemplateVersion',
       'ReceiveEvent',
+      'RecordDeliveryReceipt',
       'RecordSendReports',
       'ReplacePreferences',
       'RetryNotification',
       'RevokeApiKey',
+      'RotateWebhookSecret',
       'SaveTemplateDraft',
       'SeedTemplates',
       'SendBatch',
       'SendNotification',
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([
+      'AddressesRejected',
       'NotificationFailed',
       'NotificationPreferencesCreated',
       'NotificationPreferencesUpdated',
@@ -77,9 +82,9 @@ describe('CreatePreferences', () => {
     const { bus, store, events, monitor } = app();
     const view = await bus.handle(createPreferences({ notificationEmail: 'Ada@Example.com' }));
     const expected = { userId: 'u-1', notificationEmail: 'Ada@example.com', preferences: ALL_ON };
-    expect(view).to.deep.equal({ ...expected, createdAt: T0, updatedAt: T0 });
-    expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, version: 1, createdAt: T0, updatedAt: T0 });
-    expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, username: null }]);
+    expect(view).to.deep.equal({ ...expected, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: T0 });
+    expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, ...NO_STORED_CONTACT_POINTS, version: 1, createdAt: T0, updatedAt: T0 });
+    expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, ...NO_CONTACT_POINTS, username: null }]);
     expect(monitor.handledTypes).to.deep.equal(['CreatePreferences', 'NotificationPreferencesCreated']);
   });
 
@@ -137,9 +142,10 @@ describe('ReplacePreferences', () => {
     clock.advance(60_000);
     const result = await bus.handle(replacePreferences({ notificationEmail: 'grace@example.com', preferences: { security_alert: false } }));
     const replaced = { userId: 'u-1', notificationEmail: 'grace@example.com', preferences: { ...ALL_ON, security_alert: false } };
-    expect(result).to.deep.equal({ created: false, preferences: { ...replaced, createdAt: T0, updatedAt: clock.now() } });
-    expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, version: 2, createdAt: T0, updatedAt: clock.now() });
-    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, previousEmail: 'ada@example.com' }]);
+    const view = { ...replaced, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: clock.now() };
+    expect(result).to.deep.equal({ created: false, preferences: view });
+    expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, ...NO_STORED_CONTACT_POINTS, version: 2, createdAt: T0, updatedAt: clock.now() });
+    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, ...NO_CONTACT_POINTS, previousEmail: 'ada@example.com' }]);
   });
 
   it('raises no update when the values are the same', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { CommandHandler, EventHandler, HandlerRegistry } from '../../../src/application/handler-types.js';
-import { toPreferencesView } from '../../../src/application/handlers/preferences-view.js';
+import { toWrittenView } from '../../../src/application/handlers/preferences-view.js';
 import { MessageBus } from '../../../src/application/message-bus.js';
 import type { UnitOfWork } from '../../../src/application/ports/unit-of-work.js';
 import type { CommandOf } from '../../../src/domain/commands.js';
@@ -37,6 +37,9 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       AbandonClaim: unused,
       RetryNotification: unused,
       RecordDeliveryReceipt: unused,
+      RotateWebhookSecret: unused,
+      AddSuppression: unused,
+      LiftSuppression: unused,
       ...commands,
     },
     reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] },
@@ -66,7 +69,7 @@ function create(userId: string): CommandOf<'CreatePreferences'> {
 const createsEach: CommandHandler<'CreatePreferences'> = async (command, uow) => {
   const created = command.userId.split(',').map((userId) => aPreferences({ userId }));
   for (const preferences of created) await uow.preferences.add(preferences);
-  return toPreferencesView(created[0]!);
+  return toWrittenView(created[0]!);
 };
 
 function recorder<K extends DomainEventType>(name: string, log: string[]): EventHandler<K> {
@@ -115,7 +118,7 @@ describe('MessageBus', () => {
       }),
     );
     const result = await bus.handle(create('u-1'));
-    expect(result).to.deep.equal(toPreferencesView(aPreferences({ userId: 'u-1' })));
+    expect(result).to.deep.equal(toWrittenView(aPreferences({ userId: 'u-1' })));
     expect(calls).to.deep.equal(['create u-1']);
     expect([...store.preferences.keys()]).to.deep.equal(['u-1']);
     expect({ commits: store.commits, rollbacks: store.rollbacks }).to.deep.equal({ commits: 1, rollbacks: 0 });

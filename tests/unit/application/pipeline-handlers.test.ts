@@ -14,7 +14,7 @@ import { preferenceFlags } from '../../../src/domain/notification-preferences.js
 import type { NotificationSnapshot } from '../../../src/domain/notification-request.js';
 import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
-import { T0 } from '../mothers.js';
+import { NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 const ALL_ON = preferenceFlags();
@@ -183,6 +183,8 @@ describe('ReceiveEvent', () => {
         templateVersion: 1,
         locale: null,
         expiresAt: null,
+        providerMessageId: null,
+        receipt: null,
         createdAt: T0,
         updatedAt: T0,
       },
@@ -223,6 +225,7 @@ describe('ReceiveEvent', () => {
       userId: 'u-1',
       notificationEmail: 'ada@example.com',
       preferences: ALL_ON,
+      ...NO_STORED_CONTACT_POINTS,
       version: 1,
       createdAt: T0,
       updatedAt: T0,
@@ -367,6 +370,10 @@ describe('the transactional outbox', () => {
       userid: 'u-1',
       notification_email: 'stored@example.com',
       preferences: ALL_ON,
+      phone_number: null,
+      push_tokens: [],
+      webhook_url: null,
+      webhook_disabled_at: null,
     });
     expect(typeof row?.body.timestamp).to.equal('number');
   });

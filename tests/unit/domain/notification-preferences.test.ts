@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EmailAddress } from '../../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../../src/domain/notification-preferences.js';
-import { aPreferences, at, T0 } from '../mothers.js';
+import { NO_CONTACT_POINTS, NO_STORED_CONTACT_POINTS, aPreferences, at, T0 } from '../mothers.js';
 
 const ALL_ON = preferenceFlags();
 
@@ -14,6 +14,7 @@ describe('NotificationPreferences', () => {
         userId: 'u-1',
         notificationEmail: 'ada@example.com',
         preferences: { ...ALL_ON, welcome: false },
+        ...NO_CONTACT_POINTS,
         username: null,
       },
     ]);
@@ -37,6 +38,7 @@ describe('NotificationPreferences', () => {
         notificationEmail: 'ada@example.com',
         previousEmail: 'ada@example.com',
         preferences: { ...ALL_ON, order_status_update: false },
+        ...NO_CONTACT_POINTS,
       },
     ]);
     expect(preferences.allows('order_status_update')).to.equal(false);
@@ -68,6 +70,7 @@ describe('NotificationPreferences', () => {
       userId: 'user-1',
       notificationEmail: 'ada@example.com',
       preferences: ALL_ON,
+      ...NO_STORED_CONTACT_POINTS,
       version: 1,
       createdAt: T0,
       updatedAt: T0,

@@ -52,6 +52,8 @@ describe('NotificationRequest', () => {
         leaseExpiresAt: null,
         claimToken: null,
         retryOf: null,
+        providerMessageId: null,
+        receipt: null,
         createdAt: T0,
         updatedAt: T0,
       });
@@ -78,7 +80,7 @@ describe('NotificationRequest', () => {
         { number: 1, attemptedAt: at(1), outcome: 'accepted', response: '250 OK queued', error: null, latencyMs: 42 },
       ]);
       expect(notification.pullEvents()).to.deep.equal([
-        { type: 'NotificationSent', notificationId: 'notification-1', userId: 'user-1', notificationType: 'welcome', channel: 'email', recipient: 'ada@example.com', correlationId: 'corr-1' },
+        { type: 'NotificationSent', notificationId: 'notification-1', userId: 'user-1', notificationType: 'welcome', channel: 'email', recipient: 'ada@example.com', correlationId: 'corr-1', providerMessageId: null },
       ]);
     });
 

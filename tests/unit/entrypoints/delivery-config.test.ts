@@ -15,7 +15,12 @@ function configError(env: Record<string, string>): string {
 describe('the delivery configuration', () => {
   it('defaults to the retry plans, a 30 s lease and the retention of each table', () => {
     const { delivery, retention } = loadConfig(REQUIRED);
-    expect(delivery).to.deep.equal({ retryPlans: DEFAULT_RETRY_PLANS, leaseMs: 30_000, batchSize: 50, concurrency: 16, pollIntervalMs: 200, sendTimeoutMs: 120_000 });
+    const circuit = { failuresToOpen: 5, halfOpenAfterMs: 10_000 };
+    expect(delivery).to.deep.equal({
+      ...{ retryPlans: DEFAULT_RETRY_PLANS, leaseMs: 30_000, batchSize: 50, concurrency: 16, pollIntervalMs: 200, sendTimeoutMs: 120_000 },
+      rateLimits: new Map(),
+      circuits: { sms: circuit, push: circuit, webhook: circuit, in_app: circuit },
+    });
     expect(retention).to.deep.equal({ policy: DEFAULT_RETENTION, batchSize: 500, intervalMs: 60_000 });
   });
 
