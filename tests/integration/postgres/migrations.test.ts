@@ -18,6 +18,8 @@ async function tables(db: TestDatabase): Promise<string[]> {
 
 const SCHEMA = [
   'api_keys',
+  'channel_rate_buckets',
+  'feed_items',
   'idempotency_keys',
   'inbox',
   'notification_attempts',
@@ -181,7 +183,8 @@ describe('migrations', () => {
       expect(notificationColumns).to.include.members(['priority', 'reason', 'deferrals', 'lease_expiries', 'retry_of', 'secret_variables', 'suppression_reason', 'scheduled_attempts']);
       const after = await indexes(db);
       expect([...after.keys()]).to.include.members(DELIVERY_CORE_INDEXES);
-      expect(after.get('notifications_due')).to.match(/\(priority, next_attempt_at\) WHERE \(status = ANY/);
+      // Led by the channel since 20261129T0700: workers claim each channel apart.
+      expect(after.get('notifications_due')).to.match(/\(channel, priority, next_attempt_at\) WHERE \(status = ANY/);
       expect(after.get('notifications_retry_of')).to.match(/^CREATE UNIQUE INDEX/);
 
       // The adapters read the migrated rows (the old column's reason included), and the queue claims by priority.
@@ -204,6 +207,7 @@ describe('migrations', () => {
       await sql`insert into notifications (id, type, channel, recipient, status, priority, retry_of, next_attempt_at, created_at, updated_at)
                 values (${uuid(9)}, 'welcome', 'email', 'u@example.com', 'pending', 2, ${uuid(8)}, now(), now(), now())`.execute(kysely);
 
+      expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0700-channels: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0600-contact-points: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0500-notification-template-version: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0400-schedules: Success']);
