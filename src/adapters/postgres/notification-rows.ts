@@ -128,7 +128,8 @@ export function creationColumns(s: NotificationSnapshot) {
 
 /** What a view reads: no content or template variables to fetch and parse; attempts from the projection. */
 export const VIEW_COLUMNS = [
-  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'template_version', 'expires_at', 'created_at', 'updated_at', 'attempt_history',
+  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'template_version', 'expires_at',
+  'provider_message_id', 'receipt_status', 'receipt_error_code', 'receipt_at', 'created_at', 'updated_at', 'attempt_history',
 ] as const;
 
 type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
@@ -151,6 +152,8 @@ export function toView(row: ViewRow): NotificationView {
     retryOf: row.retry_of,
     templateVersion: row.template_version,
     expiresAt: row.expires_at,
+    providerMessageId: row.provider_message_id,
+    receipt: receiptOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,7 +1,7 @@
 import type { ContactPointFields, PreferenceFlags } from '../../domain/events.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import type { DeliveryAttempt } from '../../domain/delivery-attempt.js';
-import type { NotificationSnapshot } from '../../domain/notification-request.js';
+import type { DeliveryReceipt, NotificationSnapshot } from '../../domain/notification-request.js';
 import type { NotificationStatus, StatusReason } from '../../domain/notification-status.js';
 import type { Priority } from '../../domain/priority.js';
 import type { ScheduleSnapshot, ScheduleStatus } from '../../domain/schedule.js';
@@ -33,6 +33,10 @@ export interface NotificationView {
   /** The template version it renders with (null: recorded before templates were data). */
   readonly templateVersion: number | null;
   readonly expiresAt: Date | null;
+  /** The provider's id for the accepted message (Twilio's sid, FCM's message name). */
+  readonly providerMessageId: string | null;
+  /** What the provider reported after accepting it (an SMS status callback). */
+  readonly receipt: DeliveryReceipt | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -55,6 +59,8 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     retryOf: s.retryOf,
     templateVersion: s.templateVersion,
     expiresAt: s.expiresAt,
+    providerMessageId: s.providerMessageId,
+    receipt: s.receipt,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };

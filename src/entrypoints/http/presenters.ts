@@ -51,6 +51,8 @@ export function notificationJson(view: NotificationView) {
     retry_of: view.retryOf,
     template_version: view.templateVersion,
     expires_at: view.expiresAt?.toISOString() ?? null,
+    provider_message_id: view.providerMessageId,
+    receipt: view.receipt && { status: view.receipt.status, error_code: view.receipt.errorCode, at: view.receipt.at.toISOString() },
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };

@@ -105,6 +105,11 @@ export const NotificationSchema = z
     retry_of: z.uuid().nullable(),
     template_version: z.number().int().nullable().openapi({ description: 'The template version it renders with; null for notifications recorded before templates were data' }),
     expires_at: z.iso.datetime().nullable(),
+    provider_message_id: z.string().nullable().openapi({ description: "The provider's id for the accepted message: Twilio's sid, FCM's message name, the SMTP queue id" }),
+    receipt: z
+      .object({ status: z.enum(['delivered', 'undelivered']), error_code: z.string().nullable(), at: z.iso.datetime() })
+      .nullable()
+      .openapi({ description: "The provider's last report after accepting it (an SMS status callback); never a second outcome" }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
