@@ -169,7 +169,7 @@ export type Command =
       readonly status: 'delivered' | 'undelivered';
       readonly errorCode: string | null;
     }
-  // Contact points and suppressions (ADR 14).
+  // Contact points and suppressions (ADR 17).
   | {
       /** A new secret for the user's webhook endpoint; the current one signs 24 hours more. */
       readonly type: 'RotateWebhookSecret';

@@ -21,7 +21,7 @@ export interface PreferencesSnapshot extends ContactPointsSnapshot {
   readonly updatedAt: Date;
 }
 
-/** A recipient's profile: notification email, one on/off flag per type, and contact points (ADR 14). */
+/** A recipient's profile: notification email, one on/off flag per type, and contact points (ADR 17). */
 export class NotificationPreferences extends AggregateRoot {
   private issuedSecret: string | null = null;
 

@@ -2,6 +2,7 @@ import { type DeliveryConfig, type RetentionConfig, readDelivery, readRetention 
 import { type PushSettings, readPushSettings } from '../adapters/push/push-settings.js';
 import { type SmsSettings, readSmsSettings } from '../adapters/sms/sms-settings.js';
 import { EnvReader } from '../adapters/system/env-reader.js';
+import { type WebhookSettings, readWebhookSettings } from '../adapters/webhook/webhook-settings.js';
 
 export type { DeliveryConfig, RetentionConfig };
 
@@ -65,6 +66,8 @@ export interface Config {
   readonly smtp: SmtpConfig | undefined;
   /** The Twilio Messages API (SMS_ACCOUNT_SID, ...); undefined: SMS notifications are recorded suppressed. */
   readonly sms: SmsSettings | undefined;
+  /** Webhooks need no provider: their settings (WEBHOOK_*) always apply. */
+  readonly webhook: WebhookSettings;
   /** FCM HTTP v1 (PUSH_SERVICE_ACCOUNT_JSON); undefined: push notifications are recorded suppressed. */
   readonly push: PushSettings | undefined;
   readonly delivery: DeliveryConfig;
@@ -165,6 +168,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     smtp: readSmtp(env),
     sms: readSmsSettings(env),
     push: readPushSettings(env),
+    webhook: readWebhookSettings(env),
     delivery: readDelivery(env),
     outbox: readOutbox(env),
     retention: readRetention(env),

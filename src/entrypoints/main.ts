@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     await app.get('smtpTransport')?.close();
     await app.get('smsTransport')?.close();
     await app.get('pushTransport')?.close();
+    await app.get('webhookTransport').close();
     await app.close();
     clearTimeout(deadline);
     logger.info({ outcome }, 'stopped');

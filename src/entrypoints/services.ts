@@ -13,6 +13,8 @@ import type { IdGenerator } from '../application/ports/id-generator.js';
 import type { Channel } from '../domain/notification-type.js';
 import type { FcmPushSender } from '../adapters/push/fcm-push-sender.js';
 import type { TwilioSmsSender } from '../adapters/sms/twilio-sms-sender.js';
+import type { PerEndpointCircuits } from '../adapters/webhook/per-endpoint-circuits.js';
+import type { WebhookSender } from '../adapters/webhook/webhook-sender.js';
 import type { NotificationRenderer } from '../application/ports/notification-renderer.js';
 import type { TemplateCatalogue } from '../application/ports/template-catalogue.js';
 import type { TemplatesQuery } from '../application/queries/templates.query.js';
@@ -119,6 +121,9 @@ export interface Services {
   /** FCM HTTP v1; null without PUSH_SERVICE_ACCOUNT_JSON. */
   pushTransport: FcmPushSender | null;
   pushSender: CircuitBreakingSender | null;
+  /** Signed webhooks (always configured); each endpoint behind its own breaker. */
+  webhookTransport: WebhookSender;
+  webhookSender: PerEndpointCircuits;
   /** The in-app feed's store behind its breaker. */
   inAppSender: GuardedChannelSender;
   /** Every configured channel's sender: a new channel is one more entry here. */

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Recipient contact points and suppressions (ADR 14). The new profile columns are nullable or have
+ * Recipient contact points and suppressions (ADR 17). The new profile columns are nullable or have
  * a constant default, so adding them rewrites no row and profiles from before have none. A webhook
  * URL always has its secret (Standard Webhooks signing needs it in clear, unlike API keys, which
  * are only compared); a previous secret always has its expiry. `suppressions` holds one row per

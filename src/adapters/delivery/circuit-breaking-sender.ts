@@ -24,8 +24,8 @@ class ProviderDown extends Error {
 }
 
 /**
- * Any channel's sender behind a circuit breaker (cockatiel): only `provider_down` answers count;
- * an answer about one message (transient, permanent, ambiguous) shows the provider is up. After
+ * Any channel's sender behind a circuit breaker (cockatiel): only `provider_down` answers from a
+ * provider that was asked count; an answer about one message (transient, permanent, ambiguous) shows the provider is up. After
  * `failuresToOpen` in a row the circuit opens: sends are refused as provider-down without being
  * attempted, until one probe after `halfOpenAfterMs` gets an answer. A timeout never cancels a
  * send in flight, so the breaker only ever sees outcomes.
@@ -72,9 +72,10 @@ export class CircuitBreakingSender implements GuardedChannelSender {
     }
   }
 
+  /** Only a provider that was asked and failed counts: a send that never left (its secrets could not be read) says nothing of it. */
   private async attempt(message: OutgoingMessage): Promise<SendOutcome> {
     const outcome = await this.inner.send(message);
-    if (outcome.kind === 'provider_down') throw new ProviderDown(outcome);
+    if (outcome.kind === 'provider_down' && outcome.attempted) throw new ProviderDown(outcome);
     return outcome;
   }
 

@@ -1,7 +1,7 @@
 import type { SendOutcome } from '../../domain/send-outcome.js';
 import { printable } from '../observability/printable.js';
 // One Retry-After reading for every HTTP channel (SMS's, until it moves to src/adapters/http).
-import { retryAfterMs } from '../sms/retry-after.js';
+import { retryAfterMs } from '../http/retry-after.js';
 
 /*
  * How a receiver's answer is classified (first match wins; failures without an answer are in

@@ -8,7 +8,7 @@ import { toWrittenView } from './preferences-view.js';
 
 /**
  * PUT semantics: email and flags become exactly these; contact points the body leaves out are
- * kept, so a seed-002 body never drops a webhook endpoint and its secret (ADR 14). Absent
+ * kept, so a seed-002 body never drops a webhook endpoint and its secret (ADR 17). Absent
  * preferences are created.
  */
 export function replacePreferences(deps: ContactPointDeps & { readonly clock: Clock }): CommandHandler<'ReplacePreferences'> {

@@ -37,6 +37,9 @@ export interface NotificationAsk {
   readonly routing?: 'preferences' | 'exact';
 }
 
+/** A webhook whose endpoint stays down gives up after three days (its breaker defers it without using attempts). */
+const WEBHOOK_TTL_SECONDS = 3 * 86_400;
+
 export interface RequestDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -120,8 +123,12 @@ function newNotification(id: string, userId: string | null, recipient: string, a
     secretVariables: secrets,
     templateVersion: release.version,
     locale: ask.locale ?? null,
-    expiresAt: earliest(ask.expiresAt ?? null, definition.ttlSeconds === null ? null : new Date(now.getTime() + definition.ttlSeconds * 1000)),
+    expiresAt: [ask.expiresAt ?? null, after(now, definition.ttlSeconds), ask.channel === 'webhook' ? after(now, WEBHOOK_TTL_SECONDS) : null].reduce(earliest, null),
   };
+}
+
+function after(now: Date, seconds: number | null): Date | null {
+  return seconds === null ? null : new Date(now.getTime() + seconds * 1000);
 }
 
 function earliest(a: Date | null, b: Date | null): Date | null {

@@ -4,6 +4,10 @@ import { CircuitBreakingSender } from '../../adapters/delivery/circuit-breaking-
 import { FeedItemSender } from '../../adapters/in-app/feed-item-sender.js';
 import { FcmPushSender } from '../../adapters/push/fcm-push-sender.js';
 import { TwilioSmsSender } from '../../adapters/sms/twilio-sms-sender.js';
+import { PerEndpointCircuits } from '../../adapters/webhook/per-endpoint-circuits.js';
+import type { SigningSecrets } from '../../adapters/webhook/signing-secrets.js';
+import { WebhookSender } from '../../adapters/webhook/webhook-sender.js';
+import type { WebhookEndpoints } from '../../application/ports/webhook-endpoints.js';
 import type { CircuitConfig } from '../delivery-config.js';
 import type { Factories, Resolve } from './factory-types.js';
 
@@ -29,7 +33,16 @@ function guarded(get: Resolve, transport: ChannelSender | null, circuit: Circuit
   return transport ? new CircuitBreakingSender(transport, circuit, circuitListener(get)) : null;
 }
 
-type ChannelSenders = 'smsTransport' | 'smsSender' | 'pushTransport' | 'pushSender' | 'inAppSender' | 'senders' | 'configuredChannels';
+/** A user's own endpoint signs with its secrets (the previous one too during a rotation); any other URL with WEBHOOK_SIGNING_SECRET. */
+function signingSecrets(endpoints: WebhookEndpoints, shared: string | undefined): SigningSecrets {
+  return async ({ userId, recipient }) => {
+    const own = userId === null ? [] : await endpoints.signingSecrets(userId, recipient);
+    if (own.length > 0) return own;
+    return shared === undefined ? [] : [shared];
+  };
+}
+
+type ChannelSenders = 'webhookTransport' | 'webhookSender' | 'smsTransport' | 'smsSender' | 'pushTransport' | 'pushSender' | 'inAppSender' | 'senders' | 'configuredChannels';
 
 /** One sender per channel, each behind its own breaker; a channel without its settings has none. */
 export const channelFactories: Pick<Factories, ChannelSenders> = {
@@ -43,8 +56,15 @@ export const channelFactories: Pick<Factories, ChannelSenders> = {
     return push ? new FcmPushSender(push) : null;
   },
   pushSender: (get) => guarded(get, get('pushTransport'), get('config').delivery.circuits.push),
+  webhookTransport: (get) => new WebhookSender(get('config').webhook, signingSecrets(get('webhookEndpoints'), get('config').webhook.signingSecret)),
+  // Webhooks need no provider account: the channel is always configured, each endpoint behind its own breaker.
+  webhookSender: (get) => {
+    const logger = get('logger');
+    const stateChanged = (endpoint: string, state: string) => logger.warn({ channel: 'webhook', endpoint, circuit: state }, "a webhook endpoint's circuit changed state");
+    return new PerEndpointCircuits(get('webhookTransport'), get('config').delivery.circuits.webhook, { stateChanged });
+  },
   // The feed lives in the service's own database: in-app is always configured.
   inAppSender: (get) => new CircuitBreakingSender(new FeedItemSender(get('workerDb')), get('config').delivery.circuits.in_app, circuitListener(get)),
-  senders: (get) => [get('emailSender'), get('smsSender'), get('pushSender'), get('inAppSender')].filter((sender): sender is GuardedChannelSender => sender !== null),
+  senders: (get) => [get('emailSender'), get('smsSender'), get('pushSender'), get('webhookSender'), get('inAppSender')].filter((sender): sender is GuardedChannelSender => sender !== null),
   configuredChannels: (get) => new Set(get('senders').map((sender) => sender.channel)),
 };

@@ -75,6 +75,7 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
         channelHealth('smtp', get('emailSender'), () => get('smtpTransport')?.verify() ?? Promise.resolve({ ok: true })),
         channelHealth('sms', get('smsSender')),
         channelHealth('push', get('pushSender'), () => get('pushTransport')?.verify() ?? Promise.resolve({ ok: true })),
+        channelHealth('webhook', get('webhookSender')),
         channelHealth('in_app', get('inAppSender')),
         outboxHealth(get('outboxRelay')),
       ],

@@ -87,4 +87,13 @@ describe('CircuitBreakingSender', () => {
     const outcomes = await sendTimes(sender, 4);
     expect(outcomes[3]).to.deep.include({ attempted: false, configurationFault: true, error: 'email circuit open: 535 bad credentials' });
   });
+
+  it('counts no provider-down answer from a send that never reached the provider (its secrets could not be read)', async () => {
+    const inner = scripted(providerDown({ attempted: false }));
+    const { sender, events } = breaker(inner);
+    const outcomes = await sendTimes(sender, 5);
+    expect(inner.calls).to.equal(5);
+    expect(outcomes.every((o) => o.kind === 'provider_down')).to.equal(true);
+    expect([sender.circuit, events]).to.deep.equal(['closed', []]);
+  });
 });

@@ -56,6 +56,14 @@ describe('requests on every channel', () => {
     }
   });
 
+  it('gives a webhook three days at most, and the other channels no expiry of their own', async () => {
+    const world = fakeContainer();
+    const webhook = await world.bus.handle(send({ channel: 'webhook', recipient: HOOK }));
+    const sms = await world.bus.handle(send());
+    expect(stored(world, webhook.notificationId)?.expiresAt).to.deep.equal(new Date(T0.getTime() + 3 * 86_400_000));
+    expect(stored(world, sms.notificationId)?.expiresAt).to.equal(null);
+  });
+
   it('refuses an address the channel cannot take, naming the recipient', async () => {
     const world = fakeContainer();
     for (const [channel, recipient] of [['sms', '0151 1234'], ['push', 'two words'], ['webhook', 'ftp://x.example'], ['email', 'nobody']] as const) {
