@@ -41,7 +41,7 @@ migrate: build setup ## apply pending migrations to DATABASE_URL
 $(ADMIN_KEY_FILE):
 	@umask 077 && mkdir -p $(dir $@) && node -e "process.stdout.write('nsk_admin_' + require('node:crypto').randomBytes(24).toString('base64url'))" > $@
 
-run: setup migrate $(ADMIN_KEY_FILE) ## start the service with PostgreSQL primary + standby, RabbitMQ and (without SMTP_HOST) a local SMTP sink
+run: setup migrate $(ADMIN_KEY_FILE) ## start the service with PostgreSQL primary + standby, RabbitMQ, and local fakes for the providers not configured (SMTP sink, Twilio, FCM, a webhook receiver)
 	@$(WITH_ENV) env PORT=$(PORT) ADMIN_API_KEY="$$(cat $(ADMIN_KEY_FILE))" bash scripts/run.sh
 
 stop: ## stop what make run / make test started here (the project's PostgreSQL servers; not the machine's RabbitMQ)

@@ -29,6 +29,13 @@ if [ -d "$RUN_DIR" ]; then
     fi
     rm -f "$RUN_DIR/smtp-sink.pid"
   fi
+  if [ -f "$RUN_DIR/provider-fakes.pid" ]; then
+    pid=$(cat "$RUN_DIR/provider-fakes.pid" 2>/dev/null || true)
+    if [[ "$pid" =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'dev-provider-fakes'; then
+      kill "$pid" 2>/dev/null && say "stopped the local provider fakes (pid $pid)"
+    fi
+    rm -f "$RUN_DIR/provider-fakes.pid" "$RUN_DIR/provider-fakes.env"
+  fi
   "$here/standby.sh" stop 8>&-
   "$here/primary.sh" stop 8>&-
 fi

@@ -45,13 +45,13 @@ export class WebhookReceiver {
   ) {}
 
   /** Listens with these secrets (`whsec_...`); any one of them verifies a request. */
-  static async start(secrets: readonly string[]): Promise<WebhookReceiver> {
+  static async start(secrets: readonly string[], port = 0): Promise<WebhookReceiver> {
     const server = createServer();
     const receiver = new WebhookReceiver(server, secrets);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void receiver.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
+      server.listen(port, '127.0.0.1', resolve);
     });
     receiver.listeningPort = (server.address() as AddressInfo).port;
     return receiver;
