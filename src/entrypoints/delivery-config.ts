@@ -72,6 +72,7 @@ export function readRetention(env: EnvReader): RetentionConfig {
       idempotency_keys: env.int('RETENTION_IDEMPOTENCY_HOURS', DEFAULT_RETENTION.idempotency_keys / HOUR, 1, 24 * 365) * HOUR,
       outbox: env.int('OUTBOX_RETENTION_HOURS', DEFAULT_RETENTION.outbox / HOUR, 1, 24 * 365) * HOUR,
       notifications: days('RETENTION_NOTIFICATIONS_DAYS', DEFAULT_RETENTION.notifications),
+      feed_items: days('RETENTION_FEED_DAYS', DEFAULT_RETENTION.feed_items),
     },
     batchSize: env.int('RETENTION_BATCH_SIZE', 500, 1, 100_000),
     intervalMs: env.int('RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),

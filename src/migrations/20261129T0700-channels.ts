@@ -31,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       read_at timestamptz,
       archived_at timestamptz)`.execute(db);
   await sql`create index feed_items_by_user on feed_items (user_id, created_at desc, notification_id desc)`.execute(db);
+  await sql`create index feed_items_age on feed_items (created_at)`.execute(db);
   await sql`drop index notifications_due`.execute(db);
   await sql`create index notifications_due on notifications (channel, priority, next_attempt_at) where status in ('pending', 'retrying')`.execute(db);
   await sql`create table channel_rate_buckets (

@@ -19,6 +19,8 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
   notifications: (olderThan, limit) => sql`delete from notifications where id in (
       select id from notifications where status in ${FINAL} and updated_at < ${olderThan}
       order by updated_at limit ${limit} for update skip locked)`,
+  feed_items: (olderThan, limit) => sql`delete from feed_items where notification_id in (
+      select notification_id from feed_items where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {

@@ -1,10 +1,10 @@
 /** What retention deletes, each table by its own age column. */
-export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications'] as const;
+export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items'] as const;
 export type RetainedTable = (typeof RETAINED_TABLES)[number];
 
 /**
  * Deletes old rows in small batches. Only rows nothing will act on again go: published outbox
- * rows, final notifications (with their attempts). Rows another instance is pruning at the same
+ * rows, final notifications (with their attempts), feed items (read or not). Rows another instance is pruning at the same
  * moment are skipped, not waited for.
  */
 export interface RetentionStore {

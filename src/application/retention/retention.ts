@@ -13,6 +13,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   idempotency_keys: 24 * HOUR,
   outbox: 72 * HOUR,
   notifications: 90 * DAY,
+  feed_items: 90 * DAY,
 };
 
 export interface RetentionSettings {

@@ -23,7 +23,7 @@ describe('KyselyRetentionStore', () => {
   const uow = () => new KyselyUnitOfWork(kysely, testStamping());
 
   /** Moves a row's age column `hoursAgo` into the past. */
-  const age = (table: 'inbox' | 'idempotency_keys' | 'outbox' | 'notifications', column: string, key: string, id: string, hoursAgo: number) =>
+  const age = (table: RetainedTable, column: string, key: string, id: string, hoursAgo: number) =>
     sql`update ${sql.table(table)} set ${sql.ref(column)} = now() - make_interval(hours => ${hoursAgo}) where ${sql.ref(key)} = ${id}`.execute(kysely);
 
   async function inbox(hoursAgo: number): Promise<string> {
@@ -66,7 +66,7 @@ describe('KyselyRetentionStore', () => {
   }
 
   async function keys(table: RetainedTable): Promise<string[]> {
-    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id' }[table];
+    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id' }[table];
     const { rows } = await sql<{ k: string }>`select ${sql.ref(column)}::text as k from ${sql.table(table)} order by 1`.execute(kysely);
     return rows.map((r) => r.k);
   }
@@ -147,6 +147,19 @@ describe('KyselyRetentionStore', () => {
       expect(rows).to.deep.equal([{ id: retry.id, status: 'pending', retry_of: null }]);
       const { result: loaded } = await uow().execute((u) => u.notifications.get(retry.id));
       expect(loaded?.snapshot().retryOf).to.equal(null);
+    });
+
+    it('deletes feed items created before the age, read or not, and keeps younger ones', async () => {
+      const item = async (hoursAgo: number) => {
+        const id = randomUUID();
+        await kysely.insertInto('feed_items').values({ notification_id: id, user_id: 'u-1', type: 't', title: 't', body: 'b', action_url: null, data: '{}', seen_at: null, read_at: null, archived_at: null }).execute();
+        await age('feed_items', 'created_at', 'notification_id', id, hoursAgo);
+        return id;
+      };
+      await item(48);
+      const young = await item(1);
+      expect(await store.prune('feed_items', dayAgo(), 100)).to.equal(1);
+      expect(await keys('feed_items')).to.deep.equal([young]);
     });
 
     it('deletes at most the batch size, oldest first', async () => {
@@ -255,6 +268,7 @@ describe('KyselyRetentionStore', () => {
       idempotency_keys: 'idempotency_keys_created',
       outbox: 'outbox_published',
       notifications: 'notifications_final',
+      feed_items: 'feed_items_age',
     };
 
     for (const [table, index] of Object.entries(expected) as Array<[RetainedTable, string]>) {
