@@ -27,7 +27,8 @@ const vars = {
   ...(faked.includes('sms') ? sms : {}),
   ...(faked.includes('push') ? push : {}),
   WEBHOOK_SIGNING_SECRET: process.env.WEBHOOK_SIGNING_SECRET || secret,
-  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+  // The local receiver listens on 127.0.0.1; an operator's own choice stands.
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS || 'true',
   DEV_SMS_RECEIVED: `${twilio.baseUrl}/_fake/received`,
   DEV_PUSH_RECEIVED: `${fcm.baseUrl}/_fake/received`,
   DEV_WEBHOOK_URL: receiver.url(),

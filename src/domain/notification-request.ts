@@ -25,6 +25,8 @@ export interface NotificationSnapshot {
   readonly type: NotificationType;
   readonly channel: Channel;
   readonly recipient: string;
+  /** The recipient is the contact point the user's profile held (not an address the send named). */
+  readonly fromProfile: boolean;
   readonly content: NotificationContent;
   readonly priority: Priority;
   readonly status: NotificationStatus;
@@ -75,6 +77,7 @@ export type NewNotification = Pick<
   | 'type'
   | 'channel'
   | 'recipient'
+  | 'fromProfile'
   | 'content'
   | 'priority'
   | 'correlationId'
@@ -109,8 +112,8 @@ export class NotificationRequest extends AggregateRoot {
       throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
-    const { type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale } = s;
-    const fields = { id, type, channel, recipient, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null };
+    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale } = s;
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null };
     return NotificationRequest.request(fields, now, s.id);
   }
 

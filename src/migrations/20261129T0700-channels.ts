@@ -2,8 +2,10 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * What the other channels need stored:
- * - on each notification, the provider's id for it (status callbacks name it: Twilio's sid) and
- *   the last delivery receipt; nullable without defaults, so adding them rewrites no row;
+ * - on each notification, the provider's id for it (status callbacks name it: Twilio's sid), the
+ *   last delivery receipt, and whether its address came from the profile (a webhook to a profile's
+ *   endpoint is signed only with that endpoint's secrets); nullable or with a constant default, so
+ *   adding them rewrites no row;
  * - feed_items: each in-app notification as an item of its recipient's feed (the in-app
  *   channel's "provider"; keyed by the notification, so a resend stores it once);
  * - channel_rate_buckets: one token bucket per channel, shared by every instance, so a provider's
@@ -14,6 +16,7 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table notifications
       add column provider_message_id text,
+      add column from_profile boolean not null default false,
       add column receipt_status text,
       add column receipt_error_code text,
       add column receipt_at timestamptz`.execute(db);
@@ -46,5 +49,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`create index notifications_due on notifications (priority, next_attempt_at) where status in ('pending', 'retrying')`.execute(db);
   await sql`drop table feed_items`.execute(db);
   await sql`drop index notifications_provider_message`.execute(db);
-  await sql`alter table notifications drop column provider_message_id, drop column receipt_status, drop column receipt_error_code, drop column receipt_at`.execute(db);
+  await sql`alter table notifications drop column provider_message_id, drop column from_profile, drop column receipt_status, drop column receipt_error_code, drop column receipt_at`.execute(db);
 }

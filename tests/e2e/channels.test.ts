@@ -61,6 +61,8 @@ describe('SMS, push, webhooks and in-app (built service, provider fakes)', funct
     const url = `${world.admin.baseUrl}/providers/sms/status`;
     const forged = await fakes.twilio.statusCallback(url, { messageSid: sid!, status: 'delivered', signedUrl: STATUS_CALLBACK_URL, signature: 'bm90IGEgc2lnbmF0dXJl' });
     expect(forged.status).to.equal(403);
+    const unsignedJunk = await fakes.twilio.statusCallback(url, { messageSid: 'not-a-sid', status: 'delivered', signature: 'bm90IGEgc2lnbmF0dXJl' });
+    expect(unsignedJunk.status, 'the signature is checked before any field').to.equal(403);
     const signed = await fakes.twilio.statusCallback(url, { messageSid: sid!, status: 'undelivered', errorCode: 30003, signedUrl: STATUS_CALLBACK_URL });
     expect(signed.status).to.equal(204);
     const history = await eventually(async () => {

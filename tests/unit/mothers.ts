@@ -36,6 +36,7 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     type: 'welcome',
     channel: 'email',
     recipient: 'ada@example.com',
+    fromProfile: false,
     content: { subject: 'Welcome', body: null, templateVars: { name: 'Ada' } },
     priority: 'normal',
     correlationId: 'corr-1',

@@ -15,8 +15,19 @@ export const REDACTED_PATHS = [
   '*.key',
   '*.secret',
   '*.token',
+  '*.authToken',
+  '*.privateKey',
+  '*.private_key',
+  '*.accessToken',
+  '*.access_token',
+  '*.webhookSecret',
+  '*.webhook_secret',
+  '*.signingSecret',
+  'req.headers["x-twilio-signature"]',
   'config.adminApiKey',
   'config.smtp.password',
+  'config.sms.authToken',
+  'config.webhook.signingSecret',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -50,6 +50,7 @@ export interface NotificationsTable {
   locale: string | null;
   expires_at: Date | null;
   provider_message_id: string | null;
+  from_profile: Generated<boolean>;
   receipt_status: string | null;
   receipt_error_code: string | null;
   receipt_at: Date | null;

@@ -33,12 +33,18 @@ export function channelContent(channel: Channel, r: ChannelRender): RenderedCont
     case 'push':
       return { channel, title: oneLine(text('title', v.title)), body: text('body', v.body), data: dataOf(run, v.data) };
     case 'in_app': {
-      const actionUrl = v.actionUrl ? oneLine(run('actionUrl', v.actionUrl, 'none')) : null;
+      const actionUrl = v.actionUrl ? linkOf(oneLine(run('actionUrl', v.actionUrl, 'none'))) : null;
       return { channel, title: oneLine(text('title', v.title)), body: text('body', v.body), actionUrl: actionUrl || null, data: dataOf(run, v.data) };
     }
     case 'webhook':
       return { channel, payload: v.payload && given(own.body) === null ? jsonPayload(run('payload', v.payload, 'json')) : envelopeOf(r) };
   }
+}
+
+/** A feed item's link, as a client will render it: http(s) or a path of the app, never `javascript:` or `data:`. */
+function linkOf(url: string): string {
+  if (url !== '' && !/^(https?:\/\/|\/(?![/\\]))/i.test(url)) throw new InvalidValueError('actionUrl', 'must render to an http(s) URL or a path starting with /');
+  return url;
 }
 
 /** A send with its own content posts `{notification_id, type, subject, body, created_at}`. */

@@ -1,7 +1,23 @@
+import { Resolver } from 'node:dns/promises';
 import type { WebhookUrlPolicy } from '../../application/ports/webhook-url-policy.js';
 import { InvalidValueError } from '../../domain/errors.js';
-import { type Resolve, systemResolve } from './guarded-lookup.js';
 import { addressRefusal, checkWebhookUrl } from './private-network.js';
+
+/** A host's addresses, or none when it does not resolve in time. */
+export type ResolveAll = (host: string) => Promise<readonly string[]>;
+
+/**
+ * Asks the DNS servers directly (c-ares, not getaddrinfo on libuv's four threads), once, for at
+ * most 2 s: the check runs inside the request's transaction, which must not wait on a slow name
+ * server.
+ */
+export function boundedResolve(timeoutMs = 2_000): ResolveAll {
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  return async (host) => {
+    const answers = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    return answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+  };
+}
 
 /**
  * The private-network rule when a profile sets its webhook URL: a refused IP literal, or a host
@@ -12,7 +28,7 @@ import { addressRefusal, checkWebhookUrl } from './private-network.js';
 export class DnsWebhookUrlPolicy implements WebhookUrlPolicy {
   constructor(
     private readonly allowPrivateNetworks: boolean,
-    private readonly resolve: Resolve = systemResolve,
+    private readonly resolve: ResolveAll = boundedResolve(),
   ) {}
 
   async check(url: string): Promise<void> {
@@ -20,8 +36,8 @@ export class DnsWebhookUrlPolicy implements WebhookUrlPolicy {
     if (!checked.ok) throw new InvalidValueError('webhook_url', checked.reason);
     if (this.allowPrivateNetworks) return;
     const host = checked.url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const addresses = await this.resolve(host, {}).catch(() => []);
-    const refusal = addresses.map((a) => addressRefusal(a.address)).find((r) => r !== null);
+    const addresses = await this.resolve(host).catch(() => []);
+    const refusal = addresses.map((a) => addressRefusal(a)).find((r) => r !== null);
     if (refusal) throw new InvalidValueError('webhook_url', `refused webhook URL: its host ${host} resolves to an address webhooks may not reach (${refusal})`);
   }
 }

@@ -74,8 +74,8 @@ export class DeliverNotification {
       const reason = error instanceof Error ? error.message : String(error);
       return { kind: 'provider_down', error: `cannot read the template: ${reason}`, response: null, attempted: false, configurationFault: false };
     }
-    const { id: notificationId, type: notificationType, userId, recipient, correlationId } = n;
-    return this.bounded(sender.send({ notificationId, notificationType, userId, recipient, correlationId, content }));
+    const { id: notificationId, type: notificationType, userId, recipient, fromProfile, correlationId } = n;
+    return this.bounded(sender.send({ notificationId, notificationType, userId, recipient, fromProfile, correlationId, content }));
   }
 
   private async bounded(sending: Promise<SendOutcome>): Promise<SendOutcome> {

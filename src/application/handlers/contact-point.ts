@@ -23,6 +23,8 @@ export interface Addressing {
  */
 export function addressOf(a: Addressing, profile: NotificationPreferences | null): string | null {
   if (a.recipient !== null && (profile === null || a.channel !== 'email' || a.type === 'email_verification')) return named(a.channel, a.recipient);
+  // A user's feed needs no profile: the user id is the address.
+  if (a.channel === 'in_app' && a.userId !== null) return a.recipient === null ? a.userId.value : named('in_app', a.recipient);
   if (profile === null) {
     if (a.userId === null) throw new InvalidValueError('recipient', 'give the recipient, or a userid whose profile holds one');
     throw new InvalidValueError('userid', a.channel === 'email' ? 'has no stored notification email: give the recipient address' : `has no profile: give the ${a.channel} recipient`);

@@ -116,6 +116,7 @@ function newNotification(id: string, userId: string | null, recipient: string, a
     type: ask.type,
     channel: ask.channel,
     recipient,
+    fromProfile: ask.recipient === null,
     content: { subject: ask.subject ?? null, body: ask.content ?? null, templateVars: ask.templateVars },
     priority: ask.priority ?? definition.priority,
     correlationId: ask.correlationId,

@@ -27,6 +27,8 @@ export interface OutgoingMessage {
   readonly userId: string | null;
   /** The channel's address: an email address, an E.164 number, device tokens (see device-tokens.ts), a URL, a user id. */
   readonly recipient: string;
+  /** The recipient is the profile's contact point (absent: false): a webhook is then signed only with that endpoint's own secrets. */
+  readonly fromProfile?: boolean;
   readonly correlationId: string | null;
   readonly content: RenderedContent;
 }

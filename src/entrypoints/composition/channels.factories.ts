@@ -33,11 +33,14 @@ function guarded(get: Resolve, transport: ChannelSender | null, circuit: Circuit
   return transport ? new CircuitBreakingSender(transport, circuit, circuitListener(get)) : null;
 }
 
-/** A user's own endpoint signs with its secrets (the previous one too during a rotation); any other URL with WEBHOOK_SIGNING_SECRET. */
-function signingSecrets(endpoints: WebhookEndpoints, shared: string | undefined): SigningSecrets {
-  return async ({ userId, recipient }) => {
-    const own = userId === null ? [] : await endpoints.signingSecrets(userId, recipient);
-    if (own.length > 0) return own;
+/**
+ * A webhook to the profile's endpoint is signed with that endpoint's secrets only (the previous one
+ * too during a rotation): none once the user changed, removed or disabled it, so nothing is posted
+ * to a URL they gave up. A URL the send named is signed with WEBHOOK_SIGNING_SECRET.
+ */
+export function signingSecrets(endpoints: WebhookEndpoints, shared: string | undefined): SigningSecrets {
+  return async ({ userId, recipient, fromProfile }) => {
+    if (fromProfile) return userId === null ? [] : endpoints.signingSecrets(userId, recipient);
     return shared === undefined ? [] : [shared];
   };
 }

@@ -31,5 +31,5 @@ export interface HttpDeps {
   readonly callerOf: (authorization: string) => string;
   readonly bodyLimitBytes: number;
   /** Checks a Twilio status callback's X-Twilio-Signature; null when SMS status callbacks are not configured. */
-  readonly smsStatusSignature: ((params: Readonly<Record<string, string>>, signature: string | undefined) => boolean) | null;
+  readonly smsStatusSignature: ((params: Readonly<Record<string, string | readonly string[]>>, signature: string | undefined) => boolean) | null;
 }

@@ -28,6 +28,8 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<Promise<unknown>, Channel>();
   private renewal: NodeJS.Timeout | null = null;
   private renewing = false;
+  /** Ends the wait for a full channel's room when new work is committed. */
+  private poked: (() => void) | null = null;
   /** When a claim or a renewal last failed: expired leases are left alone for a while after. */
   private lastFailureAt = Number.NEGATIVE_INFINITY;
 
@@ -49,9 +51,10 @@ export class DeliveryWorker {
     this.renewal ??= setInterval(() => void this.renew(), Math.max(100, Math.floor(this.leases.leaseMs / 3)));
   }
 
-  /** Committed work is waiting: claim now rather than at the next poll. */
+  /** Committed work is waiting: claim now rather than at the next poll (or the wait for a full channel's room). */
   poke(): void {
     this.loop.poke();
+    this.poked?.();
   }
 
   /** Claims nothing more and waits for the sends in flight to be recorded. */
@@ -76,14 +79,15 @@ export class DeliveryWorker {
         if (sender.circuit === 'closed') full += 1;
         continue;
       }
-      const claimed = await this.claimBudgeted(sender.channel, limit);
-      for (const item of claimed) this.track(item);
+      const claimed = await this.claimBudgeted(sender.channel, limit, (item) => this.track(item));
       // A short batch means nothing more is due (or the budget ran out): wait for a poke or the poll.
       if (claimed.length >= limit) more = true;
     }
-    // A channel without room claims again as soon as one of the sends in flight ends.
+    // A channel without room claims again as soon as one of the sends in flight ends, or new work
+    // is committed (another channel's notification must not wait for a slow provider's sends).
     if (!more && full > 0) {
-      await Promise.race(this.inFlight.keys());
+      await Promise.race([...this.inFlight.keys(), new Promise<void>((resolve) => (this.poked = resolve))]);
+      this.poked = null;
       return true;
     }
     return more;
@@ -103,16 +107,21 @@ export class DeliveryWorker {
     return n;
   }
 
-  /** Takes the channel's rate budget first, and gives back what no due notification used. */
-  private async claimBudgeted(channel: Channel, limit: number): Promise<ClaimedNotification[]> {
-    if (!this.rateLimit.limits(channel)) return this.claim(limit, channel);
-    const granted = await this.rateLimit.take(channel, limit);
+  /**
+   * Takes the channel's rate budget first, starts each claimed send, then gives back what no due
+   * notification used: a give-back that fails only loses budget for a second, never a claim.
+   */
+  private async claimBudgeted(channel: Channel, limit: number, start: (claimed: ClaimedNotification) => void): Promise<ClaimedNotification[]> {
+    const limited = this.rateLimit.limits(channel);
+    const granted = limited ? await this.rateLimit.take(channel, limit) : limit;
     if (granted === 0) return [];
-    const claimed = await this.claim(granted, channel).catch(async (error: unknown) => {
-      await this.rateLimit.giveBack(channel, granted).catch(() => undefined);
-      throw error;
-    });
-    if (claimed.length < granted) await this.rateLimit.giveBack(channel, granted - claimed.length);
+    let claimed: ClaimedNotification[] = [];
+    try {
+      claimed = await this.claim(granted, channel);
+      for (const item of claimed) start(item);
+    } finally {
+      if (limited && claimed.length < granted) await this.rateLimit.giveBack(channel, granted - claimed.length).catch((error: unknown) => this.logger.warn({ err: error, channel }, 'could not give back unused rate budget'));
+    }
     return claimed;
   }
 

@@ -56,6 +56,14 @@ describe('rendering for each channel', () => {
     expect(render('in_app', [{ channel: 'in_app', locale: 'en', title: 't', body: 'b' }])).to.include({ actionUrl: null });
   });
 
+  it('refuses an in-app action URL a client would run or embed (javascript:, data:, //host)', () => {
+    for (const link of ['javascript:alert(1)', 'data:text/html,x', '//evil.example/', 'JavaScript:void(0)']) {
+      const error = invalid(() => render('in_app', [{ channel: 'in_app', locale: 'en', title: 't', body: 'b', actionUrl: '<%= it.link %>' }], { link }));
+      expect([link, error.field]).to.deep.equal([link, 'actionUrl']);
+    }
+    expect(render('in_app', [{ channel: 'in_app', locale: 'en', title: 't', body: 'b', actionUrl: 'https://app.example.com/o/1' }])).to.include({ actionUrl: 'https://app.example.com/o/1' });
+  });
+
   it('renders a webhook payload as JSON, a printed value staying inside its string', () => {
     const variant = { channel: 'webhook' as const, locale: 'en', payload: '{"order": <%~ json(it.order) %>, "note": "<%= it.note %>"}' };
     const webhook = renderedAs('webhook', render('webhook', [variant], { order: { id: 7, items: [1, 2] }, note: 'a "quoted"\nline' }));

@@ -78,6 +78,12 @@ describe('requests on every channel', () => {
     expect([await to('sms'), await to('push'), await to('webhook'), await to('in_app'), await to('email')]).to.deep.equal([PHONE, 'tok-a tok-b', HOOK, 'u-1', 'ada@example.com']);
   });
 
+  it('sends in-app to a user without a profile: the user id is the address', async () => {
+    const world = fakeContainer();
+    const { notificationId, status } = await world.bus.handle(send({ channel: 'in_app', recipient: null, userId: 'u-no-profile' }));
+    expect([status, stored(world, notificationId)?.recipient]).to.deep.equal(['pending', 'u-no-profile']);
+  });
+
   it('records a profile without the contact point as suppressed, no_contact_point', async () => {
     const world = fakeContainer();
     await world.bus.handle({ type: 'CreatePreferences', userId: 'u-2', notificationEmail: 'bo@example.com', preferences: {} });

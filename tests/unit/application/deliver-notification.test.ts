@@ -76,7 +76,7 @@ describe('DeliverNotification', () => {
     const claim = claimed(w.store);
     expect(await w.deliver.execute(claim)).to.equal('sent');
     expect(w.sender.sent).to.deep.equal([
-      { notificationId: claim.notification.id, notificationType: 'welcome', userId: 'user-1', recipient: 'ada@example.com', correlationId: 'corr-1', content: CONTENT },
+      { notificationId: claim.notification.id, notificationType: 'welcome', userId: 'user-1', recipient: 'ada@example.com', fromProfile: false, correlationId: 'corr-1', content: CONTENT },
     ]);
     expect(w.store.notifications.get(claim.notification.id)?.status).to.equal('sent');
     expect(w.monitor.seen).to.deep.equal([`answered ${claim.notification.id} accepted`, `recorded ${claim.notification.id} accepted sent`]);

@@ -166,6 +166,7 @@ describe('ReceiveEvent', () => {
         type: 'password_reset',
         channel: 'email',
         recipient: 'event@example.com',
+        fromProfile: false,
         content: { subject: null, body: null, templateVars: { username: 'ada', email: 'event@example.com', reset_token: 'tok-1' } },
         priority: 'critical',
         status: 'pending',

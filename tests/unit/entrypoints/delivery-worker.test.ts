@@ -23,6 +23,9 @@ class ScriptedQueue implements DeliveryQueue {
     this.available -= n;
     return Array.from({ length: n }, (_, i) => ({ notification: aSendingNotification({ id: `n-${this.claims.length}-${i}`, channel }).snapshot(), claimToken: 't', resend: false }));
   }
+  refill(n: number) {
+    this.available += n;
+  }
   async renewLeases(claims: readonly Claim[]) {
     this.renewals.push(claims.length);
     return claims.length;
@@ -156,5 +159,35 @@ describe('DeliveryWorker', () => {
     await tick();
     await subject.stop();
     expect(queue.claims).to.deep.equal([]);
+  });
+
+  it('still sends what it claimed when giving back the unused budget fails', async () => {
+    const queue = new ScriptedQueue(1);
+    const rateLimit = new ScriptedRateLimit(3, ['sms']);
+    rateLimit.giveBack = async () => {
+      throw new Error('connection lost');
+    };
+    const sent: string[] = [];
+    const { subject } = worker(queue, 'closed', async (c) => void sent.push(c.notification.id), 30_000, [sender('closed', 'sms')], rateLimit);
+    subject.start();
+    await tick();
+    await subject.stop();
+    expect(sent).to.deep.equal(['n-1-0']);
+  });
+
+  it("claims another channel's new work at once while a full channel waits for its room", async () => {
+    const queue = new ScriptedQueue(4);
+    const hung: Array<() => void> = [];
+    const { subject } = worker(queue, 'closed', (c) => (c.notification.channel === 'webhook' ? new Promise<void>((resolve) => hung.push(resolve)) : Promise.resolve()), 30_000, [sender('closed', 'webhook'), sender('closed', 'email')]);
+    subject.start();
+    await tick();
+    expect(hung).to.have.length(4);
+    const claims = queue.claims.length;
+    queue.refill(1);
+    subject.poke();
+    await tick();
+    expect(queue.claims.slice(claims).map((c) => c.channel)).to.include('email');
+    for (const resolve of hung) resolve();
+    await subject.stop();
   });
 });
