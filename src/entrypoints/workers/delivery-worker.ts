@@ -81,9 +81,10 @@ export class DeliveryWorker {
       // A short batch means nothing more is due (or the budget ran out): wait for a poke or the poll.
       if (claimed.length >= limit) more = true;
     }
-    // A channel without room claims again as soon as one of the sends in flight ends.
+    // A channel without room claims again as soon as one of the sends in flight ends. They may all
+    // have ended while the other channels claimed: a race of none would never settle.
     if (!more && full > 0) {
-      await Promise.race(this.inFlight.keys());
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight.keys());
       return true;
     }
     return more;
