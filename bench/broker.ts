@@ -18,6 +18,8 @@ interface TagOutcomes {
   readonly recipients: Set<string>;
   lastAt: number;
   failed: number;
+  /** `notification.failed` by the outcome's channel. */
+  readonly failedByChannel: Map<string, number>;
 }
 
 /**
@@ -29,15 +31,18 @@ export class Outcomes {
   private readonly tags = new Map<string, TagOutcomes>();
 
   record(message: ConsumeMessage): void {
-    const body = JSON.parse(message.content.toString('utf8')) as { recipient?: unknown };
+    const body = JSON.parse(message.content.toString('utf8')) as { recipient?: unknown; channel?: unknown };
     const recipient = String(body.recipient ?? '').toLowerCase();
     const tag = tagOf(recipient);
-    const entry = this.tags.get(tag) ?? { recipients: new Set<string>(), lastAt: 0, failed: 0 };
+    const entry = this.tags.get(tag) ?? { recipients: new Set<string>(), lastAt: 0, failed: 0, failedByChannel: new Map<string, number>() };
     this.tags.set(tag, entry);
     if (entry.recipients.has(recipient)) return;
     entry.recipients.add(recipient);
     entry.lastAt = wallNow();
-    if (message.fields.routingKey === 'notification.failed') entry.failed += 1;
+    if (message.fields.routingKey !== 'notification.failed') return;
+    entry.failed += 1;
+    const channel = String(body.channel ?? 'email');
+    entry.failedByChannel.set(channel, (entry.failedByChannel.get(channel) ?? 0) + 1);
   }
 
   count(tag: string): number {
@@ -51,6 +56,10 @@ export class Outcomes {
 
   failed(tag: string): number {
     return this.tags.get(tag)?.failed ?? 0;
+  }
+
+  failedOn(tag: string, channel: string): number {
+    return this.tags.get(tag)?.failedByChannel.get(channel) ?? 0;
   }
 }
 

@@ -1,5 +1,5 @@
 /** The harness's knobs, all from the environment (see docs/benchmarks.md, "Reproduce"). */
-export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'soak'] as const;
+export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'mixed', 'soak'] as const;
 export type Phase = (typeof ALL_PHASES)[number];
 
 export interface BenchConfig {
@@ -18,6 +18,9 @@ export interface BenchConfig {
   readonly rawPostgresSeconds: number;
   readonly rawPipelineEvents: number;
   readonly historySeconds: number;
+  /** Events of the mixed phase's measured batch, and messages of each raw provider loop. */
+  readonly mixedEvents: number;
+  readonly mixedRawMessages: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -37,10 +40,14 @@ function phases(): Phase[] {
   return ALL_PHASES.filter((p) => asked.includes(p));
 }
 
+/** The mixed phase's default batch: BENCH_EVENTS, at most this many (a few thousand per channel's quarter is plenty). */
+const MIXED_EVENTS_AT_MOST = 4_000;
+
 export function readConfig(): BenchConfig {
+  const events = int('BENCH_EVENTS', 20_000);
   return {
     phases: phases(),
-    events: int('BENCH_EVENTS', 20_000),
+    events,
     backlog: int('BENCH_BACKLOG', 100_000),
     schedulesRecurring: int('BENCH_SCHEDULES_RECURRING', 1_000),
     schedulesOneOff: int('BENCH_SCHEDULES_ONE_OFF', 100_000),
@@ -52,5 +59,7 @@ export function readConfig(): BenchConfig {
     rawPostgresSeconds: int('BENCH_RAW_POSTGRES_SECONDS', 5),
     rawPipelineEvents: int('BENCH_RAW_PIPELINE_EVENTS', 10_000),
     historySeconds: int('BENCH_HISTORY_SECONDS', 15),
+    mixedEvents: int('BENCH_MIXED_EVENTS', Math.min(events, MIXED_EVENTS_AT_MOST)),
+    mixedRawMessages: int('BENCH_MIXED_RAW_MESSAGES', 5_000),
   };
 }

@@ -34,10 +34,11 @@ export class Bench {
     return `b${this.runId}${name}`;
   }
 
-  async startService(): Promise<ServiceUnderTest> {
+  /** The running service, or a new one; `extraEnv` only applies to a new one (see restartService). */
+  async startService(extraEnv: Readonly<Record<string, string>> = {}): Promise<ServiceUnderTest> {
     if (this.service) return this.service;
     log('starting the service');
-    this.service = await ServiceUnderTest.start(this.servers);
+    this.service = await ServiceUnderTest.start(this.servers, extraEnv);
     // Bound once the service has declared its topology (the exchange the policies target).
     await this.startCapture();
     return this.service;
@@ -47,6 +48,12 @@ export class Bench {
   async startCapture(): Promise<void> {
     if (!this.capturing) await this.broker.startCapture();
     this.capturing = true;
+  }
+
+  /** Stops the running service, if any, and starts one with `extraEnv` added to its environment. */
+  async restartService(extraEnv: Readonly<Record<string, string>>): Promise<ServiceUnderTest> {
+    await this.stopService();
+    return this.startService(extraEnv);
   }
 
   async stopService(): Promise<void> {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { EVENT_MIX } from './events.js';
 import { FIXED_RATE_CONNECTIONS } from './phases/history.js';
+import { mixedSection } from './report-mixed.js';
 import type { BenchResult, Goal, HttpFigures, PipelineBound, SchedulesResult } from './results.js';
 import { round } from './util.js';
 
@@ -15,9 +16,9 @@ function readJson(path: string): BenchResult | null {
 }
 
 /**
- * Writes `<date>.json` and `latest.json` (`-soak` for a soak run), and `latest-schedules.json` for a
- * run with the schedules phase (only that one for a run of the schedules phase without the raw
- * bounds and history), then renders docs/benchmarks.md from the latest files.
+ * Writes `<date>.json` and `latest.json` (`-soak` for a soak run), and `latest-schedules.json` or
+ * `latest-mixed.json` for a run with the schedules or the mixed phase (only those for such a run
+ * without the raw bounds and history), then renders docs/benchmarks.md from the latest files.
  */
 export function writeResults(result: BenchResult): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -26,12 +27,14 @@ export function writeResults(result: BenchResult): string {
   const file = `${RESULTS_DIR}/${stamp}${suffix}.json`;
   const json = `${JSON.stringify(result, null, 2)}\n`;
   writeFileSync(file, json);
-  // A run of the schedules phase alone (with the e2e run it is measured against) replaces only
-  // latest-schedules.json: the full run's figures stay on the page.
-  const schedulesOnly = result.schedules !== undefined && result.raw === undefined && result.history === undefined;
-  if (!schedulesOnly) writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
+  // A run of the schedules or the mixed phase alone (with the e2e run it is measured against)
+  // replaces only its own latest file: the full run's figures stay on the page.
+  const ownOnly = (result.schedules !== undefined || result.mixed !== undefined) && result.raw === undefined && result.history === undefined;
+  if (!ownOnly) writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
   if (result.schedules) writeFileSync(`${RESULTS_DIR}/latest-schedules.json`, json);
-  writeFileSync(DOC, renderMarkdown(readJson(`${RESULTS_DIR}/latest.json`), readJson(`${RESULTS_DIR}/latest-soak.json`), readJson(`${RESULTS_DIR}/latest-schedules.json`)));
+  if (result.mixed) writeFileSync(`${RESULTS_DIR}/latest-mixed.json`, json);
+  const latest = (name: string) => readJson(`${RESULTS_DIR}/latest${name}.json`);
+  writeFileSync(DOC, renderMarkdown(latest(''), latest('-soak'), latest('-schedules'), latest('-mixed')));
   return file;
 }
 
@@ -128,6 +131,7 @@ function mainSections(r: BenchResult): string[] {
     out.push(`## Backlog\n\n${b.events} events queued with the service stopped, then the service started: drained in ${b.drainSeconds} s from its spawn (start-up ${b.startupSeconds} s included): **${b.rate} events/s**${ratio}. ${b.failed} notification.failed.`);
   }
   if (r.schedules) out.push(schedulesSection(r.schedules, r.e2e?.throughput));
+  if (r.mixed) out.push(`## Mixed traffic\n\n${mixedSection(r.mixed, r.e2e?.throughput)}`);
   if (r.history) {
     const h = r.history;
     out.push(
@@ -140,6 +144,14 @@ function mainSections(r: BenchResult): string[] {
     );
   }
   return out;
+}
+
+/** The mixed phase of a run of its own, when the main run has none. */
+function separateMixedSection(r: BenchResult): string {
+  if (!r.mixed) return '';
+  const goal = (r.goals ?? []).filter((g) => g.name.includes('mixed'));
+  const rss = r.serviceRssMb?.mixed === undefined ? [] : [`Peak RSS of the service during the phase: ${r.serviceRssMb.mixed} MB.`];
+  return ['## Mixed traffic (a separate run)', metaSection(r), mixedSection(r.mixed, r.e2e?.throughput), ...rss, goalsTable(goal)].join('\n\n');
 }
 
 /** The schedules phase of a run of its own, when the main run has none. */
@@ -170,19 +182,20 @@ make bench-soak   # the 10-minute soak at 50% of the maximum, after a short e2e 
 BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
 \`\`\`
 
-Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, schedules, history, soak; default all but soak),
+Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, schedules, history, mixed, soak; default all but soak),
 \`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_SCHEDULES_RECURRING\` (1000) and \`BENCH_SCHEDULES_ONE_OFF\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
 \`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
-\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate). When latency, backlog, schedules or soak run without
+\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate), \`BENCH_MIXED_EVENTS\` (the mixed phase's batch published at once: BENCH_EVENTS, at most 4000; its open-loop batch lasts \`BENCH_LATENCY_SECONDS\`), \`BENCH_MIXED_RAW_MESSAGES\` (5000 per provider loop). When latency, backlog, schedules or soak run without
 e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
-\`bench/results/latest.json\` (\`latest-soak.json\` for the soak, \`latest-schedules.json\` for the last run with the schedules phase, shown apart
+\`bench/results/latest.json\` (\`latest-soak.json\` for the soak, \`latest-schedules.json\` and \`latest-mixed.json\` for the last run with the schedules or the mixed phase, shown apart
 when latest.json has none); this page is rendered from the latest of each.
 
 ## How it measures
 
 - Everything runs on this one machine: the project's own PostgreSQL primary and streaming standby (\`make setup\`: ports 25432 and 25433), RabbitMQ, the SMTP sink
   (smtp-server in a process of its own, accepting every message, recording each RCPT TO and the wall-clock time of its 250),
-  the built service (\`node dist/src/entrypoints/main.js\`, production defaults, LOG_LEVEL=warn) and the harness.
+  the built service (\`node dist/src/entrypoints/main.js\`, production defaults, LOG_LEVEL=warn) and the harness; for the mixed phase also
+  the fakes of Twilio, FCM and a webhook receiver (tests/support) in a process of their own, counting per recipient what each accepted and when.
 - The service gets a fresh database \`bench_notifications\` (recreated and migrated at the start of every run, left in place
   afterwards) and a vhost \`bench\` with the service's policies (dropped at the end); a capture queue bound to
   \`notification.#\` collects the outcome events. The bare pipeline of the raw bounds gets a scratch database \`bench_bare\` and
@@ -198,10 +211,11 @@ when latest.json has none); this page is rendered from the latest of each.
   phase has its own; soak samples are VmRSS.
 `;
 
-export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null, schedules: BenchResult | null = null): string {
+export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null, schedules: BenchResult | null = null, mixed: BenchResult | null = null): string {
   const parts = ['# Benchmarks', 'Generated by the benchmark harness (`make bench`, bench/run.ts) from bench/results/latest*.json; do not edit by hand. Absolute figures move from machine to machine and run to run: the goals are ratios, or bounds, from one run.'];
   if (main) parts.push(metaSection(main), ...mainSections(main));
   if (schedules && !main?.schedules) parts.push(separateSchedulesSection(schedules));
+  if (mixed && !main?.mixed) parts.push(separateMixedSection(mixed));
   if (soak) parts.push(soakSection(soak));
   parts.push(REPRODUCE);
   return `${parts.join('\n\n')}\n`;
@@ -224,6 +238,10 @@ export function summary(r: BenchResult, file: string): string {
     lines.push(`  schedules: ${s.occurrences} occurrences at ${s.rate}/s fired and delivered (firing alone ${s.firingRate}/s), first firing +${s.firstFiringLatenessMs} ms, ${s.exactlyOnce ? 'exactly once' : 'NOT exactly once'} (${s.missing} missing, ${s.duplicateNotifications} duplicate notifications, ${s.duplicateEmails} duplicate emails, ${s.laterOccurrences} later occurrences)`);
   }
   if (r.history) lines.push(`  history: p99 ${r.history.service.p99} ms at ${r.history.service.fixedRate}/s (baseline ${r.history.baseline.p99} ms, ratio ${r.history.p99Ratio}), max ${r.history.service.maxRps}/s (baseline ${r.history.baseline.maxRps}/s)`);
+  if (r.mixed) {
+    const m = r.mixed;
+    lines.push(`  mixed: ${m.throughput} events/s over ${m.events} events, ${m.exactlyOnce ? 'exactly once' : 'NOT exactly once'}; per channel delivered/s (raw bound, ratio, p50/p99 ms): ${m.channels.map((c) => `${c.channel} ${c.rate} (${c.raw.alone}, ${c.ratioToRaw}, ${c.latency.p50}/${c.latency.p99})`).join(', ')}`);
+  }
   if (r.soak) lines.push(`  soak: RSS ${r.soak.firstMb} → ${r.soak.midMb} → ${r.soak.lastMb} MB (${r.soak.secondHalfGrowthPct} % over the second half), p99 ${r.soak.p99} ms`);
   for (const g of r.goals ?? []) lines.push(`  ${passText(g.pass).padEnd(12)} ${g.name}: ${valueText(g)} (target ${g.target})`);
   lines.push(`  written: ${file}, ${DOC}`);

@@ -175,6 +175,74 @@ export interface SoakResult extends LatencyFigures {
   readonly secondHalfGrowthPct: number;
 }
 
+/** One channel's fake driven by a bare client loop at the service's concurrency (bench/raw-clients/). */
+export interface ProviderBound {
+  readonly channel: string;
+  /** The client's connection pool (the service's default for the channel). */
+  readonly connections: number;
+  /** Requests/s with the loop alone on the machine. */
+  readonly alone: number;
+  /** Requests/s of this channel's loop while the four loops ran at once. */
+  readonly together: number;
+}
+
+/** One channel of the mixed phase. */
+export interface MixedChannel {
+  readonly channel: string;
+  /** Events of the measured batch on this channel. */
+  readonly events: number;
+  /** Distinct recipients of the measured batch that reached the provider (its fake or the SMTP sink). */
+  readonly delivered: number;
+  /** Events of the open-loop batch on this channel. */
+  readonly latencyEvents: number;
+  /** Acceptances at the provider beyond one per recipient (both batches). */
+  readonly duplicates: number;
+  /** Events whose recipient never reached the provider (both batches). */
+  readonly missing: number;
+  readonly failed: number;
+  /** Attempts recorded `ambiguous` (the provider may have it): what may explain a duplicate. */
+  readonly ambiguousAttempts: number;
+  /** Seconds from the first publish to this channel's last delivery, and events / that. */
+  readonly seconds: number;
+  readonly rate: number;
+  readonly raw: ProviderBound;
+  /** rate / raw.alone. */
+  readonly ratioToRaw: number;
+  /** Publish → acceptance at the provider, open loop at `latencyPercentOfMax` of the batch's rate. */
+  readonly latency: LatencyFigures;
+}
+
+/**
+ * The mixed phase: `request.notification` events in rotation to email, SMS, push and webhook, the
+ * HTTP providers' fakes in a process of their own (bench/provider-fakes.ts); a batch published at
+ * once for the rates, then an open-loop batch for latencies.
+ */
+export interface MixedResult {
+  readonly events: number;
+  readonly warmupEvents: number;
+  readonly sendsInFlight: number;
+  /** From the first publish to the last delivery or outcome of the batch, and events / that. */
+  readonly seconds: number;
+  readonly throughput: number;
+  readonly failed: number;
+  readonly cpuMsPerEvent: number;
+  readonly fakesCpuMsPerEvent: number;
+  /** Peak RSS (VmHWM) of the fakes' process over the whole phase, raw loops included. */
+  readonly fakesPeakRssMb: number;
+  readonly machineBusyPercent: number;
+  readonly rawMessages: number;
+  /** Requests/s of the four raw loops together. */
+  readonly rawTogether: number;
+  readonly emailBytes: { readonly service: number; readonly raw: number };
+  readonly latencyPercentOfMax: number;
+  readonly latencyOfferedRate: number;
+  readonly latencyAchievedRate: number;
+  readonly latencyEvents: number;
+  readonly channels: readonly MixedChannel[];
+  /** Every event of both batches delivered once, none failed, none missing. */
+  readonly exactlyOnce: boolean;
+}
+
 export interface Goal {
   readonly name: string;
   readonly target: string;
@@ -192,6 +260,7 @@ export interface BenchResult {
   backlog?: BacklogResult;
   schedules?: SchedulesResult;
   history?: HistoryResult;
+  mixed?: MixedResult;
   soak?: SoakResult;
   /** Peak RSS (VmHWM) of the service by phase, MB (the peak is reset between phases). */
   serviceRssMb?: Record<string, number>;

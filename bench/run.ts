@@ -15,6 +15,7 @@ import { runBacklog } from './phases/backlog.js';
 import { runE2e } from './phases/e2e.js';
 import { runHistory } from './phases/history.js';
 import { runLatency } from './phases/latency.js';
+import { runMixed } from './phases/mixed.js';
 import { measurePipeline } from './phases/raw-pipeline.js';
 import { measurePostgres } from './phases/raw-postgres.js';
 import { measureRabbitmq } from './phases/raw-rabbitmq.js';
@@ -50,6 +51,7 @@ function settingsOf(cfg: BenchConfig, autovacuum: string): Record<string, string
     ...(cfg.phases.includes('schedules') ? { schedulesRecurring: cfg.schedulesRecurring, schedulesOneOff: cfg.schedulesOneOff } : {}),
     historyRows: cfg.historyRows,
     latencySeconds: cfg.latencySeconds,
+    ...(cfg.phases.includes('mixed') ? { mixedEvents: cfg.mixedEvents, mixedRawMessages: cfg.mixedRawMessages } : {}),
     ...(cfg.phases.includes('soak') ? { soakSeconds: cfg.soakSeconds } : {}),
   };
 }
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
   if (has('backlog')) result.backlog = await phase('backlog', () => runBacklog(bench, cfg.backlog));
   if (has('schedules')) result.schedules = await phase('schedules', () => runSchedules(bench, cfg.schedulesRecurring, cfg.schedulesOneOff));
   if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
+  if (has('mixed')) result.mixed = await phase('mixed', () => runMixed(bench, { events: cfg.mixedEvents, rawMessages: cfg.mixedRawMessages, latencySeconds: cfg.latencySeconds }));
   if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));
   await bench.stopService();
   sink.stop();

@@ -35,7 +35,7 @@ function serviceEnv(servers: ServiceServers, port: number): Record<string, strin
 }
 
 /** Reads one `Vm*` line of /proc/<pid>/status, in MB. */
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${field}:`));
@@ -64,13 +64,16 @@ export class ServiceUnderTest {
     });
   }
 
-  /** Starts the service and waits until /broker/health reports RabbitMQ up (the consumer runs). */
-  static async start(servers: ServiceServers): Promise<ServiceUnderTest> {
+  /**
+   * Starts the service and waits until /broker/health reports RabbitMQ up (the consumer runs).
+   * `extraEnv` adds to the production defaults (the provider fakes' settings, for one).
+   */
+  static async start(servers: ServiceServers, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServiceUnderTest> {
     const port = await freePort();
     const spawnedAt = wallNow();
     // BENCH_SERVICE_NODE_ARGS: flags for the service's node, to profile it under the bench (--cpu-prof --cpu-prof-dir=DIR).
     const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = track(spawn('node', [...nodeArgs, 'dist/src/entrypoints/main.js'], { env: serviceEnv(servers, port), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn('node', [...nodeArgs, 'dist/src/entrypoints/main.js'], { env: { ...serviceEnv(servers, port), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] }));
     const service = new ServiceUnderTest(child, `http://127.0.0.1:${port}`, spawnedAt);
     await waitUntil('the service to report RabbitMQ up', async () => {
       service.assertRunning();

@@ -56,10 +56,19 @@ export async function waitUntil(what: string, probe: () => Promise<Progress>, st
   }
 }
 
-/** The tag of a bench recipient `<tag>-<i>@bench.example.com`: its local part up to the last '-'. */
+/** Digits of the index at the end of a bench phone number (bench/mixed-events.ts). */
+export const PHONE_INDEX_DIGITS = 6;
+
+/**
+ * The tag of a bench recipient: `<tag>-<i>@bench.example.com` (an email address), `<tag>-<i>` (a
+ * device token), a URL ending in `/<tag>-<i>` (a webhook), or `+<tag><i>` with the index in its
+ * last six digits (a phone number: its tag is digits too).
+ */
 export function tagOf(recipient: string): string {
-  const local = recipient.slice(0, recipient.indexOf('@'));
-  return local.slice(0, local.lastIndexOf('-'));
+  if (recipient.startsWith('+')) return recipient.slice(1, -PHONE_INDEX_DIGITS);
+  const at = recipient.indexOf('@');
+  const name = at >= 0 ? recipient.slice(0, at) : recipient.slice(recipient.lastIndexOf('/') + 1);
+  return name.slice(0, name.lastIndexOf('-'));
 }
 
 /** The recipient of the `i`th message of a tag. */

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fcmErrorBody, SENDER_ID_MISMATCH, shapeRefusal, UNAUTHENTICATED, UNREGISTERED } from './fcm-fake-answers.js';
 import { FakeOAuth } from './fcm-fake-oauth.js';
+import { FakeRecords } from './fake-records.js';
 import { throwawayServiceAccount, type ThrowawayServiceAccount } from './service-account-fixture.js';
 
 /**
@@ -53,6 +54,8 @@ const SEND_PATH = /^\/v1\/projects\/([^/]+)\/messages:send$/;
 export class FcmFake {
   readonly requests: RecordedRequest[] = [];
   readonly accepted: AcceptedPush[] = [];
+  /** How much of `requests` and `accepted` is kept, and who hears of each accepted message. */
+  readonly records = new FakeRecords<AcceptedPush>();
   readonly serviceAccount: ThrowawayServiceAccount;
   private readonly unregistered = new Set<string>();
   private readonly mismatched = new Set<string>();
@@ -159,7 +162,7 @@ export class FcmFake {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const endpoint = req.method === 'POST' && path === '/token' ? 'token' : req.method === 'POST' && SEND_PATH.test(path) ? 'send' : 'other';
     if (req.method === 'GET' && path === '/_fake/received') return answer(res, 200, JSON.stringify(this.accepted));
-    this.requests.push({ endpoint, method: req.method ?? '', path, headers: req.headers, body });
+    this.records.keep(this.requests, { endpoint, method: req.method ?? '', path, headers: req.headers, body });
     if (endpoint === 'other') return answer(res, 404, fcmErrorBody(404, { message: 'Not Found' }));
     const behaviour = this.behaviourFor(endpoint);
     if (behaviour && 'dropAfterReceive' in behaviour) return void req.socket.destroy();
@@ -196,7 +199,7 @@ export class FcmFake {
     if (this.mismatched.has(message.token)) return answer(res, 403, SENDER_ID_MISMATCH);
     this.sequence += 1;
     const name = `projects/${project}/messages/0:${Date.now()}${String(this.sequence).padStart(6, '0')}`;
-    this.accepted.push({ name, ...message });
+    this.records.accept(this.accepted, { name, ...message });
     answer(res, 200, JSON.stringify({ name }));
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendStatusCallback, type StatusCallback, type StatusCallbackResult } from './twilio-status-callback.js';
+import { FakeRecords } from './fake-records.js';
 import { acceptedSms, answer, json, readBody, type AcceptedSms, type TwilioAnswer } from './twilio-fake-http.js';
 import { formFields, messageJson, newMessageSid, wireError } from './twilio-wire.js';
 
@@ -31,6 +32,8 @@ export const FAKE_ACCOUNT = { sid: `AC${'0123456789abcdef'.repeat(2)}`, token: '
 export class TwilioFake {
   readonly requests: ReceivedRequest[] = [];
   readonly accepted: AcceptedSms[] = [];
+  /** How much of `requests` and `accepted` is kept, and who hears of each accepted message. */
+  readonly records = new FakeRecords<AcceptedSms>();
   connections = 0;
   private queue: TwilioBehaviour[] = [];
   private fault: TwilioAnswer | null = null;
@@ -120,7 +123,7 @@ export class TwilioFake {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (req.method === 'GET' && path === '/_fake/received') return json(res, 200, JSON.stringify({ messages: this.accepted }));
     const fields = formFields(req.headers, raw);
-    this.requests.push({ method: req.method ?? '', path, headers: req.headers, fields: Object.fromEntries(fields), raw });
+    this.records.keep(this.requests, { method: req.method ?? '', path, headers: req.headers, fields: Object.fromEntries(fields), raw });
     const behaviour = this.fault ?? this.queue.shift();
     if (behaviour && 'dropAfterReceive' in behaviour) return void req.socket.destroy();
     if (behaviour && 'delayMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
@@ -129,7 +132,7 @@ export class TwilioFake {
     if (refused) return answer(res, refused);
     const sid = newMessageSid();
     const created = messageJson(this.account.sid, sid, fields);
-    this.accepted.push(acceptedSms(sid, fields, Number(created.num_segments)));
+    this.records.accept(this.accepted, acceptedSms(sid, fields, Number(created.num_segments)));
     json(res, 201, JSON.stringify(created));
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { FakeRecords } from './fake-records.js';
 
 /**
  * What the receiver does with one verified request. Entries queued with `respondWith` are consumed
@@ -17,6 +18,8 @@ export type ReceiverBehaviour =
 export interface ReceivedWebhook {
   /** The webhook-id header. */
   readonly id: string;
+  /** The request's path and query, as the URL the sender was given has them. */
+  readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   /** The body parsed as JSON (null when it is not JSON). */
   readonly body: unknown;
@@ -35,6 +38,8 @@ export interface ReceivedWebhook {
  */
 export class WebhookReceiver {
   readonly requests: ReceivedWebhook[] = [];
+  /** How much of `requests` is kept, and who hears of each request answered 2xx. */
+  readonly records = new FakeRecords<ReceivedWebhook>();
   private queue: ReceiverBehaviour[] = [];
   private listeningPort = 0;
   private fault: { readonly status: number; readonly headers?: Readonly<Record<string, string>> } | null = null;
@@ -95,14 +100,15 @@ export class WebhookReceiver {
     const raw = await readAll(req);
     if (req.method === 'GET' && req.url === '/_fake/received') return answer(res, 200, {}, JSON.stringify(this.accepted));
     const headers = headersOf(req);
-    const received: ReceivedWebhook = { id: headers['webhook-id'] ?? '', headers, body: parsed(raw), raw, verified: this.verifies(raw, headers), status: null };
-    this.requests.push(received);
+    const received: ReceivedWebhook = { id: headers['webhook-id'] ?? '', path: req.url ?? '', headers, body: parsed(raw), raw, verified: this.verifies(raw, headers), status: null };
+    this.records.keep(this.requests, received);
     const behaviour: ReceiverBehaviour = !received.verified ? { status: 401 } : (this.fault ?? this.queue.shift() ?? { status: 200 });
     if ('dropAfterReceive' in behaviour) return void req.socket.destroy();
     if ('delayMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     received.status = behaviour.status ?? 200;
     const extra = 'headers' in behaviour ? (behaviour.headers ?? {}) : {};
     answer(res, received.status, extra, 'body' in behaviour ? (behaviour.body ?? '') : '');
+    if (received.status >= 200 && received.status < 300) this.records.tell(received);
   }
 
   private verifies(raw: string, headers: Record<string, string>): boolean {

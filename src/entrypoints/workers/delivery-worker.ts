@@ -85,8 +85,9 @@ export class DeliveryWorker {
     }
     // A channel without room claims again as soon as one of the sends in flight ends, or new work
     // is committed (another channel's notification must not wait for a slow provider's sends).
+    // They may all have ended while the other channels claimed: a race of none would never settle.
     if (!more && full > 0) {
-      await Promise.race([...this.inFlight.keys(), new Promise<void>((resolve) => (this.poked = resolve))]);
+      if (this.inFlight.size > 0) await Promise.race([...this.inFlight.keys(), new Promise<void>((resolve) => (this.poked = resolve))]);
       this.poked = null;
       return true;
     }

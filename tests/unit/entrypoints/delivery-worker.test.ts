@@ -140,6 +140,29 @@ describe('DeliveryWorker', () => {
     await subject.stop();
   });
 
+  it("claims again when a full channel's sends all ended while another channel was claiming", async () => {
+    const held: Array<() => void> = [];
+    let smsClaims = 0;
+    // From its second claim on, the sms claim finds nothing and lets every email send end meanwhile.
+    const queue = new (class extends ScriptedQueue {
+      override async claimDue(limit: number, leaseMs: number, channel: Channel): Promise<ClaimedNotification[]> {
+        if (channel !== 'sms') return super.claimDue(limit, leaseMs, channel);
+        smsClaims += 1;
+        if (smsClaims > 1) for (const finish of held.splice(0)) finish();
+        await tick();
+        return [];
+      }
+    })(100);
+    const { subject } = worker(queue, 'closed', () => new Promise<void>((resolve) => held.push(resolve)), 30_000, [sender('closed', 'email'), sender('closed', 'sms')]);
+    subject.start();
+    await tick();
+    await tick();
+    await tick();
+    expect(queue.claims.filter((c) => c.channel === 'email').length).to.be.greaterThan(1);
+    for (const finish of held.splice(0)) finish();
+    await subject.stop();
+  });
+
   it('claims no more than the rate budget grants, and gives back what no due notification used', async () => {
     const queue = new ScriptedQueue(1);
     const rateLimit = new ScriptedRateLimit(3, ['sms']);
