@@ -8,6 +8,7 @@ import { mapBounded } from './map-bounded.js';
 import { pushOutcome } from './push-outcome.js';
 import { fcmMessageJson, pushOf, type PushContent } from './push-payload.js';
 import type { PushSettings } from './push-settings.js';
+import { SenderFaultGuard } from './sender-fault-guard.js';
 import { ServiceAccountTokenSource } from './service-account-token.js';
 
 /** A recipient's tokens (at most ten) are sent to this many at a time, so one user's devices cannot fill the pool. */
@@ -24,6 +25,8 @@ export class FcmPushSender implements ChannelSender {
   private readonly http: Agent;
   private readonly tokens: AccessTokenCache;
   private readonly sendUrl: string;
+  /** Shared by every send: a wrong sender shows only across many tokens' answers. */
+  private readonly senderFaults = new SenderFaultGuard();
   private closed = false;
 
   constructor(private readonly settings: PushSettings, now: () => number = Date.now) {
@@ -72,6 +75,6 @@ export class FcmPushSender implements ChannelSender {
   private async post(token: string, content: PushContent, accessToken: string): Promise<TokenResult> {
     const { timeoutMs } = this.settings;
     const answer = await postFcmMessage(this.http, { url: this.sendUrl, accessToken, json: fcmMessageJson(token, content), timeoutMs });
-    return classifyFcmAnswer(token, answer);
+    return this.senderFaults.judge(classifyFcmAnswer(token, answer));
   }
 }
