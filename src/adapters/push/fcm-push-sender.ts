@@ -2,14 +2,14 @@ import { Agent } from 'undici';
 import type { ChannelSender, OutgoingMessage } from '../../application/ports/channel-sender.js';
 import type { SendOutcome } from '../../domain/send-outcome.js';
 import { AccessTokenCache } from './access-token-cache.js';
-import { classifyFcmAnswer, type TokenResult } from './fcm-answer.js';
+import type { TokenResult } from './fcm-answer.js';
 import { postFcmMessage } from './fcm-request.js';
 import { mapBounded } from './map-bounded.js';
 import { pushOutcome } from './push-outcome.js';
 import { fcmMessageJson, pushOf, type PushContent } from './push-payload.js';
 import type { PushSettings } from './push-settings.js';
-import { SenderFaultGuard } from './sender-fault-guard.js';
 import { ServiceAccountTokenSource } from './service-account-token.js';
+import { TokenVerdicts } from './token-verdicts.js';
 
 /** A recipient's tokens (at most ten) are sent to this many at a time, so one user's devices cannot fill the pool. */
 const PARALLEL_TOKENS = 4;
@@ -17,16 +17,17 @@ const CLOSED: SendOutcome = { kind: 'provider_down', error: 'push sender is clos
 
 /**
  * Firebase Cloud Messaging HTTP v1: one request per device token, authorised by a cached OAuth2
- * access token of the service account. FCM has no idempotency key: a resend after an ambiguous
- * answer may show the notification twice on that device. Nothing connects before the first send.
+ * access token of the service account; nothing connects before the first send. FCM has no
+ * idempotency key: a resend after ambiguous may show the notification twice on that device. No
+ * answer in time after writing stays ambiguous only while few in a row, then FCM is taken as down
+ * and the breaker opens, rather than every push using its attempts (silent-provider-watch.ts).
  */
 export class FcmPushSender implements ChannelSender {
   readonly channel = 'push' as const;
   private readonly http: Agent;
   private readonly tokens: AccessTokenCache;
   private readonly sendUrl: string;
-  /** Shared by every send: a wrong sender shows only across many tokens' answers. */
-  private readonly senderFaults = new SenderFaultGuard();
+  private readonly verdicts = new TokenVerdicts();
   private closed = false;
 
   constructor(private readonly settings: PushSettings, now: () => number = Date.now) {
@@ -73,8 +74,7 @@ export class FcmPushSender implements ChannelSender {
   }
 
   private async post(token: string, content: PushContent, accessToken: string): Promise<TokenResult> {
-    const { timeoutMs } = this.settings;
-    const answer = await postFcmMessage(this.http, { url: this.sendUrl, accessToken, json: fcmMessageJson(token, content), timeoutMs });
-    return this.senderFaults.judge(classifyFcmAnswer(token, answer));
+    const answer = await postFcmMessage(this.http, { url: this.sendUrl, accessToken, json: fcmMessageJson(token, content), timeoutMs: this.settings.timeoutMs });
+    return this.verdicts.of(token, answer);
   }
 }

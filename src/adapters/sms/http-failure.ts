@@ -29,3 +29,14 @@ export function classifyHttpFailure(failure: HttpFailure): SendOutcome {
   const where = failure.phase === 'connect' ? 'could not connect to Twilio' : 'the connection to Twilio failed before the request was sent';
   return { kind: 'provider_down', error: `${where} (${detail})`, response: null, attempted: true, configurationFault: false };
 }
+
+/** A timeout waiting for the answer to a request written whole, not a dropped connection. */
+export function isSilentTimeout(failure: HttpFailure): boolean {
+  return failure.phase === 'await' && failure.code === 'ETIMEDOUT';
+}
+
+/** Twilio let `inARow` written requests time out with no answer since: down (silent-provider-watch.ts). */
+export function silentProviderDown(failure: HttpFailure, inARow: number): SendOutcome {
+  const error = `Twilio answered none of the last ${inARow} requests in time, so it is taken as down (${failure.code}: ${failure.message})`;
+  return { kind: 'provider_down', error, response: null, attempted: true, configurationFault: false };
+}
