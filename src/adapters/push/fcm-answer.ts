@@ -4,7 +4,7 @@ import { NO_ANSWER_AFTER_SENDING } from './network-error.js';
 
 /** What came back for one device token's request. */
 export type FcmAnswer =
-  | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly retryAfter: string | null }
+  | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly retryAfter: string | null; readonly bodyError?: string }
   | { readonly kind: 'no_response'; readonly requestSent: boolean; readonly code: string; readonly error: string };
 
 /** One device token's verdict; `detail` says why, for the outcome's texts. */
@@ -55,14 +55,14 @@ export function classifyFcmAnswer(token: string, answer: FcmAnswer): TokenResult
   }
   const error = parseFcmError(answer.body);
   const verdict = RULES.find(([when]) => when(answer.status, error))?.[1] ?? 'transient';
-  const detail = [`${answer.status}`, error.errorCode ?? error.status].filter(Boolean).join(' ') + (error.message ? `: ${error.message}` : '');
+  const detail = [`${answer.status}`, error.errorCode ?? error.status].filter(Boolean).join(' ') + (error.message ? `: ${error.message}` : '') + (answer.bodyError ? ` (${answer.bodyError})` : '');
   return resultOf(token, verdict, detail, answer);
 }
 
 function resultOf(token: string, verdict: Verdict, detail: string, answer: Extract<FcmAnswer, { kind: 'response' }>): TokenResult {
   if (verdict === 'accepted') {
     const name = parseMessageName(answer.body);
-    return { token, kind: 'accepted', name, detail: name ?? `${answer.status}` };
+    return { token, kind: 'accepted', name, detail: name ?? detail };
   }
   if (verdict === 'down') {
     // A date in Retry-After is read against the clock now: answers are classified as they arrive.

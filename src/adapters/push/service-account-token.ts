@@ -1,6 +1,7 @@
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { request, type Dispatcher } from 'undici';
 import type { FetchedToken } from './access-token-cache.js';
+import { readCappedBody } from './capped-body.js';
 import { describeNetworkError } from './network-error.js';
 import type { ServiceAccount } from './service-account.js';
 import { tokenEndpointAnswer } from './token-endpoint-answer.js';
@@ -41,7 +42,8 @@ export class ServiceAccountTokenSource {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
-      return tokenEndpointAnswer(response.statusCode, await response.body.text());
+      const { text } = await readCappedBody(response.body, this.timeoutMs);
+      return tokenEndpointAnswer(response.statusCode, text);
     } catch (error) {
       return { ok: false, error: `token endpoint unreachable: ${describeNetworkError(error)}`, configurationFault: false };
     }
