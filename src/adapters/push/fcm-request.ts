@@ -10,6 +10,8 @@ export interface FcmRequest {
   /** The JSON text of `{message: {...}}`. */
   readonly json: string;
   readonly timeoutMs: number;
+  /** Cuts the request wherever it is (queued, connecting, awaiting or reading the answer). */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function postFcmMessage(http: Dispatcher, req: FcmRequest): Promise
       body: watched(bytes, watch) as unknown as Readable,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
+      signal: req.signal,
     });
     const retryAfter = response.headers['retry-after'];
     const { text: body, error: bodyError } = await readCappedBody(response.body, req.timeoutMs);

@@ -41,6 +41,8 @@ export class ServiceAccountTokenSource {
         body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
+        // The whole exchange, the wait for a pooled connection and the answer's body included.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
       const { text } = await readCappedBody(response.body, this.timeoutMs);
       return tokenEndpointAnswer(response.statusCode, text);

@@ -1,9 +1,15 @@
 import { SilentProviderWatch } from '../http/silent-provider-watch.js';
 import { classifyFcmAnswer, type FcmAnswer, type TokenResult } from './fcm-answer.js';
+import { DEADLINE_PASSED } from './network-error.js';
 import { SenderFaultGuard } from './sender-fault-guard.js';
 
 /** undici's code for no answer's headers within PUSH_TIMEOUT_MS; its timer starts once the request is written. */
 const HEADERS_TIMEOUT = 'UND_ERR_HEADERS_TIMEOUT';
+
+/** No answer in time to a request written whole: undici's timeout, or the send's deadline cutting it. */
+function isSilentTimeout(answer: Extract<FcmAnswer, { kind: 'no_response' }>): boolean {
+  return answer.code === HEADERS_TIMEOUT || (answer.code === DEADLINE_PASSED && answer.requestSent);
+}
 
 /**
  * Each device token's answer, classified alone (fcm-answer.ts), then read against the answers
@@ -23,7 +29,7 @@ export class TokenVerdicts {
 
   of(token: string, answer: FcmAnswer): TokenResult {
     if (answer.kind === 'response') this.silence.answered();
-    else if (answer.code === HEADERS_TIMEOUT && this.silence.timedOut()) return this.silent(token, answer.error);
+    else if (isSilentTimeout(answer) && this.silence.timedOut()) return this.silent(token, answer.error);
     return this.senderFaults.judge(classifyFcmAnswer(token, answer));
   }
 

@@ -47,7 +47,7 @@ describe('FcmPushSender: answers without end, from FCM or the token endpoint, ar
     const started = performance.now();
     const outcome = await open({ baseUrl: endless.url, timeoutMs: 500 }).send(aPush([deviceToken()]));
 
-    expect(outcome).to.have.property('response').that.contains('200 (the answer broke off: not read to its end within 500 ms)');
+    expect(outcome).to.have.property('response').that.matches(/ 200 \(the answer broke off: /);
     expect(performance.now() - started).to.be.below(1_500);
   });
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { aPush, deviceToken, senderOnFake } from './push-fixtures.js';
 
-// Well past PUSH_TIMEOUT_MS: undici's timers fire up to about a second late.
+// Well past PUSH_TIMEOUT_MS, whichever timer (undici's, or the send's deadline) cuts the request.
 const HANG = { delayMs: 2_500 };
 
 function flags(outcome: SendOutcome): Record<string, unknown> {
