@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { credentialUrl } from '../http/credential-url.js';
 import type { EnvReader } from '../system/env-reader.js';
 import { parseServiceAccount, type ServiceAccount } from './service-account.js';
 
 export interface PushSettings {
   readonly serviceAccount: ServiceAccount;
-  /** FCM's origin; a local fake in tests and `make run`. */
+  /** FCM's origin (https, or http to a loopback host); a local fake in tests and `make run`. */
   readonly baseUrl: string;
-  /** Bounds connecting and each wait for an answer (FCM's and the token endpoint's). */
+  /** Bounds getting an access token, and all of one send's requests to FCM together. */
   readonly timeoutMs: number;
   /** Connections kept open to each origin (FCM, the token endpoint). */
   readonly maxConnections: number;
@@ -22,8 +23,9 @@ const VARIABLE = 'PUSH_SERVICE_ACCOUNT_JSON';
 export function readPushSettings(env: EnvReader): PushSettings | undefined {
   const raw = env.optionalString(VARIABLE);
   if (raw === undefined) return undefined;
-  const baseUrl = env.url('PUSH_API_BASE_URL', ['https', 'http'], { required: false, fallback: 'https://fcm.googleapis.com' });
-  const timeoutMs = env.int('PUSH_TIMEOUT_MS', 10_000, 100, 120_000);
+  const baseUrl = credentialUrl(env, 'PUSH_API_BASE_URL', 'https://fcm.googleapis.com');
+  // A send takes at most two of it (fcm-push-sender.ts): 2 × 60 s fits the delivery core's send timeout (120 s by default).
+  const timeoutMs = env.int('PUSH_TIMEOUT_MS', 10_000, 100, 60_000);
   const maxConnections = env.int('PUSH_MAX_CONNECTIONS', 10, 1, 256);
   const text = raw.startsWith('{') ? raw : readKeyFile(env, raw);
   if (text === undefined) return undefined;

@@ -1,6 +1,7 @@
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { request, type Dispatcher } from 'undici';
 import type { FetchedToken } from './access-token-cache.js';
+import { readCappedBody } from './capped-body.js';
 import { describeNetworkError } from './network-error.js';
 import type { ServiceAccount } from './service-account.js';
 import { tokenEndpointAnswer } from './token-endpoint-answer.js';
@@ -40,8 +41,11 @@ export class ServiceAccountTokenSource {
         body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
+        // The whole exchange, the wait for a pooled connection and the answer's body included.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
-      return tokenEndpointAnswer(response.statusCode, await response.body.text());
+      const { text } = await readCappedBody(response.body, this.timeoutMs);
+      return tokenEndpointAnswer(response.statusCode, text);
     } catch (error) {
       return { ok: false, error: `token endpoint unreachable: ${describeNetworkError(error)}`, configurationFault: false };
     }

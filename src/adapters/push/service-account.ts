@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { isTlsOrLoopback, plainHttpProblem } from '../http/credential-url.js';
 
 /** The fields of a Google service-account key file that the push sender uses. */
 export interface ServiceAccount {
@@ -6,7 +7,7 @@ export interface ServiceAccount {
   readonly clientEmail: string;
   /** PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----"); never logged, never part of an error. */
   readonly privateKey: string;
-  /** Where the signed JWT is exchanged for an access token (https://oauth2.googleapis.com/token). */
+  /** Where the signed JWT is exchanged for an access token (https://oauth2.googleapis.com/token; http only to a loopback host). */
   readonly tokenUri: string;
 }
 
@@ -34,6 +35,7 @@ export function parseServiceAccount(text: string): { account: ServiceAccount } |
   const keyProblem = rsaPkcs8Problem(privateKey);
   if (keyProblem !== null) return { problem: `private_key ${keyProblem}` };
   if (!/^https?:\/\/[^\s]+$/.test(tokenUri) || !URL.canParse(tokenUri)) return { problem: 'token_uri must be an http(s) URL' };
+  if (!isTlsOrLoopback(tokenUri)) return { problem: plainHttpProblem('token_uri') };
   return { account: { projectId, clientEmail, privateKey, tokenUri } };
 }
 

@@ -2,9 +2,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ChannelSender, OutgoingMessage } from '../../application/ports/channel-sender.js';
 import type { SendOutcome } from '../../domain/send-outcome.js';
+import { SilentProviderWatch } from '../http/silent-provider-watch.js';
 import { postForm } from './form-post.js';
 import type { SmsSettings } from './sms-settings.js';
-import { classifyHttpFailure } from './http-failure.js';
+import { classifyHttpFailure, isSilentTimeout, silentProviderDown } from './http-failure.js';
 import { classifyTwilioAnswer } from './twilio-outcome.js';
 import { basicAuthorization, messagesUrl, twilioRequestFor, type TwilioMessageRequest } from './twilio-request.js';
 
@@ -16,6 +17,11 @@ const IDLE_SOCKET_MS = 4_000;
 /**
  * Sends SMS through Twilio's Messages API over a pool of keep-alive connections. Twilio takes no
  * idempotency key for Messages: an `ambiguous` answer resent later may reach the phone twice.
+ * No answer in time after writing is ambiguous (Twilio may have queued the SMS) only while few in
+ * a row: from SILENT_TIMEOUTS_TO_DOWN on, with no answer between, Twilio is taken as down and each
+ * is provider_down, which the breaker counts and opens on. Otherwise a Twilio that takes requests
+ * and never answers would use every SMS's attempts, resend each (perhaps reaching the phone
+ * twice) and fail them all, the breaker closed throughout (silent-provider-watch.ts).
  */
 export class TwilioSmsSender implements ChannelSender {
   readonly channel = 'sms' as const;
@@ -23,6 +29,7 @@ export class TwilioSmsSender implements ChannelSender {
   private readonly url: URL;
   private readonly headers: Readonly<Record<string, string>>;
   private readonly inFlight = new Set<Promise<SendOutcome>>();
+  private readonly silence = new SilentProviderWatch();
   private closed = false;
 
   constructor(
@@ -55,7 +62,11 @@ export class TwilioSmsSender implements ChannelSender {
   private async deliver(request: TwilioMessageRequest): Promise<SendOutcome> {
     const { connectTimeoutMs, responseTimeoutMs } = this.settings;
     const result = await postForm({ url: this.url, headers: this.headers, form: request.form.toString(), agent: this.agent, connectTimeoutMs, responseTimeoutMs });
-    if (result.kind === 'failure') return classifyHttpFailure(result);
-    return classifyTwilioAnswer(result, { to: request.to, body: request.body, nowMs: this.now() });
+    if (result.kind === 'answer') {
+      this.silence.answered();
+      return classifyTwilioAnswer(result, { to: request.to, body: request.body, nowMs: this.now() });
+    }
+    if (isSilentTimeout(result) && this.silence.timedOut()) return silentProviderDown(result, this.silence.inARow);
+    return classifyHttpFailure(result);
   }
 }

@@ -22,7 +22,7 @@ const CASES: ReadonlyArray<[string, { to?: string; from?: string; token?: string
   ['To +15005550004 (blocked, STOP): permanent, opted out', { to: '+15005550004' }, { kind: 'permanent' }, 21610],
   ['To +15005550009 (cannot receive SMS): permanent', { to: '+15005550009' }, { kind: 'permanent' }, 21614],
   ['From +15005550001 (invalid sender): configuration fault', { from: '+15005550001' }, down(true), 21212],
-  ['From +15005550007 (not our number): configuration fault', { from: '+15005550007' }, down(true), 21606],
+  ['From +15005550007 (not message-capable for this destination): permanent', { from: '+15005550007' }, { kind: 'permanent' }, 21606],
   ['From +15005550008 (sender queue full): provider_down', { from: '+15005550008' }, down(false), 21611],
   ['a wrong auth token: configuration fault', { token: 'ffffffffffffffffffffffffffffffff' }, down(true), 20003],
 ];

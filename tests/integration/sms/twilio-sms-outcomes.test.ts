@@ -69,12 +69,24 @@ describe("TwilioSmsSender: how each of Twilio's answers is classified (Twilio fa
     expect(outcome).to.include({ kind: 'permanent', response: "400 21408 Permission to send an SMS has not been enabled for the region indicated by the 'To' number" });
   });
 
-  it('a 400 that refuses our sender (21606): a configuration fault, not a failed message', async () => {
-    fake().respondWith([{ status: 400, code: 21606, message: "The 'From' phone number provided is not a valid message-capable Twilio phone number" }]);
+  it('a 400 that refuses our sender (21212): a configuration fault, not a failed message', async () => {
+    fake().respondWith([{ status: 400, code: 21212, message: "The 'From' number +15005550001 is not a valid phone number, shortcode, or alphanumeric sender ID." }]);
     const outcome = await open().send(anSms());
 
     expect(flagsOf(outcome)).to.deep.equal(down(true));
     expect(outcome).to.have.property('error').that.matches(/^Twilio refused the sender SMS_FROM or SMS_MESSAGING_SERVICE_SID, so it would refuse every message: /);
+  });
+
+  it('refusals of one destination (21606, 21612): permanent, so they neither open the breaker nor come back', async () => {
+    fake().respondWith([
+      { status: 400, code: 21606, message: "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account" },
+      { status: 400, code: 21612, message: "Message cannot be sent with the current combination of 'To' and/or 'From' parameters" },
+    ]);
+    const sender = open();
+    const outcomes = [await sender.send(anSms()), await sender.send(anSms())];
+
+    expect(outcomes.map(flagsOf)).to.deep.equal([{ kind: 'permanent' }, { kind: 'permanent' }]);
+    expect(outcomes[0]).to.have.property('error').that.matches(/^Twilio will not send from our sender to this destination: Twilio answered 400 21606 /);
   });
 
   it('a base URL that is not the API (404 20404): a configuration fault', async () => {

@@ -17,16 +17,16 @@ function invalidArgument(...details: unknown[]): FcmAnswer {
 const fcmError = (errorCode: string) => ({ '@type': FCM_ERROR, errorCode });
 const violation = (field: string) => ({ '@type': BAD_REQUEST, fieldViolations: [{ field, description: `bad ${field}` }] });
 
-type Expected = 'accepted' | 'unregistered' | 'permanent' | 'transient' | 'ambiguous' | 'down' | 'misconfigured' | 'access token refused';
+type Expected = 'accepted' | 'unregistered' | 'suspect' | 'permanent' | 'transient' | 'ambiguous' | 'down' | 'misconfigured' | 'access token refused';
 
 const CASES: ReadonlyArray<[string, FcmAnswer, Expected, Record<string, unknown>?]> = [
   ['200 with the message name', reply(200, { name: 'projects/p/messages/0:123' }), 'accepted', { name: 'projects/p/messages/0:123' }],
   ['200 without a name', reply(200, '{}'), 'accepted', { name: null }],
   ['404 UNREGISTERED', reply(404, fcmErrorBody(404, { errorCode: 'UNREGISTERED' })), 'unregistered'],
-  ['403 SENDER_ID_MISMATCH', reply(403, fcmErrorBody(403, { errorCode: 'SENDER_ID_MISMATCH' })), 'unregistered'],
+  ['403 SENDER_ID_MISMATCH (also what a wrong sender gets)', reply(403, fcmErrorBody(403, { errorCode: 'SENDER_ID_MISMATCH' })), 'suspect'],
   ['400 INVALID_ARGUMENT naming message.token', invalidArgument(fcmError('INVALID_ARGUMENT'), violation('message.token')), 'unregistered'],
-  ['400 INVALID_ARGUMENT with only the FcmError detail (not a valid FCM registration token)', invalidArgument(fcmError('INVALID_ARGUMENT')), 'unregistered'],
-  ['400 INVALID_ARGUMENT with no details', invalidArgument(), 'unregistered'],
+  ['400 INVALID_ARGUMENT with only the FcmError detail (not a valid FCM registration token)', invalidArgument(fcmError('INVALID_ARGUMENT')), 'suspect'],
+  ['400 INVALID_ARGUMENT with no details', invalidArgument(), 'suspect'],
   ['400 INVALID_ARGUMENT naming message.data[0].value', invalidArgument(violation('message.data[0].value')), 'permanent'],
   ['400 INVALID_ARGUMENT naming the token and message.data', invalidArgument(violation('message.token'), violation('message.data')), 'permanent'],
   ['400 INVALID_ARGUMENT naming message (recipient not set)', invalidArgument(violation('message'), fcmError('INVALID_ARGUMENT')), 'permanent'],
@@ -52,6 +52,7 @@ const CASES: ReadonlyArray<[string, FcmAnswer, Expected, Record<string, unknown>
 ];
 
 function shapeOf(expected: Expected): Record<string, unknown> {
+  if (expected === 'suspect') return { kind: 'unregistered', senderSuspect: true };
   if (expected === 'down') return { kind: 'provider_down', configurationFault: false };
   if (expected === 'misconfigured') return { kind: 'provider_down', configurationFault: true };
   if (expected === 'access token refused') return { kind: 'provider_down', configurationFault: true, accessTokenRefused: true };

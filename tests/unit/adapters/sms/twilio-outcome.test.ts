@@ -23,7 +23,6 @@ const CASES: ReadonlyArray<[string, HttpAnswer, Expected]> = [
   ['404 20404 (no such account resource)', error(404, 20404), 'misconfigured'],
   ['400 21212 (invalid From)', error(400, 21212), 'misconfigured'],
   ['400 21603 (From missing)', error(400, 21603), 'misconfigured'],
-  ['400 21606 (From not message-capable)', error(400, 21606), 'misconfigured'],
   ['400 21659 (From not a Twilio number)', error(400, 21659), 'misconfigured'],
   ['400 21701 (no such Messaging Service)', error(400, 21701), 'misconfigured'],
   ['400 21705 (invalid Messaging Service)', error(400, 21705), 'misconfigured'],
@@ -36,6 +35,8 @@ const CASES: ReadonlyArray<[string, HttpAnswer, Expected]> = [
   ['400 21610 (recipient replied STOP)', error(400, 21610), 'opted_out'],
   ['400 21211 (invalid To)', error(400, 21211), 'permanent'],
   ['400 21614 (To not a mobile number)', error(400, 21614), 'permanent'],
+  ['400 21606 (From cannot send to this destination)', error(400, 21606), 'permanent'],
+  ['400 21612 (this To and From cannot be combined)', error(400, 21612), 'permanent'],
   ['400 21408 (region not enabled)', error(400, 21408), 'permanent'],
   ['400 21617 (body too long)', error(400, 21617), 'permanent'],
   ['400 that is not JSON', answer(400, 'Bad Request'), 'permanent'],
@@ -82,6 +83,15 @@ describe('classifyTwilioAnswer: what an outcome carries', () => {
       error: 'the recipient opted out (replied STOP): Twilio answered 400 21610 Attempt to send to unsubscribed recipient',
       response: '400 21610 Attempt to send to unsubscribed recipient',
       rejected: [{ address: TO, reason: 'opted_out' }],
+    });
+  });
+
+  it('a refusal of one destination (21606, 21612, 21408): permanent, saying so, and never a configuration fault', () => {
+    const outcome = classifyTwilioAnswer(error(400, 21606, "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account"), CONTEXT);
+    expect(outcome).to.deep.equal({
+      kind: 'permanent',
+      error: "Twilio will not send from our sender to this destination: Twilio answered 400 21606 The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account",
+      response: "400 21606 The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account",
     });
   });
 
