@@ -1,15 +1,18 @@
 import type { ChannelSender, CircuitState, GuardedChannelSender, OutgoingMessage } from '../../application/ports/channel-sender.js';
 import type { SendOutcome } from '../../domain/send-outcome.js';
 import { CircuitBreakingSender, type CircuitSettings } from '../delivery/circuit-breaking-sender.js';
+import { endpointOf, shownEndpoint } from './webhook-endpoint.js';
 
 /** Hears an endpoint's circuit open and close (a log line; endpoints are too many for metric labels). */
 export interface EndpointCircuitListener {
+  /** `endpoint`: its origin and a digest of its path, which often carries a capability token. */
   stateChanged(endpoint: string, state: CircuitState): void;
 }
 
 /**
- * The webhook sender behind one circuit breaker per receiving endpoint (scheme://host:port), so
- * one broken receiver never holds the others. The channel as a whole always says `closed`: the
+ * The webhook sender behind one circuit breaker per receiving endpoint (scheme://host:port/path),
+ * so one broken receiver never holds the others, nor one customer's path on a host that serves
+ * many (Zapier, Slack, relays) the other customers'. The channel as a whole always says `closed`: the
  * worker keeps claiming webhooks, and a send to an endpoint whose circuit is open answers
  * provider_down, not attempted, at once (deferred with backoff, no attempt used) while its
  * half-open probe is whichever send comes after the wait. The breakers are kept for the
@@ -50,7 +53,8 @@ export class PerEndpointCircuits implements GuardedChannelSender {
       return known;
     }
     if (this.circuits.size >= this.capacity) this.forgetOne();
-    const listener = { stateChanged: (_channel: unknown, state: CircuitState) => this.listener.stateChanged(endpoint, state), configurationFault: () => undefined };
+    const shown = shownEndpoint(endpoint);
+    const listener = { stateChanged: (_channel: unknown, state: CircuitState) => this.listener.stateChanged(shown, state), configurationFault: () => undefined };
     const created = new CircuitBreakingSender(this.inner, this.settings, listener);
     this.circuits.set(endpoint, created);
     return created;
@@ -68,11 +72,4 @@ export class PerEndpointCircuits implements GuardedChannelSender {
     }
     if (victim !== undefined) this.circuits.delete(victim);
   }
-}
-
-/** `scheme://host:port` with the scheme's default port spelled out; null when not an http(s) URL. */
-export function endpointOf(recipient: string): string | null {
-  const url = URL.canParse(recipient) ? new URL(recipient) : null;
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
-  return `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
 }
