@@ -9,11 +9,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export interface WebhookSettings {
   /** Signs sends to an explicit URL; a recipient's own endpoint has its own secret. */
   readonly signingSecret: string | undefined;
-  /** Bounds connecting, and separately the wait for the answer once the request is sent. */
+  /** Bounds connecting, and separately the wait for the answer once the request is sent; the body then gets min(this, 2 s). */
   readonly timeoutMs: number;
   /** Lets sends reach loopback, private and link-local addresses (local development, the tests). */
   readonly allowPrivateNetworks: boolean;
-  /** Connections kept open per endpoint origin. */
+  /** Connections per endpoint origin, and so the sends in flight to it. */
   readonly maxConnections: number;
 }
 

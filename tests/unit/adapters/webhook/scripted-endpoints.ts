@@ -26,3 +26,21 @@ export async function sendTimes(sender: ChannelSender, recipient: string, n: num
   for (let i = 0; i < n; i++) outcomes.push(await sender.send(to(recipient)));
   return outcomes;
 }
+
+/** A webhook sender whose sends wait until the test answers them, oldest first; it lists what reached it. */
+export function held() {
+  const waiting: Array<(outcome: SendOutcome) => void> = [];
+  const sender = {
+    channel: 'webhook' as const,
+    reached: [] as string[],
+    send: (message: OutgoingMessage): Promise<SendOutcome> => {
+      sender.reached.push(message.recipient);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    answerOldest: async (outcome: SendOutcome = accepted('HTTP 200')): Promise<void> => {
+      waiting.shift()?.(outcome);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+  return sender satisfies ChannelSender;
+}
