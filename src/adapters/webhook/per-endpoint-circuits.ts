@@ -8,6 +8,8 @@ import { endpointOf } from './webhook-endpoint.js';
 export type { EndpointCircuitListener } from './endpoint-breakers.js';
 
 export interface EndpointLimits {
+  /** Sends in flight to one endpoint at most (WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT). */
+  readonly maxInFlightPerEndpoint: number;
   /** Sends in flight to one origin at most: the HTTP client's connections to it (WEBHOOK_MAX_CONNECTIONS). */
   readonly maxInFlightPerOrigin: number;
 }
@@ -21,9 +23,11 @@ const BUSY_RETRY_AFTER_MS = 1_000;
  * many (Zapier, Slack, relays) the other customers'. The channel as a whole always says `closed`:
  * the worker keeps claiming webhooks, and a send to an endpoint whose circuit is open answers
  * provider_down, not attempted, at once (deferred, no attempt used) while its half-open probe is
- * whichever send comes after the wait. An origin with as many sends in flight as the client has
- * connections to it answers the same way instead of queueing in undici, whose queue has neither a
- * bound nor a timer. Both refusals come before the breaker, which they leave untouched.
+ * whichever send comes after the wait. So do an endpoint with `maxInFlightPerEndpoint` sends in
+ * flight (a tarpit holds that many of the channel's slots, not all of them, until its breaker
+ * opens on the timeouts), and an origin with as many as the client has connections to it (rather
+ * than queue in undici, whose queue has neither a bound nor a timer). Both refusals come before
+ * the breaker, which they leave untouched.
  */
 export class PerEndpointCircuits implements GuardedChannelSender {
   readonly channel = 'webhook' as const;
@@ -31,6 +35,7 @@ export class PerEndpointCircuits implements GuardedChannelSender {
   /** Webhook answers are about endpoints, never about our configuration. */
   readonly configurationFault = null;
   private readonly breakers: EndpointBreakers;
+  private readonly perEndpoint: InFlight;
   private readonly perOrigin: InFlight;
 
   constructor(
@@ -40,6 +45,7 @@ export class PerEndpointCircuits implements GuardedChannelSender {
     capacity = 10_000,
   ) {
     this.breakers = new EndpointBreakers(inner, settings, listener, capacity);
+    this.perEndpoint = new InFlight(settings.maxInFlightPerEndpoint);
     this.perOrigin = new InFlight(settings.maxInFlightPerOrigin);
   }
 
@@ -48,8 +54,9 @@ export class PerEndpointCircuits implements GuardedChannelSender {
     // Not a URL: the sender refuses it without a connection, so no endpoint's breaker counts it.
     if (endpoint === null) return this.inner.send(message);
     const origin = new URL(endpoint).origin;
+    if (this.perEndpoint.isFull(endpoint)) return Promise.resolve(busy(`${this.perEndpoint.limit} webhooks to this endpoint are in flight already`));
     if (this.perOrigin.isFull(origin)) return Promise.resolve(busy(`${this.perOrigin.limit} webhooks to ${origin} are in flight, as many as its connections`));
-    return this.perOrigin.around(origin, () => this.breakers.of(endpoint).send(message));
+    return this.perEndpoint.around(endpoint, () => this.perOrigin.around(origin, () => this.breakers.of(endpoint).send(message)));
   }
 
   /** How many endpoints' circuits are open now (the health report). */

@@ -3,8 +3,8 @@ import { PerEndpointCircuits } from '../../../../src/adapters/webhook/per-endpoi
 import type { ChannelSender } from '../../../../src/application/ports/channel-sender.js';
 import { held, to } from './scripted-endpoints.js';
 
-function capped(inner: ChannelSender, maxInFlightPerOrigin: number) {
-  return new PerEndpointCircuits(inner, { failuresToOpen: 3, halfOpenAfterMs: 60_000, maxInFlightPerOrigin }, { stateChanged: () => undefined });
+function capped(inner: ChannelSender, maxInFlightPerOrigin: number, maxInFlightPerEndpoint = 50) {
+  return new PerEndpointCircuits(inner, { failuresToOpen: 3, halfOpenAfterMs: 60_000, maxInFlightPerEndpoint, maxInFlightPerOrigin }, { stateChanged: () => undefined });
 }
 
 describe('PerEndpointCircuits: sends in flight', () => {
@@ -20,6 +20,19 @@ describe('PerEndpointCircuits: sends in flight', () => {
     expect(inner.reached).to.deep.equal(['https://a.example/one', 'https://a.example/two', 'https://b.example/one']);
     await Promise.all([inner.answerOldest(), inner.answerOldest(), inner.answerOldest()]);
     expect((await Promise.all([...first, elsewhere])).map((o) => o.kind)).to.deep.equal(['accepted', 'accepted', 'accepted']);
+  });
+
+  it('holds an endpoint to its own cap of sends in flight, soon to be retried, while another path of its host still goes out', async () => {
+    const inner = held();
+    const circuits = capped(inner, 50, 2);
+    const first = [circuits.send(to('https://a.example/tarpit')), circuits.send(to('https://a.example/tarpit?n=2'))];
+    const over = await circuits.send(to('https://a.example/tarpit'));
+    const otherPath = circuits.send(to('https://a.example/other'));
+
+    expect(over).to.deep.equal({ kind: 'provider_down', attempted: false, configurationFault: false, retryAfterMs: 1_000, response: null, error: '2 webhooks to this endpoint are in flight already' });
+    expect(inner.reached).to.deep.equal(['https://a.example/tarpit', 'https://a.example/tarpit?n=2', 'https://a.example/other']);
+    await Promise.all([inner.answerOldest(), inner.answerOldest(), inner.answerOldest()]);
+    expect((await Promise.all([...first, otherPath])).map((o) => o.kind)).to.deep.equal(['accepted', 'accepted', 'accepted']);
   });
 
   it('lets the next send go once one in flight has ended', async () => {

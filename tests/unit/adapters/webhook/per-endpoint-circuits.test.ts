@@ -5,7 +5,7 @@ import { endpoints, sendTimes, to } from './scripted-endpoints.js';
 
 function guarded(inner: ChannelSender, capacity?: number) {
   const changes: string[] = [];
-  const circuits = new PerEndpointCircuits(inner, { failuresToOpen: 3, halfOpenAfterMs: 60_000, maxInFlightPerOrigin: 50 }, { stateChanged: (endpoint, state) => changes.push(`${endpoint} ${state}`) }, capacity);
+  const circuits = new PerEndpointCircuits(inner, { failuresToOpen: 3, halfOpenAfterMs: 60_000, maxInFlightPerEndpoint: 50, maxInFlightPerOrigin: 50 }, { stateChanged: (endpoint, state) => changes.push(`${endpoint} ${state}`) }, capacity);
   return { circuits, changes };
 }
 
