@@ -21,7 +21,7 @@ class CountedFailure extends Error {
  * answer came: a provider that hangs is down too, though the attempt is recorded ambiguous). An
  * answer about one message (transient, permanent, accepted, a dropped connection) shows the
  * provider is up. After `failuresToOpen` in a row the circuit opens: sends are refused as
- * provider-down without being attempted, until one probe after `halfOpenAfterMs` gets an answer.
+ * provider-down, not attempted, and deferred to the probe let through after `halfOpenAfterMs`.
  */
 export class CircuitBreakingSender implements GuardedChannelSender {
   readonly channel: Channel;
@@ -36,9 +36,7 @@ export class CircuitBreakingSender implements GuardedChannelSender {
   ) {
     this.channel = inner.channel;
     this.breaker = circuitBreaker(handleType(CountedFailure), { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failuresToOpen) });
-    this.breaker.onBreak(() => {
-      this.openedAt = Date.now();
-    });
+    this.breaker.onBreak(() => (this.openedAt = Date.now()));
     this.breaker.onStateChange((state) => listener.stateChanged(this.channel, stateName(state)));
   }
 
@@ -61,7 +59,9 @@ export class CircuitBreakingSender implements GuardedChannelSender {
       if (error instanceof CountedFailure) return this.failed(error.outcome);
       if (!(error instanceof BrokenCircuitError)) throw error;
       const why = this.lastFailure ? `: ${this.lastFailure.error}` : '';
-      return { kind: 'provider_down', attempted: false, configurationFault: this.configurationFault !== null, error: `${this.channel} circuit open${why}`, response: null };
+      // Due again when the half-open probe is, rather than re-claimed on a backoff of seconds meanwhile.
+      const retryAfterMs = Math.max(0, this.openedAt + this.settings.halfOpenAfterMs - Date.now());
+      return { kind: 'provider_down', attempted: false, configurationFault: this.configurationFault !== null, error: `${this.channel} circuit open${why}`, response: null, retryAfterMs };
     }
   }
 

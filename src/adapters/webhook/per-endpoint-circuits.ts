@@ -22,8 +22,8 @@ const BUSY_RETRY_AFTER_MS = 1_000;
  * so one broken receiver never holds the others, nor one customer's path on a host that serves
  * many (Zapier, Slack, relays) the other customers'. The channel as a whole always says `closed`:
  * the worker keeps claiming webhooks, and a send to an endpoint whose circuit is open answers
- * provider_down, not attempted, at once (deferred, no attempt used) while its half-open probe is
- * whichever send comes after the wait. So do an endpoint with `maxInFlightPerEndpoint` sends in
+ * provider_down, not attempted, at once (no attempt used), deferred to its half-open probe, which
+ * is whichever send comes after the wait. So do an endpoint with `maxInFlightPerEndpoint` sends in
  * flight (a tarpit holds that many of the channel's slots, not all of them, until its breaker
  * opens on the timeouts), and an origin with as many as the client has connections to it (rather
  * than queue in undici, whose queue has neither a bound nor a timer). Both refusals come before

@@ -1,24 +1,24 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { accepted, ambiguous, permanent, providerDown, transient } from '../mothers.js';
 import { breaker, MESSAGE, scripted, sendTimes } from './scripted-sender.js';
 
 describe('CircuitBreakingSender', () => {
-  it('opens after three provider-down answers in a row and then refuses without sending, as not attempted', async () => {
+  afterEach(() => sinon.restore());
+
+  it('opens after three provider-down answers in a row, then refuses without sending, as not attempted, due again when its probe is', async () => {
+    const clock = sinon.useFakeTimers({ now: Date.parse('2026-03-01T12:00:00Z'), toFake: ['Date'] });
     const inner = scripted(providerDown());
     const { sender, events } = breaker(inner);
     const outcomes = await sendTimes(sender, 5);
+    clock.tick(45_000);
+    outcomes.push(await sender.send(MESSAGE));
     expect(inner.calls).to.equal(3);
     expect(outcomes.slice(0, 3).map((o) => o.kind === 'provider_down' && o.attempted)).to.deep.equal([true, true, true]);
-    expect(outcomes[4]).to.deep.equal({
-      kind: 'provider_down',
-      attempted: false,
-      configurationFault: false,
-      error: 'email circuit open: 421 service not available',
-      response: null,
-    });
-    expect(sender.circuit).to.equal('open');
-    expect(events).to.deep.equal(['email open']);
+    const refusal = { kind: 'provider_down', attempted: false, configurationFault: false, error: 'email circuit open: 421 service not available', response: null };
+    expect(outcomes.slice(4)).to.deep.equal([{ ...refusal, retryAfterMs: 60_000 }, { ...refusal, retryAfterMs: 15_000 }]);
+    expect([sender.circuit, events]).to.deep.equal(['open', ['email open']]);
   });
 
   it('is kept closed by answers about one message: transient, permanent and ambiguous show the provider is up', async () => {

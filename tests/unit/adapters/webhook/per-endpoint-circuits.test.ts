@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { PerEndpointCircuits } from '../../../../src/adapters/webhook/per-endpoint-circuits.js';
 import type { ChannelSender } from '../../../../src/application/ports/channel-sender.js';
 import { endpoints, sendTimes, to } from './scripted-endpoints.js';
@@ -13,6 +14,8 @@ const A = 'https://a.example/hook';
 const B = 'https://b.example/hook';
 
 describe('PerEndpointCircuits', () => {
+  afterEach(() => sinon.restore());
+
   it("opens a failing endpoint's circuit only: it answers provider_down, not attempted, while another endpoint still gets its sends", async () => {
     const inner = endpoints(new Set([A]));
     const { circuits, changes } = guarded(inner);
@@ -25,6 +28,14 @@ describe('PerEndpointCircuits', () => {
     expect(Object.fromEntries(inner.reached)).to.deep.equal({ [A]: 3, [B]: 2 });
     expect(changes).to.deep.equal(['https://a.example:443 #6fc2d0517add open']);
     expect(circuits.openEndpoints).to.equal(1);
+  });
+
+  it("defers an open endpoint's sends to its half-open probe rather than re-claiming them every few seconds meanwhile", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.parse('2026-03-01T12:00:00Z'), toFake: ['Date'] });
+    const { circuits } = guarded(endpoints(new Set([A])));
+    await sendTimes(circuits, A, 3);
+    clock.tick(20_000);
+    expect((await sendTimes(circuits, A, 1))[0]).to.deep.include({ kind: 'provider_down', attempted: false, retryAfterMs: 40_000 });
   });
 
   it('tells the worker the channel is closed, whatever its endpoints, so webhooks stay claimable', async () => {
