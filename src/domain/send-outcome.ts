@@ -6,7 +6,9 @@
  *   the provider said how long to wait).
  * - `permanent`: this message will never succeed; failed at once.
  * - `ambiguous`: the provider may have it (the connection died after the message was handed
- *   over); resent later with the same id, so the receiver can de-duplicate.
+ *   over); resent later with the same id, so the receiver can de-duplicate. `unanswered`: no
+ *   answer came within the timeout (rather than the connection dropping): a provider that hangs,
+ *   which its breaker counts like provider_down while the attempt is still recorded ambiguous.
  * - `providerDown`: the provider as a whole (for webhooks, the receiving endpoint) is failing,
  *   not this message. It never uses an attempt. `attempted` is false when nothing was sent (the
  *   circuit was open); `configurationFault` marks a fault only the operator can fix (SMTP 535,
@@ -16,7 +18,7 @@ export type SendOutcome =
   | { readonly kind: 'accepted'; readonly response: string; readonly providerMessageId: string | null; readonly rejected?: readonly RejectedAddress[] }
   | { readonly kind: 'transient'; readonly error: string; readonly response: string | null; readonly retryAfterMs?: number; readonly rejected?: readonly RejectedAddress[] }
   | { readonly kind: 'permanent'; readonly error: string; readonly response: string | null; readonly rejected?: readonly RejectedAddress[] }
-  | { readonly kind: 'ambiguous'; readonly error: string; readonly response: string | null; readonly rejected?: readonly RejectedAddress[] }
+  | { readonly kind: 'ambiguous'; readonly error: string; readonly response: string | null; readonly unanswered?: boolean; readonly rejected?: readonly RejectedAddress[] }
   | {
       readonly kind: 'provider_down';
       readonly error: string;

@@ -4,6 +4,8 @@ const MAX_URL_LENGTH = 2_048;
 /** Where cloud instances read their credentials (AWS, GCP, Azure; AWS over IPv6). */
 const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254']);
 const NAT64 = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
+/** IPv6 prefixes that a tunnel or the network's own NAT64 turns into any IPv4 address. */
+const TUNNELLED = [['ipv4Compatible', ipaddr.IPv6.parseCIDR('::/96')], ['localNat64', ipaddr.IPv6.parseCIDR('64:ff9b:1::/48')]] as const;
 const RANGE_NAMES: Readonly<Record<string, string>> = {
   loopback: 'a loopback address',
   private: 'a private address',
@@ -14,6 +16,8 @@ const RANGE_NAMES: Readonly<Record<string, string>> = {
   multicast: 'a multicast address',
   broadcast: 'the broadcast address',
   reserved: 'a reserved address',
+  ipv4Compatible: 'an IPv4-compatible address (deprecated, reaches IPv4 through a tunnel)',
+  localNat64: 'a local-use NAT64 address (translated to IPv4 by this network)',
 };
 
 /**
@@ -22,15 +26,23 @@ const RANGE_NAMES: Readonly<Record<string, string>> = {
  * the cloud metadata address 169.254.169.254), unspecified, CGNAT, multicast, broadcast, the
  * reserved and documentation ranges, and IPv4-mapped or NAT64 forms of any of them (judged by
  * the IPv4 address they carry). An allow-list, so that a range we did not think of stays closed.
+ * IPv4-compatible (::/96) and local-use NAT64 (64:ff9b:1::/48, RFC 8215) addresses are refused
+ * whatever they carry: a sit tunnel or a local NAT64 reaches IPv4 loopback or metadata through them.
  */
 export function addressRefusal(address: string): string | null {
   if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
   const ip = nat64Embedded(ipaddr.parse(address)) ?? ipaddr.process(address);
-  const range = ip.range();
+  const range = tunnelled(ip) ?? ip.range();
   if (range === 'unicast') return null;
   const shown = ip.toString() === address ? address : `${address} (${ip.toString()})`;
   const what = METADATA.has(ip.toString()) ? 'the cloud metadata address' : (RANGE_NAMES[range] ?? `a ${range} address`);
   return `${shown} is ${what}, not a public one`;
+}
+
+/** :: and ::1 are in ::/96 too, and keep their own names. */
+function tunnelled(ip: ipaddr.IPv4 | ipaddr.IPv6): string | null {
+  if (!(ip instanceof ipaddr.IPv6) || ip.range() === 'unspecified' || ip.range() === 'loopback') return null;
+  return TUNNELLED.find(([, cidr]) => ip.match(cidr))?.[0] ?? null;
 }
 
 /**

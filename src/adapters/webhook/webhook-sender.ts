@@ -20,7 +20,8 @@ const CLOSED: SendOutcome = { kind: 'provider_down', error: 'webhook sender is c
  * POSTs a webhook payload, signed per Standard Webhooks, to the recipient URL and classifies what
  * came back (webhook-outcome.ts, webhook-failure.ts). One pooled undici Agent: `maxConnections`
  * per endpoint origin, connected through the private-network guard (guarded-lookup.ts), with a
- * connect timeout that covers the DNS lookup. Nothing connects before the first send.
+ * connect timeout that covers the DNS lookup; PerEndpointCircuits keeps the sends to an origin
+ * within its connections, so none waits in undici's queue. Nothing connects before the first send.
  */
 export class WebhookSender implements ChannelSender {
   readonly channel = 'webhook' as const;

@@ -9,12 +9,14 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export interface WebhookSettings {
   /** Signs sends to an explicit URL; a recipient's own endpoint has its own secret. */
   readonly signingSecret: string | undefined;
-  /** Bounds connecting, and separately the wait for the answer once the request is sent. */
+  /** Bounds connecting, and separately the wait for the answer once the request is sent; the body then gets min(this, 2 s). */
   readonly timeoutMs: number;
   /** Lets sends reach loopback, private and link-local addresses (local development, the tests). */
   readonly allowPrivateNetworks: boolean;
-  /** Connections kept open per endpoint origin. */
+  /** Connections per endpoint origin, and so the sends in flight to it. */
   readonly maxConnections: number;
+  /** Sends in flight to one endpoint (origin and path): a tarpit holds this many of the channel's slots, no more. */
+  readonly maxInFlightPerEndpoint: number;
 }
 
 export function readWebhookSettings(env: EnvReader): WebhookSettings {
@@ -23,6 +25,7 @@ export function readWebhookSettings(env: EnvReader): WebhookSettings {
     timeoutMs: env.int('WEBHOOK_TIMEOUT_MS', 10_000, 1_000, 60_000),
     allowPrivateNetworks: env.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     maxConnections: env.int('WEBHOOK_MAX_CONNECTIONS', 50, 1, 1_000),
+    maxInFlightPerEndpoint: env.int('WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT', 4, 1, 1_000),
   };
 }
 

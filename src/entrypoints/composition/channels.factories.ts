@@ -64,7 +64,9 @@ export const channelFactories: Pick<Factories, ChannelSenders> = {
   webhookSender: (get) => {
     const logger = get('logger');
     const stateChanged = (endpoint: string, state: string) => logger.warn({ channel: 'webhook', endpoint, circuit: state }, "a webhook endpoint's circuit changed state");
-    return new PerEndpointCircuits(get('webhookTransport'), get('config').delivery.circuits.webhook, { stateChanged });
+    const { maxInFlightPerEndpoint, maxConnections } = get('config').webhook;
+    const limits = { maxInFlightPerEndpoint, maxInFlightPerOrigin: maxConnections };
+    return new PerEndpointCircuits(get('webhookTransport'), { ...get('config').delivery.circuits.webhook, ...limits }, { stateChanged });
   },
   // The feed lives in the service's own database: in-app is always configured.
   inAppSender: (get) => new CircuitBreakingSender(new FeedItemSender(get('workerDb')), get('config').delivery.circuits.in_app, circuitListener(get)),

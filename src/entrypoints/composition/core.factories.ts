@@ -13,6 +13,7 @@ import { Sha256ApiKeySecrets } from '../../adapters/system/api-key-secrets.js';
 import { SystemClock } from '../../adapters/system/system-clock.js';
 import { UuidGenerator } from '../../adapters/system/uuid-generator.js';
 import { BootstrapAwareAuthenticator } from '../api-key-authenticator.js';
+import { withOpenEndpoints } from '../endpoint-circuits-health.js';
 import { HealthReporter, Readiness } from '../health.js';
 import { brokerHealth, channelHealth, outboxHealth } from '../pipeline-health.js';
 import { Lifecycle } from '../services.js';
@@ -75,7 +76,7 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
         channelHealth('smtp', get('emailSender'), () => get('smtpTransport')?.verify() ?? Promise.resolve({ ok: true })),
         channelHealth('sms', get('smsSender')),
         channelHealth('push', get('pushSender'), () => get('pushTransport')?.verify() ?? Promise.resolve({ ok: true })),
-        channelHealth('webhook', get('webhookSender')),
+        withOpenEndpoints(channelHealth('webhook', get('webhookSender')), get('webhookSender')),
         channelHealth('in_app', get('inAppSender')),
         outboxHealth(get('outboxRelay')),
       ],

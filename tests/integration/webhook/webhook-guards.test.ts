@@ -64,7 +64,7 @@ describe('WebhookSender: endpoints that cannot be reached or may not be, and the
   it("per-endpoint breaker: receiver A down opens A's circuit while receiver B still accepts", async () => {
     const b = await WebhookReceiver.start([SECRET]);
     try {
-      const circuits = new PerEndpointCircuits(world.open(), { failuresToOpen: 3, halfOpenAfterMs: 60_000 }, { stateChanged: () => undefined });
+      const circuits = new PerEndpointCircuits(world.open(), { failuresToOpen: 3, halfOpenAfterMs: 60_000, maxInFlightPerEndpoint: 4, maxInFlightPerOrigin: 4 }, { stateChanged: () => undefined });
       world.receiver().setFault({ status: 503 });
       const atA: SendOutcome[] = [];
       for (let i = 0; i < 5; i++) atA.push(await circuits.send(aWebhook(world.receiver().url())));

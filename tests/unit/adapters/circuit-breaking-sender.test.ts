@@ -1,55 +1,24 @@
 import { expect } from 'chai';
-import { CircuitBreakingSender } from '../../../src/adapters/delivery/circuit-breaking-sender.js';
-import type { ChannelSender, CircuitState, OutgoingMessage } from '../../../src/application/ports/channel-sender.js';
+import sinon from 'sinon';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { accepted, ambiguous, permanent, providerDown, transient } from '../mothers.js';
-
-const MESSAGE: OutgoingMessage = {
-  notificationId: 'n-1',
-  notificationType: 'welcome',
-  userId: null,
-  recipient: 'ada@example.com',
-  correlationId: null,
-  content: { channel: 'email', subject: 's', html: 'h', text: 't' },
-};
-
-/** A sender answering from a script; it counts the sends that reached it. */
-function scripted(...answers: SendOutcome[]) {
-  const inner = { channel: 'email' as const, calls: 0, send: async () => answers[Math.min(inner.calls++, answers.length - 1)] as SendOutcome };
-  return inner satisfies ChannelSender & { calls: number };
-}
-
-function breaker(inner: ChannelSender, halfOpenAfterMs = 60_000) {
-  const events: string[] = [];
-  const sender = new CircuitBreakingSender(inner, { failuresToOpen: 3, halfOpenAfterMs }, {
-    stateChanged: (channel, state: CircuitState) => events.push(`${channel} ${state}`),
-    configurationFault: (channel, error) => events.push(`${channel} fault: ${error}`),
-  });
-  return { sender, events };
-}
-
-async function sendTimes(sender: ChannelSender, n: number): Promise<SendOutcome[]> {
-  const outcomes: SendOutcome[] = [];
-  for (let i = 0; i < n; i++) outcomes.push(await sender.send(MESSAGE));
-  return outcomes;
-}
+import { breaker, MESSAGE, scripted, sendTimes } from './scripted-sender.js';
 
 describe('CircuitBreakingSender', () => {
-  it('opens after three provider-down answers in a row and then refuses without sending, as not attempted', async () => {
+  afterEach(() => sinon.restore());
+
+  it('opens after three provider-down answers in a row, then refuses without sending, as not attempted, due again when its probe is', async () => {
+    const clock = sinon.useFakeTimers({ now: Date.parse('2026-03-01T12:00:00Z'), toFake: ['Date'] });
     const inner = scripted(providerDown());
     const { sender, events } = breaker(inner);
     const outcomes = await sendTimes(sender, 5);
+    clock.tick(45_000);
+    outcomes.push(await sender.send(MESSAGE));
     expect(inner.calls).to.equal(3);
     expect(outcomes.slice(0, 3).map((o) => o.kind === 'provider_down' && o.attempted)).to.deep.equal([true, true, true]);
-    expect(outcomes[4]).to.deep.equal({
-      kind: 'provider_down',
-      attempted: false,
-      configurationFault: false,
-      error: 'email circuit open: 421 service not available',
-      response: null,
-    });
-    expect(sender.circuit).to.equal('open');
-    expect(events).to.deep.equal(['email open']);
+    const refusal = { kind: 'provider_down', attempted: false, configurationFault: false, error: 'email circuit open: 421 service not available', response: null };
+    expect(outcomes.slice(4)).to.deep.equal([{ ...refusal, retryAfterMs: 60_000 }, { ...refusal, retryAfterMs: 15_000 }]);
+    expect([sender.circuit, events]).to.deep.equal(['open', ['email open']]);
   });
 
   it('is kept closed by answers about one message: transient, permanent and ambiguous show the provider is up', async () => {
@@ -58,6 +27,16 @@ describe('CircuitBreakingSender', () => {
     await sendTimes(sender, 9);
     expect(inner.calls).to.equal(9);
     expect(sender.circuit).to.equal('closed');
+  });
+
+  it('counts requests that got no answer at all (ambiguous, unanswered) as failures in a row with provider-down ones, and still returns them ambiguous', async () => {
+    const tarpit: SendOutcome = { kind: 'ambiguous', error: 'no answer within 10000 ms after the request was sent', response: null, unanswered: true };
+    const inner = scripted(tarpit, providerDown(), tarpit);
+    const { sender, events } = breaker(inner);
+    const outcomes = await sendTimes(sender, 4);
+    expect(outcomes.map((o) => o.kind)).to.deep.equal(['ambiguous', 'provider_down', 'ambiguous', 'provider_down']);
+    expect(outcomes[3]).to.deep.include({ attempted: false, configurationFault: false, error: `email circuit open: ${tarpit.error}` });
+    expect([inner.calls, sender.circuit, sender.configurationFault, events]).to.deep.equal([3, 'open', null, ['email open']]);
   });
 
   it('says half-open once the wait has passed, and closes again when the probe is answered', async () => {

@@ -1,43 +1,21 @@
 import { expect } from 'chai';
-import { endpointOf, PerEndpointCircuits } from '../../../../src/adapters/webhook/per-endpoint-circuits.js';
-import type { ChannelSender, OutgoingMessage } from '../../../../src/application/ports/channel-sender.js';
-import type { SendOutcome } from '../../../../src/domain/send-outcome.js';
-import { accepted, providerDown } from '../../mothers.js';
-
-function to(recipient: string): OutgoingMessage {
-  return { notificationId: `n-${recipient}`, notificationType: 'order_status_update', userId: null, recipient, correlationId: null, content: { channel: 'webhook', payload: '{}' } };
-}
-
-/** A webhook sender whose endpoints answer from a table (down or up), counting what reached each. */
-function endpoints(down: Set<string>) {
-  const reached = new Map<string, number>();
-  const sender = {
-    channel: 'webhook' as const,
-    reached,
-    send: (message: OutgoingMessage): Promise<SendOutcome> => {
-      reached.set(message.recipient, (reached.get(message.recipient) ?? 0) + 1);
-      return Promise.resolve(down.has(message.recipient) ? providerDown({ error: 'the endpoint is failing: HTTP 503' }) : accepted('HTTP 200'));
-    },
-  };
-  return sender satisfies ChannelSender;
-}
+import sinon from 'sinon';
+import { PerEndpointCircuits } from '../../../../src/adapters/webhook/per-endpoint-circuits.js';
+import type { ChannelSender } from '../../../../src/application/ports/channel-sender.js';
+import { endpoints, sendTimes, to } from './scripted-endpoints.js';
 
 function guarded(inner: ChannelSender, capacity?: number) {
   const changes: string[] = [];
-  const circuits = new PerEndpointCircuits(inner, { failuresToOpen: 3, halfOpenAfterMs: 60_000 }, { stateChanged: (endpoint, state) => changes.push(`${endpoint} ${state}`) }, capacity);
+  const circuits = new PerEndpointCircuits(inner, { failuresToOpen: 3, halfOpenAfterMs: 60_000, maxInFlightPerEndpoint: 50, maxInFlightPerOrigin: 50 }, { stateChanged: (endpoint, state) => changes.push(`${endpoint} ${state}`) }, capacity);
   return { circuits, changes };
-}
-
-async function sendTimes(sender: ChannelSender, recipient: string, n: number): Promise<SendOutcome[]> {
-  const outcomes: SendOutcome[] = [];
-  for (let i = 0; i < n; i++) outcomes.push(await sender.send(to(recipient)));
-  return outcomes;
 }
 
 const A = 'https://a.example/hook';
 const B = 'https://b.example/hook';
 
 describe('PerEndpointCircuits', () => {
+  afterEach(() => sinon.restore());
+
   it("opens a failing endpoint's circuit only: it answers provider_down, not attempted, while another endpoint still gets its sends", async () => {
     const inner = endpoints(new Set([A]));
     const { circuits, changes } = guarded(inner);
@@ -48,8 +26,16 @@ describe('PerEndpointCircuits', () => {
     expect(atA[4]).to.deep.include({ error: 'webhook circuit open: the endpoint is failing: HTTP 503' });
     expect(atB.map((o) => o.kind)).to.deep.equal(['accepted', 'accepted']);
     expect(Object.fromEntries(inner.reached)).to.deep.equal({ [A]: 3, [B]: 2 });
-    expect(changes).to.deep.equal(['https://a.example:443 open']);
+    expect(changes).to.deep.equal(['https://a.example:443 #6fc2d0517add open']);
     expect(circuits.openEndpoints).to.equal(1);
+  });
+
+  it("defers an open endpoint's sends to its half-open probe rather than re-claiming them every few seconds meanwhile", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.parse('2026-03-01T12:00:00Z'), toFake: ['Date'] });
+    const { circuits } = guarded(endpoints(new Set([A])));
+    await sendTimes(circuits, A, 3);
+    clock.tick(20_000);
+    expect((await sendTimes(circuits, A, 1))[0]).to.deep.include({ kind: 'provider_down', attempted: false, retryAfterMs: 40_000 });
   });
 
   it('tells the worker the channel is closed, whatever its endpoints, so webhooks stay claimable', async () => {
@@ -59,13 +45,13 @@ describe('PerEndpointCircuits', () => {
     expect(circuits.configurationFault).to.equal(null);
   });
 
-  it('shares one circuit between the URLs of one origin, the default port spelled or not', async () => {
-    const other = 'https://a.example:443/other-path?x=1';
-    const inner = endpoints(new Set([A, other]));
+  it("keeps one customer's failing path on a shared host from opening the circuit of another path there", async () => {
+    const inner = endpoints(new Set([A]));
     const { circuits } = guarded(inner);
-    await sendTimes(circuits, A, 2);
-    await sendTimes(circuits, other, 2);
-    expect(inner.reached.get(other)).to.equal(1);
+    await sendTimes(circuits, A, 4);
+    const atOtherPath = await sendTimes(circuits, 'https://a.example/other-customer', 2);
+    expect(atOtherPath.map((o) => o.kind)).to.deep.equal(['accepted', 'accepted']);
+    expect(circuits.openEndpoints).to.equal(1);
   });
 
   it('forgets the least recently used closed circuit first when full, and keeps open ones', async () => {
@@ -83,12 +69,5 @@ describe('PerEndpointCircuits', () => {
     const inner = endpoints(new Set());
     await guarded(inner).circuits.send(to('not a url'));
     expect(inner.reached.get('not a url')).to.equal(1);
-  });
-
-  it('names an endpoint scheme://host:port', () => {
-    expect(endpointOf('https://Hooks.Example.com/x')).to.equal('https://hooks.example.com:443');
-    expect(endpointOf('http://127.0.0.1:8080/x')).to.equal('http://127.0.0.1:8080');
-    expect(endpointOf('http://[::1]/x')).to.equal('http://[::1]:80');
-    expect(endpointOf('mailto:ada@example.com')).to.equal(null);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkWebhookUrl } from '../../../../src/adapters/webhook/private-network.js';
+import { addressRefusal, checkWebhookUrl } from '../../../../src/adapters/webhook/private-network.js';
 
 function reason(url: string, allowPrivate = false): string | null {
   const check = checkWebhookUrl(url, allowPrivate);
@@ -34,6 +34,10 @@ describe('checkWebhookUrl', () => {
     ['https://[2001:db8::1]/hook', '2001:db8::1 is a reserved address'],
     ['http://[64:ff9b::7f00:1]/hook', '64:ff9b::7f00:1 (127.0.0.1) is a loopback address'],
     ['http://[64:ff9b::a9fe:a9fe]/hook', '64:ff9b::a9fe:a9fe (169.254.169.254) is the cloud metadata address'],
+    ['http://[::127.0.0.1]/hook', '::7f00:1 is an IPv4-compatible address (deprecated, reaches IPv4 through a tunnel)'],
+    ['https://[::808:808]/hook', '::808:808 is an IPv4-compatible address (deprecated, reaches IPv4 through a tunnel)'],
+    ['http://[64:ff9b:1::a9fe:a9fe]/hook', '64:ff9b:1::a9fe:a9fe is a local-use NAT64 address (translated to IPv4 by this network)'],
+    ['https://[64:ff9b:1::808:808]/hook', '64:ff9b:1::808:808 is a local-use NAT64 address (translated to IPv4 by this network)'],
   ];
   for (const [url, why] of refusedHosts) {
     it(`refuses ${url}`, () => expect(reason(url)).to.equal(`refused webhook URL: its host ${why}, not a public one`));
@@ -45,6 +49,16 @@ describe('checkWebhookUrl', () => {
 
   it('allows every private address when private networks are allowed', () => {
     for (const [url] of refusedHosts) expect(reason(url, true), url).to.equal(null);
+  });
+
+  it('refuses the addresses a name resolves to in ::/96 and 64:ff9b:1::/48 whatever they carry, and still names :: and ::1 for what they are', () => {
+    expect(['::7f00:1', '::a9fe:a9fe', '64:ff9b:1:7f00:1::', '::', '::1'].map(addressRefusal).map((r) => r?.replace(/ \(.*\)|, not a public one/g, ''))).to.deep.equal([
+      '::7f00:1 is an IPv4-compatible address',
+      '::a9fe:a9fe is an IPv4-compatible address',
+      '64:ff9b:1:7f00:1:: is a local-use NAT64 address',
+      ':: is an unspecified address',
+      '::1 is a loopback address',
+    ]);
   });
 
   it('leaves host names to the lookup guard: it cannot know what they will resolve to when connecting', () => {

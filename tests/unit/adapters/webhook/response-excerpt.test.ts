@@ -20,16 +20,31 @@ function endlessBody() {
 describe('bodyExcerpt', () => {
   it('reads at most 4 KiB of an endless body, then destroys it', async () => {
     const body = endlessBody();
-    const excerpt = await bodyExcerpt(body);
+    const excerpt = await bodyExcerpt(body, 1_000);
     expect(body.state.read).to.be.at.most(MAX_BODY_BYTES + 1_000);
     expect(body.state.destroyed).to.equal(true);
     expect(excerpt).to.have.length(200);
     expect(excerpt.endsWith('...')).to.equal(true);
   });
 
+  it('gives a body that drips one deadline in all: what arrived by then is kept, and the body destroyed', async () => {
+    let destroyed = false;
+    const body = {
+      destroy: () => (destroyed = true),
+      async *[Symbol.asyncIterator]() {
+        yield Buffer.from('{"ok":');
+        await new Promise(() => undefined);
+      },
+    };
+    const started = performance.now();
+    expect(await bodyExcerpt(body, 50)).to.equal('{"ok":');
+    expect(performance.now() - started).to.be.below(500);
+    expect(destroyed).to.equal(true);
+  });
+
   it('keeps a short body whole, printable', async () => {
     const body = { destroy: () => undefined, async *[Symbol.asyncIterator]() { yield Buffer.from('{"error":"bad\nthing"}\n'); } };
-    expect(await bodyExcerpt(body)).to.equal('{"error":"bad\\u000athing"}');
+    expect(await bodyExcerpt(body, 1_000)).to.equal('{"error":"bad\\u000athing"}');
   });
 
   it('keeps what arrived before a body broke off', async () => {
@@ -40,6 +55,6 @@ describe('bodyExcerpt', () => {
         throw new Error('other side closed');
       },
     };
-    expect(await bodyExcerpt(body)).to.equal('partial');
+    expect(await bodyExcerpt(body, 1_000)).to.equal('partial');
   });
 });

@@ -9,14 +9,16 @@ function read(env: Record<string, string>) {
 }
 
 describe('readWebhookSettings', () => {
-  it('has defaults: no secret, 10 s, private networks refused, 50 connections', () => {
-    expect(read({})).to.deep.equal({ settings: { signingSecret: undefined, timeoutMs: 10_000, allowPrivateNetworks: false, maxConnections: 50 }, problems: [] });
+  it('has defaults: no secret, 10 s, private networks refused, 50 connections, 4 sends in flight per endpoint', () => {
+    const settings = { signingSecret: undefined, timeoutMs: 10_000, allowPrivateNetworks: false, maxConnections: 50, maxInFlightPerEndpoint: 4 };
+    expect(read({})).to.deep.equal({ settings, problems: [] });
   });
 
   it('reads every variable', () => {
     const secret = newWebhookSecret();
-    const env = { WEBHOOK_SIGNING_SECRET: secret, WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_MAX_CONNECTIONS: '8' };
-    expect(read(env)).to.deep.equal({ settings: { signingSecret: secret, timeoutMs: 2_500, allowPrivateNetworks: true, maxConnections: 8 }, problems: [] });
+    const env = { WEBHOOK_SIGNING_SECRET: secret, WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_MAX_CONNECTIONS: '8', WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: '2' };
+    const settings = { signingSecret: secret, timeoutMs: 2_500, allowPrivateNetworks: true, maxConnections: 8, maxInFlightPerEndpoint: 2 };
+    expect(read(env)).to.deep.equal({ settings, problems: [] });
   });
 
   it('refuses a secret that is not whsec_ and base64 of at least 24 bytes, without repeating it', () => {
@@ -33,6 +35,7 @@ describe('readWebhookSettings', () => {
     expect(read({ WEBHOOK_TIMEOUT_MS: '60001' }).problems).to.have.length(1);
     expect(read({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' }).problems).to.have.length(1);
     expect(read({ WEBHOOK_MAX_CONNECTIONS: '0' }).problems).to.have.length(1);
+    expect(read({ WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: '0' }).problems).to.have.length(1);
   });
 });
 
