@@ -30,6 +30,8 @@ export class DeliveryWorker {
   private renewing = false;
   /** When a claim or a renewal last failed: expired leases are left alone for a while after. */
   private lastFailureAt = Number.NEGATIVE_INFINITY;
+  /** Ends the wait of a tick whose channels are all busy or idle: work was committed, or the worker stops. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -51,12 +53,15 @@ export class DeliveryWorker {
 
   /** Committed work is waiting: claim now rather than at the next poll. */
   poke(): void {
+    this.wake?.();
     this.loop.poke();
   }
 
   /** Claims nothing more and waits for the sends in flight to be recorded. */
   async stop(): Promise<void> {
-    await this.loop.stop();
+    const stopping = this.loop.stop();
+    this.wake?.();
+    await stopping;
     await Promise.allSettled([...this.inFlight.keys()]);
     if (this.renewal) clearInterval(this.renewal);
     this.renewal = null;
@@ -81,12 +86,30 @@ export class DeliveryWorker {
       // A short batch means nothing more is due (or the budget ran out): wait for a poke or the poll.
       if (claimed.length >= limit) more = true;
     }
-    // A channel without room claims again as soon as one of the sends in flight ends.
     if (!more && full > 0) {
-      await Promise.race(this.inFlight.keys());
+      await this.sendEndedOrWoken();
       return true;
     }
     return more;
+  }
+
+  /**
+   * A channel without room claims again as soon as one of the sends in flight ends; the others as
+   * soon as work is committed (a poke) or at the next poll (a retry come due), never only when a
+   * send of a channel whose provider hangs times out.
+   */
+  private async sendEndedOrWoken(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const woken = new Promise<void>((resolve) => {
+      this.wake = resolve;
+      timer = setTimeout(resolve, this.settings.pollIntervalMs);
+    });
+    try {
+      await Promise.race([...this.inFlight.keys(), woken]);
+    } finally {
+      clearTimeout(timer);
+      this.wake = null;
+    }
   }
 
   /** How many the channel may claim now: its free room (one probe when half-open), none when open. */
