@@ -76,3 +76,8 @@ export function endpointOf(recipient: string): string | null {
   if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
   return `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
 }
+
+/** How every stored webhook URL to `endpoint` begins (stored as WHATWG-serialised: lower-case host, no default port). */
+export function recipientPrefixOf(endpoint: string): string {
+  return `${new URL(endpoint).origin}/`;
+}

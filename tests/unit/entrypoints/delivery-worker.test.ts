@@ -27,6 +27,9 @@ class ScriptedQueue implements DeliveryQueue {
     this.renewals.push(claims.length);
     return claims.length;
   }
+  async releaseDeferred() {
+    return 0;
+  }
 }
 
 /** SMS always due; one email only once `emailDue` is set (committed while the SMS sends hang). */
