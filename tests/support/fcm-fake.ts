@@ -53,6 +53,8 @@ const SEND_PATH = /^\/v1\/projects\/([^/]+)\/messages:send$/;
 export class FcmFake {
   readonly requests: RecordedRequest[] = [];
   readonly accepted: AcceptedPush[] = [];
+  /** Requests read in full and then cut off without an answer (`dropAfterReceive`): FCM may have acted on them. */
+  readonly dropped: RecordedRequest[] = [];
   readonly serviceAccount: ThrowawayServiceAccount;
   private readonly unregistered = new Set<string>();
   private readonly mismatched = new Set<string>();
@@ -144,6 +146,7 @@ export class FcmFake {
   reset(): void {
     this.requests.length = 0;
     this.accepted.length = 0;
+    this.dropped.length = 0;
     this.unregistered.clear();
     this.mismatched.clear();
     this.queue = [];
@@ -159,10 +162,14 @@ export class FcmFake {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const endpoint = req.method === 'POST' && path === '/token' ? 'token' : req.method === 'POST' && SEND_PATH.test(path) ? 'send' : 'other';
     if (req.method === 'GET' && path === '/_fake/received') return answer(res, 200, JSON.stringify(this.accepted));
-    this.requests.push({ endpoint, method: req.method ?? '', path, headers: req.headers, body });
+    const request: RecordedRequest = { endpoint, method: req.method ?? '', path, headers: req.headers, body };
+    this.requests.push(request);
     if (endpoint === 'other') return answer(res, 404, fcmErrorBody(404, { message: 'Not Found' }));
     const behaviour = this.behaviourFor(endpoint);
-    if (behaviour && 'dropAfterReceive' in behaviour) return void req.socket.destroy();
+    if (behaviour && 'dropAfterReceive' in behaviour) {
+      this.dropped.push(request);
+      return void req.socket.destroy();
+    }
     if (behaviour && 'delayMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     if (behaviour && 'status' in behaviour) return injected(res, endpoint, behaviour);
     return endpoint === 'token' ? this.token(req, body, res) : this.send(req, path, body, res);
