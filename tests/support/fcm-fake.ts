@@ -56,6 +56,8 @@ export class FcmFake {
   readonly accepted: AcceptedPush[] = [];
   /** How much of `requests` and `accepted` is kept, and who hears of each accepted message. */
   readonly records = new FakeRecords<AcceptedPush>();
+  /** Requests read in full and then cut off without an answer (`dropAfterReceive`): FCM may have acted on them. */
+  readonly dropped: RecordedRequest[] = [];
   readonly serviceAccount: ThrowawayServiceAccount;
   private readonly unregistered = new Set<string>();
   private readonly mismatched = new Set<string>();
@@ -147,6 +149,7 @@ export class FcmFake {
   reset(): void {
     this.requests.length = 0;
     this.accepted.length = 0;
+    this.dropped.length = 0;
     this.unregistered.clear();
     this.mismatched.clear();
     this.queue = [];
@@ -162,10 +165,14 @@ export class FcmFake {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const endpoint = req.method === 'POST' && path === '/token' ? 'token' : req.method === 'POST' && SEND_PATH.test(path) ? 'send' : 'other';
     if (req.method === 'GET' && path === '/_fake/received') return answer(res, 200, JSON.stringify(this.accepted));
-    this.records.keep(this.requests, { endpoint, method: req.method ?? '', path, headers: req.headers, body });
+    const request: RecordedRequest = { endpoint, method: req.method ?? '', path, headers: req.headers, body };
+    this.records.keep(this.requests, request);
     if (endpoint === 'other') return answer(res, 404, fcmErrorBody(404, { message: 'Not Found' }));
     const behaviour = this.behaviourFor(endpoint);
-    if (behaviour && 'dropAfterReceive' in behaviour) return void req.socket.destroy();
+    if (behaviour && 'dropAfterReceive' in behaviour) {
+      this.dropped.push(request);
+      return void req.socket.destroy();
+    }
     if (behaviour && 'delayMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     if (behaviour && 'status' in behaviour) return injected(res, endpoint, behaviour);
     return endpoint === 'token' ? this.token(req, body, res) : this.send(req, path, body, res);

@@ -34,6 +34,8 @@ export class TwilioFake {
   readonly accepted: AcceptedSms[] = [];
   /** How much of `requests` and `accepted` is kept, and who hears of each accepted message. */
   readonly records = new FakeRecords<AcceptedSms>();
+  /** Requests read in full and then cut off without an answer (`dropAfterReceive`): Twilio may have acted on them. */
+  readonly dropped: ReceivedRequest[] = [];
   connections = 0;
   private queue: TwilioBehaviour[] = [];
   private fault: TwilioAnswer | null = null;
@@ -98,6 +100,7 @@ export class TwilioFake {
   reset(): void {
     this.requests.length = 0;
     this.accepted.length = 0;
+    this.dropped.length = 0;
     this.connections = 0;
     this.queue = [];
     this.fault = null;
@@ -123,9 +126,13 @@ export class TwilioFake {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (req.method === 'GET' && path === '/_fake/received') return json(res, 200, JSON.stringify({ messages: this.accepted }));
     const fields = formFields(req.headers, raw);
-    this.records.keep(this.requests, { method: req.method ?? '', path, headers: req.headers, fields: Object.fromEntries(fields), raw });
+    const request = { method: req.method ?? '', path, headers: req.headers, fields: Object.fromEntries(fields), raw };
+    this.records.keep(this.requests, request);
     const behaviour = this.fault ?? this.queue.shift();
-    if (behaviour && 'dropAfterReceive' in behaviour) return void req.socket.destroy();
+    if (behaviour && 'dropAfterReceive' in behaviour) {
+      this.dropped.push(request);
+      return void req.socket.destroy();
+    }
     if (behaviour && 'delayMs' in behaviour) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     if (behaviour && 'status' in behaviour) return answer(res, behaviour);
     const refused = req.method === 'POST' ? wireError(this.account, path, req.headers, fields) : { status: 405, code: 20004, message: 'Method not allowed' };

@@ -81,4 +81,12 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       where n.id = held.id and n.claim_token = held.token and n.status = 'sending'`.execute(this.primary);
     return Number(result.numAffectedRows ?? 0);
   }
+
+  async releaseDeferred(channel: Channel, recipientPrefix?: string): Promise<number> {
+    const result = await sql`
+      update notifications set next_attempt_at = now()
+      where status in ('pending', 'retrying') and channel = ${channel} and deferrals > 0 and next_attempt_at > now()
+        and (${recipientPrefix ?? null}::text is null or starts_with(recipient, ${recipientPrefix ?? null}::text))`.execute(this.primary);
+    return Number(result.numAffectedRows ?? 0);
+  }
 }

@@ -4,8 +4,11 @@ import { shownEndpoint } from './webhook-endpoint.js';
 
 /** Hears an endpoint's circuit open and close (a log line; endpoints are too many for metric labels). */
 export interface EndpointCircuitListener {
-  /** `endpoint`: its origin and a digest of its path, which often carries a capability token. */
-  stateChanged(endpoint: string, state: CircuitState): void;
+  /**
+   * `endpoint`: its origin and a digest of its path, which often carries a capability token (what a
+   * log line may show); `key`: the endpoint itself (scheme://host:port/path), for the deferred sends to it.
+   */
+  stateChanged(endpoint: string, state: CircuitState, key: string): void;
 }
 
 /**
@@ -37,7 +40,7 @@ export class EndpointBreakers {
     }
     if (this.circuits.size >= this.capacity) this.forgetOne();
     const shown = shownEndpoint(endpoint);
-    const listener = { stateChanged: (_channel: unknown, state: CircuitState) => this.listener.stateChanged(shown, state), configurationFault: () => undefined };
+    const listener = { stateChanged: (_channel: unknown, state: CircuitState) => this.listener.stateChanged(shown, state, endpoint), configurationFault: () => undefined };
     const created = new CircuitBreakingSender(this.inner, this.settings, listener);
     this.circuits.set(endpoint, created);
     return created;

@@ -68,3 +68,9 @@ export class PerEndpointCircuits implements GuardedChannelSender {
 function busy(error: string): SendOutcome {
   return { kind: 'provider_down', error, response: null, attempted: false, configurationFault: false, retryAfterMs: BUSY_RETRY_AFTER_MS };
 }
+
+/** How every stored webhook URL to `endpoint` begins (stored as WHATWG-serialised: lower-case host, no default port). */
+export function recipientPrefixOf(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.origin}${url.pathname}`;
+}

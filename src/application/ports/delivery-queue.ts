@@ -36,4 +36,12 @@ export interface DeliveryQueue {
   claimDue(limit: number, leaseMs: number, channel: Channel, options?: ClaimOptions): Promise<ClaimedNotification[]>;
   /** Extends the leases of the claims still held (same token, still `sending`); answers how many. */
   renewLeases(claims: readonly Claim[], leaseMs: number): Promise<number>;
+  /**
+   * Makes due now the notifications of `channel` deferred while their provider was down (a
+   * provider-down answer their last, waiting out its backoff), only those whose recipient starts
+   * with `recipientPrefix` when one is given (a webhook endpoint): its circuit breaker has just
+   * closed, so they need not wait out the rest of a backoff that grew while it was open. Answers
+   * how many.
+   */
+  releaseDeferred(channel: Channel, recipientPrefix?: string): Promise<number>;
 }

@@ -4,7 +4,7 @@ import { CircuitBreakingSender } from '../../adapters/delivery/circuit-breaking-
 import { FeedItemSender } from '../../adapters/in-app/feed-item-sender.js';
 import { FcmPushSender } from '../../adapters/push/fcm-push-sender.js';
 import { TwilioSmsSender } from '../../adapters/sms/twilio-sms-sender.js';
-import { PerEndpointCircuits } from '../../adapters/webhook/per-endpoint-circuits.js';
+import { PerEndpointCircuits, recipientPrefixOf } from '../../adapters/webhook/per-endpoint-circuits.js';
 import type { SigningSecrets } from '../../adapters/webhook/signing-secrets.js';
 import { WebhookSender } from '../../adapters/webhook/webhook-sender.js';
 import type { WebhookEndpoints } from '../../application/ports/webhook-endpoints.js';
@@ -12,6 +12,21 @@ import type { CircuitConfig } from '../delivery-config.js';
 import type { Factories, Resolve } from './factory-types.js';
 
 const CIRCUIT_GAUGE = { closed: 0, half_open: 1, open: 2 } as const;
+
+/**
+ * A circuit closed after its probe got an answer: what it held back is due now, not when each
+ * notification's backoff, grown while it was open, runs out (a webhook endpoint's notifications are
+ * claimed and deferred again all the while, up to 5 minutes apart).
+ */
+function releaseDeferred(get: Resolve, channel: Channel, endpoint?: string): void {
+  const logger = get('logger');
+  get('deliveryQueue')
+    .releaseDeferred(channel, endpoint === undefined ? undefined : recipientPrefixOf(endpoint))
+    .then(
+      (released) => released > 0 && logger.info({ channel, released }, 'notifications deferred while the circuit was open are due now'),
+      (error: unknown) => logger.warn({ err: error, channel }, 'could not release the notifications deferred while the circuit was open: they wait out their backoff'),
+    );
+}
 
 /** What a breaker reports: its state as a gauge and a log line, a configuration fault as an error. */
 export function circuitListener(get: Resolve) {
@@ -21,6 +36,7 @@ export function circuitListener(get: Resolve) {
     stateChanged: (channel: Channel, state: keyof typeof CIRCUIT_GAUGE) => {
       metrics.circuitState.set({ channel }, CIRCUIT_GAUGE[state]);
       logger.warn({ channel, circuit: state }, 'circuit breaker changed state');
+      if (state === 'closed') releaseDeferred(get, channel);
     },
     configurationFault: (channel: Channel, error: string) => {
       metrics.providerConfigurationFaults.inc({ channel });
@@ -63,7 +79,10 @@ export const channelFactories: Pick<Factories, ChannelSenders> = {
   // Webhooks need no provider account: the channel is always configured, each endpoint behind its own breaker.
   webhookSender: (get) => {
     const logger = get('logger');
-    const stateChanged = (endpoint: string, state: string) => logger.warn({ channel: 'webhook', endpoint, circuit: state }, "a webhook endpoint's circuit changed state");
+    const stateChanged = (endpoint: string, state: string, key: string) => {
+      logger.warn({ channel: 'webhook', endpoint, circuit: state }, "a webhook endpoint's circuit changed state");
+      if (state === 'closed') releaseDeferred(get, 'webhook', key);
+    };
     const { maxInFlightPerEndpoint, maxConnections } = get('config').webhook;
     const limits = { maxInFlightPerEndpoint, maxInFlightPerOrigin: maxConnections };
     return new PerEndpointCircuits(get('webhookTransport'), { ...get('config').delivery.circuits.webhook, ...limits }, { stateChanged });

@@ -28,10 +28,10 @@ export class DeliveryWorker {
   private readonly inFlight = new Map<Promise<unknown>, Channel>();
   private renewal: NodeJS.Timeout | null = null;
   private renewing = false;
-  /** Ends the wait for a full channel's room when new work is committed. */
-  private poked: (() => void) | null = null;
   /** When a claim or a renewal last failed: expired leases are left alone for a while after. */
   private lastFailureAt = Number.NEGATIVE_INFINITY;
+  /** Ends the wait of a tick whose channels are all busy or idle: work was committed, or the worker stops. */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly queue: DeliveryQueue,
@@ -53,13 +53,15 @@ export class DeliveryWorker {
 
   /** Committed work is waiting: claim now rather than at the next poll (or the wait for a full channel's room). */
   poke(): void {
+    this.wake?.();
     this.loop.poke();
-    this.poked?.();
   }
 
   /** Claims nothing more and waits for the sends in flight to be recorded. */
   async stop(): Promise<void> {
-    await this.loop.stop();
+    const stopping = this.loop.stop();
+    this.wake?.();
+    await stopping;
     await Promise.allSettled([...this.inFlight.keys()]);
     if (this.renewal) clearInterval(this.renewal);
     this.renewal = null;
@@ -83,15 +85,31 @@ export class DeliveryWorker {
       // A short batch means nothing more is due (or the budget ran out): wait for a poke or the poll.
       if (claimed.length >= limit) more = true;
     }
-    // A channel without room claims again as soon as one of the sends in flight ends, or new work
-    // is committed (another channel's notification must not wait for a slow provider's sends).
-    // They may all have ended while the other channels claimed: a race of none would never settle.
+    // The full channel's sends may all have ended while the others claimed: then claim again at once.
     if (!more && full > 0) {
-      if (this.inFlight.size > 0) await Promise.race([...this.inFlight.keys(), new Promise<void>((resolve) => (this.poked = resolve))]);
-      this.poked = null;
+      if (this.inFlight.size > 0) await this.sendEndedOrWoken();
       return true;
     }
     return more;
+  }
+
+  /**
+   * A channel without room claims again as soon as one of the sends in flight ends; the others as
+   * soon as work is committed (a poke) or at the next poll (a retry come due), never only when a
+   * send of a channel whose provider hangs times out.
+   */
+  private async sendEndedOrWoken(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const woken = new Promise<void>((resolve) => {
+      this.wake = resolve;
+      timer = setTimeout(resolve, this.settings.pollIntervalMs);
+    });
+    try {
+      await Promise.race([...this.inFlight.keys(), woken]);
+    } finally {
+      clearTimeout(timer);
+      this.wake = null;
+    }
   }
 
   /** How many the channel may claim now: its free room (one probe when half-open), none when open. */

@@ -23,6 +23,11 @@ export interface InvariantOptions {
   readonly quiescenceMs?: number;
   /** The sink the service sent to, when not the world's own (e.g. one that requires AUTH). */
   readonly sink?: SmtpSink;
+  /**
+   * Copies that reached the providers, by notification id (HTTP channels: channel-faults.ts), in
+   * place of the sink's messages by Message-ID.
+   */
+  readonly arrivals?: () => Promise<ReadonlyMap<string, number>>;
 }
 
 export interface MeasuredCounts {
@@ -30,12 +35,19 @@ export interface MeasuredCounts {
   readonly sent: number;
   readonly failed: number;
   readonly suppressed: number;
-  /** Message-IDs that arrived twice at the sink (ambiguous resends that had arrived). */
+  /** Notifications that arrived twice (ambiguous resends that had arrived): at the sink by Message-ID, or at a provider. */
   readonly duplicates: number;
   readonly deadLettered: number;
 }
 
 const n = (value: unknown) => Number(value ?? 0);
+
+/** The sink's messages per notification id (the local part of the Message-ID). */
+export function sinkCopies(sink: SmtpSink): Map<string, number> {
+  const copies = new Map<string, number>();
+  for (const [messageId, list] of sink.byMessageId()) copies.set(messageId.split('@')[0] ?? messageId, list.length);
+  return copies;
+}
 
 async function notificationCounts(db: string) {
   const [row] = await sqlOnPrimary<Record<string, string>>(
@@ -91,8 +103,7 @@ export async function checkInvariants(world: PipelineWorld, broker: FaultBroker,
   const rows = await sqlOnPrimary<{ id: string; status: string }>(db, 'select id, status from notifications');
   const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.id));
   const failedIds = new Set(rows.filter((r) => r.status === 'failed').map((r) => r.id));
-  const copies = new Map<string, number>();
-  for (const [messageId, list] of (options.sink ?? world.smtp).byMessageId()) copies.set(messageId.split('@')[0] ?? messageId, list.length);
+  const copies = options.arrivals ? await options.arrivals() : sinkCopies(options.sink ?? world.smtp);
   const missing = [...sentIds].filter((id) => !copies.has(id));
   expect(missing, 'G2 sent notifications with no message at the sink').to.deep.equal([]);
   const strangers = [...copies.keys()].filter((id) => !sentIds.has(id));

@@ -354,6 +354,40 @@ describe('KyselyDeliveryQueue', () => {
     expect(result?.snapshot().attempts.map((a) => [a.number, a.outcome])).to.deep.equal([[1, 'transient_failure']]);
   });
 
+  describe('releaseDeferred', () => {
+    /** A notification of `channel` to `recipient`, waiting out its `deferrals`-th provider-down backoff (0: a plan's retry). */
+    async function waiting(channel: Channel, recipient: string, deferrals: number, status = 'pending'): Promise<string> {
+      const id = await pending(-60_000, { recipient });
+      await setState(id, status, 300_000);
+      await kysely.updateTable('notifications').set({ channel, deferrals }).where('id', '=', id).execute();
+      return id;
+    }
+
+    it("makes due the endpoint's deferred webhooks only: not another endpoint's, not a plan's retry, not another channel's", async () => {
+      const released = [await waiting('webhook', 'https://hooks.example.com/a', 7), await waiting('webhook', 'https://hooks.example.com/b?x=1', 1, 'retrying')];
+      const kept = [
+        await waiting('webhook', 'https://hooks.example.com:8443/a', 7),
+        await waiting('webhook', 'https://hooks.example.com.evil.example/a', 7),
+        await waiting('webhook', 'https://hooks.example.com/c', 0, 'retrying'),
+        await waiting('sms', 'https://hooks.example.com/d', 3),
+      ];
+
+      expect(await queue.releaseDeferred('webhook', 'https://hooks.example.com/')).to.equal(2);
+      expect(ids(await queue.claimDue(10, LEASE_MS, 'webhook'))).to.deep.equal(released.sort());
+      const states = await claimStates();
+      for (const id of kept) expect(states.get(id)?.status, id).to.be.oneOf(['pending', 'retrying']);
+    });
+
+    it("makes due a channel's deferred notifications to any address, leaving one already due as it was", async () => {
+      const deferred = [await waiting('sms', '+15551230001', 2), await waiting('sms', '+15551230002', 9)];
+      const due = await pending(-1_000, { recipient: '+15551230003' });
+      await kysely.updateTable('notifications').set({ channel: 'sms', deferrals: 1 }).where('id', '=', due).execute();
+
+      expect(await queue.releaseDeferred('sms')).to.equal(2);
+      expect(ids(await queue.claimDue(10, LEASE_MS, 'sms'))).to.deep.equal([...deferred, due].sort());
+    });
+  });
+
   describe('renewLeases', () => {
     it('extends the leases of the claims still held and answers how many', async () => {
       const [a, b] = [await pending(), await pending()];

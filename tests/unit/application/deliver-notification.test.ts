@@ -36,6 +36,9 @@ class RecordingQueue implements DeliveryQueue {
     this.renewed.push([...claims]);
     return claims.length;
   }
+  async releaseDeferred() {
+    return 0;
+  }
 }
 
 class RecordingMonitor implements DeliveryMonitor {

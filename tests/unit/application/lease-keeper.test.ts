@@ -4,7 +4,7 @@ import type { Claim, DeliveryQueue } from '../../../src/application/ports/delive
 
 function keeper() {
   const renewed: Claim[][] = [];
-  const queue: DeliveryQueue = { claimDue: async () => [], renewLeases: async (claims) => (renewed.push([...claims]), claims.length) };
+  const queue: DeliveryQueue = { claimDue: async () => [], renewLeases: async (claims) => (renewed.push([...claims]), claims.length), releaseDeferred: async () => 0 };
   return { renewed, leases: new LeaseKeeper(queue, 30_000) };
 }
 

@@ -30,6 +30,24 @@ class ScriptedQueue implements DeliveryQueue {
     this.renewals.push(claims.length);
     return claims.length;
   }
+  async releaseDeferred() {
+    return 0;
+  }
+}
+
+/** SMS always due; one email only once `emailDue` is set (committed while the SMS sends hang). */
+class LateEmailQueue extends ScriptedQueue {
+  emailDue = false;
+  emailClaimed = 0;
+  constructor() {
+    super(1_000);
+  }
+  override async claimDue(limit: number, leaseMs: number, channel: Channel): Promise<ClaimedNotification[]> {
+    if (channel === 'sms') return super.claimDue(limit, leaseMs, channel);
+    if (!this.emailDue || this.emailClaimed > 0) return [];
+    this.emailClaimed += 1;
+    return [{ notification: aSendingNotification({ id: 'late-email', channel }).snapshot(), claimToken: 't', resend: false }];
+  }
 }
 
 const sender = (circuit: CircuitState, channel: Channel = 'email'): GuardedChannelSender => ({ channel, circuit, configurationFault: null, send: async () => ({ kind: 'accepted', response: '', providerMessageId: null }) });
@@ -162,6 +180,28 @@ describe('DeliveryWorker', () => {
     for (const finish of held.splice(0)) finish();
     await subject.stop();
   });
+
+  for (const how of ['poked', 'due at the next poll'] as const) {
+    it(`claims work for another channel that arrives while one channel's sends hang (${how})`, async () => {
+      const queue = new LateEmailQueue();
+      const hung: Array<() => void> = [];
+      const use = { execute: () => new Promise<void>((resolve) => hung.push(resolve)) } as unknown as DeliverNotification;
+      const settings = { batchSize: 10, concurrency: 4, pollIntervalMs: how === 'poked' ? 60_000 : 30 };
+      const subject = new DeliveryWorker(queue, use, new LeaseKeeper(queue, 30_000), [sender('closed', 'sms'), sender('closed', 'email')], UNLIMITED, settings, silent);
+      subject.start();
+      try {
+        await tick();
+        expect(hung).to.have.length(4);
+        queue.emailDue = true;
+        if (how === 'poked') subject.poke();
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        expect(queue.emailClaimed, 'email claimed while the SMS sends hang').to.equal(1);
+      } finally {
+        for (const resolve of hung) resolve();
+        await subject.stop();
+      }
+    });
+  }
 
   it('claims no more than the rate budget grants, and gives back what no due notification used', async () => {
     const queue = new ScriptedQueue(1);
