@@ -1,7 +1,7 @@
 import { DeviceTokens } from './device-tokens.js';
 import { EmailAddress } from './email-address.js';
 import { InvalidValueError } from './errors.js';
-import { CHANNELS, type Channel } from './notification-type.js';
+import { Channel } from './notification-type.js';
 import { PhoneNumber } from './phone-number.js';
 import { UserId } from './user-id.js';
 import { WebhookUrl } from './webhook-url.js';
@@ -33,18 +33,13 @@ const ADDRESS: Readonly<Record<Channel, (raw: unknown, field: string) => string>
 };
 
 export const Suppression = {
-  channel(raw: unknown, field = 'channel'): Channel {
-    if (typeof raw !== 'string' || !(CHANNELS as readonly string[]).includes(raw)) throw new InvalidValueError(field, `must be one of ${CHANNELS.join(', ')}`);
-    return raw as Channel;
-  },
-
   /** The address as the channel writes it (an email's domain in lower case), so one address is one row. */
   address(channel: Channel, raw: unknown, field = 'address'): string {
     return ADDRESS[channel](raw, field);
   },
 
   of(fields: { readonly channel: unknown; readonly address: unknown; readonly reason: unknown; readonly source: unknown }, id: string, now: Date): Suppression {
-    const channel = Suppression.channel(fields.channel);
+    const channel = Channel.of(fields.channel);
     const { reason, source } = fields;
     if (typeof reason !== 'string' || !(SUPPRESSED_ADDRESS_REASONS as readonly string[]).includes(reason)) {
       throw new InvalidValueError('reason', `must be one of ${SUPPRESSED_ADDRESS_REASONS.join(', ')}`);

@@ -51,6 +51,8 @@ describe('SMS, push, webhooks and in-app (built service, provider fakes)', funct
     expect(byChannel.push).to.deep.include({ notification_id: ids.push, provider_message_id: push.name });
     expect(byChannel.webhook).to.deep.include({ notification_id: ids.webhook, provider_message_id: null });
     expect(byChannel.in_app).to.deep.include({ notification_id: ids.in_app, provider_message_id: ids.in_app });
+    const health = (await world.admin.get('/broker/health')).body.components as Record<string, Record<string, unknown>>;
+    for (const name of ['smtp', 'sms', 'push', 'webhook', 'in_app']) expect([name, health[name]?.status, health[name]?.circuit]).to.deep.equal([name, 'up', 'closed']);
     const [item] = await sqlOnPrimary<{ user_id: string; title: string; body: string }>(world.db.name, `select user_id, title, body from feed_items where notification_id = '${ids.in_app}'`);
     expect(item).to.deep.equal({ user_id: 'u-feed', title: 'Order shipped', body: 'In your feed' });
   });

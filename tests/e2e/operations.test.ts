@@ -28,6 +28,18 @@ describe('operations endpoints and process life cycle (built service)', () => {
     expect(res.body.status).to.equal('healthy');
   });
 
+  it('shows each channel in /broker/health, and records a send on a channel without a provider suppressed, channel_not_configured', async () => {
+    const components = (await world.anonymous.get('/broker/health')).body.components as Record<string, Record<string, unknown>>;
+    expect([components.smtp?.status, components.sms?.status, components.push?.status]).to.deep.equal(['not_configured', 'not_configured', 'not_configured']);
+    expect([components.webhook?.status, components.in_app?.status]).to.deep.equal(['up', 'up']);
+    for (const [channel, recipient] of [['email', 'ada@example.com'], ['sms', '+15551234567']] as const) {
+      const sent = await world.admin.post('/notifications/send', { channel, recipient, content: { subject: 'Hi', body: 'Hello' } });
+      expect([channel, sent.status, sent.body.status]).to.deep.equal([channel, 202, 'suppressed']);
+      const status = await world.admin.get(`/notifications/${String(sent.body.notification_id)}/status`);
+      expect(JSON.stringify(status.body)).to.include('channel_not_configured');
+    }
+  });
+
   it('serves a JSON metrics summary', async () => {
     const res = await world.anonymous.get('/broker/metrics');
     expect(res.status).to.equal(200);

@@ -1,3 +1,4 @@
+import { Channel } from '../../domain/notification-type.js';
 import { Suppression } from '../../domain/suppression.js';
 import type { SuppressionPage, SuppressionReadModel } from '../ports/suppressions.js';
 import { checkPage } from './paging.js';
@@ -17,7 +18,7 @@ export class SuppressionsQuery {
 
   async list(filter: SuppressionListFilter, page = 1, size = SUPPRESSIONS_DEFAULT_SIZE): Promise<SuppressionPage> {
     checkPage(page, size, SUPPRESSIONS_MAX_SIZE);
-    const channel = filter.channel === null ? null : Suppression.channel(filter.channel);
+    const channel = filter.channel === null ? null : Channel.of(filter.channel);
     const address = channel === null || filter.address === null ? filter.address : Suppression.address(channel, filter.address);
     return this.readModel.page({ channel, address }, page, size);
   }
