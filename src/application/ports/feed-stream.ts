@@ -1,0 +1,33 @@
+/** A user's feed counts: items not read, and items not seen yet (both leave out archived items). */
+export interface FeedCounts {
+  readonly unread: number;
+  readonly unseen: number;
+}
+
+/** One in-app item as the feed API and the stream show it. */
+export interface FeedItemView {
+  readonly id: string;
+  readonly type: string;
+  readonly title: string;
+  readonly body: string;
+  readonly actionUrl: string | null;
+  readonly data: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+  readonly seenAt: Date | null;
+  readonly readAt: Date | null;
+  readonly archivedAt: Date | null;
+}
+
+/** What a user's open connections are told after a change of their feed committed. */
+export type FeedStreamMessage =
+  | { readonly kind: 'item'; readonly userId: string; readonly item: FeedItemView; readonly counts: FeedCounts }
+  | { readonly kind: 'counts'; readonly userId: string; readonly counts: FeedCounts };
+
+/**
+ * Relays feed changes to the user's WebSocket connections on every instance (through the broker).
+ * Called after the change committed; best effort: the feed in PostgreSQL is the record, a client
+ * that missed a message reads the feed again. Never throws.
+ */
+export interface FeedStream {
+  publish(message: FeedStreamMessage): Promise<void>;
+}
