@@ -82,3 +82,6 @@ export function toOutboundEvent(event: PublishedEvent, stamp: EventStamp): Outbo
     },
   };
 }
+
+/** The routing keys of notification outcomes: what the admin stream relays (seed 000's broadcast). */
+export const OUTCOME_ROUTING_KEYS: readonly string[] = ['notification.sent', 'notification.failed'];

@@ -3,8 +3,9 @@ import { type PushSettings, readPushSettings } from '../adapters/push/push-setti
 import { type SmsSettings, readSmsSettings } from '../adapters/sms/sms-settings.js';
 import { EnvReader } from '../adapters/system/env-reader.js';
 import { type WebhookSettings, readWebhookSettings } from '../adapters/webhook/webhook-settings.js';
+import { type StreamConfig, readStream } from './stream-config.js';
 
-export type { DeliveryConfig, RetentionConfig };
+export type { DeliveryConfig, RetentionConfig, StreamConfig };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,6 +29,8 @@ export interface SmtpConfig {
 export interface AmqpConfig {
   readonly url: string;
   readonly exchange: string;
+  /** The fanout exchange of feed changes for the WebSocket streams of every instance (ADR 19). */
+  readonly streamExchange: string;
   readonly queue: string;
   readonly bindings: readonly string[];
   readonly deadLetterExchange: string;
@@ -73,6 +76,7 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly outbox: OutboxConfig;
   readonly retention: RetentionConfig;
+  readonly stream: StreamConfig;
   readonly appBaseUrl: string;
   readonly serviceName: string;
   readonly httpBodyLimitBytes: number;
@@ -138,6 +142,7 @@ function readAmqp(env: EnvReader): AmqpConfig | undefined {
   return {
     url,
     exchange: env.string('RABBITMQ_EXCHANGE', 'notification.events'),
+    streamExchange: env.string('RABBITMQ_STREAM_EXCHANGE', 'notification.realtime'),
     queue,
     bindings,
     deadLetterExchange: env.string('RABBITMQ_DEAD_LETTER_EXCHANGE', `${queue}.dlx`),
@@ -172,6 +177,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     delivery: readDelivery(env),
     outbox: readOutbox(env),
     retention: readRetention(env),
+    stream: readStream(env),
     appBaseUrl: env.url('APP_BASE_URL', ['http', 'https'], { required: false, fallback: 'http://localhost:3000' }) ?? '',
     serviceName: env.string('SERVICE_NAME', 'Notification Service'),
     httpBodyLimitBytes: env.int('HTTP_BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),

@@ -45,7 +45,8 @@ export function readDelivery(env: EnvReader): DeliveryConfig {
     // Renewed every third of it: under 3 s, one slow renewal would let a live worker's claim go.
     leaseMs: env.int('DELIVERY_LEASE_MS', 30_000, 3_000, 3_600_000),
     batchSize: env.int('DELIVERY_BATCH_SIZE', 50, 1, 1000),
-    concurrency: env.int('DELIVERY_CONCURRENCY', 16, 1, 500),
+    // 0: this instance sends nothing (it serves the API and consumes events; others deliver).
+    concurrency: env.int('DELIVERY_CONCURRENCY', 16, 0, 500),
     pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 200, 10, 60_000),
     // Above the SMTP timeouts (30 s by default), so only a send that will never settle reaches it.
     sendTimeoutMs: env.int('DELIVERY_SEND_TIMEOUT_MS', 120_000, 1_000, 3_600_000),
@@ -73,6 +74,7 @@ export function readRetention(env: EnvReader): RetentionConfig {
       outbox: env.int('OUTBOX_RETENTION_HOURS', DEFAULT_RETENTION.outbox / HOUR, 1, 24 * 365) * HOUR,
       notifications: days('RETENTION_NOTIFICATIONS_DAYS', DEFAULT_RETENTION.notifications),
       feed_items: days('RETENTION_FEED_DAYS', DEFAULT_RETENTION.feed_items),
+      ws_tickets: DEFAULT_RETENTION.ws_tickets,
     },
     batchSize: env.int('RETENTION_BATCH_SIZE', 500, 1, 100_000),
     intervalMs: env.int('RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),

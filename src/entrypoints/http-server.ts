@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createHttpApp } from './http/app.js';
@@ -21,6 +21,12 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
   );
 }
 
+/** What takes the server's upgrade requests (the WebSocket stream), and closes its connections on stop. */
+export interface UpgradeHandler {
+  readonly upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  close(): Promise<void>;
+}
+
 /** The HTTP side of the service: listens on start, drains on stop. */
 export class HttpServer {
   private server: Server | null = null;
@@ -28,11 +34,13 @@ export class HttpServer {
   constructor(
     private readonly deps: HttpDeps,
     private readonly listen: { readonly port: number; readonly host: string },
+    private readonly upgrades: UpgradeHandler | null = null,
   ) {}
 
   async start(): Promise<AddressInfo> {
     const server = createHttpApp(this.deps).listen(this.listen.port, this.listen.host);
     server.on('clientError', answerClientError);
+    if (this.upgrades) server.on('upgrade', this.upgrades.upgrade);
     this.server = server;
     await once(server, 'listening');
     return server.address() as AddressInfo;
@@ -40,12 +48,14 @@ export class HttpServer {
 
   /**
    * Call once readiness turns 503 (the lifecycle says shutting down); after `drainDelayMs` (time for load balancers to notice) the
-   * listener closes and in-flight requests finish. Past `timeoutMs` the remaining connections are cut.
+   * upgraded connections are closed (streams: 1001, going away), then the listener closes and
+   * in-flight requests finish. Past `timeoutMs` the remaining connections are cut.
    */
   async stop(drainDelayMs: number, timeoutMs: number): Promise<'drained' | 'cut'> {
     const server = this.server;
     if (!server) return 'drained';
     await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+    await this.upgrades?.close();
     const closed = new Promise<'drained'>((resolve) => server.close(() => resolve('drained')));
     server.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;

@@ -3,6 +3,7 @@ import { FatalBrokerError } from '../adapters/rabbitmq/amqp-session.js';
 import { AppContainer } from './bootstrap.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { httpDepsOf } from './composition/http-deps.js';
+import { streamGatewayOf } from './composition/stream-gateway-deps.js';
 import { HttpServer } from './http-server.js';
 import { seedShippedTemplates } from './seed-templates.js';
 
@@ -31,16 +32,22 @@ async function main(): Promise<void> {
   };
 
   await seedShippedTemplates(app.get('bus'), app.get('templatesDir'), logger);
-  const http = new HttpServer(httpDepsOf(app), { port: config.port, host: config.host });
+  const streams = streamGatewayOf(app);
+  const http = new HttpServer(httpDepsOf(app), { port: config.port, host: config.host }, streams);
   const address = await http.start();
   logger.info({ port: address.port, host: address.address }, 'notification service listening');
   const broker = app.get('broker');
   await broker?.session.start();
+  // After the main topology: the stream relay binds to the events exchange it declares.
+  await app.get('streamBroker')?.session.start();
+  streams.start();
   app.get('outboxRelay')?.start();
   app.get('deliveryWorker')?.start();
   app.get('retentionWorker').start();
   app.get('scheduleWorker').start();
   if (!broker) logger.warn('RABBITMQ_URL is not set: no events are consumed and no outcome events are published');
+  if (config.delivery.concurrency === 0) logger.warn('DELIVERY_CONCURRENCY is 0: this instance sends nothing (other instances deliver)');
+  if (!config.stream.feedSigningSecret) logger.warn('FEED_SIGNING_SECRET is not set: user WebSocket streams are refused (403)');
   const unconfigured = CHANNELS.filter((channel) => !app.get('configuredChannels').has(channel));
   if (unconfigured.length > 0) logger.warn({ channels: unconfigured }, 'channels without a provider: their notifications are recorded suppressed (channel_not_configured)');
 
@@ -56,13 +63,15 @@ async function main(): Promise<void> {
       logger.error({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown took too long: exiting');
       process.exit(1);
     }, config.shutdownDrainDelayMs + config.shutdownTimeoutMs + 1_000);
-    // Stop taking work first, finish and record what is in flight, then close connections.
+    // Stop taking work first, finish and record what is in flight, then close connections (the
+    // streams with 1001 before the listener closes).
     app.get('lifecycle').shuttingDown = true;
     const httpStopped = http.stop(config.shutdownDrainDelayMs, config.shutdownTimeoutMs);
     // At once, not one after another: a part slow to finish must not keep the others running.
     const workers = [broker?.consumer, app.get('deliveryWorker'), app.get('outboxRelay'), app.get('retentionWorker'), app.get('scheduleWorker')];
     await Promise.allSettled(workers.map((worker) => worker?.stop()));
     const outcome = await httpStopped;
+    await app.get('streamBroker')?.session.close();
     await broker?.session.close();
     await app.get('smtpTransport')?.close();
     await app.get('smsTransport')?.close();

@@ -50,6 +50,12 @@ import type { SuppressionReadModel } from '../application/ports/suppressions.js'
 import type { WebhookEndpoints } from '../application/ports/webhook-endpoints.js';
 import type { WebhookUrlPolicy } from '../application/ports/webhook-url-policy.js';
 import type { SuppressionsQuery } from '../application/queries/suppressions.query.js';
+import type { FeedStream } from '../application/ports/feed-stream.js';
+import type { FeedTokens } from '../application/ports/stream-access.js';
+import type { StreamTickets } from '../application/realtime/stream-tickets.js';
+import type { StreamMetrics } from '../adapters/observability/stream-metrics.js';
+import type { AmqpStreamRelay } from '../adapters/rabbitmq/amqp-stream-relay.js';
+import type { StreamConnections } from './ws/stream-connections.js';
 
 /** Resolves a presented API key to its scopes, or null when no live key matches. */
 export interface ApiKeyAuthenticator {
@@ -68,6 +74,12 @@ export interface Broker {
   readonly session: AmqpSession;
   readonly publisher: AmqpEventPublisher;
   readonly consumer: AmqpConsumer;
+}
+
+/** The WebSocket streams' side of the broker (present when RABBITMQ_URL is set): a connection of its own. */
+export interface StreamBroker {
+  readonly session: AmqpSession;
+  readonly relay: AmqpStreamRelay;
 }
 
 /** Every service the composition root can build; any of them can be overridden (tests do). */
@@ -147,6 +159,16 @@ export interface Services {
   webhookEndpoints: WebhookEndpoints;
   suppressionReadModel: SuppressionReadModel;
   suppressionsQuery: SuppressionsQuery;
+  // The WebSocket stream (composition/realtime.factories.ts, ADR 19).
+  streamMetrics: StreamMetrics;
+  /** This instance's open streams. */
+  streamConnections: StreamConnections;
+  streamBroker: StreamBroker | null;
+  /** Tells users' streams, on every instance, of their feed changes (the relay; without a broker, this instance's streams). */
+  feedStream: FeedStream;
+  /** User stream tokens; null without FEED_SIGNING_SECRET. */
+  feedTokens: FeedTokens | null;
+  streamTickets: StreamTickets;
 }
 
 export type ServiceName = keyof Services;

@@ -28,6 +28,7 @@ export const REDACTED_PATHS = [
   'config.smtp.password',
   'config.sms.authToken',
   'config.webhook.signingSecret',
+  'config.stream.feedSigningSecret',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

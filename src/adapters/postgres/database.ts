@@ -186,6 +186,12 @@ export interface SuppressionsTable {
   created_at: Date;
 }
 
+export interface WsTicketsTable {
+  hash: string;
+  expires_at: Date;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -201,6 +207,7 @@ export interface Database {
   feed_items: FeedItemsTable;
   channel_rate_buckets: ChannelRateBucketsTable;
   suppressions: SuppressionsTable;
+  ws_tickets: WsTicketsTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

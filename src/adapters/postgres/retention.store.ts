@@ -21,6 +21,8 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
       order by updated_at limit ${limit} for update skip locked)`,
   feed_items: (olderThan, limit) => sql`delete from feed_items where notification_id in (
       select notification_id from feed_items where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
+  ws_tickets: (olderThan, limit) => sql`delete from ws_tickets where hash in (
+      select hash from ws_tickets where expires_at < ${olderThan} order by expires_at limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {

@@ -52,3 +52,12 @@ function asDrift(error: unknown, t: Topology): unknown {
       `arguments than this service declares (${detail}). Delete or migrate it, or configure other names; nothing was consumed.`,
   );
 }
+
+/**
+ * The fanout exchange through which every instance tells every other (and itself) of feed changes
+ * for their WebSocket streams (ADR 19). Durable, so that it outlives a broker restart; what goes
+ * through it is not (each instance's queue is its own, exclusive and auto-deleted).
+ */
+export async function declareStreamExchange(channel: Channel, name: string): Promise<void> {
+  await channel.assertExchange(name, 'fanout', { durable: true });
+}

@@ -14,6 +14,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   outbox: 72 * HOUR,
   notifications: 90 * DAY,
   feed_items: 90 * DAY,
+  // Measured from expiry: an expired stream ticket opens nothing, so it goes at the next run.
+  ws_tickets: 0,
 };
 
 export interface RetentionSettings {

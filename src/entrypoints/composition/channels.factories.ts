@@ -88,7 +88,7 @@ export const channelFactories: Pick<Factories, ChannelSenders> = {
     return new PerEndpointCircuits(get('webhookTransport'), { ...get('config').delivery.circuits.webhook, ...limits }, { stateChanged });
   },
   // The feed lives in the service's own database: in-app is always configured.
-  inAppSender: (get) => new CircuitBreakingSender(new FeedItemSender(get('workerDb')), get('config').delivery.circuits.in_app, circuitListener(get)),
+  inAppSender: (get) => new CircuitBreakingSender(new FeedItemSender(get('workerDb'), get('feedStream'), get('logger')), get('config').delivery.circuits.in_app, circuitListener(get)),
   senders: (get) => [get('emailSender'), get('smsSender'), get('pushSender'), get('webhookSender'), get('inAppSender')].filter((sender): sender is GuardedChannelSender => sender !== null),
   configuredChannels: (get) => new Set(get('senders').map((sender) => sender.channel)),
 };

@@ -51,8 +51,8 @@ export const deliveryFactories: Pick<Factories, Delivery> = {
   },
   deliveryWorker: (get) => {
     const senders = get('senders');
-    if (senders.length === 0) return null;
     const { batchSize, concurrency, pollIntervalMs } = get('config').delivery;
+    if (senders.length === 0 || concurrency === 0) return null;
     const metrics = get('metrics');
     const rateLimit = new PostgresChannelRateLimit(get('workerDb'), get('config').delivery.rateLimits);
     return new DeliveryWorker(get('deliveryQueue'), get('deliverNotification'), get('leaseKeeper'), senders, rateLimit, { batchSize, concurrency, pollIntervalMs }, get('logger'), () =>

@@ -16,6 +16,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
       suppressions: app.get('suppressionsQuery'),
     },
     schedules: app.get('scheduleSends'),
+    streamTickets: app.get('streamTickets'),
     authenticator: app.get('authenticator'),
     health: app.get('health'),
     readiness: app.get('readiness'),

@@ -15,6 +15,7 @@ import { providerRoutes } from './routes/providers.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
 import { scheduleRoutes } from './routes/schedules.routes.js';
 import { sendShapeRoutes } from './routes/send-shapes.routes.js';
+import { streamTicketRoutes } from './routes/stream-tickets.routes.js';
 import { suppressionRoutes } from './routes/suppressions.routes.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
@@ -34,6 +35,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   opsRoutes(api, deps);
   providerRoutes(api, deps);
   suppressionRoutes(api, deps);
+  streamTicketRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

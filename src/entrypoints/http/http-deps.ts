@@ -4,6 +4,7 @@ import type { PreferencesQuery } from '../../application/queries/preferences.que
 import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
+import type { IssuedTicket } from '../../application/realtime/stream-tickets.js';
 import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
@@ -22,6 +23,8 @@ export interface HttpDeps {
   };
   /** Creating and cancelling schedules (a use case of its own, beside the bus). */
   readonly schedules: ScheduleSends;
+  /** Issues the single-use tickets that open admin WebSocket streams. */
+  readonly streamTickets: { issue(): Promise<IssuedTicket> };
   readonly authenticator: ApiKeyAuthenticator;
   readonly health: HealthReporter;
   readonly readiness: Readiness;

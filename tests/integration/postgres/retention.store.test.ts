@@ -66,7 +66,7 @@ describe('KyselyRetentionStore', () => {
   }
 
   async function keys(table: RetainedTable): Promise<string[]> {
-    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id' }[table];
+    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash' }[table];
     const { rows } = await sql<{ k: string }>`select ${sql.ref(column)}::text as k from ${sql.table(table)} order by 1`.execute(kysely);
     return rows.map((r) => r.k);
   }
@@ -160,6 +160,15 @@ describe('KyselyRetentionStore', () => {
       const young = await item(1);
       expect(await store.prune('feed_items', dayAgo(), 100)).to.equal(1);
       expect(await keys('feed_items')).to.deep.equal([young]);
+    });
+
+    it('deletes stream tickets once expired, and keeps live ones', async () => {
+      const ticket = async (hash: string, secondsFromNow: number) =>
+        kysely.insertInto('ws_tickets').values({ hash, expires_at: new Date(Date.now() + secondsFromNow * 1000) }).execute();
+      await ticket('expired', -5);
+      await ticket('live', 25);
+      expect(await store.prune('ws_tickets', new Date(), 100)).to.equal(1);
+      expect(await keys('ws_tickets')).to.deep.equal(['live']);
     });
 
     it('deletes at most the batch size, oldest first', async () => {
@@ -269,6 +278,7 @@ describe('KyselyRetentionStore', () => {
       outbox: 'outbox_published',
       notifications: 'notifications_final',
       feed_items: 'feed_items_age',
+      ws_tickets: 'ws_tickets_expiry',
     };
 
     for (const [table, index] of Object.entries(expected) as Array<[RetainedTable, string]>) {

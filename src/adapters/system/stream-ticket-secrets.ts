@@ -1,0 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { StreamTicketSecrets } from '../../application/ports/stream-access.js';
+
+/** 256 random bits, URL-safe (a ticket travels in a query string); stored as its SHA-256, like API keys (ADR 3). */
+export class RandomStreamTicketSecrets implements StreamTicketSecrets {
+  generate(): string {
+    return `wst_${randomBytes(32).toString('base64url')}`;
+  }
+
+  hash(ticket: string): string {
+    return createHash('sha256').update(ticket, 'utf8').digest('hex');
+  }
+}
