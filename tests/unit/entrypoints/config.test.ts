@@ -110,4 +110,19 @@ describe('loadConfig', () => {
       'invalid configuration: SMTP_SECURE must be true or false (got "maybe")',
     );
   });
+
+  it('reads the WebSocket stream settings, with no FEED_SIGNING_SECRET by default', () => {
+    expect(loadConfig(REQUIRED).stream).to.deep.equal({ feedSigningSecret: undefined, idleTimeoutMs: 60_000, maxBufferedBytes: 1_048_576, maxConnections: 10_000 });
+    const secret = 'f'.repeat(32);
+    const stream = loadConfig({ ...REQUIRED, FEED_SIGNING_SECRET: secret, WS_IDLE_TIMEOUT_SECONDS: '2', WS_MAX_BUFFERED_BYTES: '65536', WS_MAX_CONNECTIONS: '5' }).stream;
+    expect(stream).to.deep.equal({ feedSigningSecret: secret, idleTimeoutMs: 2_000, maxBufferedBytes: 65_536, maxConnections: 5 });
+  });
+
+  it('refuses a FEED_SIGNING_SECRET shorter than 32 characters', () => {
+    expect(configError({ ...REQUIRED, FEED_SIGNING_SECRET: 'short' })).to.equal('invalid configuration: FEED_SIGNING_SECRET must be at least 32 characters long');
+  });
+
+  it('takes DELIVERY_CONCURRENCY 0: an instance that sends nothing', () => {
+    expect(loadConfig({ ...REQUIRED, DELIVERY_CONCURRENCY: '0' }).delivery.concurrency).to.equal(0);
+  });
 });
