@@ -31,6 +31,7 @@ const SCHEMA = [
   'suppressions',
   'template_versions',
   'templates',
+  'ws_tickets',
 ];
 
 async function columns(db: TestDatabase, table: string): Promise<string[]> {
@@ -207,6 +208,7 @@ describe('migrations', () => {
       await sql`insert into notifications (id, type, channel, recipient, status, priority, retry_of, next_attempt_at, created_at, updated_at)
                 values (${uuid(9)}, 'welcome', 'email', 'u@example.com', 'pending', 2, ${uuid(8)}, now(), now(), now())`.execute(kysely);
 
+      expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0820-ws-tickets: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0700-channels: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0600-contact-points: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0500-notification-template-version: Success']);
