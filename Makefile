@@ -4,6 +4,7 @@ SHELL := /bin/bash
 
 PORT ?= 8001
 ADMIN_KEY_FILE := .run/admin-api-key
+FEED_SECRET_FILE := .run/feed-signing-secret
 # Recipes that reach the servers run under scripts/with-env.sh: it exports what scripts/setup.sh
 # wrote to .run/env (the project's own PostgreSQL primary and standby, its RabbitMQ vhost and
 # user), except what the environment or the make command line already sets: with
@@ -41,8 +42,11 @@ migrate: build setup ## apply pending migrations to DATABASE_URL
 $(ADMIN_KEY_FILE):
 	@umask 077 && mkdir -p $(dir $@) && node -e "process.stdout.write('nsk_admin_' + require('node:crypto').randomBytes(24).toString('base64url'))" > $@
 
-run: setup migrate $(ADMIN_KEY_FILE) ## start the service with PostgreSQL primary + standby, RabbitMQ, and local fakes for the providers not configured (SMTP sink, Twilio, FCM, a webhook receiver)
-	@$(WITH_ENV) env PORT=$(PORT) ADMIN_API_KEY="$$(cat $(ADMIN_KEY_FILE))" bash scripts/run.sh
+$(FEED_SECRET_FILE):
+	@umask 077 && mkdir -p $(dir $@) && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))" > $@
+
+run: setup migrate $(ADMIN_KEY_FILE) $(FEED_SECRET_FILE) ## start the service with PostgreSQL primary + standby, RabbitMQ, and local fakes for the providers not configured (SMTP sink, Twilio, FCM, a webhook receiver)
+	@$(WITH_ENV) env PORT=$(PORT) ADMIN_API_KEY="$$(cat $(ADMIN_KEY_FILE))" FEED_SIGNING_SECRET="$${FEED_SIGNING_SECRET:-$$(cat $(FEED_SECRET_FILE))}" bash scripts/run.sh
 
 stop: ## stop what make run / make test started here (the project's PostgreSQL servers; not the machine's RabbitMQ)
 	@bash scripts/stop.sh
