@@ -92,8 +92,10 @@ compose-check: packages ## docker-compose.yml is valid, and refused without ADMI
 		echo "compose-check: docker-compose.yml was accepted without ADMIN_API_KEY"; exit 1; fi; \
 	grep -q 'set ADMIN_API_KEY' <<<"$$out" || { echo "compose-check: refused, but not for ADMIN_API_KEY: $$out"; exit 1; }
 
+# The ws phase holds thousands of sockets in the service and in its clients' process: the soft
+# open-files limit is raised to the hard one for the run (children inherit it).
 bench: build setup ## benchmark: raw SMTP/RabbitMQ/PostgreSQL bounds, then the service end to end (BENCH_* knobs; writes docs/benchmarks.md)
-	@$(WITH_ENV) node --import tsx bench/run.ts
+	@ulimit -n "$$(ulimit -Hn)" 2>/dev/null || true; $(WITH_ENV) node --import tsx bench/run.ts
 
 bench-soak: build setup ## the 10-minute soak at 50% of the maximum measured in the same run (BENCH_SOAK_SECONDS)
 	@$(WITH_ENV) env BENCH_PHASES=soak node --import tsx bench/run.ts

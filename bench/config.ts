@@ -1,5 +1,5 @@
 /** The harness's knobs, all from the environment (see docs/benchmarks.md, "Reproduce"). */
-export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'mixed', 'soak'] as const;
+export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'mixed', 'ws', 'soak'] as const;
 export type Phase = (typeof ALL_PHASES)[number];
 
 export interface BenchConfig {
@@ -21,6 +21,9 @@ export interface BenchConfig {
   /** Events of the mixed phase's measured batch, and messages of each raw provider loop. */
   readonly mixedEvents: number;
   readonly mixedRawMessages: number;
+  /** WebSocket streams opened to one instance in the ws phase, and events in its burst (each reaching every stream). */
+  readonly wsClients: number;
+  readonly wsEvents: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -61,5 +64,7 @@ export function readConfig(): BenchConfig {
     historySeconds: int('BENCH_HISTORY_SECONDS', 15),
     mixedEvents: int('BENCH_MIXED_EVENTS', Math.min(events, MIXED_EVENTS_AT_MOST)),
     mixedRawMessages: int('BENCH_MIXED_RAW_MESSAGES', 5_000),
+    wsClients: int('BENCH_WS_CLIENTS', 5_000),
+    wsEvents: int('BENCH_WS_EVENTS', 50),
   };
 }

@@ -243,6 +243,43 @@ export interface MixedResult {
   readonly exactlyOnce: boolean;
 }
 
+/** Commit (the outcome event's timestamp) → receipt at a WebSocket client, over every client's receipts of a burst. */
+export interface WsLatency {
+  /** Events × clients. */
+  readonly expected: number;
+  readonly receipts: number;
+  /** Clients left with fewer frames than the best one (a dropped client, a lost message). */
+  readonly behind: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface WsRss {
+  readonly before: number;
+  readonly connected: number;
+  readonly afterBroadcast: number;
+}
+
+/** The ws phase: admin streams on one instance, a burst fanned out to all, beside a bare `ws` server doing the same. */
+export interface WsResult {
+  readonly clients: number;
+  readonly events: number;
+  readonly warmupEvents: number;
+  /** Seconds to open every stream to the service (200 handshakes at a time). */
+  readonly connectSeconds: number;
+  readonly service: WsLatency;
+  readonly baseline: WsLatency;
+  /** service.p99 / baseline.p99. */
+  readonly p99Ratio: number;
+  /** VmRSS, MB. */
+  readonly serviceRssMb: WsRss;
+  readonly baselineRssMb: WsRss;
+  /** (connected − before) / clients, KB. */
+  readonly rssPerConnectionKb: { readonly service: number; readonly baseline: number };
+  readonly slowClientsDropped: number;
+}
+
 export interface Goal {
   readonly name: string;
   readonly target: string;
@@ -262,6 +299,7 @@ export interface BenchResult {
   history?: HistoryResult;
   mixed?: MixedResult;
   soak?: SoakResult;
+  ws?: WsResult;
   /** Peak RSS (VmHWM) of the service by phase, MB (the peak is reset between phases). */
   serviceRssMb?: Record<string, number>;
   goals?: Goal[];

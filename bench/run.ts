@@ -22,6 +22,7 @@ import { measureRabbitmq } from './phases/raw-rabbitmq.js';
 import { measureSmtp } from './phases/raw-smtp.js';
 import { runSchedules } from './phases/schedules.js';
 import { runSoak } from './phases/soak.js';
+import { runWs } from './phases/ws.js';
 import type { BenchResult } from './results.js';
 import { SinkClient } from './sink-client.js';
 import { summary, writeResults } from './report.js';
@@ -53,6 +54,7 @@ function settingsOf(cfg: BenchConfig, autovacuum: string): Record<string, string
     latencySeconds: cfg.latencySeconds,
     ...(cfg.phases.includes('mixed') ? { mixedEvents: cfg.mixedEvents, mixedRawMessages: cfg.mixedRawMessages } : {}),
     ...(cfg.phases.includes('soak') ? { soakSeconds: cfg.soakSeconds } : {}),
+    ...(cfg.phases.includes('ws') ? { wsClients: cfg.wsClients, wsEvents: cfg.wsEvents } : {}),
   };
 }
 
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
   if (has('schedules')) result.schedules = await phase('schedules', () => runSchedules(bench, cfg.schedulesRecurring, cfg.schedulesOneOff));
   if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
   if (has('mixed')) result.mixed = await phase('mixed', () => runMixed(bench, { events: cfg.mixedEvents, rawMessages: cfg.mixedRawMessages, latencySeconds: cfg.latencySeconds }));
+  if (has('ws')) result.ws = await phase('ws', () => runWs(bench, { clients: cfg.wsClients, events: cfg.wsEvents }));
   if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));
   await bench.stopService();
   sink.stop();
