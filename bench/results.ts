@@ -264,7 +264,9 @@ export interface WsRss {
 /** The ws phase: admin streams on one instance, a burst fanned out to all, beside a bare `ws` server doing the same. */
 export interface WsResult {
   readonly clients: number;
+  /** Events per burst, and bursts per target (the figures are over all their receipts). */
   readonly events: number;
+  readonly rounds: number;
   readonly warmupEvents: number;
   /** Seconds to open every stream to the service (200 handshakes at a time). */
   readonly connectSeconds: number;
@@ -277,6 +279,10 @@ export interface WsResult {
   readonly baselineRssMb: WsRss;
   /** (connected − before) / clients, KB. */
   readonly rssPerConnectionKb: { readonly service: number; readonly baseline: number };
+  /** CPU time over the bursts, ms: the service (delivering and fanning out), the bare server (fanning out the replay), the clients' process (the larger of its two runs). */
+  readonly cpuMs: { readonly service: number; readonly baseline: number; readonly clients: number };
+  /** CPU time per receipt, µs: the service's (everything it did), the bare server's. */
+  readonly cpuUsPerReceipt: { readonly service: number; readonly baseline: number };
   readonly slowClientsDropped: number;
 }
 

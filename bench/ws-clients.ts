@@ -12,10 +12,22 @@ import type { WsClientsAnswer, WsClientsCommand, WsClientsRequest, WsReceipts } 
 /** Streams opened at once: a burst of 5,000 handshakes would only measure the accept queue. */
 const OPENING_AT_ONCE = 200;
 const TIMESTAMP = Buffer.from('"timestamp":');
+const EVENT_ID = Buffer.from('"event_id":"');
+/** Distinct events kept for the replay: a few bursts' worth. */
+const KEPT_AT_MOST = 2_000;
 
 const sockets = new Set<WebSocket>();
 const received = new Map<WebSocket, number>();
 let latencies: number[] = [];
+/** The first copy of each event since `record`, by event id. */
+let firsts = new Map<string, string>();
+
+function keepFirst(frame: Buffer): void {
+  const at = frame.indexOf(EVENT_ID);
+  if (at < 0 || firsts.size >= KEPT_AT_MOST) return;
+  const id = frame.subarray(at + EVENT_ID.length, at + EVENT_ID.length + 36).toString('latin1');
+  if (!firsts.has(id)) firsts.set(id, frame.toString('utf8'));
+}
 
 function commitMs(frame: Buffer): number | null {
   const at = frame.indexOf(TIMESTAMP);
@@ -31,6 +43,7 @@ function open(url: string, headers: Readonly<Record<string, string>>, greeted: b
       const commit = commitMs(data);
       if (commit === null) return greeted && resolve();
       latencies.push(wallNow() - commit);
+      keepFirst(data);
       received.set(socket, (received.get(socket) ?? 0) + 1);
     });
     socket.once('open', () => {
@@ -72,6 +85,7 @@ async function closeAll(): Promise<void> {
   for (const socket of sockets) socket.terminate();
   sockets.clear();
   received.clear();
+  latencies = [];
 }
 
 async function answer(request: WsClientsCommand): Promise<WsClientsAnswer> {
@@ -80,8 +94,11 @@ async function answer(request: WsClientsCommand): Promise<WsClientsAnswer> {
       return connect(request.url, request.headers, request.count, request.greeted);
     case 'record':
       latencies = [];
+      firsts = new Map();
       received.clear();
       return { kind: 'ok' };
+    case 'frames':
+      return { kind: 'frames', frames: [...firsts.values()] };
     case 'stats':
       return { kind: 'stats', stats: stats() };
     case 'close':

@@ -5,6 +5,8 @@ export type WsClientsCommand =
   /** Forgets the receipts so far: the next ones are the measurement's. */
   | { readonly cmd: 'record' }
   | { readonly cmd: 'stats' }
+  /** The first copy of each distinct event received since `record` (the baseline replays them). */
+  | { readonly cmd: 'frames' }
   | { readonly cmd: 'close' };
 export type WsClientsRequest = { readonly id: number } & WsClientsCommand;
 
@@ -22,5 +24,6 @@ export interface WsReceipts {
 export type WsClientsAnswer =
   | { readonly kind: 'connected'; readonly open: number; readonly seconds: number; readonly failures: number; readonly firstFailure: string | null }
   | { readonly kind: 'stats'; readonly stats: WsReceipts }
+  | { readonly kind: 'frames'; readonly frames: readonly string[] }
   | { readonly kind: 'ok' };
 export type WsClientsReply = { readonly id: number } & WsClientsAnswer;

@@ -19,6 +19,10 @@ export class WsClients {
     return new WsClients(child);
   }
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   async connect(url: string, headers: Readonly<Record<string, string>>, count: number, greeted: boolean): Promise<{ open: number; seconds: number; failures: number; firstFailure: string | null }> {
     const reply = await this.requests.request({ cmd: 'connect', url, headers, count, greeted });
     if (reply.kind !== 'connected') throw new Error('WebSocket clients: unexpected reply');
@@ -33,6 +37,12 @@ export class WsClients {
     const reply = await this.requests.request({ cmd: 'stats' });
     if (reply.kind !== 'stats') throw new Error('WebSocket clients: unexpected reply');
     return reply.stats;
+  }
+
+  async frames(): Promise<readonly string[]> {
+    const reply = await this.requests.request({ cmd: 'frames' });
+    if (reply.kind !== 'frames') throw new Error('WebSocket clients: unexpected reply');
+    return reply.frames;
   }
 
   async close(): Promise<void> {
@@ -57,8 +67,12 @@ export class WsBaseline {
     return new WsBaseline(child, `ws://127.0.0.1:${port}`);
   }
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   rssMb(): number {
-    return procStatusMb(this.child.pid ?? 0, 'VmRSS');
+    return procStatusMb(this.pid, 'VmRSS');
   }
 
   stop(): void {

@@ -1,11 +1,15 @@
 import type { Bench } from '../context.js';
 import { mixedEvent } from '../events.js';
-import type { WsLatency, WsResult } from '../results.js';
+import { processCpuMs } from '../machine.js';
+import type { WsLatency, WsResult, WsRss } from '../results.js';
 import { ADMIN_API_KEY } from '../service.js';
 import { log, round, sleep } from '../util.js';
+import { byBurst, replay } from '../ws-replay.js';
 import { WsBaseline, WsClients, assertOpenFiles } from '../ws-world.js';
 
 const WARMUP_EVENTS = 10;
+/** Bursts per target, one after the other: the figures are over all their receipts (one burst's vary a lot on a small machine). */
+const ROUNDS = 3;
 /** Receipts that stop coming for this long are counted missing (a dropped client never gets its share). */
 const RECEIPTS_STALL_MS = 10_000;
 /** Time for the heap to settle after thousands of handshakes, before RSS is read. */
@@ -28,19 +32,52 @@ async function receipts(clients: WsClients, expected: number): Promise<WsLatency
   }
 }
 
-/** Warm-up, then a burst of `events` published at once; every outcome event goes to every client. */
-async function burst(bench: Bench, clients: WsClients, name: string, settings: WsSettings): Promise<WsLatency> {
-  const warmup = bench.tag(`${name}w`);
+/** Opens the streams, then reads RSS before, with them open, and after `work`; `cpuOf` processes' CPU time over the work. */
+async function measure<T>(clients: WsClients, target: { url: string; headers: Record<string, string>; greeted: boolean; rssMb: () => number; cpuOf: number[] }, settings: WsSettings, work: () => Promise<T>) {
+  const rss: { -readonly [K in keyof WsRss]: number } = { before: round(target.rssMb()), connected: 0, afterBroadcast: 0 };
+  const opened = await clients.connect(target.url, target.headers, settings.clients, target.greeted);
+  if (opened.open < settings.clients) throw new Error(`ws phase: ${opened.open} of ${settings.clients} streams opened to ${target.url} (${opened.failures} failed, first: ${opened.firstFailure})`);
+  log(`ws: ${opened.open} streams open to ${target.url} in ${opened.seconds} s`);
+  await sleep(SETTLE_MS);
+  rss.connected = round(target.rssMb());
+  const cpuBefore = target.cpuOf.map(processCpuMs);
+  const result = await work();
+  const cpuMs = target.cpuOf.map((pid, i) => processCpuMs(pid) - (cpuBefore[i] ?? 0));
+  rss.afterBroadcast = round(target.rssMb());
+  return { result, rss, cpuMs, connectSeconds: opened.seconds, perStreamKb: round(((rss.connected - rss.before) * 1024) / settings.clients, 2) };
+}
+
+/** The service: warm-up, then ROUNDS bursts of real events published at once; the frames received are kept for the baseline. */
+async function serviceBursts(bench: Bench, clients: WsClients, settings: WsSettings): Promise<{ latency: WsLatency; frames: readonly string[] }> {
+  const warmup = bench.tag('wsw');
   await bench.broker.publishAll(WARMUP_EVENTS, (i) => mixedEvent(warmup, i));
   await bench.waitForDelivery(warmup, WARMUP_EVENTS);
   await receipts(clients, WARMUP_EVENTS * settings.clients);
   await clients.record();
-  const tag = bench.tag(name);
-  await bench.broker.publishAll(settings.events, (i) => mixedEvent(tag, i));
-  await bench.waitForDelivery(tag, settings.events);
-  const figures = await receipts(clients, settings.events * settings.clients);
-  log(`ws: ${name}: ${figures.receipts} of ${figures.expected} receipts, commit → receipt p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${figures.max} ms`);
-  return figures;
+  let latency: WsLatency | null = null;
+  for (let n = 1; n <= ROUNDS; n++) {
+    const tag = bench.tag(`wsr${n}`);
+    await bench.broker.publishAll(settings.events, (i) => mixedEvent(tag, i));
+    await bench.waitForDelivery(tag, settings.events);
+    latency = await receipts(clients, n * settings.events * settings.clients);
+  }
+  return { latency: latency!, frames: await clients.frames() };
+}
+
+/** The baseline: the same frames replayed through the broker at the pace the service committed them. */
+async function baselineBursts(bench: Bench, clients: WsClients, settings: WsSettings, frames: readonly string[]): Promise<WsLatency> {
+  const bursts = [...byBurst(frames).values()];
+  await replay(bench.broker, (bursts[0] ?? []).slice(0, WARMUP_EVENTS));
+  await receipts(clients, WARMUP_EVENTS * settings.clients);
+  await clients.record();
+  let expected = 0;
+  let latency: WsLatency | null = null;
+  for (const burst of bursts) {
+    await replay(bench.broker, burst);
+    expected += burst.length * settings.clients;
+    latency = await receipts(clients, expected);
+  }
+  return latency!;
 }
 
 async function slowClientsDropped(baseUrl: string): Promise<number> {
@@ -48,20 +85,14 @@ async function slowClientsDropped(baseUrl: string): Promise<number> {
   return [...text.matchAll(/^notification_ws_slow_clients_dropped_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-async function connect(clients: WsClients, url: string, headers: Readonly<Record<string, string>>, settings: WsSettings, greeted: boolean): Promise<number> {
-  const opened = await clients.connect(url, headers, settings.clients, greeted);
-  if (opened.open < settings.clients) throw new Error(`ws phase: ${opened.open} of ${settings.clients} streams opened to ${url} (${opened.failures} failed, first: ${opened.firstFailure})`);
-  log(`ws: ${opened.open} streams open to ${url} in ${opened.seconds} s`);
-  await sleep(SETTLE_MS);
-  return opened.seconds;
-}
+const logged = (name: string, f: WsLatency, cpuMs: number[]) => log(`ws: ${name}: ${f.receipts} of ${f.expected} receipts, commit → receipt p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms; CPU ms ${cpuMs.join(', ')}`);
 
 /**
  * 5,000 admin streams on one instance (the firehose, opened with the Authorization header), then
- * a burst whose outcome events reach every stream: commit (the event's timestamp) → receipt at
- * the client. The baseline, in the same run: a bare `ws` server relaying the same outcome events
- * from the broker to the same number of clients. RSS of the service before, with the streams
- * open, and after the burst; of the baseline likewise.
+ * bursts of events whose outcomes reach every stream: commit (the event's timestamp) → receipt at
+ * the client. The baseline, in the same run: a bare `ws` server broadcasting the same messages
+ * (the frames the clients got, replayed through the broker at the pace of their commits) to the
+ * same number of clients. RSS before, with the streams open, and after the bursts.
  */
 export async function runWs(bench: Bench, settings: WsSettings): Promise<WsResult> {
   assertOpenFiles(settings.clients);
@@ -69,34 +100,33 @@ export async function runWs(bench: Bench, settings: WsSettings): Promise<WsResul
   const clients = await WsClients.start();
   try {
     await sleep(SETTLE_MS);
-    const serviceRss = { before: round(service.rssMb()), connected: 0, afterBroadcast: 0 };
-    const connectSeconds = await connect(clients, `${service.baseUrl.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${ADMIN_API_KEY}` }, settings, true);
-    serviceRss.connected = round(service.rssMb());
-    const served = await burst(bench, clients, 'ws1', settings);
-    serviceRss.afterBroadcast = round(service.rssMb());
+    const url = `${service.baseUrl.replace(/^http/, 'ws')}/ws`;
+    const target = { url, headers: { authorization: `Bearer ${ADMIN_API_KEY}` }, greeted: true, rssMb: () => service.rssMb(), cpuOf: [service.pid, clients.pid] };
+    const served = await measure(clients, target, settings, () => serviceBursts(bench, clients, settings));
+    logged('the service', served.result.latency, served.cpuMs);
     const dropped = await slowClientsDropped(service.baseUrl);
     await clients.close();
-
     const baseline = await WsBaseline.start(bench.servers.rabbitmqUrl);
     try {
-      const baselineRss = { before: round(baseline.rssMb()), connected: 0, afterBroadcast: 0 };
-      await connect(clients, baseline.url, {}, settings, false);
-      baselineRss.connected = round(baseline.rssMb());
-      const bare = await burst(bench, clients, 'ws2', settings);
-      baselineRss.afterBroadcast = round(baseline.rssMb());
+      const bareTarget = { url: baseline.url, headers: {}, greeted: false, rssMb: () => baseline.rssMb(), cpuOf: [baseline.pid, clients.pid] };
+      const bare = await measure(clients, bareTarget, settings, () => baselineBursts(bench, clients, settings, served.result.frames));
+      logged('bare ws server', bare.result, bare.cpuMs);
       await clients.close();
-      const perConnectionKb = (rss: { before: number; connected: number }) => round(((rss.connected - rss.before) * 1024) / settings.clients, 2);
+      const perReceiptUs = (cpuMs: number, latency: WsLatency) => round((cpuMs * 1000) / Math.max(1, latency.receipts), 2);
       return {
         clients: settings.clients,
         events: settings.events,
+        rounds: ROUNDS,
         warmupEvents: WARMUP_EVENTS,
-        connectSeconds,
-        service: served,
-        baseline: bare,
-        p99Ratio: round(served.p99 / Math.max(bare.p99, 0.1), 2),
-        serviceRssMb: serviceRss,
-        baselineRssMb: baselineRss,
-        rssPerConnectionKb: { service: perConnectionKb(serviceRss), baseline: perConnectionKb(baselineRss) },
+        connectSeconds: served.connectSeconds,
+        service: served.result.latency,
+        baseline: bare.result,
+        p99Ratio: round(served.result.latency.p99 / Math.max(bare.result.p99, 0.1), 2),
+        serviceRssMb: served.rss,
+        baselineRssMb: bare.rss,
+        rssPerConnectionKb: { service: served.perStreamKb, baseline: bare.perStreamKb },
+        cpuMs: { service: served.cpuMs[0] ?? 0, baseline: bare.cpuMs[0] ?? 0, clients: Math.max(served.cpuMs[1] ?? 0, bare.cpuMs[1] ?? 0) },
+        cpuUsPerReceipt: { service: perReceiptUs(served.cpuMs[0] ?? 0, served.result.latency), baseline: perReceiptUs(bare.cpuMs[0] ?? 0, bare.result) },
         slowClientsDropped: dropped,
       };
     } finally {
