@@ -82,6 +82,9 @@ describe('WebSocket stream /ws (two built instances on one database and vhost)',
     const second = await client.next((f) => f.type === 'notification' && f.body === 'And another', 20_000, 'the second item');
     expect([second.unread_count, second.unseen_count]).to.deep.equal([2, 2]);
     expect(b.service.logLines().some((l) => l.msg === 'send attempt recorded' && l.notification_id === id), 'B delivered it').to.equal(true);
+    const health = (await a.admin.get('/broker/health')).body.components as Record<string, Record<string, unknown>>;
+    expect(health.stream).to.include({ status: 'up', relay: 'connected' });
+    expect(health.stream?.connections).to.be.at.least(2);
     expect(a.service.logLines().some((l) => l.msg === 'send attempt recorded'), 'A delivered nothing').to.equal(false);
   });
 

@@ -16,6 +16,7 @@ import { BootstrapAwareAuthenticator } from '../api-key-authenticator.js';
 import { withOpenEndpoints } from '../endpoint-circuits-health.js';
 import { HealthReporter, Readiness } from '../health.js';
 import { brokerHealth, channelHealth, outboxHealth } from '../pipeline-health.js';
+import { streamHealth } from '../stream-health.js';
 import { Lifecycle } from '../services.js';
 import { checkTemplate } from '../../domain/template-grammar.js';
 import { etaTemplateTokens } from '../../adapters/templates/eta-template-tokens.js';
@@ -79,6 +80,7 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
         withOpenEndpoints(channelHealth('webhook', get('webhookSender')), get('webhookSender')),
         channelHealth('in_app', get('inAppSender')),
         outboxHealth(get('outboxRelay')),
+        streamHealth(get('streamConnections'), get('streamBroker')),
       ],
       HEALTH_CHECK_TIMEOUT_MS,
       HEALTH_REPORT_CACHE_MS,
