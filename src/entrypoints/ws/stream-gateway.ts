@@ -87,6 +87,8 @@ export class StreamGateway {
       this.admitting -= 1;
     }
     if (!access.granted) return this.refuse(socket, access.status, access.reason, access.status === 401 ? CHALLENGE : {});
+    // Shutdown may have begun while the credentials were checked: close() would miss this stream.
+    if (this.deps.lifecycle.shuttingDown) return this.refuse(socket, 503, 'This instance is shutting down: connect again');
     const { subscriber } = access;
     if (socket.destroyed) return;
     this.server.handleUpgrade(request, socket, head, (ws) => void this.open(ws, subscriber));
@@ -111,6 +113,7 @@ export class StreamGateway {
     // An admin is told `connected` once outcome events are routed here: it misses nothing after it.
     if (subscriber.kind === 'admin' && this.deps.watchOutcomes) release = await this.deps.watchOutcomes();
     if (closed) return release?.();
+    if (this.deps.lifecycle.shuttingDown) return ws.close(GOING_AWAY, 'server shutting down');
     this.deps.connections.add(connection);
     this.deps.connections.send(connection, connectedFrame(connection.id));
   }

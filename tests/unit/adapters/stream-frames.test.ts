@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { feedFromWire, feedToWire } from '../../../src/adapters/realtime/feed-wire.js';
+import { LocalFeedStream } from '../../../src/adapters/realtime/local-feed-stream.js';
 import { connectedFrame, feedFrame, outcomeFrame } from '../../../src/adapters/realtime/stream-frames.js';
 import type { FeedStreamMessage } from '../../../src/application/ports/feed-stream.js';
 
@@ -55,5 +56,11 @@ describe('stream frames', () => {
     for (const junk of [null, [], { kind: 'item', userId: 'u-1' }, { kind: 'counts', userId: 7, counts: { unread: 1, unseen: 1 } }, { ...ITEM, item: { id: 'x' } }]) {
       expect(feedFromWire(JSON.parse(JSON.stringify(junk)))).to.equal(null);
     }
+  });
+
+  it('hands a feed change straight to this instance’s streams when there is no broker', async () => {
+    const told: Array<[string, string]> = [];
+    await new LocalFeedStream({ toUser: (userId, frame) => told.push([userId, frame().toString()]), toAdmins: () => undefined }).publish(ITEM);
+    expect(told).to.deep.equal([['u-1', feedFrame(ITEM)]]);
   });
 });
