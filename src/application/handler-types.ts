@@ -50,7 +50,8 @@ export interface CommandResults {
   CreateApiKey: CreatedApiKey;
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
-  SendNotification: NotificationStatusResult;
+  /** The first notification, and every one a routed send recorded (in routing order). */
+  SendNotification: NotificationStatusResult & { readonly notificationIds: readonly string[] };
   /** One result per item, in the batch's order. */
   SendBatch: { readonly results: readonly NotificationStatusResult[] };
   /** One status per report, in order; 'claim_lost' where another worker took the claim over. */

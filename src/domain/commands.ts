@@ -12,7 +12,8 @@ export type InboundEvent =
       readonly notificationType: NotificationType;
       /** null: a generic request naming only its recipient. */
       readonly userId: string | null;
-      readonly channel: Channel;
+      /** null: the type's channels as the user's profile routes them (without a user: email). */
+      readonly channel: Channel | null;
       /** The address in the event (for email: unless the user stored a notification email); null: the profile's. */
       readonly recipient: string | null;
       readonly templateVars: Readonly<Record<string, unknown>>;
@@ -42,7 +43,8 @@ export interface SendReport {
 /** One send asked for over REST, in whichever body shape it came. */
 export interface SendFields {
   readonly notificationType: NotificationType;
-  readonly channel: Channel;
+  /** null: the type's channels as the user's profile routes them (without a user: email). */
+  readonly channel: Channel | null;
   /** The address on that channel; null: the contact point the user's profile holds (userId is then required). */
   readonly recipient: string | null;
   readonly userId: string | null;

@@ -40,7 +40,7 @@ export type DomainEvent =
       readonly notificationType: NotificationType;
       readonly channel: Channel;
       readonly priority: Priority;
-      readonly status: 'pending' | 'suppressed';
+      readonly status: 'pending' | 'scheduled' | 'suppressed';
       readonly reason: StatusReason | null;
     }
   | {
@@ -65,6 +65,24 @@ export type DomainEvent =
       readonly errorMessage: string;
       readonly retryCount: number;
       readonly correlationId: string | null;
+    }
+  | {
+      /**
+       * Internal, handled in the same transaction: a `first`-routed notification failed for good,
+       * so the next of `channels` is tried with the same request. Carries the variables as asked
+       * (one-time secrets included): never published, never stored.
+       */
+      readonly type: 'FallbackDue';
+      readonly notificationId: string;
+      readonly userId: string | null;
+      readonly notificationType: NotificationType;
+      readonly channels: readonly Channel[];
+      readonly content: { readonly subject: string | null; readonly body: string | null; readonly templateVars: Readonly<Record<string, unknown>> };
+      readonly priority: Priority;
+      readonly locale: string | null;
+      readonly expiresAt: Date | null;
+      readonly correlationId: string | null;
+      readonly sourceEventId: string | null;
     }
   | {
       /** Internal: the provider said these addresses are dead (see send-outcome.ts); not published. */

@@ -54,6 +54,11 @@ export interface NotificationSnapshot {
   readonly locale: string | null;
   /** Never sent from this instant on: failed `expired` instead. */
   readonly expiresAt: Date | null;
+  /**
+   * The channels a `first`-routed notification falls back to, in order, should this one fail for
+   * good (a permanent refusal); empty for every other notification.
+   */
+  readonly fallback: readonly Channel[];
   /** The provider's id for the accepted message (what its delivery receipts name). */
   readonly providerMessageId: string | null;
   /** What the provider reported after accepting it (an SMS status callback); null: nothing yet. */
@@ -86,6 +91,7 @@ export type NewNotification = Pick<
   | 'templateVersion'
   | 'locale'
   | 'expiresAt'
+  | 'fallback'
 >;
 
 /** One notification to one recipient on one channel, from request to final outcome. */
@@ -104,6 +110,14 @@ export class NotificationRequest extends AggregateRoot {
     return NotificationRequest.recorded({ ...suppressed, content: withoutSecrets(suppressed) });
   }
 
+  /**
+   * Held until `until` (the end of the recipient's quiet hours): `scheduled`, then claimed as any
+   * due notification is; its expiry still applies (failed `expired` rather than sent late).
+   */
+  static hold(fields: NewNotification, until: Date, now: Date): NotificationRequest {
+    return NotificationRequest.recorded({ ...fresh(fields, now), status: 'scheduled', reason: 'quiet_hours', nextAttemptAt: until });
+  }
+
   /** An admin's retry: a new notification with the failed one's content, so each keeps one outcome. */
   static retryOf(failed: NotificationRequest, id: string, now: Date): NotificationRequest {
     const s = failed.state;
@@ -113,7 +127,7 @@ export class NotificationRequest extends AggregateRoot {
     }
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
     const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale } = s;
-    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null };
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null, fallback: [] };
     return NotificationRequest.request(fields, now, s.id);
   }
 
@@ -130,7 +144,7 @@ export class NotificationRequest extends AggregateRoot {
       notificationType: type,
       channel,
       priority,
-      status: status === 'suppressed' ? 'suppressed' : 'pending',
+      status: status === 'suppressed' || status === 'scheduled' ? status : 'pending',
       reason,
     });
     return notification;
@@ -222,6 +236,7 @@ export class NotificationRequest extends AggregateRoot {
   }
 
   private fail(now: Date, reason: FailureReason, error: string): void {
+    if (reason === 'permanent_failure' && this.state.fallback.length > 0) this.fallBack();
     this.update(now, { status: 'failed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null, content: withoutSecrets(this.state) });
     this.raise({
       type: 'NotificationFailed',
@@ -230,6 +245,12 @@ export class NotificationRequest extends AggregateRoot {
       errorMessage: error,
       retryCount: Math.max(0, countedAttempts(this.state.attempts) - 1),
     });
+  }
+
+  /** The next channels are tried with the content as asked (its one-time secrets not yet erased). */
+  private fallBack(): void {
+    const { id, userId, type, fallback, content, priority, locale, expiresAt, correlationId, sourceEventId } = this.state;
+    this.raise({ type: 'FallbackDue', notificationId: id, userId, notificationType: type, channels: fallback, content, priority, locale, expiresAt, correlationId, sourceEventId });
   }
 
   private addAttempt(outcome: SendOutcome, timing: AttemptTiming, deferrals: number): void {

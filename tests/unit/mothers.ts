@@ -43,6 +43,7 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     sourceEventId: null,
     secretVariables: [],
     templateVersion: 1,
+    fallback: [],
     locale: null,
     expiresAt: null,
     ...overrides,

@@ -51,6 +51,8 @@ export interface NotificationsTable {
   expires_at: Date | null;
   provider_message_id: string | null;
   from_profile: Generated<boolean>;
+  /** The channels a `first`-routed notification falls back to (migration 20261129T0830-routing). */
+  fallback: Generated<string[]>;
   receipt_status: string | null;
   receipt_error_code: string | null;
   receipt_at: Date | null;

@@ -19,7 +19,7 @@ function dueOf(rank: number, limit: number, channel: Channel): RawBuilder<unknow
   const taken = Array.from({ length: rank }, (_, higher) => sql`(select count(*) from ${sql.ref(`due${higher}`)})`);
   const room = rank === 0 ? sql`${limit}` : sql`greatest(0, ${limit} - ${sql.join(taken, sql` - `)})`;
   return sql`select id, priority, next_attempt_at as due_at, false as resend from notifications
-    where status in ('pending', 'retrying') and priority = ${rank} and next_attempt_at <= now() and channel = ${channel}
+    where status in ('pending', 'retrying', 'scheduled') and priority = ${rank} and next_attempt_at <= now() and channel = ${channel}
     order by next_attempt_at limit ${room} for update skip locked`;
 }
 
@@ -51,6 +51,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       )
       update notifications n
       set status = 'sending',
+          reason = null,
           lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}),
           claim_token = gen_random_uuid(),
           next_attempt_at = null,
@@ -60,7 +61,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       where n.id = picked.id
       returning n.id, n.user_id, n.type, n.channel, n.recipient, n.subject, n.body, n.template_vars, n.priority, n.status,
                 n.reason, n.suppression_reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
-                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.expires_at,
+                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.expires_at, n.fallback,
                 n.provider_message_id, n.from_profile, n.receipt_status, n.receipt_error_code, n.receipt_at,
                 n.created_at, n.updated_at, picked.resend
       `.execute(this.primary);

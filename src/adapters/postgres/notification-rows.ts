@@ -51,6 +51,7 @@ export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'sched
     templateVersion: row.template_version,
     locale: row.locale,
     expiresAt: row.expires_at,
+    fallback: row.fallback as Channel[],
     providerMessageId: row.provider_message_id,
     receipt: receiptOf(row),
     createdAt: row.created_at,
@@ -124,6 +125,7 @@ export function creationColumns(s: NotificationSnapshot) {
     template_version: s.templateVersion,
     locale: s.locale,
     expires_at: s.expiresAt,
+    fallback: [...s.fallback],
     created_at: s.createdAt,
   };
 }

@@ -7,6 +7,7 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { SecretGenerator } from '../ports/secret-generator.js';
 import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
+import { fallBackOnFailure } from './fall-back.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
 import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reactions.js';
@@ -41,7 +42,7 @@ export interface HandlerDeps {
 /** The one registry: command → exactly one handler, event → its reactions and handlers. */
 export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
   const { clock, ids } = deps;
-  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] };
+  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FallbackDue: [] };
   return {
     commands: {
       CreatePreferences: createPreferences(deps),
@@ -67,6 +68,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       ...none,
       NotificationPreferencesCreated: [welcomeOnPreferencesCreated(deps)],
       NotificationPreferencesUpdated: [alertOnPreferencesUpdated(deps)],
+      FallbackDue: [fallBackOnFailure(deps)],
     },
     events: { ...none, AddressesRejected: [applyRejectedAddresses(ids)] },
   };

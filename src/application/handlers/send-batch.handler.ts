@@ -3,7 +3,7 @@ import { type FieldError, InvalidBatchError, InvalidValueError, problemsOf } fro
 import type { CommandHandler, NotificationStatusResult } from '../handler-types.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { idempotent } from './idempotent.js';
-import { type RequestDeps, askOf, requestNotification } from './request-notification.js';
+import { type RequestDeps, askOf, requestNotifications } from './request-notification.js';
 
 type ItemOutcome = NotificationStatusResult | { readonly problems: readonly FieldError[] };
 
@@ -26,8 +26,9 @@ export function sendBatch(deps: RequestDeps): CommandHandler<'SendBatch'> {
 /** One item: its notification, or what is wrong with it (a type, a variable, a recipient). */
 async function requestItem(uow: UnitOfWork, deps: RequestDeps, item: SendFields, correlationId: string | null): Promise<ItemOutcome> {
   try {
-    const notification = await requestNotification(uow, deps, askOf(item, correlationId));
-    return { notificationId: notification.id, status: notification.status };
+    const [first] = await requestNotifications(uow, deps, askOf(item, correlationId));
+    if (!first) throw new Error('a request recorded no notification');
+    return { notificationId: first.id, status: first.status };
   } catch (error) {
     if (error instanceof InvalidValueError) return { problems: problemsOf(error) };
     throw error;

@@ -198,9 +198,14 @@ export const SendNotificationBody = z
 /** A send's own text: at most 100,000 characters PostgreSQL can store. */
 export const ContentText = z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL);
 
-export const NotificationStatusResponse = z
-  .object({ notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })
-  .openapi('NotificationStatus');
+/** A send's answer: the first notification, and every one a routed send recorded (one per channel). */
+export const SendResponse = z
+  .object({
+    notification_id: z.uuid(),
+    status: z.enum(NOTIFICATION_STATUSES),
+    notification_ids: z.array(z.uuid()).openapi({ description: "Every notification the send recorded, in routing order (one per channel of the type's route)" }),
+  })
+  .openapi('SendAnswer');
 
 export const RetryResponse = z
   .object({ notification_id: z.uuid(), retry_of: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })

@@ -24,7 +24,7 @@ export function sendShapeRoutes(api: Api, { bus, queries, callerOf }: HttpDeps):
       const result = await bus.handle({
         type: 'SendNotification',
         notificationType: body.template_key,
-        channel: 'email',
+        channel: null,
         recipient: null,
         userId: body.user_id,
         subject: null,
