@@ -1,3 +1,4 @@
+import type { DeliverySettingsFields } from './delivery-settings.js';
 import type { FailureReason, StatusReason } from './notification-status.js';
 import type { BuiltInType, Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
@@ -24,7 +25,8 @@ export type DomainEvent =
       readonly preferences: PreferenceFlags;
       /** Known when a user.registered event created them; the welcome email greets by name. */
       readonly username: string | null;
-    } & ContactPointFields)
+    } & ContactPointFields &
+      DeliverySettingsFields)
   | ({
       readonly type: 'NotificationPreferencesUpdated';
       readonly userId: string;
@@ -32,7 +34,8 @@ export type DomainEvent =
       /** The address before the change: the security alert always reaches it. */
       readonly previousEmail: string;
       readonly preferences: PreferenceFlags;
-    } & ContactPointFields)
+    } & ContactPointFields &
+      DeliverySettingsFields)
   | {
       /** Internal: a notification was recorded, to send (`pending`) or not (`suppressed`). Not published. */
       readonly type: 'NotificationRecorded';

@@ -18,6 +18,15 @@ export const NO_CONTACT_POINTS = { phoneNumber: null, pushTokens: [], webhookUrl
 /** The same, as a snapshot (a row) holds it. */
 export const NO_STORED_CONTACT_POINTS = { phoneNumber: null, pushTokens: [], webhook: null } as const;
 
+/** A profile's delivery settings when none was set: no language, zone or quiet hours, every channel on, no overrides. */
+export const NO_DELIVERY_SETTINGS = {
+  language: null,
+  timeZone: null,
+  quietHours: null,
+  channels: { email: true, sms: true, push: true, webhook: true, in_app: true },
+  overrides: {},
+} as const;
+
 export function aPreferences(
   fields: { userId?: string; email?: string; flags?: Record<string, boolean>; now?: Date } = {},
 ): NotificationPreferences {

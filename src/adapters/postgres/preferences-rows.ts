@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { PreferencesView } from '../../application/ports/read-models.js';
 import type { PreferencesSnapshot } from '../../domain/notification-preferences.js';
+import { DeliverySettings } from '../../domain/delivery-settings.js';
 import { storedFlags } from '../../domain/preference-flags.js';
 import type { PreferencesTable } from './database.js';
 
@@ -40,7 +41,7 @@ export function toPreferencesSnapshot(row: PreferencesRow): PreferencesSnapshot 
       ? null
       : { url, secret, previousSecret: row.webhook_previous_secret, previousExpiresAt: row.webhook_previous_expires_at, disabledAt: row.webhook_disabled_at };
   const base = { userId: row.user_id, notificationEmail: row.notification_email, preferences: row.preferences, version: row.version };
-  return { ...base, phoneNumber: row.phone_number, pushTokens: row.push_tokens, webhook, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { ...base, phoneNumber: row.phone_number, pushTokens: row.push_tokens, webhook, ...DeliverySettings.DEFAULT.fields(), createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 /** The columns a snapshot writes (all but the key and created_at, which never change). */

@@ -9,7 +9,7 @@ import type { DomainEvent, DomainEventType } from '../../../src/domain/events.js
 import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
 import { FakeClock } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
-import { NO_CONTACT_POINTS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
+import { NO_CONTACT_POINTS, NO_DELIVERY_SETTINGS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 const ALL_ON = preferenceFlags();
@@ -83,8 +83,8 @@ describe('CreatePreferences', () => {
     const view = await bus.handle(createPreferences({ notificationEmail: 'Ada@Example.com' }));
     const expected = { userId: 'u-1', notificationEmail: 'Ada@example.com', preferences: ALL_ON };
     expect(view).to.deep.equal({ ...expected, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: T0 });
-    expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, ...NO_STORED_CONTACT_POINTS, version: 1, createdAt: T0, updatedAt: T0 });
-    expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, ...NO_CONTACT_POINTS, username: null }]);
+    expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, ...NO_STORED_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, version: 1, createdAt: T0, updatedAt: T0 });
+    expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, username: null }]);
     expect(monitor.handledTypes).to.deep.equal(['CreatePreferences', 'NotificationPreferencesCreated']);
   });
 
@@ -144,8 +144,8 @@ describe('ReplacePreferences', () => {
     const replaced = { userId: 'u-1', notificationEmail: 'grace@example.com', preferences: { ...ALL_ON, security_alert: false } };
     const view = { ...replaced, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: clock.now() };
     expect(result).to.deep.equal({ created: false, preferences: view });
-    expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, ...NO_STORED_CONTACT_POINTS, version: 2, createdAt: T0, updatedAt: clock.now() });
-    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, ...NO_CONTACT_POINTS, previousEmail: 'ada@example.com' }]);
+    expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, ...NO_STORED_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, version: 2, createdAt: T0, updatedAt: clock.now() });
+    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, previousEmail: 'ada@example.com' }]);
   });
 
   it('raises no update when the values are the same', async () => {

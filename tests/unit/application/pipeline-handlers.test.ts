@@ -14,7 +14,7 @@ import { preferenceFlags } from '../../../src/domain/notification-preferences.js
 import type { NotificationSnapshot } from '../../../src/domain/notification-request.js';
 import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
-import { NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
+import { NO_DELIVERY_SETTINGS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 const ALL_ON = preferenceFlags();
@@ -227,6 +227,7 @@ describe('ReceiveEvent', () => {
       notificationEmail: 'ada@example.com',
       preferences: ALL_ON,
       ...NO_STORED_CONTACT_POINTS,
+      ...NO_DELIVERY_SETTINGS,
       version: 1,
       createdAt: T0,
       updatedAt: T0,
