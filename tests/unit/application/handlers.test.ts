@@ -68,6 +68,7 @@ describe('the production handler registry', () => {
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([
       'AddressesRejected',
+      'FallbackDue',
       'NotificationFailed',
       'NotificationPreferencesCreated',
       'NotificationPreferencesUpdated',

@@ -184,6 +184,7 @@ describe('ReceiveEvent', () => {
         templateVersion: 1,
         locale: null,
         expiresAt: null,
+        fallback: [],
         providerMessageId: null,
         receipt: null,
         createdAt: T0,
@@ -656,7 +657,7 @@ describe('SendNotification', () => {
     const { bus, store } = pipeline();
     const first = await bus.handle(send({ idempotency }));
     const second = await bus.handle(send({ idempotency }));
-    expect(first).to.deep.equal({ notificationId: nth(1), status: 'pending' });
+    expect(first).to.deep.equal({ notificationId: nth(1), status: 'pending', notificationIds: [nth(1)] });
     expect(second).to.deep.equal(first);
     expect(store.notifications.size).to.equal(1);
     expect(store.idempotency.get('key-1')).to.deep.equal({ requestHash: 'request-hash-1', response: first });
