@@ -3,7 +3,7 @@ import type { NewNotification } from '../../domain/notification-request.js';
 import type { Channel } from '../../domain/notification-type.js';
 import type { UserId } from '../../domain/user-id.js';
 import type { TemplateRelease } from '../ports/template-catalogue.js';
-import type { NotificationAsk } from './request-notification.js';
+import type { NotificationAsk } from './notification-ask.js';
 
 /** A webhook whose endpoint stays down gives up after three days (its breaker defers it without using attempts). */
 const WEBHOOK_TTL_SECONDS = 3 * 86_400;

@@ -9,7 +9,7 @@ import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { quietUntil } from '../routing/quiet-hours.js';
 import { addressOf, routedAddressOf } from './contact-point.js';
 import { newNotification } from './new-notification.js';
-import type { NotificationAsk, RequestDeps } from './request-notification.js';
+import type { NotificationAsk, RequestDeps } from './notification-ask.js';
 
 /** A request once its template and the recipient's profile are known. */
 export interface Asked {
