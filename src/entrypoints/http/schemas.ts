@@ -181,7 +181,7 @@ export const VariablesSchema = z.record(z.string().max(100), z.unknown()).superR
 export const SendNotificationBody = z
   .strictObject({
     notification_type: TemplateKeySchema,
-    recipient_email: EmailSchema,
+    recipient_email: EmailSchema.optional().openapi({ description: "The email channel's address; may be omitted with a userid (the profile's notification email)" }),
     userid: UserIdSchema.optional(),
     subject: OneLine(998).optional(),
     priority: z.enum(PRIORITIES).optional().openapi({ description: "Claim order and retry plan; default: the type's priority" }),
@@ -193,6 +193,7 @@ export const SendNotificationBody = z
         "The template's variables: shaped as the component schema `Variables.<notification_type>` (one per stored template, from its live version). Variables it does not declare are passed through.",
     }),
   })
+  .refine((b) => b.recipient_email !== undefined || b.userid !== undefined, { message: "give recipient_email, or userid to send to the user's channels", path: ['recipient_email'] })
   .openapi('SendNotification');
 
 /** A send's own text: at most 100,000 characters PostgreSQL can store. */

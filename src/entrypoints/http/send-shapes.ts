@@ -62,7 +62,7 @@ function fromSeed002(b: z.output<typeof SendNotificationBody>): SendFields {
     notificationType: b.notification_type,
     // Routed over the type's channels when a user is named; recipient_email is the email channel's address.
     channel: null,
-    recipient: b.recipient_email,
+    recipient: b.recipient_email ?? null,
     userId: b.userid ?? null,
     subject: b.subject ?? null,
     content: b.content ?? null,
