@@ -10,11 +10,11 @@ export interface EventStamp {
 
 const SOURCE_SERVICE = 'notification';
 
-type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRecorded' | 'AddressesRejected' }>;
+type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRecorded' | 'AddressesRejected' | 'FeedChanged' }>;
 
 /** Whether the event is published (README "Events in and out"); internal ones stay inside the service. */
 export function isPublished(event: DomainEvent): event is PublishedEvent {
-  return event.type !== 'NotificationRecorded' && event.type !== 'AddressesRejected';
+  return event.type !== 'NotificationRecorded' && event.type !== 'AddressesRejected' && event.type !== 'FeedChanged';
 }
 
 function payload(event: PublishedEvent): { routingKey: string; fields: Record<string, unknown> } {

@@ -49,11 +49,14 @@ describe('the production handler registry', () => {
     expect(Object.keys(registry.commands).sort()).to.deep.equal([
       'AbandonClaim',
       'AddSuppression',
+      'ChangeFeedItem',
       'CreateApiKey',
       'CreatePreferences',
       'CreateTemplate',
       'LiftSuppression',
+      'MarkFeedSeen',
       'PublishTemplateVersion',
+      'ReadAllFeedItems',
       'ReceiveEvent',
       'RecordDeliveryReceipt',
       'RecordSendReports',
@@ -68,6 +71,7 @@ describe('the production handler registry', () => {
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([
       'AddressesRejected',
+      'FeedChanged',
       'NotificationFailed',
       'NotificationPreferencesCreated',
       'NotificationPreferencesUpdated',

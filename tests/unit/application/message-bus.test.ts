@@ -40,9 +40,12 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RotateWebhookSecret: unused,
       AddSuppression: unused,
       LiftSuppression: unused,
+      ChangeFeedItem: unused,
+      ReadAllFeedItems: unused,
+      MarkFeedSeen: unused,
       ...commands,
     },
-    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] },
+    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FeedChanged: [] },
     events: {
       NotificationPreferencesCreated: events.NotificationPreferencesCreated ?? [],
       NotificationPreferencesUpdated: events.NotificationPreferencesUpdated ?? [],
@@ -50,6 +53,7 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       AddressesRejected: events.AddressesRejected ?? [],
       NotificationSent: events.NotificationSent ?? [],
       NotificationFailed: events.NotificationFailed ?? [],
+      FeedChanged: events.FeedChanged ?? [],
     },
   };
 }
