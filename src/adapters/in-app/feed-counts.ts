@@ -12,13 +12,16 @@ function countWithout(eb: ExpressionBuilder<Database, never>, userId: string, un
     .where('archived_at', 'is', null);
 }
 
+/** The counts' query, as feedCounts runs it (its plan is checked in tests/integration/postgres/feed-plans.test.ts). */
+export function feedCountsQuery(db: Kysely<Database>, userId: string) {
+  return db.selectNoFrom((eb) => [countWithout(eb, userId, 'read_at').as('unread'), countWithout(eb, userId, 'seen_at').as('unseen')]);
+}
+
 /**
  * A user's unread and unseen items (archived ones left out). Each is an index-only scan of a partial
  * index holding only such items, so the cost follows what is left to read, not the feed's size.
  */
 export async function feedCounts(db: Kysely<Database>, userId: string): Promise<FeedCounts> {
-  const row = await db
-    .selectNoFrom((eb) => [countWithout(eb, userId, 'read_at').as('unread'), countWithout(eb, userId, 'seen_at').as('unseen')])
-    .executeTakeFirstOrThrow();
+  const row = await feedCountsQuery(db, userId).executeTakeFirstOrThrow();
   return { unread: row.unread ?? 0, unseen: row.unseen ?? 0 };
 }
