@@ -105,4 +105,21 @@ describe('the in-app feed (built service)', function () {
     expect((await reader.get('/feed/u-feed')).status).to.equal(200);
     expect(item(await reader.request('POST', `/feed/u-feed/items/${sent.c}/archive`)).status).to.equal('archived');
   });
+
+  it('describes the feed routes in /openapi.json, each needing the scope', async () => {
+    const paths = (await world.anonymous.get('/openapi.json')).body.paths as Record<string, Record<string, { description?: string; parameters?: Array<{ name: string; schema?: { enum?: string[] } }> }>>;
+    const feedPaths = Object.keys(paths).filter((p) => p.startsWith('/feed/')).sort();
+    expect(feedPaths).to.deep.equal([
+      '/feed/{userid}',
+      '/feed/{userid}/items/{id}/archive',
+      '/feed/{userid}/items/{id}/read',
+      '/feed/{userid}/items/{id}/unarchive',
+      '/feed/{userid}/items/{id}/unread',
+      '/feed/{userid}/read-all',
+      '/feed/{userid}/seen',
+    ]);
+    const get = paths['/feed/{userid}']?.get;
+    expect(get?.parameters?.find((p) => p.name === 'status')?.schema?.enum).to.deep.equal(['unread', 'read', 'archived']);
+    for (const p of feedPaths) expect(Object.values(paths[p]!)[0]?.description, p).to.include('Requires the scope `notifications:read`.');
+  });
 });
