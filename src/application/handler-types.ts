@@ -1,6 +1,7 @@
 import type { CommandOf, CommandType } from '../domain/commands.js';
 import type { DomainEventType, EventOf } from '../domain/events.js';
 import type { UnitOfWork } from './ports/unit-of-work.js';
+import type { FeedCounts, FeedItemView } from './ports/feed-stream.js';
 import type { PreferencesView } from './ports/read-models.js';
 import type { ApiKeyScope } from '../domain/api-key-scope.js';
 import type { NotificationStatus } from '../domain/notification-status.js';
@@ -69,6 +70,16 @@ export interface CommandResults {
   /** `created` false: the address was suppressed already, and `suppression` is that first one. */
   AddSuppression: { readonly suppression: Suppression; readonly created: boolean };
   LiftSuppression: void;
+  /** The item as the change left it, and the counts after it (read in the write's transaction: never stale). */
+  ChangeFeedItem: { readonly item: FeedItemView; readonly counts: FeedCounts };
+  /** How many items the change touched, and the counts after it. */
+  ReadAllFeedItems: FeedBulkChange;
+  MarkFeedSeen: FeedBulkChange;
+}
+
+export interface FeedBulkChange {
+  readonly changed: number;
+  readonly counts: FeedCounts;
 }
 
 export type CommandHandler<K extends CommandType> = (command: CommandOf<K>, uow: UnitOfWork) => Promise<CommandResults[K]>;

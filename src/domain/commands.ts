@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from './api-key-scope.js';
+import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
 import type { SendOutcome } from './send-outcome.js';
@@ -188,6 +189,23 @@ export type Command =
   | {
       readonly type: 'LiftSuppression';
       readonly suppressionId: string;
+    }
+  // The in-app feed (ADR 21): a user's own items, never another user's.
+  | {
+      readonly type: 'ChangeFeedItem';
+      readonly userId: string;
+      readonly itemId: string;
+      readonly change: FeedItemChange;
+    }
+  | {
+      /** Every unread item that is not archived becomes read (and seen). */
+      readonly type: 'ReadAllFeedItems';
+      readonly userId: string;
+    }
+  | {
+      /** Every item becomes seen: what opening the bell does (the unseen count drops to 0; unread ones stay unread). */
+      readonly type: 'MarkFeedSeen';
+      readonly userId: string;
     };
 
 export type CommandType = Command['type'];

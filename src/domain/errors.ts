@@ -193,3 +193,14 @@ export class SuppressionNotFoundError extends DomainError {
     super(`suppression ${suppressionId} does not exist`);
   }
 }
+
+/** No item of this user's feed has the id: another user's item is not found either, so none is revealed. */
+export class FeedItemNotFoundError extends DomainError {
+  readonly code = 'feed_item_not_found';
+  constructor(
+    readonly userId: string,
+    readonly itemId: string,
+  ) {
+    super(`the feed of user ${JSON.stringify(userId)} has no item ${itemId}`);
+  }
+}

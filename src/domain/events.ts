@@ -95,6 +95,11 @@ export type DomainEvent =
       readonly channel: Channel;
       readonly addresses: readonly RejectedAddress[];
       readonly at: Date;
+    }
+  | {
+      /** Internal: items of a user's in-app feed were seen, read, unread, archived or unarchived; not published. */
+      readonly type: 'FeedChanged';
+      readonly userId: string;
     };
 
 export type DomainEventType = DomainEvent['type'];

@@ -9,6 +9,7 @@ import { persistenceFactories } from './composition/persistence.factories.js';
 import { templateFactories } from './composition/templates.factories.js';
 import { scheduleFactories } from './composition/schedules.factories.js';
 import { contactPointFactories } from './composition/contact-points.factories.js';
+import { feedFactories } from './composition/feed.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
 
@@ -22,6 +23,7 @@ const factories: Factories = {
   ...channelFactories,
   ...brokerFactories,
   ...contactPointFactories,
+  ...feedFactories,
 };
 
 /** The composition root: an inversify container holding every service as a lazy singleton. */

@@ -50,6 +50,10 @@ import type { SuppressionReadModel } from '../application/ports/suppressions.js'
 import type { WebhookEndpoints } from '../application/ports/webhook-endpoints.js';
 import type { WebhookUrlPolicy } from '../application/ports/webhook-url-policy.js';
 import type { SuppressionsQuery } from '../application/queries/suppressions.query.js';
+import type { RecentFeedWrites } from '../application/feed/recent-feed-writes.js';
+import type { FeedReadModel } from '../application/ports/feed-items.js';
+import type { FeedStream } from '../application/ports/feed-stream.js';
+import type { FeedQuery } from '../application/queries/feed.query.js';
 
 /** Resolves a presented API key to its scopes, or null when no live key matches. */
 export interface ApiKeyAuthenticator {
@@ -147,6 +151,13 @@ export interface Services {
   webhookEndpoints: WebhookEndpoints;
   suppressionReadModel: SuppressionReadModel;
   suppressionsQuery: SuppressionsQuery;
+  // The in-app feed (composition/feed.factories.ts).
+  /** Tells a user's open connections on every instance that their feed changed. */
+  feedStream: FeedStream;
+  /** The users whose feed this instance changed lately: read from the primary. */
+  recentFeedWrites: RecentFeedWrites;
+  feedReadModel: FeedReadModel;
+  feedQuery: FeedQuery;
 }
 
 export type ServiceName = keyof Services;

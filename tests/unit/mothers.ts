@@ -1,3 +1,4 @@
+import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
 import type { RetrySchedule } from '../../src/domain/retry-schedule.js';
 import { EmailAddress } from '../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../src/domain/notification-preferences.js';
@@ -95,5 +96,23 @@ export function fixedSchedule(attempts = 3): RetrySchedule {
   return {
     retryAt: (_priority, attemptsMade, now) => (attemptsMade >= attempts ? null : new Date(now.getTime() + attemptsMade * 10_000)),
     deferUntil: (deferrals, now) => new Date(now.getTime() + deferrals * 1_000),
+  };
+}
+
+/** An unseen, unread in-app item of user-1's feed, delivered at T0. */
+export function aFeedItem(fields: Partial<FeedItemSnapshot> = {}): FeedItemSnapshot {
+  return {
+    id: '00000000-0000-4000-8000-0000000000f1',
+    userId: 'user-1',
+    type: 'order_status_update',
+    title: 'Order shipped',
+    body: 'Your order is on its way',
+    actionUrl: 'https://app.example.com/orders/1',
+    data: { order_id: '1' },
+    createdAt: T0,
+    seenAt: null,
+    readAt: null,
+    archivedAt: null,
+    ...fields,
   };
 }

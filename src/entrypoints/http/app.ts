@@ -8,6 +8,7 @@ import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { batchRoutes } from './routes/batch.routes.js';
+import { feedRoutes } from './routes/feed.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
@@ -34,6 +35,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   opsRoutes(api, deps);
   providerRoutes(api, deps);
   suppressionRoutes(api, deps);
+  feedRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

@@ -38,6 +38,7 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   unsafe_template: [422, 'Template not allowed'],
   no_webhook_endpoint: [409, 'No webhook endpoint'],
   suppression_not_found: [404, 'Suppression not found'],
+  feed_item_not_found: [404, 'Feed item not found'],
 };
 
 /** The one place where expected failures become HTTP statuses (docs/architecture.md, rule 10). */

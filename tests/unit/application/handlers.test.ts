@@ -49,11 +49,14 @@ describe('the production handler registry', () => {
     expect(Object.keys(registry.commands).sort()).to.deep.equal([
       'AbandonClaim',
       'AddSuppression',
+      'ChangeFeedItem',
       'CreateApiKey',
       'CreatePreferences',
       'CreateTemplate',
       'LiftSuppression',
+      'MarkFeedSeen',
       'PublishTemplateVersion',
+      'ReadAllFeedItems',
       'ReceiveEvent',
       'RecordDeliveryReceipt',
       'RecordSendReports',
@@ -69,6 +72,7 @@ describe('the production handler registry', () => {
     expect(Object.keys(registry.events).sort()).to.deep.equal([
       'AddressesRejected',
       'FallbackDue',
+      'FeedChanged',
       'NotificationFailed',
       'NotificationPreferencesCreated',
       'NotificationPreferencesUpdated',

@@ -40,9 +40,12 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RotateWebhookSecret: unused,
       AddSuppression: unused,
       LiftSuppression: unused,
+      ChangeFeedItem: unused,
+      ReadAllFeedItems: unused,
+      MarkFeedSeen: unused,
       ...commands,
     },
-    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FallbackDue: [] },
+    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FallbackDue: [], FeedChanged: [] },
     events: {
       NotificationPreferencesCreated: events.NotificationPreferencesCreated ?? [],
       NotificationPreferencesUpdated: events.NotificationPreferencesUpdated ?? [],
@@ -51,6 +54,7 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       FallbackDue: events.FallbackDue ?? [],
       NotificationSent: events.NotificationSent ?? [],
       NotificationFailed: events.NotificationFailed ?? [],
+      FeedChanged: events.FeedChanged ?? [],
     },
   };
 }
