@@ -207,6 +207,7 @@ describe('migrations', () => {
       await sql`insert into notifications (id, type, channel, recipient, status, priority, retry_of, next_attempt_at, created_at, updated_at)
                 values (${uuid(9)}, 'welcome', 'email', 'u@example.com', 'pending', 2, ${uuid(8)}, now(), now(), now())`.execute(kysely);
 
+      expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0800-recipient-profile: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0700-channels: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0600-contact-points: Success']);
       expect(await migrateDownOne(kysely)).to.deep.equal(['Down 20261129T0500-notification-template-version: Success']);
