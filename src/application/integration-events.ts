@@ -34,6 +34,12 @@ function payload(event: PublishedEvent): { routingKey: string; fields: Record<st
           push_tokens: event.pushTokens,
           webhook_url: event.webhookUrl,
           webhook_disabled_at: event.webhookDisabledAt?.toISOString() ?? null,
+          // Delivery settings (ADR 20).
+          language: event.language,
+          timezone: event.timeZone,
+          quiet_hours: event.quietHours,
+          channels: event.channels,
+          overrides: event.overrides,
         },
       };
     case 'NotificationSent':

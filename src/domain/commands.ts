@@ -74,24 +74,39 @@ export interface ContactPointInput {
 }
 
 /**
+ * A profile's delivery settings as the caller sent them (each command says what absent and null
+ * mean); the handler checks each value and that every overridden type exists.
+ */
+export interface DeliverySettingsInput {
+  readonly language?: string | null;
+  readonly timeZone?: string | null;
+  readonly quietHours?: { readonly start: string; readonly end: string } | null;
+  readonly channels?: Readonly<Record<string, unknown>> | null;
+  readonly overrides?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
  * Commands: plain readonly data, one union. Fields arrive as the caller sent them; handlers turn
  * them into value objects, so an invalid value fails with the field's name.
  */
 export type Command =
-  | (ContactPointInput & {
-      /** Absent or null contact points: none. */
-      readonly type: 'CreatePreferences';
-      readonly userId: string;
-      readonly notificationEmail: string;
-      readonly preferences: Readonly<Record<string, boolean>>;
-    })
-  | (ContactPointInput & {
-      /** An absent contact point is kept as stored; null (or no push tokens) clears it. */
-      readonly type: 'ReplacePreferences';
-      readonly userId: string;
-      readonly notificationEmail: string;
-      readonly preferences: Readonly<Record<string, boolean>>;
-    })
+  | (ContactPointInput &
+      DeliverySettingsInput & {
+        /** Absent or null contact points and settings: none (every channel on). */
+        readonly type: 'CreatePreferences';
+        /** null: a new id (a UUID), as POST /v1/users without user_id asks. */
+        readonly userId: string | null;
+        readonly notificationEmail: string;
+        readonly preferences: Readonly<Record<string, boolean>>;
+      })
+  | (ContactPointInput &
+      DeliverySettingsInput & {
+        /** An absent contact point or setting is kept as stored; null (or no push tokens) clears it. */
+        readonly type: 'ReplacePreferences';
+        readonly userId: string;
+        readonly notificationEmail: string;
+        readonly preferences: Readonly<Record<string, boolean>>;
+      })
   | {
       readonly type: 'CreateApiKey';
       readonly name: string;

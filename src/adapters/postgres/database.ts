@@ -18,6 +18,15 @@ export interface PreferencesTable {
   webhook_previous_secret: string | null;
   webhook_previous_expires_at: Date | null;
   webhook_disabled_at: Date | null;
+  // Delivery settings (migration 20261129T0800): quiet hours are both set or both null.
+  language: string | null;
+  time_zone: string | null;
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
+  /** Channel → on/off; a channel missing is on. */
+  channel_flags: ColumnType<Record<string, boolean>, string | undefined, string>;
+  /** Type → channel → on/off. */
+  overrides: ColumnType<Record<string, Record<string, boolean>>, string | undefined, string>;
 }
 
 export interface NotificationsTable {

@@ -1,4 +1,5 @@
 import type { ContactPointFields, PreferenceFlags } from '../../domain/events.js';
+import type { DeliverySettingsFields } from '../../domain/delivery-settings.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import type { DeliveryAttempt } from '../../domain/delivery-attempt.js';
 import type { DeliveryReceipt, NotificationSnapshot } from '../../domain/notification-request.js';
@@ -6,8 +7,8 @@ import type { NotificationStatus, StatusReason } from '../../domain/notification
 import type { Priority } from '../../domain/priority.js';
 import type { ScheduleSnapshot, ScheduleStatus } from '../../domain/schedule.js';
 
-/** A profile as it is read back: contact points without the webhook's secrets. */
-export interface PreferencesView extends ContactPointFields {
+/** A profile as it is read back: contact points without the webhook's secrets, and delivery settings. */
+export interface PreferencesView extends ContactPointFields, DeliverySettingsFields {
   readonly userId: string;
   readonly notificationEmail: string;
   readonly preferences: PreferenceFlags;

@@ -19,6 +19,7 @@ import { sendShapeRoutes } from './routes/send-shapes.routes.js';
 import { suppressionRoutes } from './routes/suppressions.routes.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
+import { v1UserRoutes } from './routes/v1-users.routes.js';
 
 export function createHttpApp(deps: HttpDeps): Express {
   const { logger, metrics } = deps;
@@ -32,6 +33,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   scheduleRoutes(api, deps);
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
+  v1UserRoutes(api, deps);
   opsRoutes(api, deps);
   providerRoutes(api, deps);
   suppressionRoutes(api, deps);

@@ -12,6 +12,11 @@ export function preferencesJson(view: PreferencesView) {
     push_tokens: view.pushTokens,
     webhook_url: view.webhookUrl,
     webhook_disabled_at: view.webhookDisabledAt?.toISOString() ?? null,
+    language: view.language,
+    timezone: view.timeZone,
+    quiet_hours: view.quietHours,
+    channels: view.channels,
+    overrides: view.overrides,
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };

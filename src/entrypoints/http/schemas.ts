@@ -11,6 +11,7 @@ import { hasUnstorableCharacter } from '../../adapters/postgres/storable-text.js
 import { nulPath } from '../nul-characters.js';
 import { checkedBy } from './checked-by.js';
 import { ContactPointsInput, ContactPointsOutput, WebhookSecretOutput } from './contact-point-schemas.js';
+import { DeliverySettingsInput, DeliverySettingsOutput } from './delivery-settings-schemas.js';
 import { z } from './zod.js';
 
 export const UserIdSchema = z
@@ -38,7 +39,7 @@ export const PreferenceFlagsSchema = z
   .openapi('PreferenceFlags');
 
 export const CreatePreferencesBody = z
-  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}), ...ContactPointsInput })
+  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}), ...ContactPointsInput, ...DeliverySettingsInput })
   .openapi('CreatePreferences');
 
 export const ReplacePreferencesBody = z
@@ -47,6 +48,7 @@ export const ReplacePreferencesBody = z
     notification_email: EmailSchema,
     preferences: PreferenceFlagsInput.default({}),
     ...ContactPointsInput,
+    ...DeliverySettingsInput,
   })
   .openapi('ReplacePreferences');
 
@@ -58,6 +60,7 @@ export const PreferencesResponse = z
     notification_email: z.string(),
     preferences: PreferenceFlagsSchema,
     ...ContactPointsOutput,
+    ...DeliverySettingsOutput,
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })

@@ -87,7 +87,7 @@ describe('CreatePreferences', () => {
     const { bus, store, events, monitor } = app();
     const view = await bus.handle(createPreferences({ notificationEmail: 'Ada@Example.com' }));
     const expected = { userId: 'u-1', notificationEmail: 'Ada@example.com', preferences: ALL_ON };
-    expect(view).to.deep.equal({ ...expected, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: T0 });
+    expect(view).to.deep.equal({ ...expected, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, webhookSecret: null, createdAt: T0, updatedAt: T0 });
     expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, ...NO_STORED_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, version: 1, createdAt: T0, updatedAt: T0 });
     expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, username: null }]);
     expect(monitor.handledTypes).to.deep.equal(['CreatePreferences', 'NotificationPreferencesCreated']);
@@ -147,7 +147,7 @@ describe('ReplacePreferences', () => {
     clock.advance(60_000);
     const result = await bus.handle(replacePreferences({ notificationEmail: 'grace@example.com', preferences: { security_alert: false } }));
     const replaced = { userId: 'u-1', notificationEmail: 'grace@example.com', preferences: { ...ALL_ON, security_alert: false } };
-    const view = { ...replaced, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: clock.now() };
+    const view = { ...replaced, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, webhookSecret: null, createdAt: T0, updatedAt: clock.now() };
     expect(result).to.deep.equal({ created: false, preferences: view });
     expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, ...NO_STORED_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, version: 2, createdAt: T0, updatedAt: clock.now() });
     expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, previousEmail: 'ada@example.com' }]);

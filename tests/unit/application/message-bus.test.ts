@@ -72,7 +72,7 @@ function create(userId: string): CommandOf<'CreatePreferences'> {
 
 /** Creates preferences for every user id given in the command, comma-separated. */
 const createsEach: CommandHandler<'CreatePreferences'> = async (command, uow) => {
-  const created = command.userId.split(',').map((userId) => aPreferences({ userId }));
+  const created = (command.userId ?? '').split(',').map((userId) => aPreferences({ userId }));
   for (const preferences of created) await uow.preferences.add(preferences);
   return toWrittenView(created[0]!);
 };

@@ -377,6 +377,11 @@ describe('the transactional outbox', () => {
       push_tokens: [],
       webhook_url: null,
       webhook_disabled_at: null,
+      language: null,
+      timezone: null,
+      quiet_hours: null,
+      channels: NO_DELIVERY_SETTINGS.channels,
+      overrides: {},
     });
     expect(typeof row?.body.timestamp).to.equal('number');
   });
