@@ -73,7 +73,7 @@ describe('routing, fallback and quiet hours (built service, provider fakes)', fu
     await profile('u-badphone', { phone_number: '+15005550001' });
     const [smsId] = await send('delivery.first', 'u-badphone');
     const all = await eventually(async () => {
-      const found = await sqlOnPrimary<Row & { id: string }>(world.db.name, "select id, channel, status, reason from notifications where user_id = 'u-badphone' order by created_at, channel");
+      const found = await sqlOnPrimary<Row & { id: string }>(world.db.name, "select id, channel, status, reason from notifications where user_id = 'u-badphone' and type = 'delivery.first' order by created_at, channel");
       return found.length === 2 && found.every((r) => r.status === 'sent' || r.status === 'failed') ? found : undefined;
     }, 20_000, 'the fallback sent');
     expect(all.map((r) => [r.id === smsId, view(r)])).to.deep.equal([
