@@ -52,6 +52,8 @@ export interface NotificationSnapshot {
   readonly templateVersion: number | null;
   /** The locale asked for (the template's variant falls back from it); null: the template's default. */
   readonly locale: string | null;
+  /** The recipient's time zone when it was requested (dates render in it); null: UTC. */
+  readonly timeZone: string | null;
   /** Never sent from this instant on: failed `expired` instead. */
   readonly expiresAt: Date | null;
   /**
@@ -90,6 +92,7 @@ export type NewNotification = Pick<
   | 'secretVariables'
   | 'templateVersion'
   | 'locale'
+  | 'timeZone'
   | 'expiresAt'
   | 'fallback'
 >;
@@ -126,8 +129,9 @@ export class NotificationRequest extends AggregateRoot {
       throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
-    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale } = s;
-    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null, fallback: [] };
+    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
+    // Nor does its fallback: on-call asked for this channel.
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [] };
     return NotificationRequest.request(fields, now, s.id);
   }
 

@@ -55,6 +55,7 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     templateVersion: 1,
     fallback: [],
     locale: null,
+    timeZone: null,
     expiresAt: null,
     ...overrides,
   };

@@ -62,6 +62,8 @@ export interface NotificationsTable {
   from_profile: Generated<boolean>;
   /** The channels a `first`-routed notification falls back to (migration 20261129T0830-routing). */
   fallback: Generated<string[]>;
+  /** The recipient's time zone when it was requested (migration 20261129T0830-routing). */
+  time_zone: string | null;
   receipt_status: string | null;
   receipt_error_code: string | null;
   receipt_at: Date | null;

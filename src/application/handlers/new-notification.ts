@@ -20,7 +20,8 @@ interface Recorded {
 
 /**
  * A notification's fields: the template's priority and time to live unless the request sets its
- * own, the recipient's language as its locale unless the request names one.
+ * own, the recipient's language as its locale unless the request names one, and their time zone
+ * (the template's dates render in it).
  */
 export function newNotification(id: string, r: Recorded, now: Date): NewNotification {
   const { ask, release, channel } = r;
@@ -40,6 +41,7 @@ export function newNotification(id: string, r: Recorded, now: Date): NewNotifica
     secretVariables: secrets,
     templateVersion: release.version,
     locale: ask.locale ?? r.profile?.language ?? null,
+    timeZone: r.profile?.timeZone ?? null,
     expiresAt: [ask.expiresAt ?? null, after(now, definition.ttlSeconds), channel === 'webhook' ? after(now, WEBHOOK_TTL_SECONDS) : null].reduce(earliest, null),
     fallback: r.fallback,
   };

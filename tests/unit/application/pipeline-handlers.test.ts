@@ -183,6 +183,7 @@ describe('ReceiveEvent', () => {
         secretVariables: ['reset_token'],
         templateVersion: 1,
         locale: null,
+        timeZone: null,
         expiresAt: null,
         fallback: [],
         providerMessageId: null,

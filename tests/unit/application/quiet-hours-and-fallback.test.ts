@@ -61,10 +61,10 @@ describe('quiet hours in the recipient time zone', () => {
     expect(sms && statusOf(sms)).to.deep.equal(['sms', 'suppressed', 'no_contact_point', null]);
   });
 
-  it("takes the recipient's language as the locale unless the request names one", async () => {
-    const [own] = await routed({ profile: { language: 'fr-BE' }, ask: { channel: 'email' } });
+  it("takes the recipient's language as the locale unless the request names one, and records their time zone", async () => {
+    const [own] = await routed({ profile: { language: 'fr-BE', timeZone: 'Europe/Brussels' }, ask: { channel: 'email' } });
     const [asked] = await routed({ profile: { language: 'fr-BE' }, ask: { channel: 'email', locale: 'de' } });
-    expect([own?.locale, asked?.locale]).to.deep.equal(['fr-BE', 'de']);
+    expect([own?.locale, own?.timeZone, asked?.locale, asked?.timeZone]).to.deep.equal(['fr-BE', 'Europe/Brussels', 'de', null]);
   });
 });
 
