@@ -80,6 +80,8 @@ export type DomainEvent =
       readonly userId: string | null;
       readonly notificationType: NotificationType;
       readonly channels: readonly Channel[];
+      /** The template version the request was checked against and renders with (null: the live one). */
+      readonly templateVersion: number | null;
       readonly content: { readonly subject: string | null; readonly body: string | null; readonly templateVars: Readonly<Record<string, unknown>> };
       readonly priority: Priority;
       readonly locale: string | null;

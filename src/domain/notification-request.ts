@@ -253,8 +253,8 @@ export class NotificationRequest extends AggregateRoot {
 
   /** The next channels are tried with the content as asked (its one-time secrets not yet erased). */
   private fallBack(): void {
-    const { id, userId, type, fallback, content, priority, locale, expiresAt, correlationId, sourceEventId } = this.state;
-    this.raise({ type: 'FallbackDue', notificationId: id, userId, notificationType: type, channels: fallback, content, priority, locale, expiresAt, correlationId, sourceEventId });
+    const { id, userId, type, fallback, templateVersion, content, priority, locale, expiresAt, correlationId, sourceEventId } = this.state;
+    this.raise({ type: 'FallbackDue', notificationId: id, userId, notificationType: type, channels: fallback, templateVersion, content, priority, locale, expiresAt, correlationId, sourceEventId });
   }
 
   private addAttempt(outcome: SendOutcome, timing: AttemptTiming, deferrals: number): void {

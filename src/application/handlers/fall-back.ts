@@ -4,7 +4,9 @@ import { type RequestDeps, requestNotifications } from './request-notification.j
 /**
  * A `first`-routed notification failed for good: the same request goes on over the channels it had
  * left (ADR 22), in the failure's own transaction, so the fallback is recorded exactly when the
- * failure is. The next channel's address comes from the profile as it is now.
+ * failure is. It renders with the template version the request was checked against, so a
+ * template published since cannot make it throw (and so undo the failure it reacts to). The next
+ * channel's address comes from the profile as it is now.
  */
 export function fallBackOnFailure(deps: RequestDeps): EventHandler<'FallbackDue'> {
   return {
@@ -24,7 +26,7 @@ export function fallBackOnFailure(deps: RequestDeps): EventHandler<'FallbackDue'
         expiresAt: event.expiresAt,
         correlationId: event.correlationId,
         sourceEventId: event.sourceEventId,
-        fallback: event.channels,
+        fallback: { channels: event.channels, templateVersion: event.templateVersion },
       });
     },
   };

@@ -29,8 +29,11 @@ export interface NotificationAsk {
    * those very preferences). Default: the stored notification email and flags decide.
    */
   readonly routing?: 'preferences' | 'exact';
-  /** A fallback's channels left to try, in order (a `first`-routed notification failed for good). */
-  readonly fallback?: readonly Channel[];
+  /**
+   * A fallback: the channels left to try, in order, with the template version the first
+   * notification was checked against (a fallback never fails on a template published since).
+   */
+  readonly fallback?: { readonly channels: readonly Channel[]; readonly templateVersion: number | null };
 }
 
 export interface RequestDeps {

@@ -2,6 +2,7 @@ import type { SendFields } from '../../domain/commands.js';
 import type { NotificationRequest } from '../../domain/notification-request.js';
 import type { Channel } from '../../domain/notification-type.js';
 import { UserId } from '../../domain/user-id.js';
+import type { TemplateRelease } from '../ports/template-catalogue.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { type Route, fallbackRoute, routeOf } from '../routing/routed-channels.js';
 import { channelChecked, releaseFor, variablesChecked } from '../templates/release-for.js';
@@ -20,7 +21,7 @@ export type { NotificationAsk, RequestDeps } from './notification-ask.js';
  * on the primary, so an opt-out written just before is honoured.
  */
 export async function requestNotifications(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk): Promise<readonly NotificationRequest[]> {
-  const release = variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables);
+  const release = ask.fallback ? await fallbackRelease(deps, ask.type, ask.fallback.templateVersion) : variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables);
   const userId = ask.userId === null ? null : UserId.of(ask.userId);
   const profile = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
   const asked: Asked = { ask, release, userId, profile };
@@ -28,7 +29,12 @@ export async function requestNotifications(uow: UnitOfWork, deps: RequestDeps, a
     const channel = ask.channel ?? 'email';
     return [await recordOn(uow, deps, asked, { channel, strict: true, fallback: [] }, channelChecked(release, { ...ask, channel }))];
   }
-  return routed(uow, deps, asked, ask.fallback ? fallbackRoute(ask.fallback) : routeOf(release.definition));
+  return routed(uow, deps, asked, ask.fallback ? fallbackRoute(ask.fallback.channels) : routeOf(release.definition));
+}
+
+/** The version the failed notification was checked against: its variables fit it already. */
+async function fallbackRelease(deps: RequestDeps, type: string, version: number | null): Promise<TemplateRelease> {
+  return (version === null ? null : await deps.templates.version(type, version)) ?? releaseFor(deps.templates, type);
 }
 
 /** The one notification of a request on a channel it names (a reaction's email, a retry's channel). */

@@ -96,15 +96,16 @@ describe('first-routed fallback', () => {
     expect([...last.pullEvents(), ...retried.pullEvents()].map((e) => e.type)).to.not.include('FallbackDue');
   });
 
-  it('the reaction records the next channel that can be sent on, from the profile, with the same request', async () => {
-    const { store, uow, deps } = await seeded({ route: ['sms', 'push', 'email'], profile: { tokens: [] } });
+  it('the reaction records the next channel that can be sent on, from the profile, with the same request and template version', async () => {
+    // Version 2, published since, requires a variable the request never had: the fallback keeps to version 1.
+    const { store, uow, deps } = await seeded({ route: ['sms', 'push', 'email'], profile: { tokens: [] }, liveVariables: [{ name: 'eta', type: 'string', required: true, secret: false }] });
     const content = { subject: null, body: null, templateVars: { code: '1234' } };
-    const due = { type: 'FallbackDue', notificationId: 'n-0', userId: 'u-1', notificationType: 'order_status_update', channels: ['push', 'email'], content, priority: 'low', locale: 'fr', expiresAt: null, correlationId: 'corr-1', sourceEventId: 'evt-1' } as const;
+    const due = { type: 'FallbackDue', notificationId: 'n-0', userId: 'u-1', notificationType: 'order_status_update', channels: ['push', 'email'], templateVersion: 1, content, priority: 'low', locale: 'fr', expiresAt: null, correlationId: 'corr-1', sourceEventId: 'evt-1' } as const;
     await uow.execute((u) => fallBackOnFailure(deps).handle(due, u));
-    const recorded = [...store.notifications.values()].map((n) => [n.channel, n.status, n.reason, n.recipient, n.fallback, n.priority, n.locale, n.sourceEventId, n.content.templateVars]);
+    const recorded = [...store.notifications.values()].map((n) => [n.channel, n.status, n.reason, n.recipient, n.fallback, n.priority, n.locale, n.sourceEventId, n.content.templateVars, n.templateVersion]);
     expect(recorded).to.deep.equal([
-      ['push', 'suppressed', 'no_contact_point', '', ['email'], 'low', 'fr', 'evt-1', { code: '1234' }],
-      ['email', 'pending', null, 'ada@example.com', [], 'low', 'fr', 'evt-1', { code: '1234' }],
+      ['push', 'suppressed', 'no_contact_point', '', ['email'], 'low', 'fr', 'evt-1', { code: '1234' }, 1],
+      ['email', 'pending', null, 'ada@example.com', [], 'low', 'fr', 'evt-1', { code: '1234' }, 1],
     ]);
   });
 });

@@ -46,6 +46,8 @@ export interface RoutingWorld {
   /** What the request asks beyond the type and the user (a channel, a recipient, a priority). */
   readonly ask?: Partial<NotificationAsk>;
   readonly now?: Date;
+  /** Version 2 of the template is live and declares these (version 1 declares none). */
+  readonly liveVariables?: TemplateDefinition['variables'];
 }
 
 export function definition(route: RoutingWorld['route']): TemplateDefinition {
@@ -87,7 +89,9 @@ export function profileOf(spec: ProfileSpec): NotificationPreferences {
 export async function seeded(c: RoutingWorld): Promise<{ store: InMemoryStore; uow: FakeUnitOfWork; deps: RequestDeps }> {
   const store = new InMemoryStore();
   const uow = new FakeUnitOfWork(store, testStamping());
-  const templates: TemplateCatalogue = { live: async () => ({ key: TYPE, version: 1, definition: definition(c.route) }), version: async () => null };
+  const first = { key: TYPE, version: 1, definition: definition(c.route) };
+  const live = c.liveVariables ? { key: TYPE, version: 2, definition: { ...first.definition, variables: c.liveVariables } } : first;
+  const templates: TemplateCatalogue = { live: async () => live, version: async (_key, version) => [first, live].find((r) => r.version === version) ?? null };
   const deps = { clock: new FakeClock(c.now ?? T0), ids: new SequentialIds(), templates, checkVariables: variableProblems, configuredChannels: new Set(c.configured ?? CHANNELS) };
   await uow.execute(async (u) => {
     if (c.profile !== null) await u.preferences.add(profileOf(c.profile ?? {}));
