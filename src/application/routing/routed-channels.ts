@@ -13,7 +13,8 @@ export interface Route {
  */
 export function routeOf(definition: TemplateDefinition): Route {
   const variants = new Set(definition.variants.map((v) => v.channel));
-  if (definition.routing.mode === 'first') return { mode: 'first', channels: definition.routing.order.filter((c) => variants.has(c)) };
+  // Each channel once, whatever a version stored before orders were checked for repeats says.
+  if (definition.routing.mode === 'first') return { mode: 'first', channels: [...new Set(definition.routing.order)].filter((c) => variants.has(c)) };
   return { mode: 'all', channels: CHANNELS.filter((c) => variants.has(c)) };
 }
 
