@@ -58,6 +58,8 @@ export interface CommandResults {
   /** One status per report, in order; 'claim_lost' where another worker took the claim over. */
   RecordSendReports: readonly RecordedStatus[];
   AbandonClaim: RecordedStatus;
+  /** `sending`: it goes; `suppressed`: the recipient's choices now say no; 'claim_lost'. */
+  RecheckHeld: RecordedStatus;
   RetryNotification: NotificationStatusResult & { readonly retryOf: string };
   /** `unknown`: no notification of ours has that provider id (or it was never sent: nothing to record). */
   RecordDeliveryReceipt: { readonly outcome: 'recorded' | 'unknown'; readonly notificationId: string | null };

@@ -153,6 +153,15 @@ export type Command =
       readonly reason: 'lease_expired' | 'expired';
     }
   | {
+      /**
+       * A notification held for quiet hours was claimed: the recipient's choices may have changed
+       * since (an opt-out, a STOP). Suppressed if they now say no; otherwise it stays claimed.
+       */
+      readonly type: 'RecheckHeld';
+      readonly notificationId: string;
+      readonly claimToken: string;
+    }
+  | {
       /** A new type's template, from outside: held to the safe grammar; version 1 is live. */
       readonly type: 'CreateTemplate';
       readonly key: string;

@@ -192,6 +192,15 @@ export class NotificationRequest extends AggregateRoot {
     this.fail(now, reason, `claimed after ${this.state.leaseExpiries} expired leases: its sends never completed`);
   }
 
+  /**
+   * Held for quiet hours and claimed when they ended, but the recipient's choices now say no (an
+   * opt-out, a STOP): suppressed, never sent. No outcome event, as for any suppressed notification.
+   */
+  withdraw(reason: SuppressionReason, now: Date): void {
+    this.mustBeSending();
+    this.update(now, { status: 'suppressed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null, content: withoutSecrets(this.state) });
+  }
+
   /** Claimed at or after its expiry: failed `expired`, never sent late. */
   expire(now: Date): void {
     this.mustBeSending();

@@ -10,6 +10,7 @@ import type { SecretGenerator } from '../ports/secret-generator.js';
 import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
 import { fallBackOnFailure } from './fall-back.js';
+import { recheckHeld } from './recheck-held.handler.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
 import { tellFeedChanged } from './feed-changed.js';
@@ -61,6 +62,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       SendBatch: sendBatch(deps),
       RecordSendReports: recordSendReports(deps.retrySchedule),
       AbandonClaim: abandonClaim(clock),
+      RecheckHeld: recheckHeld(clock),
       RetryNotification: retryNotification(clock, ids),
       RecordDeliveryReceipt: recordDeliveryReceipt(clock),
       SeedTemplates: seedTemplates(clock),

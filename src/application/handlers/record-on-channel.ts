@@ -58,7 +58,7 @@ function suppressionOf(deps: RequestDeps, { ask, profile }: Asked, channel: Chan
 }
 
 /** The address without what the suppressions hold (a push goes to the device tokens left); null when nothing is left. */
-async function unsuppressed(uow: UnitOfWork, channel: Channel, address: string): Promise<string | null> {
+export async function unsuppressed(uow: UnitOfWork, channel: Channel, address: string): Promise<string | null> {
   const each = channel === 'push' ? DeviceTokens.parse(address) : [address];
   const left: string[] = [];
   for (const one of each) if (!(await uow.suppressions.isSuppressed(channel, one))) left.push(one);

@@ -106,7 +106,7 @@ describe('KyselyDeliveryQueue', () => {
 
     const claims = await queue.claimDue(10, LEASE_MS, EMAIL);
 
-    expect(claims.map((c) => [c.notification.id, c.notification.status, c.notification.reason, c.notification.fallback])).to.deep.equal([[ended.id, 'sending', null, ['push', 'in_app']]]);
+    expect(claims.map((c) => [c.notification.id, c.notification.status, c.notification.reason, c.notification.fallback, c.held])).to.deep.equal([[ended.id, 'sending', null, ['push', 'in_app'], true]]);
     const stored = await sqlOnPrimary<{ id: string; status: string; reason: string | null }>(db.name, 'select id, status, reason from notifications order by status');
     expect(stored.map((r) => [r.id, r.status, r.reason])).to.deep.equal([[ahead.id, 'scheduled', 'quiet_hours'], [ended.id, 'sending', null]]);
   });
@@ -135,7 +135,7 @@ describe('KyselyDeliveryQueue', () => {
     const states = await claimStates();
     for (const claim of claims) {
       const state = states.get(claim.notification.id)!;
-      expect(claim.resend).to.equal(false);
+      expect([claim.resend, claim.held]).to.deep.equal([false, false]);
       expect(claim.claimToken).to.match(UUID).and.to.equal(state.claim_token);
       expect(claim.notification).to.deep.include({ status: 'sending', claimToken: claim.claimToken, nextAttemptAt: null, leaseExpiries: 0 });
       expect(state).to.deep.include({ status: 'sending', next_attempt_at: null, lease_expiries: 0 });

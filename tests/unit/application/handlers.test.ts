@@ -58,6 +58,7 @@ describe('the production handler registry', () => {
       'PublishTemplateVersion',
       'ReadAllFeedItems',
       'ReceiveEvent',
+      'RecheckHeld',
       'RecordDeliveryReceipt',
       'RecordSendReports',
       'ReplacePreferences',

@@ -40,6 +40,7 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RotateWebhookSecret: unused,
       AddSuppression: unused,
       LiftSuppression: unused,
+      RecheckHeld: unused,
       ChangeFeedItem: unused,
       ReadAllFeedItems: unused,
       MarkFeedSeen: unused,
