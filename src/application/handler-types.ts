@@ -22,6 +22,11 @@ export interface NotificationStatusResult {
   readonly status: NotificationStatus;
 }
 
+/** What a request recorded: its first notification, and all of them (one per routed channel). */
+export interface RequestedResult extends NotificationStatusResult {
+  readonly notificationIds?: readonly string[];
+}
+
 /** A template version saved or published, and whether it is the live one now. */
 export interface TemplateVersionResult {
   readonly key: string;
@@ -51,10 +56,13 @@ export interface CommandResults {
   CreateApiKey: CreatedApiKey;
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
-  /** The first notification, and every one a routed send recorded (in routing order). */
-  SendNotification: NotificationStatusResult & { readonly notificationIds: readonly string[] };
+  /**
+   * The first notification, and every one a routed send recorded (in routing order); an answer
+   * stored by an Idempotency-Key before routing has no `notificationIds`.
+   */
+  SendNotification: RequestedResult;
   /** One result per item, in the batch's order. */
-  SendBatch: { readonly results: readonly NotificationStatusResult[] };
+  SendBatch: { readonly results: readonly RequestedResult[] };
   /** One status per report, in order; 'claim_lost' where another worker took the claim over. */
   RecordSendReports: readonly RecordedStatus[];
   AbandonClaim: RecordedStatus;

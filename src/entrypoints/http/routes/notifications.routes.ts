@@ -1,6 +1,7 @@
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { idempotencyOf } from './idempotency.js';
+import { idsOf } from '../batch-sends.js';
 import { NotificationIdParams, RetryResponse, SendResponse } from '../schemas.js';
 import { SendBody } from '../send-shapes.js';
 
@@ -24,7 +25,7 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
         correlationId: res.locals.correlationId as string,
         idempotency: idempotencyOf(req, callerOf, req.body),
       });
-      res.status(202).json({ notification_id: result.notificationId, status: result.status, notification_ids: result.notificationIds });
+      res.status(202).json({ notification_id: result.notificationId, status: result.status, notification_ids: idsOf(result) });
     },
   });
 
