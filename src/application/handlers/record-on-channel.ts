@@ -39,10 +39,15 @@ export async function recordOn(uow: UnitOfWork, deps: RequestDeps, asked: Asked,
   const now = deps.clock.now();
   const fields = newNotification(deps.ids.newId(), { ...asked, release, channel, recipient: sendable ?? address ?? '', fallback: target.fallback }, now);
   const reason = suppressionOf(deps, asked, channel, address, sendable);
-  const until = reason ? null : quietUntil(profile, fields.priority, channel, now);
+  const until = reason ? null : earlier(quietUntil(profile, fields.priority, channel, now), fields.expiresAt);
   const notification = reason ? NotificationRequest.suppress(fields, reason, now) : until ? NotificationRequest.hold(fields, until, now) : NotificationRequest.request(fields, now);
   await uow.notifications.add(notification);
   return notification;
+}
+
+/** Held no later than its expiry: it fails `expired` then, not hours later when quiet hours end. */
+function earlier(until: Date | null, expiresAt: Date | null): Date | null {
+  return until !== null && expiresAt !== null && expiresAt < until ? expiresAt : until;
 }
 
 /**

@@ -34,6 +34,11 @@ describe('quiet hours in the recipient time zone', () => {
     expect(sends.map(([n]) => n?.status)).to.deep.equal(['pending', 'pending', 'pending']);
   });
 
+  it('holds no later than its expiry, so it fails expired then rather than when the window ends', async () => {
+    const [sms] = await routed({ profile: night, now: at('2026-11-28T22:30:00Z'), ask: { channel: 'sms', expiresAt: at('2026-11-28T23:00:00Z') } });
+    expect(sms && statusOf(sms)).to.deep.equal(['sms', 'scheduled', 'quiet_hours', '2026-11-28T23:00:00.000Z']);
+  });
+
   it('sends critical notifications at once', async () => {
     const [sms] = await routed({ profile: night, now: at('2026-11-28T22:30:00Z'), ask: { channel: 'sms', priority: 'critical' } });
     expect(sms?.status).to.equal('pending');
