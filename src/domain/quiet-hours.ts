@@ -25,7 +25,8 @@ export class QuietHours {
   /**
    * null when `at` is outside the window in `timeZone`; else the instant the window ends there. An
    * end that a spring-forward change skips is the first instant after the gap; an end that a
-   * fall-back change repeats is its first occurrence (so the repeated hour is outside the window).
+   * fall-back change repeats is its first occurrence, or, for an instant in the repeated hour after
+   * it (the recipient's clock reads inside the window again), its second.
    */
   deferredUntil(at: Date, timeZone: string): Date | null {
     const wall = wallClockOf(at.getTime(), timeZone);
@@ -36,8 +37,9 @@ export class QuietHours {
     const inside = crossesMidnight ? minute >= start || minute < end : minute >= start && minute < end;
     if (!inside) return null;
     const endDay = crossesMidnight && minute >= start ? midnight + DAY_MS : midnight;
-    const until = instantAt(endDay + end * MINUTE_MS, timeZone);
-    return until > at.getTime() ? new Date(until) : null;
+    const endWall = endDay + end * MINUTE_MS;
+    const until = [instantAt(endWall, timeZone), instantAt(endWall, timeZone, 'last')].find((t) => t > at.getTime());
+    return until === undefined ? null : new Date(until);
   }
 
   equals(other: QuietHours | null): boolean {

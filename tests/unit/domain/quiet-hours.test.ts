@@ -70,10 +70,11 @@ describe('QuietHours', () => {
       expect(until(hours, '2026-10-25T00:15:00Z', 'Europe/Brussels')).to.equal('2026-10-25T00:30:00.000Z');
     });
 
-    it('holds the repeated hour after that first occurrence outside the window', () => {
+    it('after that first occurrence, holds what the clock shows inside the window again until the second', () => {
       const hours = QuietHours.of('22:00', '02:30');
       expect(until(hours, '2026-10-25T00:45:00Z', 'Europe/Brussels'), '02:45 CEST').to.equal(null);
-      expect(until(hours, '2026-10-25T01:15:00Z', 'Europe/Brussels'), '02:15 CET').to.equal(null);
+      expect(until(hours, '2026-10-25T01:15:00Z', 'Europe/Brussels'), '02:15 CET').to.equal('2026-10-25T01:30:00.000Z');
+      expect(until(hours, '2026-10-25T01:30:00Z', 'Europe/Brussels'), '02:30 CET').to.equal(null);
     });
   });
 
@@ -83,11 +84,11 @@ describe('QuietHours', () => {
       expect(until(QuietHours.of('01:00', '02:30'), '2026-03-08T06:30:00Z', 'America/New_York')).to.equal('2026-03-08T07:00:00.000Z');
     });
 
-    it('ends the night window at 08:00 EST after fall back on 2026-11-01, and a window in the repeated hour at its first pass', () => {
+    it('ends the night window at 08:00 EST after fall back on 2026-11-01, and a window in the repeated hour at each pass', () => {
       expect(until(NIGHT, '2026-11-01T03:00:00Z', 'America/New_York')).to.equal('2026-11-01T13:00:00.000Z');
       const early = QuietHours.of('00:00', '01:30');
       expect(until(early, '2026-11-01T04:30:00Z', 'America/New_York')).to.equal('2026-11-01T05:30:00.000Z');
-      expect(until(early, '2026-11-01T06:15:00Z', 'America/New_York'), '01:15 EST').to.equal(null);
+      expect(until(early, '2026-11-01T06:15:00Z', 'America/New_York'), '01:15 EST').to.equal('2026-11-01T06:30:00.000Z');
     });
   });
 
