@@ -12,7 +12,9 @@ import { type Kysely, sql } from 'kysely';
  *   the unarchived ones; it also serves "mark all seen";
  * - feed_items_archived: the archived items, newest first, for their page: being few, the planner
  *   would otherwise read the whole table for them rather than walk a user's items.
- * The other pages (every unarchived item, read) walk feed_items_by_user newest first. Each of these
+ * - feed_items_current: the items not archived, newest first: the default page and the `read` page
+ *   walk it, so a user who archived thousands of items does not read past them for every page.
+ * Each of these
  * indexes holds only the items in its state, so it stays small, and its cost follows what is left
  * to read (or was archived), not the size of the feed.
  */
@@ -21,9 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index feed_items_unread on feed_items (user_id, created_at desc, notification_id desc) where read_at is null and archived_at is null`.execute(db);
   await sql`create index feed_items_unseen on feed_items (user_id) include (archived_at) where seen_at is null`.execute(db);
   await sql`create index feed_items_archived on feed_items (user_id, created_at desc, notification_id desc) where archived_at is not null`.execute(db);
+  await sql`create index feed_items_current on feed_items (user_id, created_at desc, notification_id desc) where archived_at is null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index feed_items_current`.execute(db);
   await sql`drop index feed_items_archived`.execute(db);
   await sql`drop index feed_items_unseen`.execute(db);
   await sql`drop index feed_items_unread`.execute(db);
