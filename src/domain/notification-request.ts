@@ -61,6 +61,8 @@ export interface NotificationSnapshot {
    * good (a permanent refusal); empty for every other notification.
    */
   readonly fallback: readonly Channel[];
+  /** The `first`-routed notification whose permanent failure this one falls back from. */
+  readonly fallbackOf: string | null;
   /** The provider's id for the accepted message (what its delivery receipts name). */
   readonly providerMessageId: string | null;
   /** What the provider reported after accepting it (an SMS status callback); null: nothing yet. */
@@ -95,6 +97,7 @@ export type NewNotification = Pick<
   | 'timeZone'
   | 'expiresAt'
   | 'fallback'
+  | 'fallbackOf'
 >;
 
 /** One notification to one recipient on one channel, from request to final outcome. */
@@ -131,7 +134,7 @@ export class NotificationRequest extends AggregateRoot {
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
     const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
     // Nor does its fallback: on-call asked for this channel.
-    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [] };
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [], fallbackOf: null };
     return NotificationRequest.request(fields, now, s.id);
   }
 

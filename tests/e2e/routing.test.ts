@@ -80,6 +80,12 @@ describe('routing, fallback and quiet hours (built service, provider fakes)', fu
       [true, 'sms:failed:permanent_failure'],
       [false, 'email:sent'],
     ]);
+    // On-call reads the link in the history: the email falls back from the refused SMS.
+    const history = await eventually(async () => {
+      const items = (await world.admin.get('/notifications/history/u-badphone')).body.notifications as Array<Record<string, unknown>>;
+      return items.find((n) => n.type === 'delivery.first' && n.channel === 'email');
+    }, 10_000, 'the fallback in the history');
+    expect(history.fallback_of).to.equal(smsId);
   });
 
   it('holds below-critical sends for quiet hours (in-app and critical go at once)', async () => {

@@ -54,6 +54,7 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     secretVariables: [],
     templateVersion: 1,
     fallback: [],
+    fallbackOf: null,
     locale: null,
     timeZone: null,
     expiresAt: null,

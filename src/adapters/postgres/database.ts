@@ -64,6 +64,8 @@ export interface NotificationsTable {
   fallback: Generated<string[]>;
   /** The recipient's time zone when it was requested (migration 20261129T0830-routing). */
   time_zone: string | null;
+  /** The notification whose permanent failure this one falls back from (migration 20261129T0830-routing). */
+  fallback_of: string | null;
   receipt_status: string | null;
   receipt_error_code: string | null;
   receipt_at: Date | null;

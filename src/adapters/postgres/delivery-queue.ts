@@ -61,7 +61,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       where n.id = picked.id
       returning n.id, n.user_id, n.type, n.channel, n.recipient, n.subject, n.body, n.template_vars, n.priority, n.status,
                 n.reason, n.suppression_reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
-                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.time_zone, n.expires_at, n.fallback,
+                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.time_zone, n.expires_at, n.fallback, n.fallback_of,
                 n.provider_message_id, n.from_profile, n.receipt_status, n.receipt_error_code, n.receipt_at,
                 n.created_at, n.updated_at, picked.resend, picked.held
       `.execute(this.primary);

@@ -26,7 +26,7 @@ export function fallBackOnFailure(deps: RequestDeps): EventHandler<'FallbackDue'
         expiresAt: event.expiresAt,
         correlationId: event.correlationId,
         sourceEventId: event.sourceEventId,
-        fallback: { channels: event.channels, templateVersion: event.templateVersion },
+        fallback: { of: event.notificationId, channels: event.channels, templateVersion: event.templateVersion },
       });
     },
   };

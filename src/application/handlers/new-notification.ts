@@ -44,6 +44,7 @@ export function newNotification(id: string, r: Recorded, now: Date): NewNotifica
     timeZone: r.profile?.timeZone ?? null,
     expiresAt: [ask.expiresAt ?? null, after(now, definition.ttlSeconds), channel === 'webhook' ? after(now, WEBHOOK_TTL_SECONDS) : null].reduce(earliest, null),
     fallback: r.fallback,
+    fallbackOf: ask.fallback?.of ?? null,
   };
 }
 

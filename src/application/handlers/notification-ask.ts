@@ -33,7 +33,7 @@ export interface NotificationAsk {
    * A fallback: the channels left to try, in order, with the template version the first
    * notification was checked against (a fallback never fails on a template published since).
    */
-  readonly fallback?: { readonly channels: readonly Channel[]; readonly templateVersion: number | null };
+  readonly fallback?: { readonly of: string; readonly channels: readonly Channel[]; readonly templateVersion: number | null };
 }
 
 export interface RequestDeps {

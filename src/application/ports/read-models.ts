@@ -31,6 +31,8 @@ export interface NotificationView {
   readonly deferrals: number;
   readonly nextAttemptAt: Date | null;
   readonly retryOf: string | null;
+  /** The notification whose permanent failure this one falls back from (a `first` route). */
+  readonly fallbackOf: string | null;
   /** The template version it renders with (null: recorded before templates were data). */
   readonly templateVersion: number | null;
   readonly expiresAt: Date | null;
@@ -58,6 +60,7 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     deferrals: s.deferrals,
     nextAttemptAt: s.nextAttemptAt,
     retryOf: s.retryOf,
+    fallbackOf: s.fallbackOf,
     templateVersion: s.templateVersion,
     expiresAt: s.expiresAt,
     providerMessageId: s.providerMessageId,

@@ -54,6 +54,7 @@ export function notificationJson(view: NotificationView) {
     deferrals: view.deferrals,
     next_attempt_at: view.nextAttemptAt?.toISOString() ?? null,
     retry_of: view.retryOf,
+    fallback_of: view.fallbackOf,
     template_version: view.templateVersion,
     expires_at: view.expiresAt?.toISOString() ?? null,
     provider_message_id: view.providerMessageId,

@@ -106,6 +106,7 @@ export const NotificationSchema = z
     deferrals: z.number().int().openapi({ description: 'Provider-down answers in a row: they use no attempt, and only the first few show in attempts' }),
     next_attempt_at: z.iso.datetime().nullable(),
     retry_of: z.uuid().nullable(),
+    fallback_of: z.uuid().nullable().openapi({ description: 'The notification of a `first` route whose permanent failure this one falls back from' }),
     template_version: z.number().int().nullable().openapi({ description: 'The template version it renders with; null for notifications recorded before templates were data' }),
     expires_at: z.iso.datetime().nullable(),
     provider_message_id: z.string().nullable().openapi({ description: "The provider's id for the accepted message: Twilio's sid, FCM's message name, the SMTP queue id" }),

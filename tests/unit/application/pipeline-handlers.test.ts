@@ -186,6 +186,7 @@ describe('ReceiveEvent', () => {
         timeZone: null,
         expiresAt: null,
         fallback: [],
+        fallbackOf: null,
         providerMessageId: null,
         receipt: null,
         createdAt: T0,

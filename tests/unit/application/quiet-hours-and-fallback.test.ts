@@ -107,10 +107,10 @@ describe('first-routed fallback', () => {
     const content = { subject: null, body: null, templateVars: { code: '1234' } };
     const due = { type: 'FallbackDue', notificationId: 'n-0', userId: 'u-1', notificationType: 'order_status_update', channels: ['push', 'email'], templateVersion: 1, content, priority: 'low', locale: 'fr', expiresAt: null, correlationId: 'corr-1', sourceEventId: 'evt-1' } as const;
     await uow.execute((u) => fallBackOnFailure(deps).handle(due, u));
-    const recorded = [...store.notifications.values()].map((n) => [n.channel, n.status, n.reason, n.recipient, n.fallback, n.priority, n.locale, n.sourceEventId, n.content.templateVars, n.templateVersion]);
+    const recorded = [...store.notifications.values()].map((n) => [n.channel, n.status, n.reason, n.recipient, n.fallback, n.priority, n.locale, n.sourceEventId, n.content.templateVars, n.templateVersion, n.fallbackOf]);
     expect(recorded).to.deep.equal([
-      ['push', 'suppressed', 'no_contact_point', '', ['email'], 'low', 'fr', 'evt-1', { code: '1234' }, 1],
-      ['email', 'pending', null, 'ada@example.com', [], 'low', 'fr', 'evt-1', { code: '1234' }, 1],
+      ['push', 'suppressed', 'no_contact_point', '', ['email'], 'low', 'fr', 'evt-1', { code: '1234' }, 1, 'n-0'],
+      ['email', 'pending', null, 'ada@example.com', [], 'low', 'fr', 'evt-1', { code: '1234' }, 1, 'n-0'],
     ]);
   });
 });
