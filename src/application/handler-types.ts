@@ -1,6 +1,7 @@
 import type { CommandOf, CommandType } from '../domain/commands.js';
 import type { DomainEventType, EventOf } from '../domain/events.js';
 import type { UnitOfWork } from './ports/unit-of-work.js';
+import type { FeedCounts, FeedItemView } from './ports/feed-stream.js';
 import type { PreferencesView } from './ports/read-models.js';
 import type { ApiKeyScope } from '../domain/api-key-scope.js';
 import type { NotificationStatus } from '../domain/notification-status.js';
@@ -19,6 +20,11 @@ export interface CreatedApiKey {
 export interface NotificationStatusResult {
   readonly notificationId: string;
   readonly status: NotificationStatus;
+}
+
+/** What a request recorded: its first notification, and all of them (one per routed channel). */
+export interface RequestedResult extends NotificationStatusResult {
+  readonly notificationIds?: readonly string[];
 }
 
 /** A template version saved or published, and whether it is the live one now. */
@@ -50,12 +56,18 @@ export interface CommandResults {
   CreateApiKey: CreatedApiKey;
   RevokeApiKey: void;
   ReceiveEvent: { readonly outcome: 'processed' | 'duplicate'; readonly notificationIds: readonly string[] };
-  SendNotification: NotificationStatusResult;
+  /**
+   * The first notification, and every one a routed send recorded (in routing order); an answer
+   * stored by an Idempotency-Key before routing has no `notificationIds`.
+   */
+  SendNotification: RequestedResult;
   /** One result per item, in the batch's order. */
-  SendBatch: { readonly results: readonly NotificationStatusResult[] };
+  SendBatch: { readonly results: readonly RequestedResult[] };
   /** One status per report, in order; 'claim_lost' where another worker took the claim over. */
   RecordSendReports: readonly RecordedStatus[];
   AbandonClaim: RecordedStatus;
+  /** `sending`: it goes; `suppressed`: the recipient's choices now say no; 'claim_lost'. */
+  RecheckHeld: RecordedStatus;
   RetryNotification: NotificationStatusResult & { readonly retryOf: string };
   /** `unknown`: no notification of ours has that provider id (or it was never sent: nothing to record). */
   RecordDeliveryReceipt: { readonly outcome: 'recorded' | 'unknown'; readonly notificationId: string | null };
@@ -68,6 +80,16 @@ export interface CommandResults {
   /** `created` false: the address was suppressed already, and `suppression` is that first one. */
   AddSuppression: { readonly suppression: Suppression; readonly created: boolean };
   LiftSuppression: void;
+  /** The item as the change left it, and the counts after it (read in the write's transaction: never stale). */
+  ChangeFeedItem: { readonly item: FeedItemView; readonly counts: FeedCounts };
+  /** How many items the change touched, and the counts after it. */
+  ReadAllFeedItems: FeedBulkChange;
+  MarkFeedSeen: FeedBulkChange;
+}
+
+export interface FeedBulkChange {
+  readonly changed: number;
+  readonly counts: FeedCounts;
 }
 
 export type CommandHandler<K extends CommandType> = (command: CommandOf<K>, uow: UnitOfWork) => Promise<CommandResults[K]>;

@@ -10,11 +10,13 @@ export interface EventStamp {
 
 const SOURCE_SERVICE = 'notification';
 
-type PublishedEvent = Exclude<DomainEvent, { type: 'NotificationRecorded' | 'AddressesRejected' }>;
+/** Internal events: they stay inside the service, never in the outbox. */
+const INTERNAL = ['NotificationRecorded', 'AddressesRejected', 'FallbackDue', 'FeedChanged'] as const;
+type PublishedEvent = Exclude<DomainEvent, { type: (typeof INTERNAL)[number] }>;
 
 /** Whether the event is published (README "Events in and out"); internal ones stay inside the service. */
 export function isPublished(event: DomainEvent): event is PublishedEvent {
-  return event.type !== 'NotificationRecorded' && event.type !== 'AddressesRejected';
+  return !(INTERNAL as readonly string[]).includes(event.type);
 }
 
 function payload(event: PublishedEvent): { routingKey: string; fields: Record<string, unknown> } {
@@ -32,6 +34,12 @@ function payload(event: PublishedEvent): { routingKey: string; fields: Record<st
           push_tokens: event.pushTokens,
           webhook_url: event.webhookUrl,
           webhook_disabled_at: event.webhookDisabledAt?.toISOString() ?? null,
+          // Delivery settings (ADR 20).
+          language: event.language,
+          timezone: event.timeZone,
+          quiet_hours: event.quietHours,
+          channels: event.channels,
+          overrides: event.overrides,
         },
       };
     case 'NotificationSent':

@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from './api-key-scope.js';
+import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
 import type { SendOutcome } from './send-outcome.js';
@@ -12,7 +13,8 @@ export type InboundEvent =
       readonly notificationType: NotificationType;
       /** null: a generic request naming only its recipient. */
       readonly userId: string | null;
-      readonly channel: Channel;
+      /** null: the type's channels as the user's profile routes them (without a user: email). */
+      readonly channel: Channel | null;
       /** The address in the event (for email: unless the user stored a notification email); null: the profile's. */
       readonly recipient: string | null;
       readonly templateVars: Readonly<Record<string, unknown>>;
@@ -42,7 +44,8 @@ export interface SendReport {
 /** One send asked for over REST, in whichever body shape it came. */
 export interface SendFields {
   readonly notificationType: NotificationType;
-  readonly channel: Channel;
+  /** null: the type's channels as the user's profile routes them (without a user: email). */
+  readonly channel: Channel | null;
   /** The address on that channel; null: the contact point the user's profile holds (userId is then required). */
   readonly recipient: string | null;
   readonly userId: string | null;
@@ -71,24 +74,39 @@ export interface ContactPointInput {
 }
 
 /**
+ * A profile's delivery settings as the caller sent them (each command says what absent and null
+ * mean); the handler checks each value and that every overridden type exists.
+ */
+export interface DeliverySettingsInput {
+  readonly language?: string | null;
+  readonly timeZone?: string | null;
+  readonly quietHours?: { readonly start: string; readonly end: string } | null;
+  readonly channels?: Readonly<Record<string, unknown>> | null;
+  readonly overrides?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
  * Commands: plain readonly data, one union. Fields arrive as the caller sent them; handlers turn
  * them into value objects, so an invalid value fails with the field's name.
  */
 export type Command =
-  | (ContactPointInput & {
-      /** Absent or null contact points: none. */
-      readonly type: 'CreatePreferences';
-      readonly userId: string;
-      readonly notificationEmail: string;
-      readonly preferences: Readonly<Record<string, boolean>>;
-    })
-  | (ContactPointInput & {
-      /** An absent contact point is kept as stored; null (or no push tokens) clears it. */
-      readonly type: 'ReplacePreferences';
-      readonly userId: string;
-      readonly notificationEmail: string;
-      readonly preferences: Readonly<Record<string, boolean>>;
-    })
+  | (ContactPointInput &
+      DeliverySettingsInput & {
+        /** Absent or null contact points and settings: none (every channel on). */
+        readonly type: 'CreatePreferences';
+        /** null: a new id (a UUID), as POST /v1/users without user_id asks. */
+        readonly userId: string | null;
+        readonly notificationEmail: string;
+        readonly preferences: Readonly<Record<string, boolean>>;
+      })
+  | (ContactPointInput &
+      DeliverySettingsInput & {
+        /** An absent contact point or setting is kept as stored; null (or no push tokens) clears it. */
+        readonly type: 'ReplacePreferences';
+        readonly userId: string;
+        readonly notificationEmail: string;
+        readonly preferences: Readonly<Record<string, boolean>>;
+      })
   | {
       readonly type: 'CreateApiKey';
       readonly name: string;
@@ -133,6 +151,15 @@ export type Command =
       readonly notificationId: string;
       readonly claimToken: string;
       readonly reason: 'lease_expired' | 'expired';
+    }
+  | {
+      /**
+       * A notification held for quiet hours was claimed: the recipient's choices may have changed
+       * since (an opt-out, a STOP). Suppressed if they now say no; otherwise it stays claimed.
+       */
+      readonly type: 'RecheckHeld';
+      readonly notificationId: string;
+      readonly claimToken: string;
     }
   | {
       /** A new type's template, from outside: held to the safe grammar; version 1 is live. */
@@ -186,6 +213,23 @@ export type Command =
   | {
       readonly type: 'LiftSuppression';
       readonly suppressionId: string;
+    }
+  // The in-app feed (ADR 21): a user's own items, never another user's.
+  | {
+      readonly type: 'ChangeFeedItem';
+      readonly userId: string;
+      readonly itemId: string;
+      readonly change: FeedItemChange;
+    }
+  | {
+      /** Every unread item that is not archived becomes read (and seen). */
+      readonly type: 'ReadAllFeedItems';
+      readonly userId: string;
+    }
+  | {
+      /** Every item becomes seen: what opening the bell does (the unseen count drops to 0; unread ones stay unread). */
+      readonly type: 'MarkFeedSeen';
+      readonly userId: string;
     };
 
 export type CommandType = Command['type'];

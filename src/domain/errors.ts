@@ -123,13 +123,23 @@ export interface FieldError {
   readonly message: string;
 }
 
-/** A send's or an event's variables do not fit its template's declarations; each problem names one. */
-export class InvalidVariablesError extends InvalidValueError {
+/** Several fields' problems at once, each naming its field. */
+export abstract class InvalidFieldsError extends InvalidValueError {
   constructor(readonly problems: readonly FieldError[]) {
     super(problems.map((p) => p.field).join(', '), problems.map((p) => p.message).join('; '));
     this.message = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
   }
 }
+
+/** A send's or an event's variables do not fit its template's declarations; each problem names one. */
+export class InvalidVariablesError extends InvalidFieldsError {}
+
+/**
+ * A profile's delivery settings that are well-typed but unusable: an unknown language tag or time
+ * zone, quiet hours that are no times of day, an unknown channel, an override of a type that no
+ * built-in type or template has. Each problem names its field.
+ */
+export class InvalidDeliverySettingsError extends InvalidFieldsError {}
 
 /**
  * A batch that must be recorded whole had refused items: nothing of it is recorded. Each item's
@@ -144,7 +154,7 @@ export class InvalidBatchError extends DomainError {
 
 /** The problems an invalid value stands for: each variable that does not fit, or its one field. */
 export function problemsOf(error: InvalidValueError): readonly FieldError[] {
-  return error instanceof InvalidVariablesError ? error.problems : [{ field: error.field, message: error.reason }];
+  return error instanceof InvalidFieldsError ? error.problems : [{ field: error.field, message: error.reason }];
 }
 
 /**
@@ -191,5 +201,16 @@ export class SuppressionNotFoundError extends DomainError {
   readonly code = 'suppression_not_found';
   constructor(readonly suppressionId: string) {
     super(`suppression ${suppressionId} does not exist`);
+  }
+}
+
+/** No item of this user's feed has the id: another user's item is not found either, so none is revealed. */
+export class FeedItemNotFoundError extends DomainError {
+  readonly code = 'feed_item_not_found';
+  constructor(
+    readonly userId: string,
+    readonly itemId: string,
+  ) {
+    super(`the feed of user ${JSON.stringify(userId)} has no item ${itemId}`);
   }
 }

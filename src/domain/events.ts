@@ -1,3 +1,4 @@
+import type { DeliverySettingsFields } from './delivery-settings.js';
 import type { FailureReason, StatusReason } from './notification-status.js';
 import type { BuiltInType, Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
@@ -24,7 +25,8 @@ export type DomainEvent =
       readonly preferences: PreferenceFlags;
       /** Known when a user.registered event created them; the welcome email greets by name. */
       readonly username: string | null;
-    } & ContactPointFields)
+    } & ContactPointFields &
+      DeliverySettingsFields)
   | ({
       readonly type: 'NotificationPreferencesUpdated';
       readonly userId: string;
@@ -32,7 +34,8 @@ export type DomainEvent =
       /** The address before the change: the security alert always reaches it. */
       readonly previousEmail: string;
       readonly preferences: PreferenceFlags;
-    } & ContactPointFields)
+    } & ContactPointFields &
+      DeliverySettingsFields)
   | {
       /** Internal: a notification was recorded, to send (`pending`) or not (`suppressed`). Not published. */
       readonly type: 'NotificationRecorded';
@@ -40,7 +43,7 @@ export type DomainEvent =
       readonly notificationType: NotificationType;
       readonly channel: Channel;
       readonly priority: Priority;
-      readonly status: 'pending' | 'suppressed';
+      readonly status: 'pending' | 'scheduled' | 'suppressed';
       readonly reason: StatusReason | null;
     }
   | {
@@ -67,6 +70,26 @@ export type DomainEvent =
       readonly correlationId: string | null;
     }
   | {
+      /**
+       * Internal, handled in the same transaction: a `first`-routed notification failed for good,
+       * so the next of `channels` is tried with the same request. Carries the variables as asked
+       * (one-time secrets included): never published, never stored.
+       */
+      readonly type: 'FallbackDue';
+      readonly notificationId: string;
+      readonly userId: string | null;
+      readonly notificationType: NotificationType;
+      readonly channels: readonly Channel[];
+      /** The template version the request was checked against and renders with (null: the live one). */
+      readonly templateVersion: number | null;
+      readonly content: { readonly subject: string | null; readonly body: string | null; readonly templateVars: Readonly<Record<string, unknown>> };
+      readonly priority: Priority;
+      readonly locale: string | null;
+      readonly expiresAt: Date | null;
+      readonly correlationId: string | null;
+      readonly sourceEventId: string | null;
+    }
+  | {
       /** Internal: the provider said these addresses are dead (see send-outcome.ts); not published. */
       readonly type: 'AddressesRejected';
       readonly notificationId: string;
@@ -74,6 +97,11 @@ export type DomainEvent =
       readonly channel: Channel;
       readonly addresses: readonly RejectedAddress[];
       readonly at: Date;
+    }
+  | {
+      /** Internal: items of a user's in-app feed were seen, read, unread, archived or unarchived; not published. */
+      readonly type: 'FeedChanged';
+      readonly userId: string;
     };
 
 export type DomainEventType = DomainEvent['type'];

@@ -1,17 +1,22 @@
 import { AggregateRoot } from './aggregate-root.js';
 import { ContactPoints, type ContactPointsChange, type ContactPointsSnapshot } from './contact-points.js';
+import { DeliverySettings, type DeliverySettingsChange, type DeliverySettingsFields } from './delivery-settings.js';
 import { EmailAddress } from './email-address.js';
 import { NoWebhookEndpointError } from './errors.js';
 import type { ContactPointFields, PreferenceFlags } from './events.js';
-import { NotificationType } from './notification-type.js';
+import { type Channel, NotificationType } from './notification-type.js';
 import type { PhoneNumber } from './phone-number.js';
 import { sameFlags, storedFlags } from './preference-flags.js';
+import type { QuietHours } from './quiet-hours.js';
 import { UserId } from './user-id.js';
 import { type WebhookEndpoint, previousSecretExpiry } from './webhook-endpoint.js';
 
 export { preferenceFlags, storedFlags } from './preference-flags.js';
 
-export interface PreferencesSnapshot extends ContactPointsSnapshot {
+/** What a create or a replace changes besides email and flags: an absent field is kept, null clears it. */
+export type PreferencesChange = ContactPointsChange & DeliverySettingsChange;
+
+export interface PreferencesSnapshot extends ContactPointsSnapshot, DeliverySettingsFields {
   readonly userId: string;
   readonly notificationEmail: string;
   /** As stored: may predate a notification type (restore completes it). */
@@ -21,7 +26,10 @@ export interface PreferencesSnapshot extends ContactPointsSnapshot {
   readonly updatedAt: Date;
 }
 
-/** A recipient's profile: notification email, one on/off flag per type, and contact points (ADR 17). */
+/**
+ * A recipient's profile: notification email, one on/off flag per type, contact points (ADR 17), and
+ * delivery settings (language, time zone, quiet hours, channel flags, overrides; ADR 20).
+ */
 export class NotificationPreferences extends AggregateRoot {
   private issuedSecret: string | null = null;
 
@@ -30,6 +38,7 @@ export class NotificationPreferences extends AggregateRoot {
     private email: EmailAddress,
     private flags: PreferenceFlags,
     private contacts: ContactPoints,
+    private settings: DeliverySettings,
     private readonly snapshotVersion: number,
     readonly createdAt: Date,
     private changedAt: Date,
@@ -37,29 +46,31 @@ export class NotificationPreferences extends AggregateRoot {
     super();
   }
 
-  static create(userId: UserId, email: EmailAddress, flags: PreferenceFlags, now: Date, username: string | null = null, change: ContactPointsChange = {}): NotificationPreferences {
+  static create(userId: UserId, email: EmailAddress, flags: PreferenceFlags, now: Date, username: string | null = null, change: PreferencesChange = {}): NotificationPreferences {
     const { contacts, issuedSecret } = ContactPoints.NONE.changed(change);
-    const created = new NotificationPreferences(userId, email, flags, contacts, 0, now, now);
+    const created = new NotificationPreferences(userId, email, flags, contacts, DeliverySettings.DEFAULT.changed(change), 0, now, now);
     created.issuedSecret = issuedSecret;
     created.raise({ type: 'NotificationPreferencesCreated', ...created.eventFields(), username });
     return created;
   }
 
   static restore(s: PreferencesSnapshot): NotificationPreferences {
-    const contacts = ContactPoints.restore(s);
-    return new NotificationPreferences(UserId.of(s.userId), EmailAddress.of(s.notificationEmail), storedFlags(s.preferences), contacts, s.version, s.createdAt, s.updatedAt);
+    const [contacts, settings] = [ContactPoints.restore(s), DeliverySettings.restore(s)];
+    return new NotificationPreferences(UserId.of(s.userId), EmailAddress.of(s.notificationEmail), storedFlags(s.preferences), contacts, settings, s.version, s.createdAt, s.updatedAt);
   }
 
   /**
-   * Replaces email and flags, and changes the contact points `change` names (an absent one is
-   * kept); raises NotificationPreferencesUpdated only when something changed.
+   * Replaces email and flags, and changes the contact points and delivery settings `change` names
+   * (an absent one is kept); raises NotificationPreferencesUpdated only when something changed.
    */
-  replace(email: EmailAddress, flags: PreferenceFlags, now: Date, change: ContactPointsChange = {}): void {
+  replace(email: EmailAddress, flags: PreferenceFlags, now: Date, change: PreferencesChange = {}): void {
     const { contacts, issuedSecret } = this.contacts.changed(change);
+    const settings = this.settings.changed(change);
     this.issuedSecret = issuedSecret;
-    if (sameFlags(this.flags, flags) && this.email.equals(email) && this.contacts.equals(contacts)) return;
+    const same = sameFlags(this.flags, flags) && this.email.equals(email) && this.contacts.equals(contacts) && this.settings.equals(settings);
+    if (same) return;
     const previousEmail = this.email.value;
-    [this.email, this.flags, this.contacts, this.changedAt] = [email, flags, contacts, now];
+    [this.email, this.flags, this.contacts, this.settings, this.changedAt] = [email, flags, contacts, settings, now];
     this.raise({ type: 'NotificationPreferencesUpdated', ...this.eventFields(), previousEmail });
   }
 
@@ -98,6 +109,33 @@ export class NotificationPreferences extends AggregateRoot {
     return !NotificationType.isBuiltIn(type) || this.flags[type];
   }
 
+  /**
+   * Whether a notification of `type` may go out on `channel`: the override for that type and
+   * channel decides when there is one; otherwise both the type's flag and the channel's flag.
+   */
+  channelDecision(type: NotificationType, channel: Channel): boolean {
+    return this.settings.overrides.decision(type, channel) ?? (this.allows(type) && this.settings.channels.allows(channel));
+  }
+
+  /** BCP 47, canonical; null when the recipient set none. */
+  get language(): string | null {
+    return this.settings.language;
+  }
+
+  /** IANA; null when the recipient set none. */
+  get timeZone(): string | null {
+    return this.settings.timeZone;
+  }
+
+  get quietHours(): QuietHours | null {
+    return this.settings.quietHours;
+  }
+
+  /** Language, time zone, quiet hours, channel flags and overrides, as events and views show them. */
+  get deliverySettingsFields(): DeliverySettingsFields {
+    return this.settings.fields();
+  }
+
   get notificationEmail(): EmailAddress {
     return this.email;
   }
@@ -133,10 +171,11 @@ export class NotificationPreferences extends AggregateRoot {
   snapshot(): PreferencesSnapshot {
     const { userId, email, flags, snapshotVersion, createdAt, changedAt } = this;
     const base = { userId: userId.value, notificationEmail: email.value, preferences: { ...flags } };
-    return { ...base, ...this.contacts.snapshot(), version: snapshotVersion + 1, createdAt, updatedAt: changedAt };
+    return { ...base, ...this.contacts.snapshot(), ...this.settings.fields(), version: snapshotVersion + 1, createdAt, updatedAt: changedAt };
   }
 
-  private eventFields(): { userId: string; notificationEmail: string; preferences: PreferenceFlags } & ContactPointFields {
-    return { userId: this.userId.value, notificationEmail: this.email.value, preferences: { ...this.flags }, ...this.contactPointFields };
+  private eventFields(): { userId: string; notificationEmail: string; preferences: PreferenceFlags } & ContactPointFields & DeliverySettingsFields {
+    const base = { userId: this.userId.value, notificationEmail: this.email.value, preferences: { ...this.flags } };
+    return { ...base, ...this.contactPointFields, ...this.settings.fields() };
   }
 }

@@ -52,8 +52,17 @@ export interface NotificationSnapshot {
   readonly templateVersion: number | null;
   /** The locale asked for (the template's variant falls back from it); null: the template's default. */
   readonly locale: string | null;
+  /** The recipient's time zone when it was requested (dates render in it); null: UTC. */
+  readonly timeZone: string | null;
   /** Never sent from this instant on: failed `expired` instead. */
   readonly expiresAt: Date | null;
+  /**
+   * The channels a `first`-routed notification falls back to, in order, should this one fail for
+   * good (a permanent refusal); empty for every other notification.
+   */
+  readonly fallback: readonly Channel[];
+  /** The `first`-routed notification whose permanent failure this one falls back from. */
+  readonly fallbackOf: string | null;
   /** The provider's id for the accepted message (what its delivery receipts name). */
   readonly providerMessageId: string | null;
   /** What the provider reported after accepting it (an SMS status callback); null: nothing yet. */
@@ -85,7 +94,10 @@ export type NewNotification = Pick<
   | 'secretVariables'
   | 'templateVersion'
   | 'locale'
+  | 'timeZone'
   | 'expiresAt'
+  | 'fallback'
+  | 'fallbackOf'
 >;
 
 /** One notification to one recipient on one channel, from request to final outcome. */
@@ -104,6 +116,14 @@ export class NotificationRequest extends AggregateRoot {
     return NotificationRequest.recorded({ ...suppressed, content: withoutSecrets(suppressed) });
   }
 
+  /**
+   * Held until `until` (the end of the recipient's quiet hours): `scheduled`, then claimed as any
+   * due notification is; its expiry still applies (failed `expired` rather than sent late).
+   */
+  static hold(fields: NewNotification, until: Date, now: Date): NotificationRequest {
+    return NotificationRequest.recorded({ ...fresh(fields, now), status: 'scheduled', reason: 'quiet_hours', nextAttemptAt: until });
+  }
+
   /** An admin's retry: a new notification with the failed one's content, so each keeps one outcome. */
   static retryOf(failed: NotificationRequest, id: string, now: Date): NotificationRequest {
     const s = failed.state;
@@ -112,8 +132,9 @@ export class NotificationRequest extends AggregateRoot {
       throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
-    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale } = s;
-    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, expiresAt: null };
+    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
+    // Nor does its fallback: on-call asked for this channel.
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [], fallbackOf: null };
     return NotificationRequest.request(fields, now, s.id);
   }
 
@@ -130,7 +151,7 @@ export class NotificationRequest extends AggregateRoot {
       notificationType: type,
       channel,
       priority,
-      status: status === 'suppressed' ? 'suppressed' : 'pending',
+      status: status === 'suppressed' || status === 'scheduled' ? status : 'pending',
       reason,
     });
     return notification;
@@ -172,6 +193,15 @@ export class NotificationRequest extends AggregateRoot {
   abandon(now: Date, reason: Extract<FailureReason, 'lease_expired'>): void {
     this.mustBeSending();
     this.fail(now, reason, `claimed after ${this.state.leaseExpiries} expired leases: its sends never completed`);
+  }
+
+  /**
+   * Held for quiet hours and claimed when they ended, but the recipient's choices now say no (an
+   * opt-out, a STOP): suppressed, never sent. No outcome event, as for any suppressed notification.
+   */
+  withdraw(reason: SuppressionReason, now: Date): void {
+    this.mustBeSending();
+    this.update(now, { status: 'suppressed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null, content: withoutSecrets(this.state) });
   }
 
   /** Claimed at or after its expiry: failed `expired`, never sent late. */
@@ -222,6 +252,7 @@ export class NotificationRequest extends AggregateRoot {
   }
 
   private fail(now: Date, reason: FailureReason, error: string): void {
+    if (reason === 'permanent_failure' && this.state.fallback.length > 0) this.fallBack();
     this.update(now, { status: 'failed', reason, leaseExpiresAt: null, claimToken: null, nextAttemptAt: null, content: withoutSecrets(this.state) });
     this.raise({
       type: 'NotificationFailed',
@@ -230,6 +261,12 @@ export class NotificationRequest extends AggregateRoot {
       errorMessage: error,
       retryCount: Math.max(0, countedAttempts(this.state.attempts) - 1),
     });
+  }
+
+  /** The next channels are tried with the content as asked (its one-time secrets not yet erased). */
+  private fallBack(): void {
+    const { id, userId, type, fallback, templateVersion, content, priority, locale, expiresAt, correlationId, sourceEventId } = this.state;
+    this.raise({ type: 'FallbackDue', notificationId: id, userId, notificationType: type, channels: fallback, templateVersion, content, priority, locale, expiresAt, correlationId, sourceEventId });
   }
 
   private addAttempt(outcome: SendOutcome, timing: AttemptTiming, deferrals: number): void {

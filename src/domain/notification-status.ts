@@ -1,4 +1,5 @@
-export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'retrying', 'failed', 'suppressed'] as const;
+/** `scheduled`: held until a time of the recipient's (the end of their quiet hours), then sent as `pending`. */
+export const NOTIFICATION_STATUSES = ['pending', 'scheduled', 'sending', 'sent', 'retrying', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** Final statuses: nothing happens to the notification any more (retention counts from here). */
@@ -26,6 +27,10 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 export const FAILURE_REASONS = ['permanent_failure', 'retries_exhausted', 'lease_expired', 'expired'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
-/** The one reason on a notification that was not sent: suppressed or failed, with why. */
-export const STATUS_REASONS = [...SUPPRESSION_REASONS, ...FAILURE_REASONS] as const;
-export type StatusReason = SuppressionReason | FailureReason;
+/** Why a notification is `scheduled` rather than sent now: the recipient's quiet hours. */
+export const HOLD_REASONS = ['quiet_hours'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/** The one reason on a notification that was not sent (suppressed or failed) or not yet (scheduled), with why. */
+export const STATUS_REASONS = [...SUPPRESSION_REASONS, ...FAILURE_REASONS, ...HOLD_REASONS] as const;
+export type StatusReason = SuppressionReason | FailureReason | HoldReason;

@@ -73,7 +73,11 @@ export function checkDefinition(d: TemplateDefinition, checkField: (field: strin
   const orphan = channels.find((c) => !seen.has(`${c}/${defaultLocale}`));
   if (orphan) throw new InvalidValueError('variants', `the ${orphan} variants have none in the default locale ${defaultLocale}`);
   if (d.routing.mode === 'first') {
-    const stray = d.routing.order.find((c) => !channels.includes(c));
-    if (d.routing.order.length === 0 || stray) throw new InvalidValueError('routing.order', `must list channels the template has variants for (${channels.join(', ')})`);
+    const { order } = d.routing;
+    const stray = order.find((c) => !channels.includes(c));
+    if (order.length === 0 || stray) throw new InvalidValueError('routing.order', `must list channels the template has variants for (${channels.join(', ')})`);
+    // A channel twice would send twice to one address: its fallback would be itself.
+    const twice = order.find((c, i) => order.indexOf(c) !== i);
+    if (twice) throw new InvalidValueError('routing.order', `lists ${twice} twice`);
   }
 }

@@ -9,6 +9,7 @@ import { persistenceFactories } from './composition/persistence.factories.js';
 import { templateFactories } from './composition/templates.factories.js';
 import { scheduleFactories } from './composition/schedules.factories.js';
 import { contactPointFactories } from './composition/contact-points.factories.js';
+import { feedFactories } from './composition/feed.factories.js';
 import { realtimeFactories } from './composition/realtime.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
@@ -23,6 +24,7 @@ const factories: Factories = {
   ...channelFactories,
   ...brokerFactories,
   ...contactPointFactories,
+  ...feedFactories,
   ...realtimeFactories,
 };
 

@@ -50,7 +50,10 @@ import type { SuppressionReadModel } from '../application/ports/suppressions.js'
 import type { WebhookEndpoints } from '../application/ports/webhook-endpoints.js';
 import type { WebhookUrlPolicy } from '../application/ports/webhook-url-policy.js';
 import type { SuppressionsQuery } from '../application/queries/suppressions.query.js';
+import type { RecentFeedWrites } from '../application/feed/recent-feed-writes.js';
+import type { FeedReadModel } from '../application/ports/feed-items.js';
 import type { FeedStream } from '../application/ports/feed-stream.js';
+import type { FeedQuery } from '../application/queries/feed.query.js';
 import type { FeedTokens } from '../application/ports/stream-access.js';
 import type { StreamTickets } from '../application/realtime/stream-tickets.js';
 import type { StreamMetrics } from '../adapters/observability/stream-metrics.js';
@@ -159,6 +162,11 @@ export interface Services {
   webhookEndpoints: WebhookEndpoints;
   suppressionReadModel: SuppressionReadModel;
   suppressionsQuery: SuppressionsQuery;
+  // The in-app feed (composition/feed.factories.ts).
+  /** The users whose feed this instance changed lately: read from the primary. */
+  recentFeedWrites: RecentFeedWrites;
+  feedReadModel: FeedReadModel;
+  feedQuery: FeedQuery;
   // The WebSocket stream (composition/realtime.factories.ts, ADR 19).
   streamMetrics: StreamMetrics;
   /** This instance's open streams. */

@@ -9,7 +9,10 @@ import * as schedules from './20261129T0400-schedules.js';
 import * as notificationTemplateVersion from './20261129T0500-notification-template-version.js';
 import * as contactPoints from './20261129T0600-contact-points.js';
 import * as channels from './20261129T0700-channels.js';
+import * as recipientProfile from './20261129T0800-recipient-profile.js';
+import * as feed from './20261129T0810-feed.js';
 import * as wsTickets from './20261129T0820-ws-tickets.js';
+import * as routing from './20261129T0830-routing.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -23,5 +26,8 @@ export const migrations: Record<string, Migration> = {
   '20261129T0500-notification-template-version': notificationTemplateVersion,
   '20261129T0600-contact-points': contactPoints,
   '20261129T0700-channels': channels,
+  '20261129T0800-recipient-profile': recipientProfile,
+  '20261129T0810-feed': feed,
   '20261129T0820-ws-tickets': wsTickets,
+  '20261129T0830-routing': routing,
 };

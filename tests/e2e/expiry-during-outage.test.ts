@@ -80,7 +80,8 @@ describe('expiry behind an SMTP outage (built service)', function () {
     expect(created.status, created.text).to.equal(201);
     const sentAt = Date.now();
     const id = await send({ notification_type: 'login.code', recipient_email: 'u-ttl@example.com', userid: 'u-ttl', template_vars: { code: '123456' } });
-    const [item] = (await world.admin.get('/notifications/history/u-ttl')).body.notifications as HistoryItem[];
+    // The history is read from the standby: the new row may take a moment to show there.
+    const item = await eventually(async () => ((await world.admin.get('/notifications/history/u-ttl')).body.notifications as HistoryItem[])[0], 5_000, 'the history row');
     expect(Date.parse(String(item?.expires_at)) - sentAt).to.be.within(1_000, 3_000);
     await expectExpiredAndNeverSent(id, 'u-ttl', sentAt + 2_000);
   });

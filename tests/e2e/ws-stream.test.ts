@@ -88,6 +88,23 @@ describe('WebSocket stream /ws (two built instances on one database and vhost)',
     expect(a.service.logLines().some((l) => l.msg === 'send attempt recorded'), 'A delivered nothing').to.equal(false);
   });
 
+  it("tells a user on A of every change of their feed made through B's REST API, with the new counts", async () => {
+    const client = await asUser('u-counts');
+    const [first] = [await inApp('u-counts', 'One'), await inApp('u-counts', 'Two')];
+    await eventually(async () => client.ofType('notification').length >= 2 || undefined, 20_000, 'both items');
+    const counts = () => client.ofType('feed_counts').map((f) => [f.unread_count, f.unseen_count]);
+    expect((await b.admin.post(`/feed/u-counts/items/${first}/read`, {})).status).to.equal(200);
+    await eventually(async () => counts().length >= 1 || undefined, 10_000, 'the counts after a read');
+    expect((await b.admin.post('/feed/u-counts/seen', {})).status).to.equal(200);
+    expect((await b.admin.post('/feed/u-counts/read-all', {})).status).to.equal(200);
+    await eventually(async () => counts().length >= 3 || undefined, 10_000, 'the counts after seen and read-all');
+    expect(counts()).to.deep.equal([
+      [1, 1],
+      [1, 0],
+      [0, 0],
+    ]);
+  });
+
   it('streams every outcome to an admin on A through a ticket issued by B, and refuses the ticket a second time', async () => {
     const issued = await b.admin.post('/ws/tickets', {});
     expect(issued.status, issued.text).to.equal(201);

@@ -39,6 +39,8 @@ import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src
 import type { UserId } from '../../src/domain/user-id.js';
 import type { Channel } from '../../src/domain/notification-type.js';
 import type { Suppression } from '../../src/domain/suppression.js';
+import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
+import { FakeFeedItems } from './feed-fakes.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
 import { defaultTemplatesDir, shippedTemplates } from '../../src/adapters/templates/built-in-templates.js';
 
@@ -63,11 +65,13 @@ type Tables = {
   scheduleOccurrences: Map<string, OccurrenceRow>;
   /** By id; (channel, address) unique, as in PostgreSQL. */
   suppressions: Map<string, Suppression>;
+  /** By id (the notification's). */
+  feedItems: Map<string, FeedItemSnapshot>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
-class Draft {
+export class Draft {
   readonly written = Object.fromEntries(TABLES.map((t) => [t, new Set<string>()])) as Record<keyof Tables, Set<string>>;
   readonly preferences: Map<string, PreferencesSnapshot>;
   readonly notifications: Map<string, NotificationSnapshot>;
@@ -79,6 +83,7 @@ class Draft {
   readonly schedules: Map<string, ScheduleSnapshot>;
   readonly scheduleOccurrences: Map<string, OccurrenceRow>;
   readonly suppressions: Map<string, Suppression>;
+  readonly feedItems: Map<string, FeedItemSnapshot>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -91,6 +96,7 @@ class Draft {
     this.schedules = new Map(source.schedules);
     this.scheduleOccurrences = new Map(source.scheduleOccurrences);
     this.suppressions = new Map(source.suppressions);
+    this.feedItems = new Map(source.feedItems);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
@@ -116,6 +122,7 @@ export class InMemoryStore implements Tables {
   schedules = new Map<string, ScheduleSnapshot>();
   scheduleOccurrences = new Map<string, OccurrenceRow>();
   suppressions = new Map<string, Suppression>();
+  feedItems = new Map<string, FeedItemSnapshot>();
   commits = 0;
   rollbacks = 0;
 
@@ -364,6 +371,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         templates: new FakeTemplateRepository(draft, tracker),
         schedules: new FakeScheduleRepository(draft, tracker),
         suppressions: new FakeSuppressions(draft),
+        feedItems: new FakeFeedItems(draft, tracker),
       });
       this.store.commit(draft);
       return result;

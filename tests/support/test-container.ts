@@ -27,6 +27,8 @@ import {
   StoreScopeLookup,
 } from './fakes.js';
 import { FakeSuppressionReadModel, FakeWebhookUrlPolicy, SequentialSecrets } from './contact-point-fakes.js';
+import { FakeFeedReadModel, RecordingFeedStream } from './feed-fakes.js';
+import { RecentFeedWrites } from '../../src/application/feed/recent-feed-writes.js';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -78,6 +80,8 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
     secretGenerator: new SequentialSecrets(),
     webhookUrlPolicy: new FakeWebhookUrlPolicy(),
     suppressionReadModel: new FakeSuppressionReadModel(store),
+    feedReadModel: new FakeFeedReadModel(store),
+    feedStream: new RecordingFeedStream(store),
     // Every channel has a provider, as if configured: tests of unconfigured channels say so.
     configuredChannels: new Set(CHANNELS),
     authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreScopeLookup(store)),
@@ -99,6 +103,8 @@ export function testHandlerDeps(clock: Clock = new FakeClock(), ids: IdGenerator
     configuredChannels: new Set(CHANNELS),
     secretGenerator: new SequentialSecrets(),
     webhookUrlPolicy: new FakeWebhookUrlPolicy(),
+    feedStream: new RecordingFeedStream(store),
+    recentFeedWrites: new RecentFeedWrites(clock, 6_000),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
 import type { RetrySchedule } from '../../src/domain/retry-schedule.js';
 import { EmailAddress } from '../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../src/domain/notification-preferences.js';
@@ -17,6 +18,15 @@ export function at(secondsAfterT0: number): Date {
 export const NO_CONTACT_POINTS = { phoneNumber: null, pushTokens: [], webhookUrl: null, webhookDisabledAt: null } as const;
 /** The same, as a snapshot (a row) holds it. */
 export const NO_STORED_CONTACT_POINTS = { phoneNumber: null, pushTokens: [], webhook: null } as const;
+
+/** A profile's delivery settings when none was set: no language, zone or quiet hours, every channel on, no overrides. */
+export const NO_DELIVERY_SETTINGS = {
+  language: null,
+  timeZone: null,
+  quietHours: null,
+  channels: { email: true, sms: true, push: true, webhook: true, in_app: true },
+  overrides: {},
+} as const;
 
 export function aPreferences(
   fields: { userId?: string; email?: string; flags?: Record<string, boolean>; now?: Date } = {},
@@ -43,7 +53,10 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     sourceEventId: null,
     secretVariables: [],
     templateVersion: 1,
+    fallback: [],
+    fallbackOf: null,
     locale: null,
+    timeZone: null,
     expiresAt: null,
     ...overrides,
   };
@@ -85,5 +98,23 @@ export function fixedSchedule(attempts = 3): RetrySchedule {
   return {
     retryAt: (_priority, attemptsMade, now) => (attemptsMade >= attempts ? null : new Date(now.getTime() + attemptsMade * 10_000)),
     deferUntil: (deferrals, now) => new Date(now.getTime() + deferrals * 1_000),
+  };
+}
+
+/** An unseen, unread in-app item of user-1's feed, delivered at T0. */
+export function aFeedItem(fields: Partial<FeedItemSnapshot> = {}): FeedItemSnapshot {
+  return {
+    id: '00000000-0000-4000-8000-0000000000f1',
+    userId: 'user-1',
+    type: 'order_status_update',
+    title: 'Order shipped',
+    body: 'Your order is on its way',
+    actionUrl: 'https://app.example.com/orders/1',
+    data: { order_id: '1' },
+    createdAt: T0,
+    seenAt: null,
+    readAt: null,
+    archivedAt: null,
+    ...fields,
   };
 }

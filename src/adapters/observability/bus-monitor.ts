@@ -18,7 +18,7 @@ export class ObservedBusMonitor implements BusMonitor {
   committed(event: DomainEvent): void {
     const status =
       event.type === 'NotificationRecorded' ? event.status : event.type === 'NotificationSent' ? 'sent' : event.type === 'NotificationFailed' ? 'failed' : null;
-    if (status && 'notificationType' in event) {
+    if (status && (event.type === 'NotificationRecorded' || event.type === 'NotificationSent' || event.type === 'NotificationFailed')) {
       this.metrics.notifications.inc({ type: event.notificationType, channel: event.channel, status });
     }
   }

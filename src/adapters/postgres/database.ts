@@ -18,6 +18,15 @@ export interface PreferencesTable {
   webhook_previous_secret: string | null;
   webhook_previous_expires_at: Date | null;
   webhook_disabled_at: Date | null;
+  // Delivery settings (migration 20261129T0800): quiet hours are both set or both null.
+  language: string | null;
+  time_zone: string | null;
+  quiet_hours_start: string | null;
+  quiet_hours_end: string | null;
+  /** Channel → on/off; a channel missing is on. */
+  channel_flags: ColumnType<Record<string, boolean>, string | undefined, string>;
+  /** Type → channel → on/off. */
+  overrides: ColumnType<Record<string, Record<string, boolean>>, string | undefined, string>;
 }
 
 export interface NotificationsTable {
@@ -51,6 +60,12 @@ export interface NotificationsTable {
   expires_at: Date | null;
   provider_message_id: string | null;
   from_profile: Generated<boolean>;
+  /** The channels a `first`-routed notification falls back to (migration 20261129T0830-routing). */
+  fallback: Generated<string[]>;
+  /** The recipient's time zone when it was requested (migration 20261129T0830-routing). */
+  time_zone: string | null;
+  /** The notification whose permanent failure this one falls back from (migration 20261129T0830-routing). */
+  fallback_of: string | null;
   receipt_status: string | null;
   receipt_error_code: string | null;
   receipt_at: Date | null;

@@ -5,7 +5,7 @@ import { PRIORITIES, Priority } from '../../domain/priority.js';
 import type { Database, NotificationRow } from './database.js';
 import { toSnapshot } from './notification-rows.js';
 
-type ClaimedRow = Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'> & { resend: boolean };
+type ClaimedRow = Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'> & { resend: boolean; held: boolean };
 
 /**
  * Due rows of one channel and priority, earliest first, through `notifications_due (channel,
@@ -18,8 +18,8 @@ type ClaimedRow = Omit<NotificationRow, 'attempt_history' | 'scheduled_attempts'
 function dueOf(rank: number, limit: number, channel: Channel): RawBuilder<unknown> {
   const taken = Array.from({ length: rank }, (_, higher) => sql`(select count(*) from ${sql.ref(`due${higher}`)})`);
   const room = rank === 0 ? sql`${limit}` : sql`greatest(0, ${limit} - ${sql.join(taken, sql` - `)})`;
-  return sql`select id, priority, next_attempt_at as due_at, false as resend from notifications
-    where status in ('pending', 'retrying') and priority = ${rank} and next_attempt_at <= now() and channel = ${channel}
+  return sql`select id, priority, next_attempt_at as due_at, false as resend, status = 'scheduled' as held from notifications
+    where status in ('pending', 'retrying', 'scheduled') and priority = ${rank} and next_attempt_at <= now() and channel = ${channel}
     order by next_attempt_at limit ${room} for update skip locked`;
 }
 
@@ -38,7 +38,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     const due = PRIORITIES.map((_, rank) => sql`${sql.ref(`due${rank}`)} as (${dueOf(rank, limit, channel)})`);
     const { rows } = await sql<ClaimedRow>`
       with ${sql.join(due)}, expired as (
-        select id, priority, lease_expires_at as due_at, true as resend from notifications
+        select id, priority, lease_expires_at as due_at, true as resend, false as held from notifications
         where status = 'sending' and lease_expires_at <= now() and channel = ${channel} and ${options.takeOverExpired}
         order by priority, lease_expires_at
         limit ${limit}
@@ -51,6 +51,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       )
       update notifications n
       set status = 'sending',
+          reason = null,
           lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}),
           claim_token = gen_random_uuid(),
           next_attempt_at = null,
@@ -60,13 +61,13 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       where n.id = picked.id
       returning n.id, n.user_id, n.type, n.channel, n.recipient, n.subject, n.body, n.template_vars, n.priority, n.status,
                 n.reason, n.suppression_reason, n.deferrals, n.lease_expiries, n.next_attempt_at, n.lease_expires_at, n.claim_token,
-                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.expires_at,
+                n.correlation_id, n.source_event_id, n.retry_of, n.secret_variables, n.template_version, n.locale, n.time_zone, n.expires_at, n.fallback, n.fallback_of,
                 n.provider_message_id, n.from_profile, n.receipt_status, n.receipt_error_code, n.receipt_at,
-                n.created_at, n.updated_at, picked.resend
+                n.created_at, n.updated_at, picked.resend, picked.held
       `.execute(this.primary);
     return (
       rows
-        .map(({ resend, ...row }) => ({ notification: toSnapshot(row, []), claimToken: row.claim_token ?? '', resend }))
+        .map(({ resend, held, ...row }) => ({ notification: toSnapshot(row, []), claimToken: row.claim_token ?? '', resend, held }))
         // UPDATE ... RETURNING gives no order: hand the claims out highest priority first.
         .sort((a, b) => Priority.rank(a.notification.priority) - Priority.rank(b.notification.priority))
     );

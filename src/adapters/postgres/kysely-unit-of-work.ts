@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { KyselyFeedItems } from '../in-app/feed-items.repository.js';
 import type { AggregateTracker, UnitOfWork } from '../../application/ports/unit-of-work.js';
 import { AbstractUnitOfWork, type EventStamping } from '../../application/unit-of-work.js';
 import { KyselyApiKeyRepository } from './api-key.repository.js';
@@ -32,6 +33,7 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
         templates: new KyselyTemplateRepository(tx, tracker),
         schedules: new KyselyScheduleRepository(tx, tracker),
         suppressions: new KyselySuppressions(tx),
+        feedItems: new KyselyFeedItems(tx, tracker),
       }),
     );
   }

@@ -50,7 +50,10 @@ export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'sched
     secretVariables: row.secret_variables,
     templateVersion: row.template_version,
     locale: row.locale,
+    timeZone: row.time_zone,
     expiresAt: row.expires_at,
+    fallback: row.fallback as Channel[],
+    fallbackOf: row.fallback_of,
     providerMessageId: row.provider_message_id,
     receipt: receiptOf(row),
     createdAt: row.created_at,
@@ -123,14 +126,17 @@ export function creationColumns(s: NotificationSnapshot) {
     secret_variables: [...s.secretVariables],
     template_version: s.templateVersion,
     locale: s.locale,
+    time_zone: s.timeZone,
     expires_at: s.expiresAt,
+    fallback: [...s.fallback],
+    fallback_of: s.fallbackOf,
     created_at: s.createdAt,
   };
 }
 
 /** What a view reads: no content or template variables to fetch and parse; attempts from the projection. */
 export const VIEW_COLUMNS = [
-  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'template_version', 'expires_at',
+  'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'fallback_of', 'template_version', 'expires_at',
   'provider_message_id', 'receipt_status', 'receipt_error_code', 'receipt_at', 'created_at', 'updated_at', 'attempt_history',
 ] as const;
 
@@ -152,6 +158,7 @@ export function toView(row: ViewRow): NotificationView {
     deferrals: row.deferrals,
     nextAttemptAt: row.next_attempt_at,
     retryOf: row.retry_of,
+    fallbackOf: row.fallback_of,
     templateVersion: row.template_version,
     expiresAt: row.expires_at,
     providerMessageId: row.provider_message_id,

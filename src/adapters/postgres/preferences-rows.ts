@@ -1,6 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { PreferencesView } from '../../application/ports/read-models.js';
 import type { PreferencesSnapshot } from '../../domain/notification-preferences.js';
+import { ChannelFlags } from '../../domain/channel-flags.js';
+import type { DeliverySettingsFields } from '../../domain/delivery-settings.js';
 import { storedFlags } from '../../domain/preference-flags.js';
 import type { PreferencesTable } from './database.js';
 
@@ -15,6 +17,12 @@ export const PREFERENCES_VIEW_COLUMNS = [
   'push_tokens',
   'webhook_url',
   'webhook_disabled_at',
+  'language',
+  'time_zone',
+  'quiet_hours_start',
+  'quiet_hours_end',
+  'channel_flags',
+  'overrides',
   'created_at',
   'updated_at',
 ] as const;
@@ -28,6 +36,7 @@ export function preferencesViewOf(row: Pick<PreferencesRow, (typeof PREFERENCES_
     pushTokens: row.push_tokens,
     webhookUrl: row.webhook_url,
     webhookDisabledAt: row.webhook_disabled_at,
+    ...deliverySettingsOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -40,7 +49,16 @@ export function toPreferencesSnapshot(row: PreferencesRow): PreferencesSnapshot 
       ? null
       : { url, secret, previousSecret: row.webhook_previous_secret, previousExpiresAt: row.webhook_previous_expires_at, disabledAt: row.webhook_disabled_at };
   const base = { userId: row.user_id, notificationEmail: row.notification_email, preferences: row.preferences, version: row.version };
-  return { ...base, phoneNumber: row.phone_number, pushTokens: row.push_tokens, webhook, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { ...base, phoneNumber: row.phone_number, pushTokens: row.push_tokens, webhook, ...deliverySettingsOf(row), createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+type SettingsColumns = 'language' | 'time_zone' | 'quiet_hours_start' | 'quiet_hours_end' | 'channel_flags' | 'overrides';
+
+/** Every channel's flag, a missing one on (a channel added after the row was written). */
+function deliverySettingsOf(row: Pick<PreferencesRow, SettingsColumns>): DeliverySettingsFields {
+  const { quiet_hours_start: start, quiet_hours_end: end } = row;
+  const quietHours = start === null || end === null ? null : { start, end };
+  return { language: row.language, timeZone: row.time_zone, quietHours, channels: ChannelFlags.restore(row.channel_flags).values(), overrides: row.overrides };
 }
 
 /** The columns a snapshot writes (all but the key and created_at, which never change). */
@@ -57,5 +75,11 @@ export function preferencesColumns(s: PreferencesSnapshot) {
     webhook_previous_secret: s.webhook?.previousSecret ?? null,
     webhook_previous_expires_at: s.webhook?.previousExpiresAt ?? null,
     webhook_disabled_at: s.webhook?.disabledAt ?? null,
+    language: s.language,
+    time_zone: s.timeZone,
+    quiet_hours_start: s.quietHours?.start ?? null,
+    quiet_hours_end: s.quietHours?.end ?? null,
+    channel_flags: JSON.stringify(s.channels),
+    overrides: JSON.stringify(s.overrides),
   };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { HistoryPage, HistoryReadModel, NotificationView, PreferencesReadModel, PreferencesView } from '../../application/ports/read-models.js';
-import { InvalidValueError } from '../../domain/errors.js';
+import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import { VIEW_COLUMNS, toView } from './notification-rows.js';
 import { PREFERENCES_VIEW_COLUMNS, preferencesViewOf } from './preferences-rows.js';
 import type { ReadRouter } from './read-router.js';
@@ -16,34 +16,6 @@ export class KyselyPreferencesReadModel implements PreferencesReadModel {
     );
     return row ? preferencesViewOf(row) : null;
   }
-}
-
-interface Cursor {
-  readonly createdAt: Date;
-  readonly id: string;
-}
-
-// Exactly what toISOString writes for years 0000-9999, all of which PostgreSQL stores. Anything
-// else (year 275760, or one before 4713 BC, which it refuses) is no cursor of ours: a 400, not a
-// query that fails with "timestamp out of range".
-const ISSUED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-function encodeCursor({ createdAt, id }: Cursor): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && ISSUED_AT.test(at) && typeof id === 'string' && isUuid(id)) {
-      // The round trip refuses dates that do not exist (2026-02-30): toISOString throws or differs.
-      const createdAt = new Date(at);
-      if (createdAt.toISOString() === at) return { createdAt, id };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new InvalidValueError('cursor', 'is not a cursor this service issued');
 }
 
 export class KyselyHistoryReadModel implements HistoryReadModel {

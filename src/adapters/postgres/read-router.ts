@@ -52,6 +52,11 @@ export class ReadRouter {
     }
   }
 
+  /** A read that must see every write committed before it (read-your-writes): the primary, whatever the standby's state. */
+  latest<T>(query: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return query(this.primary);
+  }
+
   /** The cached reading of the standby's health and lag (read fresh when older than the interval). */
   standbyState(): Promise<StandbyState> {
     if (!this.standby) return Promise.resolve({ state: 'not_configured' });

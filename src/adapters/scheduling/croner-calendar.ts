@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { ScheduleCalendar } from '../../application/ports/schedule-calendar.js';
 import { InvalidValueError } from '../../domain/errors.js';
 import { parseIsoDateTime } from './iso-date-time.js';
-import { canonicalZone, instantAt, wallClockOf } from './zoned-time.js';
+import { canonicalZone, instantAt, wallClockOf } from '../../domain/zoned-time.js';
 
 const MAX_EXPRESSION_LENGTH = 120;
 /** Whether an expression can fire at all is asked from a fixed date, so the answer never changes. */

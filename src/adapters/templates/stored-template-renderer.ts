@@ -45,7 +45,7 @@ export class StoredTemplateRenderer implements NotificationRenderer {
     // The recipient stands in for `email` when the cause did not name one (a REST send).
     const variables = { email: n.recipient, ...n.content.templateVars };
     const envelope = { notificationId: n.id, type: n.type, createdAt: n.createdAt.toISOString() };
-    return this.preview(release, { channel: n.channel, locale: n.locale, variables, subject: n.content.subject, body: n.content.body, envelope });
+    return this.preview(release, { channel: n.channel, locale: n.locale, timeZone: n.timeZone, variables, subject: n.content.subject, body: n.content.body, envelope });
   }
 
   preview(release: TemplateRelease, ask: PreviewRequest): RenderedContent {
@@ -63,7 +63,7 @@ export class StoredTemplateRenderer implements NotificationRenderer {
       ...withinLimits(() => budgetedData(variables, budget)),
       service_name: this.settings.serviceName,
       app_base_url: this.baseUrl,
-      [HELPERS_KEY]: { ...templateHelpers({ locale, timeZone: 'UTC' }), json: jsonText, __each: loopOver },
+      [HELPERS_KEY]: { ...templateHelpers({ locale, timeZone: ask.timeZone ?? 'UTC' }), json: jsonText, __each: loopOver },
     };
     const run = fieldRenderer(this.engine, budget, `${release.key}@${release.version}/${channel}/${variant.locale}`, data);
     const own = { subject: ask.subject ?? null, body: ask.body ?? null };

@@ -47,6 +47,10 @@ export class DeliverNotification {
     try {
       if (n.leaseExpiries >= MAX_LEASE_EXPIRIES) return await this.abandon(n, claimToken, 'lease_expired');
       if (n.expiresAt !== null && this.deps.clock.now() >= n.expiresAt) return await this.abandon(n, claimToken, 'expired');
+      if (claimed.held) {
+        const status = await this.deps.bus.handle({ type: 'RecheckHeld', notificationId: n.id, claimToken });
+        if (status !== 'sending') return status;
+      }
       if (claimed.resend) this.deps.monitor.resending(n);
       const attemptedAt = this.deps.clock.now();
       const started = performance.now();

@@ -32,6 +32,15 @@ export function addressOf(a: Addressing, profile: NotificationPreferences | null
   return stored(a.channel, profile);
 }
 
+/**
+ * A routed channel's address: as addressOf, except that a missing one is null (recorded
+ * `no_contact_point`) rather than the caller's error: routing never asked for that channel.
+ */
+export function routedAddressOf(a: Addressing, profile: NotificationPreferences | null): string | null {
+  if (profile === null && a.recipient === null && a.channel !== 'in_app') return null;
+  return addressOf(a, profile);
+}
+
 function named(channel: Channel, recipient: string): string {
   switch (channel) {
     case 'email':

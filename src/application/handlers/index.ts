@@ -1,14 +1,20 @@
 import type { Channel } from '../../domain/notification-type.js';
 import type { RetrySchedule } from '../../domain/retry-schedule.js';
 import type { HandlerRegistry } from '../handler-types.js';
+import type { FeedStream } from '../ports/feed-stream.js';
+import type { RecentFeedWrites } from '../feed/recent-feed-writes.js';
 import type { ApiKeySecrets } from '../ports/api-key-secrets.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { SecretGenerator } from '../ports/secret-generator.js';
 import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
+import { fallBackOnFailure } from './fall-back.js';
+import { recheckHeld } from './recheck-held.handler.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
 import { createPreferences } from './create-preferences.handler.js';
+import { tellFeedChanged } from './feed-changed.js';
+import { changeFeedItem, markFeedSeen, readAllFeedItems } from './feed.handlers.js';
 import { alertOnPreferencesUpdated, welcomeOnPreferencesCreated } from './reactions.js';
 import { receiveEvent } from './receive-event.handler.js';
 import { abandonClaim, recordSendReports } from './record-send-reports.handler.js';
@@ -36,12 +42,15 @@ export interface HandlerDeps {
   /** Webhook endpoints' signing secrets. */
   readonly secretGenerator: SecretGenerator;
   readonly webhookUrlPolicy: WebhookUrlPolicy;
+  /** Tells a user's open connections that their feed changed. */
+  readonly feedStream: FeedStream;
+  readonly recentFeedWrites: RecentFeedWrites;
 }
 
 /** The one registry: command → exactly one handler, event → its reactions and handlers. */
 export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
   const { clock, ids } = deps;
-  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] };
+  const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FallbackDue: [], FeedChanged: [] };
   return {
     commands: {
       CreatePreferences: createPreferences(deps),
@@ -53,6 +62,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       SendBatch: sendBatch(deps),
       RecordSendReports: recordSendReports(deps.retrySchedule),
       AbandonClaim: abandonClaim(clock),
+      RecheckHeld: recheckHeld(clock),
       RetryNotification: retryNotification(clock, ids),
       RecordDeliveryReceipt: recordDeliveryReceipt(clock),
       SeedTemplates: seedTemplates(clock),
@@ -62,12 +72,16 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       RotateWebhookSecret: rotateWebhookSecret(deps),
       AddSuppression: addSuppression(deps),
       LiftSuppression: liftSuppression(),
+      ChangeFeedItem: changeFeedItem(clock),
+      ReadAllFeedItems: readAllFeedItems(clock),
+      MarkFeedSeen: markFeedSeen(clock),
     },
     reactions: {
       ...none,
       NotificationPreferencesCreated: [welcomeOnPreferencesCreated(deps)],
       NotificationPreferencesUpdated: [alertOnPreferencesUpdated(deps)],
+      FallbackDue: [fallBackOnFailure(deps)],
     },
-    events: { ...none, AddressesRejected: [applyRejectedAddresses(ids)] },
+    events: { ...none, AddressesRejected: [applyRejectedAddresses(ids)], FeedChanged: [tellFeedChanged(deps)] },
   };
 }

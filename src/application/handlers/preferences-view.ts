@@ -4,7 +4,7 @@ import type { PreferencesView } from '../ports/read-models.js';
 
 export function toPreferencesView(preferences: NotificationPreferences): PreferencesView {
   const { userId, notificationEmail, preferences: flags, createdAt, updatedAt } = preferences.snapshot();
-  return { userId, notificationEmail, preferences: flags, ...preferences.contactPointFields, createdAt, updatedAt };
+  return { userId, notificationEmail, preferences: flags, ...preferences.contactPointFields, ...preferences.deliverySettingsFields, createdAt, updatedAt };
 }
 
 /** The view, and the webhook secret this write minted (shown once: no read ever answers it). */

@@ -8,7 +8,7 @@ import type { CommandHandler, CommandResults } from '../handler-types.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { storedRequest } from '../scheduling/scheduled-request.js';
 import { checkSendable } from '../templates/release-for.js';
-import { type RequestDeps, askOf, requestNotification } from './request-notification.js';
+import { type RequestDeps, askOf, requestNotifications } from './request-notification.js';
 
 type Requested = Extract<InboundEvent, { kind: 'NotificationRequested' }>;
 type Received = CommandResults['ReceiveEvent'];
@@ -27,8 +27,8 @@ export function receiveEvent(deps: RequestDeps): CommandHandler<'ReceiveEvent'> 
     if (event.kind === 'UserRegistered') return registered(uow, deps, event);
     if (event.sendAt !== null && event.sendAt > deps.clock.now()) return scheduled(uow, deps, event, event.sendAt);
     const ask = { ...askOf(sendOf(event), command.correlationId), sourceEventId: command.eventId };
-    const notification = await requestNotification(uow, deps, ask);
-    return { outcome: 'processed', notificationIds: [notification.id] };
+    const notifications = await requestNotifications(uow, deps, ask);
+    return { outcome: 'processed', notificationIds: notifications.map((n) => n.id) };
   };
 }
 

@@ -1,94 +1,60 @@
 import type { SendFields } from '../../domain/commands.js';
-import { DeviceTokens } from '../../domain/device-tokens.js';
-import type { NotificationPreferences } from '../../domain/notification-preferences.js';
-import { type NewNotification, NotificationRequest } from '../../domain/notification-request.js';
-import type { SuppressionReason } from '../../domain/notification-status.js';
-import type { Channel, NotificationType } from '../../domain/notification-type.js';
-import type { Priority } from '../../domain/priority.js';
+import type { NotificationRequest } from '../../domain/notification-request.js';
+import type { Channel } from '../../domain/notification-type.js';
 import { UserId } from '../../domain/user-id.js';
-import type { Clock } from '../ports/clock.js';
-import type { IdGenerator } from '../ports/id-generator.js';
-import type { TemplateCatalogue, TemplateRelease, VariablesCheck } from '../ports/template-catalogue.js';
+import type { TemplateRelease } from '../ports/template-catalogue.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
+import { type Route, fallbackRoute, routeOf } from '../routing/routed-channels.js';
 import { channelChecked, releaseFor, variablesChecked } from '../templates/release-for.js';
-import { addressOf } from './contact-point.js';
+import type { NotificationAsk, RequestDeps } from './notification-ask.js';
+import { type Asked, recordOn } from './record-on-channel.js';
 
-export interface NotificationAsk {
-  readonly type: NotificationType;
-  readonly userId: string | null;
-  readonly channel: Channel;
-  /** The address on the channel; null: the contact point the user's profile holds. */
-  readonly recipient: string | null;
-  readonly templateVars: Readonly<Record<string, unknown>>;
-  /** How the caller named the variables (`template_vars`, `variables`, ...): problems are reported under it. */
-  readonly variablesField?: string;
-  readonly subject?: string | null;
-  readonly content?: string | null;
-  /** null or absent: the template's priority. */
-  readonly priority?: Priority | null;
-  readonly locale?: string | null;
-  readonly expiresAt?: Date | null;
-  readonly correlationId: string | null;
-  readonly sourceEventId: string | null;
-  /**
-   * `exact`: to `recipient` whatever the stored preferences say (a security alert about a change of
-   * those very preferences). Default: the stored notification email and flags decide.
-   */
-  readonly routing?: 'preferences' | 'exact';
-}
-
-/** A webhook whose endpoint stays down gives up after three days (its breaker defers it without using attempts). */
-const WEBHOOK_TTL_SECONDS = 3 * 86_400;
-
-export interface RequestDeps {
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly templates: TemplateCatalogue;
-  readonly checkVariables: VariablesCheck;
-  /** The channels a provider is configured for: a notification on any other is recorded suppressed. */
-  readonly configuredChannels: ReadonlySet<Channel>;
-}
+export type { NotificationAsk, RequestDeps } from './notification-ask.js';
 
 /**
- * Records one notification in the caller's transaction: `pending` to be sent, or `suppressed` with
- * why it will not be (the user opted out of its type, their profile holds no address for the
- * channel, no provider serves the channel, the address is suppressed). Its template's live version
- * is looked up and checked first: its variables (InvalidValueError naming each one that does not
- * fit) and a variant for the channel. The profile is read inside the transaction, on the primary,
- * so an opt-out written just before is honoured. Addressing: contact-point.ts.
+ * Records, in the caller's transaction, the notifications a request asks for: one on the channel
+ * it names, or, for a user and no channel, one per channel of the type's route (ADR 22): `all`
+ * records one on every channel, `first` walks them in order and stops at the first that can be
+ * sent. Each is `pending`, `scheduled` (the recipient's quiet hours) or `suppressed` with why
+ * (record-on-channel.ts). The template's live version is checked first (its variables: an
+ * InvalidValueError naming each that does not fit). The profile is read inside the transaction,
+ * on the primary, so an opt-out written just before is honoured.
  */
-export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk): Promise<NotificationRequest> {
-  const release = channelChecked(variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables), ask);
+export async function requestNotifications(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk): Promise<readonly NotificationRequest[]> {
+  const release = ask.fallback ? await fallbackRelease(deps, ask.type, ask.fallback.templateVersion) : variablesChecked(await releaseFor(deps.templates, ask.type), ask, deps.checkVariables);
   const userId = ask.userId === null ? null : UserId.of(ask.userId);
   const profile = userId && ask.routing !== 'exact' ? await uow.preferences.get(userId) : null;
-  const address = addressOf({ channel: ask.channel, type: ask.type, recipient: ask.recipient, userId }, profile);
-  const sendable = address === null ? null : await unsuppressed(uow, ask.channel, address);
-  const now = deps.clock.now();
-  const fields = newNotification(deps.ids.newId(), userId?.value ?? null, sendable ?? address ?? '', ask, release, now);
-  const reason = suppressionOf(deps, ask, profile, address, sendable);
-  const notification = reason ? NotificationRequest.suppress(fields, reason, now) : NotificationRequest.request(fields, now);
-  await uow.notifications.add(notification);
-  return notification;
+  const asked: Asked = { ask, release, userId, profile };
+  if (ask.channel !== null || userId === null) {
+    const channel = ask.channel ?? 'email';
+    return [await recordOn(uow, deps, asked, { channel, strict: true, fallback: [] }, channelChecked(release, { ...ask, channel }))];
+  }
+  return routed(uow, deps, asked, ask.fallback ? fallbackRoute(ask.fallback.channels) : routeOf(release.definition));
 }
 
-/** Why the notification will not be sent, in the order on-call reads it; null: it goes. */
-function suppressionOf(deps: RequestDeps, ask: NotificationAsk, profile: NotificationPreferences | null, address: string | null, sendable: string | null): SuppressionReason | null {
-  if (profile !== null && !profile.allows(ask.type)) return 'preference_opt_out';
-  if (address === null) return 'no_contact_point';
-  if (!deps.configuredChannels.has(ask.channel)) return 'channel_not_configured';
-  return sendable === null ? 'recipient_suppressed' : null;
+/** The version the failed notification was checked against: its variables fit it already. */
+async function fallbackRelease(deps: RequestDeps, type: string, version: number | null): Promise<TemplateRelease> {
+  return (version === null ? null : await deps.templates.version(type, version)) ?? releaseFor(deps.templates, type);
 }
 
-/** The address without what the suppressions hold (a push goes to the device tokens left); null when nothing is left. */
-async function unsuppressed(uow: UnitOfWork, channel: Channel, address: string): Promise<string | null> {
-  const each = channel === 'push' ? DeviceTokens.parse(address) : [address];
-  const left: string[] = [];
-  for (const one of each) if (!(await uow.suppressions.isSuppressed(channel, one))) left.push(one);
-  if (left.length === 0) return null;
-  return channel === 'push' ? DeviceTokens.format(left) : address;
+/** The one notification of a request on a channel it names (a reaction's email, a retry's channel). */
+export async function requestNotification(uow: UnitOfWork, deps: RequestDeps, ask: NotificationAsk & { readonly channel: Channel }): Promise<NotificationRequest> {
+  const [notification] = await requestNotifications(uow, deps, ask);
+  return notification as NotificationRequest;
 }
 
-/** What a send asked over REST asks of requestNotification. */
+async function routed(uow: UnitOfWork, deps: RequestDeps, asked: Asked, route: Route): Promise<readonly NotificationRequest[]> {
+  const recorded: NotificationRequest[] = [];
+  for (const [i, channel] of route.channels.entries()) {
+    const fallback = route.mode === 'first' ? route.channels.slice(i + 1) : [];
+    const notification = await recordOn(uow, deps, asked, { channel, strict: false, fallback }, channelChecked(asked.release, { ...asked.ask, channel }));
+    recorded.push(notification);
+    if (route.mode === 'first' && notification.status !== 'suppressed') break;
+  }
+  return recorded;
+}
+
+/** What a send asked over REST asks of requestNotifications. */
 export function askOf(fields: SendFields, correlationId: string | null): NotificationAsk {
   return {
     type: fields.notificationType,
@@ -105,34 +71,4 @@ export function askOf(fields: SendFields, correlationId: string | null): Notific
     correlationId,
     sourceEventId: null,
   };
-}
-
-function newNotification(id: string, userId: string | null, recipient: string, ask: NotificationAsk, release: TemplateRelease, now: Date): NewNotification {
-  const { definition } = release;
-  const secrets = definition.variables.filter((v) => v.secret && Object.hasOwn(ask.templateVars, v.name)).map((v) => v.name);
-  return {
-    id,
-    userId,
-    type: ask.type,
-    channel: ask.channel,
-    recipient,
-    fromProfile: ask.recipient === null,
-    content: { subject: ask.subject ?? null, body: ask.content ?? null, templateVars: ask.templateVars },
-    priority: ask.priority ?? definition.priority,
-    correlationId: ask.correlationId,
-    sourceEventId: ask.sourceEventId,
-    secretVariables: secrets,
-    templateVersion: release.version,
-    locale: ask.locale ?? null,
-    expiresAt: [ask.expiresAt ?? null, after(now, definition.ttlSeconds), ask.channel === 'webhook' ? after(now, WEBHOOK_TTL_SECONDS) : null].reduce(earliest, null),
-  };
-}
-
-function after(now: Date, seconds: number | null): Date | null {
-  return seconds === null ? null : new Date(now.getTime() + seconds * 1000);
-}
-
-function earliest(a: Date | null, b: Date | null): Date | null {
-  if (a === null || b === null) return a ?? b;
-  return a < b ? a : b;
 }

@@ -1,11 +1,11 @@
 import type { SendFields } from '../../domain/commands.js';
 import { type FieldError, InvalidBatchError, InvalidValueError, problemsOf } from '../../domain/errors.js';
-import type { CommandHandler, NotificationStatusResult } from '../handler-types.js';
+import type { CommandHandler, RequestedResult } from '../handler-types.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { idempotent } from './idempotent.js';
-import { type RequestDeps, askOf, requestNotification } from './request-notification.js';
+import { type RequestDeps, askOf, requestNotifications } from './request-notification.js';
 
-type ItemOutcome = NotificationStatusResult | { readonly problems: readonly FieldError[] };
+type ItemOutcome = RequestedResult | { readonly problems: readonly FieldError[] };
 
 /**
  * A batch recorded whole or not at all: every item is asked for in the one transaction, and the
@@ -19,15 +19,16 @@ export function sendBatch(deps: RequestDeps): CommandHandler<'SendBatch'> {
       for (const item of command.items) outcomes.push(await requestItem(uow, deps, item, command.correlationId));
       const refused = outcomes.flatMap((outcome, index) => ('notificationId' in outcome ? [] : [{ index, problems: outcome.problems }]));
       if (refused.length > 0) throw new InvalidBatchError(refused);
-      return { results: outcomes.filter((outcome): outcome is NotificationStatusResult => 'notificationId' in outcome) };
+      return { results: outcomes.filter((outcome): outcome is RequestedResult => 'notificationId' in outcome) };
     });
 }
 
 /** One item: its notification, or what is wrong with it (a type, a variable, a recipient). */
 async function requestItem(uow: UnitOfWork, deps: RequestDeps, item: SendFields, correlationId: string | null): Promise<ItemOutcome> {
   try {
-    const notification = await requestNotification(uow, deps, askOf(item, correlationId));
-    return { notificationId: notification.id, status: notification.status };
+    const [first, ...more] = await requestNotifications(uow, deps, askOf(item, correlationId));
+    if (!first) throw new Error('a request recorded no notification');
+    return { notificationId: first.id, status: first.status, notificationIds: [first.id, ...more.map((n) => n.id)] };
   } catch (error) {
     if (error instanceof InvalidValueError) return { problems: problemsOf(error) };
     throw error;

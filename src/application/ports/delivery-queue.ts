@@ -7,6 +7,8 @@ export interface ClaimedNotification {
   readonly claimToken: string;
   /** Its previous claim's lease expired mid-send: the earlier send may have arrived (an ambiguous resend). */
   readonly resend: boolean;
+  /** It was `scheduled` (held for quiet hours): the recipient's choices are read again before it goes. */
+  readonly held: boolean;
 }
 
 export interface Claim {

@@ -6,6 +6,8 @@ import type { TemplateRelease } from './template-catalogue.js';
 export interface PreviewRequest {
   readonly channel: string;
   readonly locale: string | null;
+  /** Where the date helpers render (the recipient's time zone); absent or null: UTC. */
+  readonly timeZone?: string | null;
   readonly variables: Readonly<Record<string, unknown>>;
   /** The sender's own wording, used instead of the template's when given. */
   readonly subject?: string | null;

@@ -1,4 +1,5 @@
 import type { ContactPointFields, PreferenceFlags } from '../../domain/events.js';
+import type { DeliverySettingsFields } from '../../domain/delivery-settings.js';
 import type { Channel, NotificationType } from '../../domain/notification-type.js';
 import type { DeliveryAttempt } from '../../domain/delivery-attempt.js';
 import type { DeliveryReceipt, NotificationSnapshot } from '../../domain/notification-request.js';
@@ -6,8 +7,8 @@ import type { NotificationStatus, StatusReason } from '../../domain/notification
 import type { Priority } from '../../domain/priority.js';
 import type { ScheduleSnapshot, ScheduleStatus } from '../../domain/schedule.js';
 
-/** A profile as it is read back: contact points without the webhook's secrets. */
-export interface PreferencesView extends ContactPointFields {
+/** A profile as it is read back: contact points without the webhook's secrets, and delivery settings. */
+export interface PreferencesView extends ContactPointFields, DeliverySettingsFields {
   readonly userId: string;
   readonly notificationEmail: string;
   readonly preferences: PreferenceFlags;
@@ -30,6 +31,8 @@ export interface NotificationView {
   readonly deferrals: number;
   readonly nextAttemptAt: Date | null;
   readonly retryOf: string | null;
+  /** The notification whose permanent failure this one falls back from (a `first` route). */
+  readonly fallbackOf: string | null;
   /** The template version it renders with (null: recorded before templates were data). */
   readonly templateVersion: number | null;
   readonly expiresAt: Date | null;
@@ -57,6 +60,7 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     deferrals: s.deferrals,
     nextAttemptAt: s.nextAttemptAt,
     retryOf: s.retryOf,
+    fallbackOf: s.fallbackOf,
     templateVersion: s.templateVersion,
     expiresAt: s.expiresAt,
     providerMessageId: s.providerMessageId,

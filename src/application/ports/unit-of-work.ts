@@ -9,6 +9,7 @@ import type {
   ScheduleRepository,
   TemplateRepository,
 } from './repositories.js';
+import type { FeedItems } from './feed-items.js';
 import type { Suppressions } from './suppressions.js';
 
 /** What a handler sees: the repositories of one open transaction. */
@@ -22,6 +23,7 @@ export interface UnitOfWork {
   readonly templates: TemplateRepository;
   readonly schedules: ScheduleRepository;
   readonly suppressions: Suppressions;
+  readonly feedItems: FeedItems;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */

@@ -1,5 +1,5 @@
 import type { ScheduledRequest } from '../../domain/schedule.js';
-import { type RequestDeps, askOf, requestNotification } from '../handlers/request-notification.js';
+import { type RequestDeps, askOf, requestNotifications } from '../handlers/request-notification.js';
 import type { ScheduledSender } from '../ports/scheduled-sender.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { sendOf } from './scheduled-request.js';
@@ -13,7 +13,7 @@ export class RequestingScheduledSender implements ScheduledSender {
   constructor(private readonly deps: RequestDeps) {}
 
   async fire(uow: UnitOfWork, request: ScheduledRequest, occurrenceKey: string): Promise<readonly string[]> {
-    const notification = await requestNotification(uow, this.deps, { ...askOf(sendOf(request), null), sourceEventId: occurrenceKey });
-    return [notification.id];
+    const notifications = await requestNotifications(uow, this.deps, { ...askOf(sendOf(request), null), sourceEventId: occurrenceKey });
+    return notifications.map((n) => n.id);
   }
 }

@@ -19,8 +19,8 @@ export function sendOf(stored: ScheduledRequest): SendFields {
   const expiresAt = text('expiresAt');
   return {
     notificationType: type,
+    channel: channelOf(stored, text('channel')),
     // Requests stored before channels named their recipient `recipientEmail`.
-    channel: Channel.of(text('channel') ?? 'email', 'request.channel'),
     recipient: text('recipient') ?? text('recipientEmail'),
     userId: text('userId'),
     subject: text('subject'),
@@ -31,4 +31,10 @@ export function sendOf(stored: ScheduledRequest): SendFields {
     locale: text('locale'),
     expiresAt: expiresAt === null ? null : new Date(expiresAt),
   };
+}
+
+/** The stored channel; null (stored as such): routed. Requests stored before channels name none: email. */
+function channelOf(stored: ScheduledRequest, channel: string | null): Channel | null {
+  if (!Object.hasOwn(stored, 'channel')) return 'email';
+  return channel === null ? null : Channel.of(channel, 'request.channel');
 }

@@ -46,6 +46,7 @@ export function channelChecked(release: TemplateRelease, ask: { readonly channel
 }
 
 /** Throws as requesting the send would (an unknown type, variables that do not fit), without requesting it. */
-export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string; readonly channel: Channel } & Asked): Promise<TemplateRelease> {
-  return channelChecked(variablesChecked(await releaseFor(templates, send.notificationType), send, check), send);
+export async function checkSendable(templates: TemplateCatalogue, check: VariablesCheck, send: { readonly notificationType: string; readonly channel: Channel | null } & Asked): Promise<TemplateRelease> {
+  const release = variablesChecked(await releaseFor(templates, send.notificationType), send, check);
+  return send.channel === null ? release : channelChecked(release, { ...send, channel: send.channel });
 }

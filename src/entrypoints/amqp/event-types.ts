@@ -49,7 +49,7 @@ export const SCHEMAS = {
   'request.notification': z
     .object({
       notification_type: z.string().max(64).optional(),
-      channel: z.enum(CHANNELS).default('email'),
+      channel: z.enum(CHANNELS).optional(),
       content: z.object({ subject: text(998), body: text(100_000) }).optional(),
       userid: id.optional(),
       recipient: z.string().optional(),

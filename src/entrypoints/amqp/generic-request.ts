@@ -9,8 +9,8 @@ type Requested = Omit<Extract<InboundEvent, { kind: 'NotificationRequested' }>, 
 
 /**
  * `request.notification`: any type by its template key, or a sender's own subject and body (the
- * `message` type), on any channel (email by default), to a user (their profile's address) and/or
- * an address. Unlike the typed events
+ * `message` type), on a channel it names or, for a user, on the type's channels as their profile routes them
+ * (without a user: email), to a user (their profile's addresses) and/or an address. Unlike the typed events
  * its variables are under `variables`, and either the user or the address may be absent.
  */
 export function genericRequest(d: Generic): Requested {
@@ -18,7 +18,7 @@ export function genericRequest(d: Generic): Requested {
     kind: 'NotificationRequested',
     notificationType: d.notification_type === undefined ? DIRECT_MESSAGE_TYPE : NotificationType.of(d.notification_type),
     userId: d.userid === undefined ? null : UserId.of(d.userid, 'userid').value,
-    channel: d.channel,
+    channel: d.channel ?? null,
     // Checked as the channel's address when the notification is requested.
     recipient: d.recipient ?? null,
     templateVars: d.variables,

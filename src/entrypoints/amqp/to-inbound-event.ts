@@ -95,7 +95,8 @@ export function toInboundEvent(type: KnownEventType, data: Payload<KnownEventTyp
   const { notificationType, templateVars } = request;
   const typed = { notificationType, templateVars, variablesField: 'template_vars', subject: null, content: null };
   const { userId, email } = checked(request.userId, request.email, request.fields);
-  return { kind: 'NotificationRequested', ...typed, userId, channel: 'email', recipient: email, ...eventOptions(options) };
+  // Routed over the type's channels; the event's email is the email channel's address.
+  return { kind: 'NotificationRequested', ...typed, userId, channel: null, recipient: email, ...eventOptions(options) };
 }
 
 function eventOptions(raw: RawEventOptions): { priority: Priority | null; locale: string | null; expiresAt: Date | null; sendAt: Date | null } {

@@ -61,6 +61,8 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
       configuredChannels: get('configuredChannels'),
       secretGenerator: get('secretGenerator'),
       webhookUrlPolicy: get('webhookUrlPolicy'),
+      feedStream: get('feedStream'),
+      recentFeedWrites: get('recentFeedWrites'),
     }),
   busMonitor: (get) => new ObservedBusMonitor(get('logger'), get('metrics')),
   bus: (get) => new MessageBus(get('handlers'), get('unitOfWork'), get('busMonitor'), wakeWorkers(get)),

@@ -14,6 +14,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
       templates: app.get('templatesQuery'),
       schedules: app.get('schedulesQuery'),
       suppressions: app.get('suppressionsQuery'),
+      feed: app.get('feedQuery'),
     },
     schedules: app.get('scheduleSends'),
     streamTickets: app.get('streamTickets'),

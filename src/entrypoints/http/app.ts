@@ -8,6 +8,7 @@ import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { batchRoutes } from './routes/batch.routes.js';
+import { feedRoutes } from './routes/feed.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
@@ -19,6 +20,7 @@ import { streamTicketRoutes } from './routes/stream-tickets.routes.js';
 import { suppressionRoutes } from './routes/suppressions.routes.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { v1TemplateRoutes } from './routes/v1-templates.routes.js';
+import { v1UserRoutes } from './routes/v1-users.routes.js';
 
 export function createHttpApp(deps: HttpDeps): Express {
   const { logger, metrics } = deps;
@@ -32,9 +34,11 @@ export function createHttpApp(deps: HttpDeps): Express {
   scheduleRoutes(api, deps);
   templateRoutes(api, deps);
   v1TemplateRoutes(api, deps);
+  v1UserRoutes(api, deps);
   opsRoutes(api, deps);
   providerRoutes(api, deps);
   suppressionRoutes(api, deps);
+  feedRoutes(api, deps);
   streamTicketRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 

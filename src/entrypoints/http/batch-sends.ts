@@ -32,7 +32,7 @@ async function sendOne(bus: MessageBus, batch: BatchRequest, index: number, raw:
   const idempotency = batch.idempotency && { key: `${batch.idempotency.key} item ${index}`, requestHash: sha256Hex(canonicalJson(raw)) };
   try {
     const result = await bus.handle({ type: 'SendNotification', ...item.data, correlationId: batch.correlationId, idempotency });
-    return { index, notification_id: result.notificationId, status: result.status };
+    return { index, notification_id: result.notificationId, status: result.status, notification_ids: idsOf(result) };
   } catch (error) {
     const problem = toProblem(error);
     if (!problem || problem.status >= 500) throw error;
@@ -50,5 +50,10 @@ export async function sendAll(bus: MessageBus, batch: BatchRequest): Promise<Sen
   if (refused.length > 0) throw new InvalidBatchError(refused);
   const fields = items.flatMap((item) => (item.ok ? [item.data] : []));
   const { results } = await bus.handle({ type: 'SendBatch', items: fields, correlationId: batch.correlationId, idempotency: batch.idempotency });
-  return batchAnswer('atomic', results.map((result, index) => ({ index, notification_id: result.notificationId, status: result.status })));
+  return batchAnswer('atomic', results.map((result, index) => ({ index, notification_id: result.notificationId, status: result.status, notification_ids: idsOf(result) })));
+}
+
+/** Every notification a send recorded; an answer replayed from before routing names only its one. */
+export function idsOf(result: { readonly notificationId: string; readonly notificationIds?: readonly string[] }): string[] {
+  return [...(result.notificationIds ?? [result.notificationId])];
 }

@@ -21,7 +21,7 @@ export const SendBatchBody = z
 const FieldErrors = z.array(z.object({ field: z.string(), message: z.string() }));
 
 export type ItemResult =
-  | { readonly index: number; readonly notification_id: string; readonly status: (typeof NOTIFICATION_STATUSES)[number] }
+  | { readonly index: number; readonly notification_id: string; readonly status: (typeof NOTIFICATION_STATUSES)[number]; readonly notification_ids: string[] }
   | { readonly index: number; readonly errors: z.output<typeof FieldErrors> };
 
 export const SendBatchResponse = z
@@ -29,11 +29,11 @@ export const SendBatchResponse = z
     delivery_mode: z.enum(DELIVERY_MODES),
     accepted: z.number().int(),
     rejected: z.number().int(),
-    notification_ids: z.array(z.uuid()).openapi({ description: "The accepted items' notifications, in item order" }),
+    notification_ids: z.array(z.uuid()).openapi({ description: "The accepted items' notifications, in item order (a routed item's, one per channel)" }),
     results: z
       .array(
         z.union([
-          z.object({ index: z.number().int(), notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) }),
+          z.object({ index: z.number().int(), notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES), notification_ids: z.array(z.uuid()) }),
           z.object({ index: z.number().int(), errors: FieldErrors.openapi({ description: 'Named from the batch body: notifications[i].field' }) }),
         ]),
       )
@@ -45,6 +45,7 @@ export type SendBatchAnswer = z.output<typeof SendBatchResponse>;
 
 /** The answer for the items' results, in item order. */
 export function batchAnswer(mode: DeliveryMode, results: readonly ItemResult[]): SendBatchAnswer {
-  const ids = results.flatMap((result) => ('notification_id' in result ? [result.notification_id] : []));
-  return { delivery_mode: mode, accepted: ids.length, rejected: results.length - ids.length, notification_ids: ids, results: [...results] };
+  const accepted = results.filter((result) => 'notification_id' in result);
+  const ids = accepted.flatMap((result) => result.notification_ids);
+  return { delivery_mode: mode, accepted: accepted.length, rejected: results.length - accepted.length, notification_ids: ids, results: [...results] };
 }

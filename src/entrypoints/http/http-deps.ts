@@ -3,6 +3,7 @@ import type { HistoryQuery } from '../../application/queries/history.query.js';
 import type { PreferencesQuery } from '../../application/queries/preferences.query.js';
 import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
+import type { FeedQuery } from '../../application/queries/feed.query.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
 import type { IssuedTicket } from '../../application/realtime/stream-tickets.js';
 import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
@@ -20,6 +21,7 @@ export interface HttpDeps {
     readonly templates: TemplatesQuery;
     readonly schedules: SchedulesQuery;
     readonly suppressions: SuppressionsQuery;
+    readonly feed: FeedQuery;
   };
   /** Creating and cancelling schedules (a use case of its own, beside the bus). */
   readonly schedules: ScheduleSends;

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from '../../adapters/observability/logger.js';
 import { isUnavailable } from '../../adapters/postgres/pool.js';
-import { DomainError, type FieldError, InvalidBatchError, InvalidValueError, InvalidVariablesError } from '../../domain/errors.js';
+import { DomainError, type FieldError, InvalidBatchError, InvalidDeliverySettingsError, InvalidValueError, InvalidVariablesError } from '../../domain/errors.js';
 
 /** An RFC 9457 problem; thrown anywhere in a request, written by the error handler. */
 export class Problem extends Error {
@@ -38,6 +38,7 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   unsafe_template: [422, 'Template not allowed'],
   no_webhook_endpoint: [409, 'No webhook endpoint'],
   suppression_not_found: [404, 'Suppression not found'],
+  feed_item_not_found: [404, 'Feed item not found'],
 };
 
 /** The one place where expected failures become HTTP statuses (docs/architecture.md, rule 10). */
@@ -45,6 +46,9 @@ export function toProblem(error: unknown): Problem | null {
   if (error instanceof Problem) return error;
   if (error instanceof InvalidVariablesError) {
     return new Problem(422, 'Invalid variables', `The variables do not fit the template: ${error.field}`, error.problems);
+  }
+  if (error instanceof InvalidDeliverySettingsError) {
+    return new Problem(422, 'Invalid profile settings', `The profile has settings that cannot be used: ${error.field}`, error.problems);
   }
   if (error instanceof InvalidValueError) return Problem.validation([{ field: error.field, message: error.reason }]);
   if (error instanceof InvalidBatchError) {

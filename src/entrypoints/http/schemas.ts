@@ -11,6 +11,7 @@ import { hasUnstorableCharacter } from '../../adapters/postgres/storable-text.js
 import { nulPath } from '../nul-characters.js';
 import { checkedBy } from './checked-by.js';
 import { ContactPointsInput, ContactPointsOutput, WebhookSecretOutput } from './contact-point-schemas.js';
+import { DeliverySettingsInput, DeliverySettingsOutput } from './delivery-settings-schemas.js';
 import { z } from './zod.js';
 
 export const UserIdSchema = z
@@ -38,7 +39,7 @@ export const PreferenceFlagsSchema = z
   .openapi('PreferenceFlags');
 
 export const CreatePreferencesBody = z
-  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}), ...ContactPointsInput })
+  .strictObject({ userid: UserIdSchema, notification_email: EmailSchema, preferences: PreferenceFlagsInput.default({}), ...ContactPointsInput, ...DeliverySettingsInput })
   .openapi('CreatePreferences');
 
 export const ReplacePreferencesBody = z
@@ -47,6 +48,7 @@ export const ReplacePreferencesBody = z
     notification_email: EmailSchema,
     preferences: PreferenceFlagsInput.default({}),
     ...ContactPointsInput,
+    ...DeliverySettingsInput,
   })
   .openapi('ReplacePreferences');
 
@@ -58,6 +60,7 @@ export const PreferencesResponse = z
     notification_email: z.string(),
     preferences: PreferenceFlagsSchema,
     ...ContactPointsOutput,
+    ...DeliverySettingsOutput,
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
@@ -103,6 +106,7 @@ export const NotificationSchema = z
     deferrals: z.number().int().openapi({ description: 'Provider-down answers in a row: they use no attempt, and only the first few show in attempts' }),
     next_attempt_at: z.iso.datetime().nullable(),
     retry_of: z.uuid().nullable(),
+    fallback_of: z.uuid().nullable().openapi({ description: 'The notification of a `first` route whose permanent failure this one falls back from' }),
     template_version: z.number().int().nullable().openapi({ description: 'The template version it renders with; null for notifications recorded before templates were data' }),
     expires_at: z.iso.datetime().nullable(),
     provider_message_id: z.string().nullable().openapi({ description: "The provider's id for the accepted message: Twilio's sid, FCM's message name, the SMTP queue id" }),
@@ -181,7 +185,7 @@ export const VariablesSchema = z.record(z.string().max(100), z.unknown()).superR
 export const SendNotificationBody = z
   .strictObject({
     notification_type: TemplateKeySchema,
-    recipient_email: EmailSchema,
+    recipient_email: EmailSchema.optional().openapi({ description: "The email channel's address; may be omitted with a userid (the profile's notification email)" }),
     userid: UserIdSchema.optional(),
     subject: OneLine(998).optional(),
     priority: z.enum(PRIORITIES).optional().openapi({ description: "Claim order and retry plan; default: the type's priority" }),
@@ -193,14 +197,20 @@ export const SendNotificationBody = z
         "The template's variables: shaped as the component schema `Variables.<notification_type>` (one per stored template, from its live version). Variables it does not declare are passed through.",
     }),
   })
+  .refine((b) => b.recipient_email !== undefined || b.userid !== undefined, { message: "give recipient_email, or userid to send to the user's channels", path: ['recipient_email'] })
   .openapi('SendNotification');
 
 /** A send's own text: at most 100,000 characters PostgreSQL can store. */
 export const ContentText = z.string().max(100_000).refine((v) => !hasUnstorableCharacter(v), NO_NUL);
 
-export const NotificationStatusResponse = z
-  .object({ notification_id: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })
-  .openapi('NotificationStatus');
+/** A send's answer: the first notification, and every one a routed send recorded (one per channel). */
+export const SendResponse = z
+  .object({
+    notification_id: z.uuid(),
+    status: z.enum(NOTIFICATION_STATUSES),
+    notification_ids: z.array(z.uuid()).openapi({ description: "Every notification the send recorded, in routing order (one per channel of the type's route)" }),
+  })
+  .openapi('SendAnswer');
 
 export const RetryResponse = z
   .object({ notification_id: z.uuid(), retry_of: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })

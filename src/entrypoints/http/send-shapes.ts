@@ -7,7 +7,10 @@ import { ContentText, ExpiresAtSchema, LocaleSchema, OneLine, SendNotificationBo
 /** Seed 003's send: a channel and recipient, a template (`template_id`) or its own content, `variables`. */
 export const Seed003SendBody = z
   .strictObject({
-    channel: z.enum(CHANNELS).default('email'),
+    channel: z
+      .enum(CHANNELS)
+      .optional()
+      .openapi({ description: "Absent: with a userid, the type's channels as the user's profile routes them (one notification each); without, email" }),
     recipient: z
       .string()
       .min(1)
@@ -57,8 +60,9 @@ export const SendBody = z
 function fromSeed002(b: z.output<typeof SendNotificationBody>): SendFields {
   return {
     notificationType: b.notification_type,
-    channel: 'email',
-    recipient: b.recipient_email,
+    // Routed over the type's channels when a user is named; recipient_email is the email channel's address.
+    channel: null,
+    recipient: b.recipient_email ?? null,
     userId: b.userid ?? null,
     subject: b.subject ?? null,
     content: b.content ?? null,
@@ -71,7 +75,7 @@ function fromSeed002(b: z.output<typeof SendNotificationBody>): SendFields {
 function fromSeed003(b: z.output<typeof Seed003SendBody>): SendFields {
   return {
     notificationType: b.template_id ?? DIRECT_MESSAGE_TYPE,
-    channel: b.channel,
+    channel: b.channel ?? null,
     recipient: b.recipient ?? null,
     userId: b.userid ?? null,
     subject: b.content?.subject ?? null,

@@ -9,8 +9,10 @@ import { DEAD_LETTER_QUEUE, type FaultBroker, SERVICE_QUEUE } from './fault-brok
 export const CAPTURE_QUEUE = 'capture.faults';
 
 export interface InvariantOptions {
-  /** Events the scenario expects the service to accept (each makes exactly one notification). */
+  /** Events the scenario expects the service to accept (each makes one notification per routed channel). */
   readonly accepted: number;
+  /** The channels each event's type routes to: one notification each (default 1). */
+  readonly channelsPerEvent?: number;
   /** The scenario's poison: the message ids expected in the dead-letter queue, or just how many. */
   readonly poison?: readonly string[] | number;
   /** Ambiguous sends may arrive twice (same Message-ID); otherwise every Message-ID arrives once. */
@@ -65,6 +67,31 @@ async function notificationCounts(db: string) {
 }
 
 /**
+ * G1's count: every accepted event made one final notification on each channel its type routes
+ * to (a `first` route: one per channel it tried), never two on one channel, and every inbox row
+ * made some. Shared by the pipeline and private worlds.
+ */
+export async function checkOnePerRoutedChannel(
+  query: (text: string) => Promise<Array<Record<string, string>>>,
+  accepted: number,
+  channelsPerEvent: number,
+  counts: { readonly total: number; readonly final: number },
+): Promise<void> {
+  expect(counts.total, 'G1 notifications (one per event and routed channel)').to.equal(accepted * channelsPerEvent);
+  expect(counts.final, 'G1 final notifications').to.equal(accepted * channelsPerEvent);
+  const [perEvent] = await query(
+    `select count(distinct source_event_id) as events,
+            (select count(*) from (select 1 from notifications where source_event_id is not null
+                                   group by source_event_id, channel having count(*) > 1) twice) as doubled,
+            (select count(*) from inbox i where not exists (select 1 from notifications x where x.source_event_id = i.event_id)) as unmatched
+       from notifications`,
+  );
+  expect(n(perEvent?.events), 'G1 events with notifications').to.equal(accepted);
+  expect(n(perEvent?.doubled), 'G1 two notifications of one event on one channel').to.equal(0);
+  expect(n(perEvent?.unmatched), 'G1 inbox rows without a notification').to.equal(0);
+}
+
+/**
  * G1–G5 (docs/reliability.md), checked from outside once the scenario is quiet: waits (bounded) until
  * every accepted event has a final notification, the outbox is drained and the outcomes are on the
  * capture queue; then stops the service (SIGTERM) and checks the broker. Returns the counts measured.
@@ -79,25 +106,16 @@ export async function checkInvariants(world: PipelineWorld, broker: FaultBroker,
   try {
     await eventually(async () => {
       last = await notificationCounts(db);
-      return last.inbox >= options.accepted && last.total >= options.accepted && last.final === last.total && last.unpublished === 0;
+      return last.inbox >= options.accepted && last.total >= options.accepted * (options.channelsPerEvent ?? 1) && last.final === last.total && last.unpublished === 0;
     }, bound, 'quiescence');
   } catch (error) {
     throw new Error(`${(error as Error).message}; last counts ${JSON.stringify(last)}`);
   }
 
-  // G1: exactly one final notification per accepted event, one inbox row each.
+  // G1: exactly one final notification per accepted event and routed channel, one inbox row each.
   const counts = await notificationCounts(db);
   expect(counts.inbox, 'G1 inbox rows').to.equal(options.accepted);
-  expect(counts.total, 'G1 notifications').to.equal(options.accepted);
-  expect(counts.final, 'G1 final notifications').to.equal(options.accepted);
-  const [perEvent] = await sqlOnPrimary<{ events: string; unmatched: string }>(
-    db,
-    `select count(distinct source_event_id) as events,
-            (select count(*) from inbox i where not exists (select 1 from notifications x where x.source_event_id = i.event_id)) as unmatched
-       from notifications`,
-  );
-  expect(n(perEvent?.events), 'G1 one notification per event').to.equal(options.accepted);
-  expect(n(perEvent?.unmatched), 'G1 inbox rows without a notification').to.equal(0);
+  await checkOnePerRoutedChannel((text) => sqlOnPrimary(db, text), options.accepted, options.channelsPerEvent ?? 1, counts);
 
   // G2: one message per sent notification (by Message-ID), at most two for an ambiguous send.
   const rows = await sqlOnPrimary<{ id: string; status: string }>(db, 'select id, status from notifications');

@@ -96,6 +96,21 @@ describe('KyselyDeliveryQueue', () => {
     await sql`truncate notifications cascade`.execute(kysely);
   });
 
+  it('claims a notification held for quiet hours once they end, not before, and clears its reason', async () => {
+    const held = (untilMs: number) => NotificationRequest.hold(fields({ fallback: ['push', 'in_app'] }), new Date(Date.now() + untilMs), new Date());
+    const [ended, ahead] = [held(-1_000), held(3_600_000)];
+    await uow().execute(async (u) => {
+      await u.notifications.add(ended);
+      await u.notifications.add(ahead);
+    });
+
+    const claims = await queue.claimDue(10, LEASE_MS, EMAIL);
+
+    expect(claims.map((c) => [c.notification.id, c.notification.status, c.notification.reason, c.notification.fallback, c.held])).to.deep.equal([[ended.id, 'sending', null, ['push', 'in_app'], true]]);
+    const stored = await sqlOnPrimary<{ id: string; status: string; reason: string | null }>(db.name, 'select id, status, reason from notifications order by status');
+    expect(stored.map((r) => [r.id, r.status, r.reason])).to.deep.equal([[ahead.id, 'scheduled', 'quiet_hours'], [ended.id, 'sending', null]]);
+  });
+
   it('claims due pending and retrying notifications, and no future, sending, sent, failed or suppressed one', async () => {
     const duePending = await pending(-1_000, { recipient: 'due@example.com', priority: 'high', secretVariables: ['verify_token'] });
     const dueRetrying = await pending();
@@ -120,7 +135,7 @@ describe('KyselyDeliveryQueue', () => {
     const states = await claimStates();
     for (const claim of claims) {
       const state = states.get(claim.notification.id)!;
-      expect(claim.resend).to.equal(false);
+      expect([claim.resend, claim.held]).to.deep.equal([false, false]);
       expect(claim.claimToken).to.match(UUID).and.to.equal(state.claim_token);
       expect(claim.notification).to.deep.include({ status: 'sending', claimToken: claim.claimToken, nextAttemptAt: null, leaseExpiries: 0 });
       expect(state).to.deep.include({ status: 'sending', next_attempt_at: null, lease_expiries: 0 });

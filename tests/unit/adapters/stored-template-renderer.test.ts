@@ -309,6 +309,16 @@ describe('the stored template renderer, on the shipped templates', () => {
       expect(invalid(() => previewAs(both, {}, 'fax')).field).to.equal('channel');
     });
 
+    it("renders dates in the notification's time zone (the recipient's), UTC without one", async () => {
+      const r = release('At <%= datetime(it.at, "short") %>', '<p>x</p>', 6);
+      const at = '2026-11-28T22:30:00Z';
+      const catalogue = { live: async () => r, version: async () => r };
+      const withZone = new StoredTemplateRenderer(catalogue, new TemplateEngine(LAYOUTS, 100), { appBaseUrl: BASE_URL, serviceName: SERVICE });
+      const content = { subject: null, body: null, templateVars: { at } };
+      const subject = async (timeZone: string | null) => renderedAs('email', await withZone.render(aPendingNotification({ type: 'custom', templateVersion: 6, content, timeZone }).snapshot())).subject;
+      expect([await subject('Europe/Brussels'), await subject('Asia/Tokyo'), await subject(null)]).to.deep.equal(['At 11/28/26, 11:30 PM', 'At 11/29/26, 7:30 AM', 'At 11/28/26, 10:30 PM']);
+    });
+
     it('runs default() as the grammar allows it, under its engine name', () => {
       const r = release('<%= default(it.name, "friend") %>', '<p><%= upper(it.name) %></p>', 5);
       expect(preview(r, {}).subject).to.equal('friend');

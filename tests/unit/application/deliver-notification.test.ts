@@ -7,7 +7,12 @@ import type { ChannelSender, OutgoingMessage, RenderedContent } from '../../../s
 import type { Claim, DeliveryQueue } from '../../../src/application/ports/delivery-queue.js';
 import type { DeliveryMonitor } from '../../../src/application/ports/delivery-monitor.js';
 import type { NotificationRenderer } from '../../../src/application/ports/notification-renderer.js';
+import { ChannelFlags } from '../../../src/domain/channel-flags.js';
+import { EmailAddress } from '../../../src/domain/email-address.js';
 import { InvalidValueError } from '../../../src/domain/errors.js';
+import { NotificationPreferences, type PreferencesChange, preferenceFlags } from '../../../src/domain/notification-preferences.js';
+import { Suppression } from '../../../src/domain/suppression.js';
+import { UserId } from '../../../src/domain/user-id.js';
 import type { NotificationSnapshot } from '../../../src/domain/notification-request.js';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
@@ -67,10 +72,10 @@ function world(answer: (message: OutgoingMessage) => Promise<SendOutcome>, rende
 }
 
 /** Puts a claimed notification in the store, as the delivery queue would, and returns the claim. */
-function claimed(store: InMemoryStore, overrides: Partial<NotificationSnapshot> = {}, resend = false) {
+function claimed(store: InMemoryStore, overrides: Partial<NotificationSnapshot> = {}, resend = false, held = false) {
   const notification = { ...aSendingNotification({ id: '00000000-0000-4000-8000-0000000000aa' }).snapshot(), ...overrides };
   store.notifications.set(notification.id, notification);
-  return { notification, claimToken: 'claim-1', resend };
+  return { notification, claimToken: 'claim-1', resend, held };
 }
 
 describe('DeliverNotification', () => {
@@ -171,6 +176,35 @@ describe('DeliverNotification', () => {
     expect(await w.deliver.execute(claim)).to.equal('failed');
     expect(w.sender.sent).to.deep.equal([]);
     expect(w.store.notifications.get(claim.notification.id)).to.deep.include({ status: 'failed', reason: 'lease_expired' });
+  });
+
+  describe('a notification held for quiet hours, claimed when they end', () => {
+    const heldFor = (w: ReturnType<typeof world>, change: PreferencesChange) => {
+      const profile = NotificationPreferences.create(UserId.of('user-1'), EmailAddress.of('ada@example.com'), preferenceFlags(), T0, null, change);
+      w.store.preferences.set('user-1', profile.snapshot());
+      return claimed(w.store, { userId: 'user-1', recipient: 'ada@example.com' }, false, true);
+    };
+
+    it('goes when the recipient still wants it', async () => {
+      const w = world(async () => accepted());
+      expect(await w.deliver.execute(heldFor(w, {}))).to.equal('sent');
+      expect(w.sender.sent).to.have.lengthOf(1);
+    });
+
+    it('is suppressed, never sent, when the recipient turned the channel off meanwhile', async () => {
+      const w = world(async () => accepted());
+      const claim = heldFor(w, { channels: ChannelFlags.of({ email: false }) });
+      expect(await w.deliver.execute(claim)).to.equal('suppressed');
+      expect([w.sender.sent.length, w.store.notifications.get(claim.notification.id)?.reason]).to.deep.equal([0, 'preference_opt_out']);
+    });
+
+    it('is suppressed when its address was suppressed meanwhile', async () => {
+      const w = world(async () => accepted());
+      const claim = heldFor(w, {});
+      w.store.suppressions.set('s-1', Suppression.of({ channel: 'email', address: 'ada@example.com', reason: 'complained', source: 'test' }, 's-1', T0));
+      expect(await w.deliver.execute(claim)).to.equal('suppressed');
+      expect([w.sender.sent.length, w.store.notifications.get(claim.notification.id)?.reason]).to.deep.equal([0, 'recipient_suppressed']);
+    });
   });
 
   it('resends a notification whose earlier lease expired, reporting the possible duplicate', async () => {

@@ -9,7 +9,7 @@ import type { DomainEvent, DomainEventType } from '../../../src/domain/events.js
 import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
 import { FakeClock } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
-import { NO_CONTACT_POINTS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
+import { NO_CONTACT_POINTS, NO_DELIVERY_SETTINGS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 const ALL_ON = preferenceFlags();
@@ -49,12 +49,16 @@ describe('the production handler registry', () => {
     expect(Object.keys(registry.commands).sort()).to.deep.equal([
       'AbandonClaim',
       'AddSuppression',
+      'ChangeFeedItem',
       'CreateApiKey',
       'CreatePreferences',
       'CreateTemplate',
       'LiftSuppression',
+      'MarkFeedSeen',
       'PublishTemplateVersion',
+      'ReadAllFeedItems',
       'ReceiveEvent',
+      'RecheckHeld',
       'RecordDeliveryReceipt',
       'RecordSendReports',
       'ReplacePreferences',
@@ -68,6 +72,8 @@ describe('the production handler registry', () => {
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([
       'AddressesRejected',
+      'FallbackDue',
+      'FeedChanged',
       'NotificationFailed',
       'NotificationPreferencesCreated',
       'NotificationPreferencesUpdated',
@@ -82,9 +88,9 @@ describe('CreatePreferences', () => {
     const { bus, store, events, monitor } = app();
     const view = await bus.handle(createPreferences({ notificationEmail: 'Ada@Example.com' }));
     const expected = { userId: 'u-1', notificationEmail: 'Ada@example.com', preferences: ALL_ON };
-    expect(view).to.deep.equal({ ...expected, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: T0 });
-    expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, ...NO_STORED_CONTACT_POINTS, version: 1, createdAt: T0, updatedAt: T0 });
-    expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, ...NO_CONTACT_POINTS, username: null }]);
+    expect(view).to.deep.equal({ ...expected, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, webhookSecret: null, createdAt: T0, updatedAt: T0 });
+    expect(store.preferences.get('u-1')).to.deep.equal({ ...expected, ...NO_STORED_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, version: 1, createdAt: T0, updatedAt: T0 });
+    expect(events).to.deep.equal([{ type: 'NotificationPreferencesCreated', ...expected, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, username: null }]);
     expect(monitor.handledTypes).to.deep.equal(['CreatePreferences', 'NotificationPreferencesCreated']);
   });
 
@@ -142,10 +148,10 @@ describe('ReplacePreferences', () => {
     clock.advance(60_000);
     const result = await bus.handle(replacePreferences({ notificationEmail: 'grace@example.com', preferences: { security_alert: false } }));
     const replaced = { userId: 'u-1', notificationEmail: 'grace@example.com', preferences: { ...ALL_ON, security_alert: false } };
-    const view = { ...replaced, ...NO_CONTACT_POINTS, webhookSecret: null, createdAt: T0, updatedAt: clock.now() };
+    const view = { ...replaced, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, webhookSecret: null, createdAt: T0, updatedAt: clock.now() };
     expect(result).to.deep.equal({ created: false, preferences: view });
-    expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, ...NO_STORED_CONTACT_POINTS, version: 2, createdAt: T0, updatedAt: clock.now() });
-    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, ...NO_CONTACT_POINTS, previousEmail: 'ada@example.com' }]);
+    expect(store.preferences.get('u-1')).to.deep.equal({ ...replaced, ...NO_STORED_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, version: 2, createdAt: T0, updatedAt: clock.now() });
+    expect(events.slice(1)).to.deep.equal([{ type: 'NotificationPreferencesUpdated', ...replaced, ...NO_CONTACT_POINTS, ...NO_DELIVERY_SETTINGS, previousEmail: 'ada@example.com' }]);
   });
 
   it('raises no update when the values are the same', async () => {

@@ -40,16 +40,22 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RotateWebhookSecret: unused,
       AddSuppression: unused,
       LiftSuppression: unused,
+      RecheckHeld: unused,
+      ChangeFeedItem: unused,
+      ReadAllFeedItems: unused,
+      MarkFeedSeen: unused,
       ...commands,
     },
-    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [] },
+    reactions: { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FallbackDue: [], FeedChanged: [] },
     events: {
       NotificationPreferencesCreated: events.NotificationPreferencesCreated ?? [],
       NotificationPreferencesUpdated: events.NotificationPreferencesUpdated ?? [],
       NotificationRecorded: events.NotificationRecorded ?? [],
       AddressesRejected: events.AddressesRejected ?? [],
+      FallbackDue: events.FallbackDue ?? [],
       NotificationSent: events.NotificationSent ?? [],
       NotificationFailed: events.NotificationFailed ?? [],
+      FeedChanged: events.FeedChanged ?? [],
     },
   };
 }
@@ -67,7 +73,7 @@ function create(userId: string): CommandOf<'CreatePreferences'> {
 
 /** Creates preferences for every user id given in the command, comma-separated. */
 const createsEach: CommandHandler<'CreatePreferences'> = async (command, uow) => {
-  const created = command.userId.split(',').map((userId) => aPreferences({ userId }));
+  const created = (command.userId ?? '').split(',').map((userId) => aPreferences({ userId }));
   for (const preferences of created) await uow.preferences.add(preferences);
   return toWrittenView(created[0]!);
 };

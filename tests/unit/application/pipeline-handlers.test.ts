@@ -14,7 +14,7 @@ import { preferenceFlags } from '../../../src/domain/notification-preferences.js
 import type { NotificationSnapshot } from '../../../src/domain/notification-request.js';
 import { FakeClock, type InMemoryStore } from '../../support/fakes.js';
 import { fakeContainer, testHandlerDeps } from '../../support/test-container.js';
-import { NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
+import { NO_DELIVERY_SETTINGS, NO_STORED_CONTACT_POINTS, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 const ALL_ON = preferenceFlags();
@@ -183,7 +183,10 @@ describe('ReceiveEvent', () => {
         secretVariables: ['reset_token'],
         templateVersion: 1,
         locale: null,
+        timeZone: null,
         expiresAt: null,
+        fallback: [],
+        fallbackOf: null,
         providerMessageId: null,
         receipt: null,
         createdAt: T0,
@@ -227,6 +230,7 @@ describe('ReceiveEvent', () => {
       notificationEmail: 'ada@example.com',
       preferences: ALL_ON,
       ...NO_STORED_CONTACT_POINTS,
+      ...NO_DELIVERY_SETTINGS,
       version: 1,
       createdAt: T0,
       updatedAt: T0,
@@ -375,6 +379,11 @@ describe('the transactional outbox', () => {
       push_tokens: [],
       webhook_url: null,
       webhook_disabled_at: null,
+      language: null,
+      timezone: null,
+      quiet_hours: null,
+      channels: NO_DELIVERY_SETTINGS.channels,
+      overrides: {},
     });
     expect(typeof row?.body.timestamp).to.equal('number');
   });
@@ -655,7 +664,7 @@ describe('SendNotification', () => {
     const { bus, store } = pipeline();
     const first = await bus.handle(send({ idempotency }));
     const second = await bus.handle(send({ idempotency }));
-    expect(first).to.deep.equal({ notificationId: nth(1), status: 'pending' });
+    expect(first).to.deep.equal({ notificationId: nth(1), status: 'pending', notificationIds: [nth(1)] });
     expect(second).to.deep.equal(first);
     expect(store.notifications.size).to.equal(1);
     expect(store.idempotency.get('key-1')).to.deep.equal({ requestHash: 'request-hash-1', response: first });

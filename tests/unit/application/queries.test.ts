@@ -3,7 +3,7 @@ import { InvalidValueError, PreferencesNotFoundError } from '../../../src/domain
 import { preferenceFlags } from '../../../src/domain/notification-preferences.js';
 import { NotificationRequest } from '../../../src/domain/notification-request.js';
 import { fakeContainer } from '../../support/test-container.js';
-import { NO_CONTACT_POINTS, aNewNotification, T0 } from '../mothers.js';
+import { NO_CONTACT_POINTS, NO_DELIVERY_SETTINGS, aNewNotification, T0 } from '../mothers.js';
 import { rejection } from '../rejection.js';
 
 describe('preferences query', () => {
@@ -22,6 +22,7 @@ describe('preferences query', () => {
       notificationEmail: 'ada@example.com',
       preferences: preferenceFlags({ welcome: false }),
       ...NO_CONTACT_POINTS,
+      ...NO_DELIVERY_SETTINGS,
       createdAt: T0,
       updatedAt: T0,
     });

@@ -40,7 +40,7 @@ describe('SendBatch', () => {
     const { bus, store } = pipeline();
     const commits = store.commits;
     const result = await bus.handle(batch([item(), item({ recipient: 'bo@example.com', variablesField: 'variables' })]));
-    expect(result).to.deep.equal({ results: [{ notificationId: nth(1), status: 'pending' }, { notificationId: nth(2), status: 'pending' }] });
+    expect(result).to.deep.equal({ results: [{ notificationId: nth(1), status: 'pending', notificationIds: [nth(1)] }, { notificationId: nth(2), status: 'pending', notificationIds: [nth(2)] }] });
     expect([...store.notifications.values()].map((n) => [n.recipient, n.correlationId])).to.deep.equal([
       ['ada@example.com', 'corr-1'],
       ['bo@example.com', 'corr-1'],

@@ -6,7 +6,7 @@ import { NotificationPreferences, preferenceFlags } from '../../../src/domain/no
 import { PhoneNumber } from '../../../src/domain/phone-number.js';
 import { UserId } from '../../../src/domain/user-id.js';
 import { WebhookUrl } from '../../../src/domain/webhook-url.js';
-import { T0, at } from '../mothers.js';
+import { NO_DELIVERY_SETTINGS, T0, at } from '../mothers.js';
 import { thrown } from '../rejection.js';
 
 const HOOK = 'https://hooks.example.com/notify';
@@ -90,6 +90,7 @@ describe('NotificationPreferences contact points', () => {
           pushTokens: [],
           webhookUrl: 'https://other.example.com/hook',
           webhookDisabledAt: null,
+          ...NO_DELIVERY_SETTINGS,
         },
       ]);
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EmailAddress } from '../../../src/domain/email-address.js';
 import { NotificationPreferences, preferenceFlags } from '../../../src/domain/notification-preferences.js';
-import { NO_CONTACT_POINTS, NO_STORED_CONTACT_POINTS, aPreferences, at, T0 } from '../mothers.js';
+import { NO_CONTACT_POINTS, NO_DELIVERY_SETTINGS, NO_STORED_CONTACT_POINTS, aPreferences, at, T0 } from '../mothers.js';
 
 const ALL_ON = preferenceFlags();
 
@@ -15,6 +15,7 @@ describe('NotificationPreferences', () => {
         notificationEmail: 'ada@example.com',
         preferences: { ...ALL_ON, welcome: false },
         ...NO_CONTACT_POINTS,
+        ...NO_DELIVERY_SETTINGS,
         username: null,
       },
     ]);
@@ -39,6 +40,7 @@ describe('NotificationPreferences', () => {
         previousEmail: 'ada@example.com',
         preferences: { ...ALL_ON, order_status_update: false },
         ...NO_CONTACT_POINTS,
+        ...NO_DELIVERY_SETTINGS,
       },
     ]);
     expect(preferences.allows('order_status_update')).to.equal(false);
@@ -71,6 +73,7 @@ describe('NotificationPreferences', () => {
       notificationEmail: 'ada@example.com',
       preferences: ALL_ON,
       ...NO_STORED_CONTACT_POINTS,
+      ...NO_DELIVERY_SETTINGS,
       version: 1,
       createdAt: T0,
       updatedAt: T0,

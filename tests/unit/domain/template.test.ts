@@ -71,6 +71,7 @@ describe('Template', () => {
     expect(refusedField(definition({ defaultLocale: '' }))).to.equal('default_locale');
     expect(refusedField(definition({ ttlSeconds: 0 }))).to.equal('ttl');
     expect(refusedField(definition({ routing: { mode: 'first', order: ['push'] } }))).to.equal('routing.order');
+    expect(refusedField(definition({ routing: { mode: 'first', order: ['sms', 'email', 'sms'] } }))).to.equal('routing.order');
     expect(refusedField(definition({ variables: [templateVariable({ name: 'a', type: 'string' }, 'v'), templateVariable({ name: 'a', type: 'number' }, 'v')] }))).to.equal('variables');
     expect((thrown(() => Template.create('Bad Key', definition(), NOW, grammar)) as InvalidValueError).field).to.equal('key');
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InvalidBatchError } from '../../../src/domain/errors.js';
-import { type BatchRequest, sendAll, sendEach } from '../../../src/entrypoints/http/batch-sends.js';
+import { type BatchRequest, idsOf, sendAll, sendEach } from '../../../src/entrypoints/http/batch-sends.js';
 import { fakeContainer } from '../../support/test-container.js';
 import { rejection } from '../rejection.js';
 
@@ -59,9 +59,25 @@ describe('an atomic batch', () => {
       rejected: 0,
       notification_ids: [nth(1), nth(2)],
       results: [
-        { index: 0, notification_id: nth(1), status: 'pending' },
-        { index: 1, notification_id: nth(2), status: 'pending' },
+        { index: 0, notification_id: nth(1), status: 'pending', notification_ids: [nth(1)] },
+        { index: 1, notification_id: nth(2), status: 'pending', notification_ids: [nth(2)] },
       ],
     });
+  });
+
+  it("answers every notification of an item routed over its type's channels", async () => {
+    const { bus } = fakeContainer();
+    const definition = { description: 'd', priority: 'normal', ttlSeconds: null, routing: { mode: 'all' }, variables: [], defaultLocale: 'en' } as const;
+    const variants = [{ channel: 'email', locale: 'en', subject: 's', text: 't' }, { channel: 'in_app', locale: 'en', title: 't', body: 'b' }] as const;
+    await bus.handle({ type: 'CreateTemplate', key: 'two.channels', definition: { ...definition, variants } });
+    const answer = await sendAll(bus, request([{ notification_type: 'two.channels', userid: 'u-9', recipient_email: 'u9@example.com' }, GOOD]));
+    const [routed, single] = answer.results;
+    expect(routed && 'notification_ids' in routed ? routed.notification_ids.length : 0).to.equal(2);
+    expect(answer.notification_ids).to.have.lengthOf(3);
+    expect(single).to.deep.include({ index: 1, notification_ids: [answer.notification_ids[2]] });
+  });
+
+  it('answers a result replayed from before routing with its one notification', () => {
+    expect(idsOf({ notificationId: 'n-1' })).to.deep.equal(['n-1']);
   });
 });

@@ -21,7 +21,7 @@ class ScriptedQueue implements DeliveryQueue {
     this.claims.push({ limit, channel });
     const n = Math.min(limit, this.available);
     this.available -= n;
-    return Array.from({ length: n }, (_, i) => ({ notification: aSendingNotification({ id: `n-${this.claims.length}-${i}`, channel }).snapshot(), claimToken: 't', resend: false }));
+    return Array.from({ length: n }, (_, i) => ({ notification: aSendingNotification({ id: `n-${this.claims.length}-${i}`, channel }).snapshot(), claimToken: 't', resend: false, held: false }));
   }
   refill(n: number) {
     this.available += n;
@@ -46,7 +46,7 @@ class LateEmailQueue extends ScriptedQueue {
     if (channel === 'sms') return super.claimDue(limit, leaseMs, channel);
     if (!this.emailDue || this.emailClaimed > 0) return [];
     this.emailClaimed += 1;
-    return [{ notification: aSendingNotification({ id: 'late-email', channel }).snapshot(), claimToken: 't', resend: false }];
+    return [{ notification: aSendingNotification({ id: 'late-email', channel }).snapshot(), claimToken: 't', resend: false, held: false }];
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { idempotencyOf } from './idempotency.js';
-import { NotificationIdParams, NotificationStatusResponse, RetryResponse } from '../schemas.js';
+import { idsOf } from '../batch-sends.js';
+import { NotificationIdParams, RetryResponse, SendResponse } from '../schemas.js';
 import { SendBody } from '../send-shapes.js';
 
 export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void {
@@ -13,7 +14,7 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
     scope: 'notifications:send',
     body: SendBody,
     responses: {
-      202: { description: 'Accepted: pending, or suppressed by the user preferences', schema: NotificationStatusResponse },
+      202: { description: 'Accepted: pending, scheduled (quiet hours), or suppressed with why', schema: SendResponse },
       409: { description: 'A request with the same Idempotency-Key is in flight' },
       422: { description: 'The Idempotency-Key was used with another body' },
     },
@@ -24,7 +25,7 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
         correlationId: res.locals.correlationId as string,
         idempotency: idempotencyOf(req, callerOf, req.body),
       });
-      res.status(202).json({ notification_id: result.notificationId, status: result.status });
+      res.status(202).json({ notification_id: result.notificationId, status: result.status, notification_ids: idsOf(result) });
     },
   });
 

@@ -76,6 +76,8 @@ export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): v
         sent: await byLabel(metrics.notifications, 'status', 'sent'),
         failed: await byLabel(metrics.notifications, 'status', 'failed'),
         suppressed: await byLabel(metrics.notifications, 'status', 'suppressed'),
+        // Held for the recipients' quiet hours when recorded (ADR 22).
+        scheduled: await byLabel(metrics.notifications, 'status', 'scheduled'),
         retries: await metrics.total(metrics.retries),
         ambiguous_resends: await metrics.total(metrics.ambiguousResends),
         http_requests: await metrics.total(metrics.httpRequests),

@@ -1,5 +1,6 @@
 import type { Api } from '../api.js';
 import { RotatedWebhookSecretResponse, contactPointsOf } from '../contact-point-schemas.js';
+import { deliverySettingsOf } from '../delivery-settings-schemas.js';
 import type { HttpDeps } from '../http-deps.js';
 import { Problem } from '../problem.js';
 import { preferencesJson, rotatedSecretJson, writtenPreferencesJson } from '../presenters.js';
@@ -16,7 +17,11 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
     tag: 'preferences',
     scope: 'preferences:write',
     body: CreatePreferencesBody,
-    responses: { 201: { description: 'Created', schema: WrittenPreferencesResponse }, 409: { description: 'They exist already' } },
+    responses: {
+      201: { description: 'Created', schema: WrittenPreferencesResponse },
+      409: { description: 'They exist already' },
+      422: { description: 'Settings that cannot be used (language, timezone, quiet_hours, channels, overrides), each named' },
+    },
     handle: async ({ body }, res) => {
       const view = await bus.handle({
         type: 'CreatePreferences',
@@ -24,6 +29,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
         notificationEmail: body.notification_email,
         preferences: body.preferences,
         ...contactPointsOf(body),
+        ...deliverySettingsOf(body),
       });
       res.status(201).location(`/notifications/preferences/${encodeURIComponent(view.userId)}`).set(NO_STORE).json(writtenPreferencesJson(view));
     },
@@ -32,7 +38,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
   api.route({
     method: 'put',
     path: '/notifications/preferences/:userid',
-    summary: "Replace a user's notification preferences (creates them when absent); contact points left out are kept",
+    summary: "Replace a user's notification preferences (creates them when absent); contact points and delivery settings left out are kept",
     tag: 'preferences',
     scope: 'preferences:write',
     params: UserIdParams,
@@ -41,6 +47,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
       200: { description: 'Replaced', schema: WrittenPreferencesResponse },
       201: { description: 'Created', schema: WrittenPreferencesResponse },
       409: { description: 'Changed concurrently; retry' },
+      422: { description: 'Settings that cannot be used (language, timezone, quiet_hours, channels, overrides), each named' },
     },
     handle: async ({ params, body }, res) => {
       if (body.userid !== undefined && body.userid !== params.userid) {
@@ -52,6 +59,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
         notificationEmail: body.notification_email,
         preferences: body.preferences,
         ...contactPointsOf(body),
+        ...deliverySettingsOf(body),
       });
       res.status(created ? 201 : 200).set(NO_STORE).json(writtenPreferencesJson(preferences));
     },

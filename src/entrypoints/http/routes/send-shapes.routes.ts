@@ -18,13 +18,13 @@ export function sendShapeRoutes(api: Api, { bus, queries, callerOf }: HttpDeps):
     tag: 'notifications',
     scope: 'notifications:send',
     body: V1SendBody,
-    responses: { 202: { description: 'Accepted, in the envelope' }, 422: { description: 'Variables that do not fit, or the key reused with another body' } },
+    responses: { 202: { description: "Accepted, in the envelope: routed over the type's channels; a user without a profile has no address on them, so the notifications are recorded suppressed (no_contact_point) but the feed's" }, 422: { description: 'Variables that do not fit, or the key reused with another body' } },
     handle: async ({ body }, res, req) => {
       const idempotency = idempotencyOf(req, callerOf, req.body);
       const result = await bus.handle({
         type: 'SendNotification',
         notificationType: body.template_key,
-        channel: 'email',
+        channel: null,
         recipient: null,
         userId: body.user_id,
         subject: null,

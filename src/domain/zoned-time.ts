@@ -40,15 +40,15 @@ function offsetAt(instant: number, zone: string): number {
 }
 
 /**
- * The instant of a local time: the first of two when a fall-back change repeats it; the first
- * instant after the gap when a spring-forward change skipped it. Assumes no zone changes its
- * offset twice within a day of it.
+ * The instant of a local time: the first of two when a fall-back change repeats it (`last`: the
+ * second); the first instant after the gap when a spring-forward change skipped it. Assumes no
+ * zone changes its offset twice within a day of it.
  */
-export function instantAt(wall: number, zone: string): number {
+export function instantAt(wall: number, zone: string, occurrence: 'first' | 'last' = 'first'): number {
   const before = offsetAt(wall - DAY_MS, zone);
   const after = offsetAt(wall + DAY_MS, zone);
   const valid = [wall - before, wall - after].filter((t) => wallClockOf(t, zone) === wall);
-  if (valid.length > 0) return Math.min(...valid);
+  if (valid.length > 0) return occurrence === 'first' ? Math.min(...valid) : Math.max(...valid);
   return endOfGap(wall - after, wall - before, zone, before);
 }
 
