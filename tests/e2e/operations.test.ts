@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { eventually } from '../support/databases.js';
 import { E2E_ADMIN_KEY, E2eService } from '../support/e2e-service.js';
 import { ServiceProcess } from '../support/service-process.js';
 
@@ -35,8 +36,12 @@ describe('operations endpoints and process life cycle (built service)', () => {
     for (const [channel, recipient] of [['email', 'ada@example.com'], ['sms', '+15551234567']] as const) {
       const sent = await world.admin.post('/notifications/send', { channel, recipient, content: { subject: 'Hi', body: 'Hello' } });
       expect([channel, sent.status, sent.body.status]).to.deep.equal([channel, 202, 'suppressed']);
-      const status = await world.admin.get(`/notifications/${String(sent.body.notification_id)}/status`);
-      expect(JSON.stringify(status.body)).to.include('channel_not_configured');
+      // Read from the standby: the row may take a moment to show there.
+      const status = await eventually(async () => {
+        const res = await world.admin.get(`/notifications/${String(sent.body.notification_id)}/status`);
+        return res.status === 200 ? res.body : undefined;
+      }, 5_000, 'the status');
+      expect(JSON.stringify(status)).to.include('channel_not_configured');
     }
   });
 
