@@ -1,4 +1,5 @@
 import { InvalidValueError } from './errors.js';
+import { checkEach } from './field-problems.js';
 import { CHANNELS, Channel } from './notification-type.js';
 
 export type ChannelFlagValues = Readonly<Record<Channel, boolean>>;
@@ -9,14 +10,14 @@ export class ChannelFlags {
 
   private constructor(private readonly flags: ChannelFlagValues) {}
 
-  /** From a request: each key a channel, each value a boolean; the channels it leaves out are on. */
+  /** From a request: each key a channel, each value a boolean (every bad key reported); the channels it leaves out are on. */
   static of(raw: Readonly<Record<string, unknown>>, field = 'channels'): ChannelFlags {
     const flags: Record<Channel, boolean> = { ...ChannelFlags.ALL_ON.flags };
-    for (const [key, value] of Object.entries(raw)) {
+    checkEach(Object.entries(raw), ([key, value]) => {
       const channel = Channel.of(key, `${field}.${key}`);
       if (typeof value !== 'boolean') throw new InvalidValueError(`${field}.${key}`, 'must be true or false');
       flags[channel] = value;
-    }
+    });
     return new ChannelFlags(flags);
   }
 

@@ -1,4 +1,5 @@
 import { InvalidValueError } from './errors.js';
+import { checkEach } from './field-problems.js';
 import { CHANNELS, Channel, NotificationType } from './notification-type.js';
 
 export type ChannelOverrideValues = Readonly<Record<NotificationType, Readonly<Partial<Record<Channel, boolean>>>>>;
@@ -19,12 +20,12 @@ export class ChannelOverrides {
     const entries = Object.entries(raw);
     if (entries.length > MAX_TYPES) throw new InvalidValueError(field, `may name at most ${MAX_TYPES} types`);
     const byType: Record<NotificationType, Partial<Record<Channel, boolean>>> = {};
-    for (const [key, channels] of entries) {
+    checkEach(entries, ([key, channels]) => {
       const type = NotificationType.of(key, `${field}.${key}`);
       if (typeof channels !== 'object' || channels === null || Array.isArray(channels)) throw new InvalidValueError(`${field}.${key}`, 'must map channels to true or false');
       const decisions = channelDecisions(channels as Record<string, unknown>, `${field}.${key}`);
       if (Object.keys(decisions).length > 0) byType[type] = decisions;
-    }
+    });
     return new ChannelOverrides(byType);
   }
 
@@ -57,11 +58,11 @@ export class ChannelOverrides {
 
 function channelDecisions(raw: Record<string, unknown>, field: string): Partial<Record<Channel, boolean>> {
   const decisions: Partial<Record<Channel, boolean>> = {};
-  for (const [key, value] of Object.entries(raw)) {
+  checkEach(Object.entries(raw), ([key, value]) => {
     const channel = Channel.of(key, `${field}.${key}`);
     if (typeof value !== 'boolean') throw new InvalidValueError(`${field}.${key}`, 'must be true or false');
     decisions[channel] = value;
-  }
+  });
   return decisions;
 }
 

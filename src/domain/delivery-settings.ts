@@ -2,6 +2,7 @@ import { ChannelFlags, type ChannelFlagValues } from './channel-flags.js';
 import { ChannelOverrides, type ChannelOverrideValues } from './channel-overrides.js';
 import type { Language } from './language.js';
 import { QuietHours } from './quiet-hours.js';
+import { isKnownZone } from './zoned-time.js';
 import type { TimeZone } from './time-zone.js';
 
 /** A profile's delivery settings as snapshots, events and views carry them. */
@@ -35,9 +36,11 @@ export class DeliverySettings {
     readonly overrides: ChannelOverrides,
   ) {}
 
+  /** As stored; a time zone this Node no longer knows (an IANA update dropped it) reads as none, UTC. */
   static restore(s: DeliverySettingsFields): DeliverySettings {
     const quietHours = s.quietHours && QuietHours.of(s.quietHours.start, s.quietHours.end);
-    return new DeliverySettings(s.language, s.timeZone, quietHours, ChannelFlags.restore(s.channels), ChannelOverrides.restore(s.overrides));
+    const timeZone = s.timeZone !== null && isKnownZone(s.timeZone) ? s.timeZone : null;
+    return new DeliverySettings(s.language, timeZone, quietHours, ChannelFlags.restore(s.channels), ChannelOverrides.restore(s.overrides));
   }
 
   changed(change: DeliverySettingsChange): DeliverySettings {

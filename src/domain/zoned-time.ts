@@ -7,13 +7,25 @@
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** One formatter per zone Intl knows, whatever the case it is spelled in: at most one per IANA name. */
 function formatter(zone: string): Intl.DateTimeFormat {
-  let cached = formatters.get(zone);
+  const key = zone.toLowerCase();
+  let cached = formatters.get(key);
   if (!cached) {
     cached = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(zone, cached);
+    formatters.set(key, cached);
   }
   return cached;
+}
+
+/** Whether Intl (the IANA database of this Node) knows the zone; a stored name may outlive it. */
+export function isKnownZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The canonical name of an IANA zone Intl knows, else null (offsets such as +01:00 are no zone). */

@@ -47,7 +47,7 @@ export const DeliverySettingsInput = {
     .nullable()
     .optional()
     .openapi({ description: `A daily window, start included, end excluded, that may cross midnight (22:00–08:00); start and end differ. ${KEPT}` }),
-  channels: everyKeyKept(ChannelFlagsShape.nullable()).optional().openapi({ description: `Channel flags, for every type. ${KEPT}` }),
+  channels: everyKeyKept(ChannelFlagsShape.nullable()).optional().openapi({ description: `Channel flags, for every type: the map given replaces the stored one (a channel it leaves out is on again). ${KEPT}` }),
   overrides: everyKeyKept(z.record(z.string().max(64), ChannelFlagsShape).nullable())
     .optional()
     .openapi({

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ChannelFlags } from '../../../src/domain/channel-flags.js';
 import { ChannelOverrides } from '../../../src/domain/channel-overrides.js';
 import { DeliverySettings } from '../../../src/domain/delivery-settings.js';
-import { InvalidValueError } from '../../../src/domain/errors.js';
+import { type InvalidDeliverySettingsError, InvalidValueError } from '../../../src/domain/errors.js';
 import { Language } from '../../../src/domain/language.js';
 import { QuietHours } from '../../../src/domain/quiet-hours.js';
 import { TimeZone } from '../../../src/domain/time-zone.js';
@@ -54,6 +54,11 @@ describe('ChannelFlags', () => {
   it('refuses an unknown channel and a non-boolean, naming the key', () => {
     expect(refusal(() => ChannelFlags.of({ fax: true }))).to.deep.equal(['channels.fax', 'must be one of email, sms, push, webhook, in_app']);
     expect(refusal(() => ChannelFlags.of({ email: 'yes' }))).to.deep.equal(['channels.email', 'must be true or false']);
+    // Every bad key at once, not only the first.
+    const all = thrown(() => ChannelFlags.of({ fax: true, pager: true, sms: 1 })) as InvalidDeliverySettingsError;
+    expect(all.problems.map((p) => p.field)).to.deep.equal(['channels.fax', 'channels.pager', 'channels.sms']);
+    const nested = thrown(() => ChannelOverrides.of({ welcome: { fax: true, sms: 'no' }, 'Bad Type': {} })) as InvalidDeliverySettingsError;
+    expect(nested.problems.map((p) => p.field)).to.deep.equal(['overrides.welcome.fax', 'overrides.welcome.sms', 'overrides.Bad Type']);
   });
 
   it('restores stored flags with a missing channel on and compares by value', () => {
@@ -131,5 +136,11 @@ describe('DeliverySettings', () => {
     expect(restored.equals(full)).to.equal(true);
     expect(restored.fields()).to.deep.equal(full.fields());
     expect(restored.equals(full.changed({ quietHours: QuietHours.of('23:00', '07:00') }))).to.equal(false);
+  });
+
+  it('reads a stored time zone this Node no longer knows as none (UTC), rather than failing every request for the user', () => {
+    const stored = { language: null, timeZone: 'Mars/Olympus_Mons', quietHours: null, channels: ChannelFlags.ALL_ON.values(), overrides: {} };
+    expect(DeliverySettings.restore(stored).timeZone).to.equal(null);
+    expect(DeliverySettings.restore({ ...stored, timeZone: 'Europe/Brussels' }).timeZone).to.equal('Europe/Brussels');
   });
 });
