@@ -96,7 +96,8 @@ const logged = (name: string, f: WsLatency, cpuMs: number[]) => log(`ws: ${name}
  */
 export async function runWs(bench: Bench, settings: WsSettings): Promise<WsResult> {
   assertOpenFiles(settings.clients);
-  const service = await bench.startService();
+  // Every stream is the one admin key's: its per-key cap (WS_MAX_STREAMS_PER_SUBJECT) must hold them all.
+  const service = await bench.restartService({ WS_MAX_STREAMS_PER_SUBJECT: String(settings.clients) });
   const clients = await WsClients.start();
   try {
     await sleep(SETTLE_MS);

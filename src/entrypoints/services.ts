@@ -60,9 +60,18 @@ import type { StreamMetrics } from '../adapters/observability/stream-metrics.js'
 import type { AmqpStreamRelay } from '../adapters/rabbitmq/amqp-stream-relay.js';
 import type { StreamConnections } from './ws/stream-connections.js';
 
-/** Resolves a presented API key to its scopes, or null when no live key matches. */
+/** A live API key, as its presenter proved: its id (`bootstrap` for ADMIN_API_KEY) and its scopes. */
+export interface AuthenticatedKey {
+  readonly id: string;
+  readonly scopes: readonly ApiKeyScope[];
+}
+
+/** Resolves a presented API key to the live key it is, and tells which keys are still live. */
 export interface ApiKeyAuthenticator {
-  scopesOf(presentedKey: string): Promise<readonly ApiKeyScope[] | null>;
+  /** The live key presented, or null when none matches (unknown, revoked). */
+  keyOf(presentedKey: string): Promise<AuthenticatedKey | null>;
+  /** Of these key ids, those of keys not revoked: one query for them all. */
+  liveKeyIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /** Shared by the HTTP layer and the shutdown sequence: readiness turns 503 as soon as shutdown starts. */

@@ -10,6 +10,8 @@ export interface StreamConfig {
   readonly maxBufferedBytes: number;
   /** Connections of one instance; more are refused with 503 at the upgrade. */
   readonly maxConnections: number;
+  /** Open streams of one user or one API key (its tickets included) on one instance; more are refused with 429. */
+  readonly maxStreamsPerSubject: number;
 }
 
 /** FEED_SIGNING_SECRET: long enough that its HMACs cannot be guessed. */
@@ -23,5 +25,6 @@ export function readStream(env: EnvReader): StreamConfig {
     idleTimeoutMs: env.int('WS_IDLE_TIMEOUT_SECONDS', 60, 1, 3_600) * 1_000,
     maxBufferedBytes: env.int('WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxConnections: env.int('WS_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    maxStreamsPerSubject: env.int('WS_MAX_STREAMS_PER_SUBJECT', 16, 1, 1_000_000),
   };
 }

@@ -50,8 +50,9 @@ describe('WebSocket stream /ws (two built instances on one database and vhost)',
 
   before(async () => {
     world = await PipelineWorld.create('e2e_ws');
-    a = await start({ DELIVERY_CONCURRENCY: '0', WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED) });
-    b = await start({});
+    a = await start({ DELIVERY_CONCURRENCY: '0', WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED), WS_MAX_STREAMS_PER_SUBJECT: '2' });
+    // B checks its admin streams' keys every 2 s (its idle timeout): the revocation test waits that long.
+    b = await start({ WS_IDLE_TIMEOUT_SECONDS: '2' });
   });
   after(async () => {
     for (const client of clients) client.close();
@@ -128,6 +129,32 @@ describe('WebSocket stream /ws (two built instances on one database and vhost)',
     const outcome = await firehose.next((f) => f.notification_id === id, 20_000, 'the in-app outcome');
     expect(outcome).to.deep.include({ event: 'notification.sent', channel: 'in_app', recipient: 'u-keyed' });
     expect((await refusal(StreamClient.connect(a.admin.baseUrl, { key: E2E_ADMIN_KEY }))).status).to.equal(401);
+  });
+
+  it('refuses a third stream of the same key on A with 429, naming WS_MAX_STREAMS_PER_SUBJECT, its ticket counted against it', async () => {
+    // The ticket stream and the header stream above are both the bootstrap key's.
+    const byHeader = await refusal(StreamClient.connect(a.admin.baseUrl, {}, { authorization: `Bearer ${E2E_ADMIN_KEY}` }));
+    const { ticket } = (await b.admin.post('/ws/tickets', {})).body as { ticket: string };
+    const byTicket = await refusal(StreamClient.connect(a.admin.baseUrl, { ticket }));
+    for (const refused of [byHeader, byTicket]) {
+      expect([refused.status, refused.body.detail]).to.deep.equal([429, "This API key has 2 (WS_MAX_STREAMS_PER_SUBJECT) streams open on this instance, its tickets' included: close one first"]);
+    }
+    const other = await a.admin.post('/admin/api-keys', { name: 'console', scopes: ['notifications:read'] });
+    await connect({}, { authorization: `Bearer ${String(other.body.key)}` });
+  });
+
+  it("closes an admin stream with 1008 once the key that issued its ticket is revoked, on another instance than the ticket's", async () => {
+    const created = await a.admin.post('/admin/api-keys', { name: 'on-call', scopes: ['notifications:read'] });
+    const onCall = new HttpClient(a.admin.baseUrl, String(created.body.key));
+    const { ticket } = (await onCall.post('/ws/tickets', {})).body as { ticket: string };
+    const firehose = await StreamClient.connect(b.admin.baseUrl, { ticket });
+    clients.push(firehose);
+    await firehose.next((f) => f.type === 'connected', 5_000, 'connected');
+    expect((await a.admin.delete(`/admin/api-keys/${String(created.body.id)}`)).status).to.equal(204);
+    const revokedAt = Date.now();
+    expect(await firehose.closed).to.deep.equal({ code: 1008, reason: 'the API key was revoked' });
+    expect(Date.now() - revokedAt).to.be.below(5_000);
+    expect((await b.admin.get('/broker/prometheus')).text).to.match(/^notification_ws_revoked_key_streams_closed_total 1$/m);
   });
 
   it('refuses before accepting: a bad token 401, a key without the scope 403, another path 404', async () => {

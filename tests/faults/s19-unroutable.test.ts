@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { UNROUTABLE } from '../support/broker.js';
+import { E2E_ADMIN_KEY } from '../support/e2e-service.js';
+import { StreamClient } from '../support/stream-client.js';
 import { checkInvariants } from './support/invariants.js';
 import { type FaultWorld, faultWorld, report, sleep, sqlCount, waitForCount, welcomes } from './support/scenario.js';
 
@@ -46,6 +48,39 @@ describe('S19 outgoing event unroutable', function () {
       const counts = await checkInvariants(f.world, f.broker, { accepted: EVENTS, poison: 0, allowAmbiguous: false });
       expect(counts.sent).to.equal(EVENTS);
       report('S19b', counts, started);
+    });
+  });
+
+  describe('with an admin stream open, no queue bound and the exchange policy cleared', () => {
+    let f: FaultWorld;
+    let firehose: StreamClient | undefined;
+    before(async () => {
+      f = await faultWorld('flt_s19c', { capture: false });
+      await f.broker.ctl('clear_policy', '-p', f.world.vhost.name, 'notification-service-exchange');
+    });
+    after(async () => {
+      firehose?.close();
+      await f.world.stop();
+    });
+
+    it('is no route for outcome events: the outbox keeps them until a queue is bound, and the admin then sees every one', async () => {
+      const started = Date.now();
+      await f.world.startService();
+      firehose = await StreamClient.connect(f.world.admin.baseUrl, {}, { authorization: `Bearer ${E2E_ADMIN_KEY}` });
+      await firehose.next((frame) => frame.type === 'connected', 5_000, 'connected');
+      await f.broker.publishAll(welcomes(EVENTS, 's19c').map((e) => e.message));
+      const db = f.world.db.name;
+      await waitForCount(db, "select count(*) as n from notifications where status = 'sent'", EVENTS, 30_000, 'all sent');
+      await waitForCount(db, "select count(*) as n from outbox where routing_key = 'notification.sent' and attempts > 0", EVENTS, 15_000, 'relay attempts');
+      await sleep(2_000);
+      expect(await sqlCount(db, 'select count(*) as n from outbox where published_at is not null'), 'published while only a stream watched').to.equal(0);
+      expect(firehose.ofType('notification'), 'nothing streamed before it was published').to.deep.equal([]);
+      await f.broker.bindCapture('capture.faults');
+      const counts = await checkInvariants(f.world, f.broker, { accepted: EVENTS, poison: 0, allowAmbiguous: false });
+      expect(counts.sent).to.equal(EVENTS);
+      await firehose.next(() => firehose!.ofType('notification').length >= EVENTS, 30_000, 'every outcome on the admin stream');
+      expect(new Set(firehose.ofType('notification').map((frame) => frame.event))).to.deep.equal(new Set(['notification.sent']));
+      report('S19c', counts, started);
     });
   });
 });

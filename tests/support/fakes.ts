@@ -425,12 +425,16 @@ export class FakeScheduleReadModel implements ScheduleReadModel {
   }
 }
 
-export class StoreScopeLookup {
+export class StoreApiKeyLookup {
   constructor(private readonly store: InMemoryStore) {}
 
-  async scopesOf(keyHash: string): Promise<readonly ApiKeyScope[] | null> {
+  async keyOf(keyHash: string): Promise<{ id: string; scopes: readonly ApiKeyScope[] } | null> {
     const key = [...this.store.apiKeys.values()].find((k) => k.keyHash === keyHash && !k.revokedAt);
-    return key ? key.scopes : null;
+    return key ? { id: key.id, scopes: key.scopes } : null;
+  }
+
+  async liveIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return new Set(ids.filter((id) => this.store.apiKeys.get(id)?.revokedAt === null));
   }
 }
 

@@ -72,7 +72,14 @@ export class RecordingFeedStream implements FeedStream {
 
   constructor(private readonly store: InMemoryStore) {}
 
+  /** Users no stream would reach (the stream is then not told of their changes). */
+  readonly unreachable = new Set<string>();
+
   async publish(message: FeedStreamMessage): Promise<void> {
     this.published.push({ ...message, committed: new Map(this.store.feedItems) });
+  }
+
+  reaches(userId: string): boolean {
+    return !this.unreachable.has(userId);
   }
 }

@@ -24,7 +24,7 @@ import {
   FakeUnitOfWork,
   InMemoryStore,
   SequentialIds,
-  StoreScopeLookup,
+  StoreApiKeyLookup,
 } from './fakes.js';
 import { FakeSuppressionReadModel, FakeWebhookUrlPolicy, SequentialSecrets } from './contact-point-fakes.js';
 import { FakeFeedReadModel, RecordingFeedStream } from './feed-fakes.js';
@@ -84,7 +84,7 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
     feedStream: new RecordingFeedStream(store),
     // Every channel has a provider, as if configured: tests of unconfigured channels say so.
     configuredChannels: new Set(CHANNELS),
-    authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreScopeLookup(store)),
+    authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreApiKeyLookup(store)),
     ...overrides,
   });
   return { app, store, clock, monitor, bus: app.get('bus') };

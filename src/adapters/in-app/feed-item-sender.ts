@@ -62,6 +62,8 @@ export class FeedItemSender implements ChannelSender {
 
   /** After the item committed, and outside the send's outcome: a stream not told reads the feed again. */
   private async announce(userId: string, item: FeedItemView): Promise<void> {
+    // Nobody to tell (no relay to the other instances now, no stream of the user here): no counts to read.
+    if (!this.stream.reaches(userId)) return;
     try {
       const counts = await feedCounts(this.db, userId);
       await this.stream.publish({ kind: 'item', userId, item, counts });

@@ -9,8 +9,9 @@ export class StreamMetrics {
   readonly slowClientsDropped: Counter<'kind'>;
   readonly idleClientsDropped: Counter<'kind'>;
   readonly upgradesRefused: Counter<'status'>;
-  readonly relayPublishFailures: Counter;
+  readonly relayPublishFailures: Counter<'reason'>;
   readonly relayed: Counter<'source'>;
+  readonly revokedKeyStreamsClosed: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -23,8 +24,14 @@ export class StreamMetrics {
       registers,
     });
     this.idleClientsDropped = new Counter({ name: 'notification_ws_idle_clients_dropped_total', help: 'Stream clients dropped after WS_IDLE_TIMEOUT_SECONDS without a message or a pong, by kind.', labelNames: KIND, registers });
-    this.upgradesRefused = new Counter({ name: 'notification_ws_upgrades_refused_total', help: 'WebSocket upgrades refused before accepting, by HTTP status (401, 403, 404, 503).', labelNames: ['status'] as const, registers });
-    this.relayPublishFailures = new Counter({ name: 'notification_ws_relay_publish_failures_total', help: 'Feed changes that could not be handed to the broker for the other instances (the feed itself is stored).', registers });
+    this.upgradesRefused = new Counter({ name: 'notification_ws_upgrades_refused_total', help: 'WebSocket upgrades refused before accepting, by HTTP status (400, 401, 403, 404, 405, 429, 503).', labelNames: ['status'] as const, registers });
+    this.relayPublishFailures = new Counter({
+      name: 'notification_ws_relay_publish_failures_total',
+      help: 'Stream messages (feed changes, outcome copies) not handed to the broker for the other instances, by reason (no_connection, blocked, backpressure, refused); this instance\'s own streams still get them.',
+      labelNames: ['reason'] as const,
+      registers,
+    });
     this.relayed = new Counter({ name: 'notification_ws_relayed_messages_total', help: 'Messages this instance received from the broker for its streams, by source (feed, outcome).', labelNames: ['source'] as const, registers });
+    this.revokedKeyStreamsClosed = new Counter({ name: 'notification_ws_revoked_key_streams_closed_total', help: 'Admin streams closed (1008) because the API key that opened them was revoked.', registers });
   }
 }

@@ -30,17 +30,24 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
   }
 }
 
-/** Looks up live keys by hash on the primary: a revocation must take effect at once. */
+/** Looks up live keys on the primary: a revocation must take effect at once. */
 export class KyselyApiKeyLookup {
   constructor(private readonly primary: Kysely<Database>) {}
 
-  async scopesOf(keyHash: string): Promise<readonly ApiKeyScope[] | null> {
+  async keyOf(keyHash: string): Promise<{ id: string; scopes: readonly ApiKeyScope[] } | null> {
     const row = await this.primary
       .selectFrom('api_keys')
-      .select('scopes')
+      .select(['id', 'scopes'])
       .where('key_hash', '=', keyHash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return row ? (row.scopes as ApiKeyScope[]) : null;
+    return row ? { id: row.id, scopes: row.scopes as ApiKeyScope[] } : null;
+  }
+
+  /** One query for all of them (ids are the keys' UUIDs). */
+  async liveIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.primary.selectFrom('api_keys').select('id').where('id', 'in', [...ids]).where('revoked_at', 'is', null).execute();
+    return new Set(rows.map((r) => r.id));
   }
 }

@@ -204,6 +204,8 @@ export interface SuppressionsTable {
 export interface WsTicketsTable {
   hash: string;
   expires_at: Date;
+  /** The issuing API key's id; null only on tickets from before it was stored (never redeemed). */
+  key_id: string | null;
   created_at: Generated<Date>;
 }
 

@@ -5,18 +5,30 @@ import type { Database } from './database.js';
 
 /**
  * On the primary: a ticket saved by one instance is redeemed on another at once (a standby could
- * lag past its 30 s). The check and the use are one statement, so two instances racing for the
- * same ticket cannot both win, and expiry is the database's clock, the same for every instance.
+ * lag past its 30 s). Expiry is the database's clock, when issued as when redeemed, so no
+ * instance's clock matters; the check and the use are one statement, so two instances racing for
+ * the same ticket cannot both win.
  */
 export class KyselyStreamTicketStore implements StreamTicketStore {
   constructor(private readonly primary: Kysely<Database>) {}
 
-  async save(hash: string, expiresAt: Date): Promise<void> {
-    await this.primary.insertInto('ws_tickets').values({ hash, expires_at: expiresAt }).execute();
+  async save(hash: string, keyId: string, ttlMs: number): Promise<Date> {
+    const row = await this.primary
+      .insertInto('ws_tickets')
+      .values({ hash, key_id: keyId, expires_at: sql<Date>`now() + make_interval(secs => ${ttlMs / 1000})` })
+      .returning('expires_at')
+      .executeTakeFirstOrThrow();
+    return row.expires_at;
   }
 
-  async consume(hash: string): Promise<boolean> {
-    const row = await this.primary.deleteFrom('ws_tickets').where('hash', '=', hash).where('expires_at', '>', sql<Date>`now()`).returning('hash').executeTakeFirst();
-    return row !== undefined;
+  async consume(hash: string): Promise<string | null> {
+    const row = await this.primary
+      .deleteFrom('ws_tickets')
+      .where('hash', '=', hash)
+      .where('key_id', 'is not', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .returning('key_id')
+      .executeTakeFirst();
+    return row?.key_id ?? null;
   }
 }

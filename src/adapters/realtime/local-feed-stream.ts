@@ -9,4 +9,8 @@ export class LocalFeedStream implements FeedStream {
   async publish(message: FeedStreamMessage): Promise<void> {
     this.fanOut.toUser(message.userId, () => Buffer.from(feedFrame(message)));
   }
+
+  reaches(userId: string): boolean {
+    return this.fanOut.hasUser(userId);
+  }
 }

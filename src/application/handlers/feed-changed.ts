@@ -19,6 +19,7 @@ export function tellFeedChanged({ feedStream, recentFeedWrites }: FeedChangeDeps
     name: 'tellFeedChanged',
     handle: async ({ userId }, uow) => {
       recentFeedWrites.wrote(userId);
+      if (!feedStream.reaches(userId)) return;
       const counts = await uow.feedItems.counts(UserId.of(userId));
       await feedStream.publish({ kind: 'counts', userId, counts });
     },

@@ -30,4 +30,10 @@ export type FeedStreamMessage =
  */
 export interface FeedStream {
   publish(message: FeedStreamMessage): Promise<void>;
+  /**
+   * Whether a message for this user could reach any stream: false only when it would go nowhere
+   * (no way to the other instances right now, and no stream of the user here), so that the caller
+   * can skip reading the counts it would carry.
+   */
+  reaches(userId: string): boolean;
 }

@@ -11,15 +11,22 @@ export interface FeedTokens {
 export interface StreamTicketSecrets {
   /** A new high-entropy ticket, shown to its caller once. */
   generate(): string;
+  /** Whether a string has the exact shape of a ticket `generate` makes: anything else is never looked up. */
+  isWellFormed(ticket: string): boolean;
   hash(ticket: string): string;
 }
 
 /**
  * Tickets shared by every instance (a ticket issued by one opens a stream on any other). Only
- * their hashes are stored; expired ones are left to retention.
+ * their hashes are stored, with the id of the API key that issued them; expired ones are left to
+ * retention.
  */
 export interface StreamTicketStore {
-  save(hash: string, expiresAt: Date): Promise<void>;
-  /** Removes the ticket and answers true when it was there and not expired: one use, by one caller. */
-  consume(hash: string): Promise<boolean>;
+  /** Stores a ticket valid `ttlMs` from now by the store's clock (the same for every instance); answers its expiry. */
+  save(hash: string, keyId: string, ttlMs: number): Promise<Date>;
+  /**
+   * Removes the ticket and answers the id of the key that issued it when it was there and not
+   * expired (one use, by one caller); null otherwise.
+   */
+  consume(hash: string): Promise<string | null>;
 }

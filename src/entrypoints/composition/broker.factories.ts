@@ -28,6 +28,8 @@ export const brokerFactories: Pick<Factories, 'broker' | 'outboxRelay'> = {
   },
   outboxRelay: (get) => {
     const broker = get('broker');
-    return broker ? new OutboxRelay(get('outboxStore'), broker.publisher, get('config').outbox, get('metrics'), get('logger')) : null;
+    // Confirmed outcomes are copied to the admin streams through the stream relay (ADR 19).
+    const outcomes = get('streamBroker')?.relay ?? null;
+    return broker ? new OutboxRelay(get('outboxStore'), broker.publisher, get('config').outbox, get('metrics'), get('logger'), outcomes) : null;
   },
 };

@@ -1,9 +1,8 @@
-import { OUTCOME_ROUTING_KEYS } from '../../application/integration-events.js';
 import { StreamTickets } from '../../application/realtime/stream-tickets.js';
 import { StreamMetrics } from '../../adapters/observability/stream-metrics.js';
 import { KyselyStreamTicketStore } from '../../adapters/postgres/stream-ticket.store.js';
 import { AmqpSession } from '../../adapters/rabbitmq/amqp-session.js';
-import { AmqpStreamRelay } from '../../adapters/rabbitmq/amqp-stream-relay.js';
+import { AmqpStreamRelay, type RelayMonitor } from '../../adapters/rabbitmq/amqp-stream-relay.js';
 import { HmacFeedTokens } from '../../adapters/realtime/hmac-feed-tokens.js';
 import { LocalFeedStream } from '../../adapters/realtime/local-feed-stream.js';
 import { RandomStreamTicketSecrets } from '../../adapters/system/stream-ticket-secrets.js';
@@ -25,8 +24,8 @@ export const realtimeFactories: Pick<Factories, Realtime> = {
     if (!amqp) return null;
     const logger = get('logger');
     const metrics = get('streamMetrics');
-    const settings = { streamExchange: amqp.streamExchange, eventsExchange: amqp.exchange, outcomeKeys: OUTCOME_ROUTING_KEYS, maxQueued: RELAY_MAX_QUEUED };
-    const monitor = { publishFailed: () => metrics.relayPublishFailures.inc(), relayed: (source: 'feed' | 'outcome') => metrics.relayed.inc({ source }) };
+    const settings = { streamExchange: amqp.streamExchange, maxQueued: RELAY_MAX_QUEUED };
+    const monitor: RelayMonitor = { publishFailed: (reason) => metrics.relayPublishFailures.inc({ reason }), relayed: (source) => metrics.relayed.inc({ source }) };
     const relay = new AmqpStreamRelay(settings, get('streamConnections'), logger, monitor);
     const session = new AmqpSession(
       { url: amqp.url, heartbeatSeconds: amqp.heartbeatSeconds, connectionName: 'notification-service.stream', reconnectInitialMs: 250, reconnectMaxMs: 15_000 },
@@ -41,5 +40,5 @@ export const realtimeFactories: Pick<Factories, Realtime> = {
     const secret = get('config').stream.feedSigningSecret;
     return secret === undefined ? null : new HmacFeedTokens(secret);
   },
-  streamTickets: (get) => new StreamTickets(new KyselyStreamTicketStore(get('primaryDb')), new RandomStreamTicketSecrets(), get('clock')),
+  streamTickets: (get) => new StreamTickets(new KyselyStreamTicketStore(get('primaryDb')), new RandomStreamTicketSecrets()),
 };

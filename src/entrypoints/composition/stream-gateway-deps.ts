@@ -9,14 +9,14 @@ const MAX_MESSAGE_BYTES = 4 * 1024;
 export function streamGatewayOf(app: AppContainer): StreamGateway {
   const { stream } = app.get('config');
   const accessDeps = { authenticator: app.get('authenticator'), tickets: app.get('streamTickets'), feedTokens: app.get('feedTokens') };
-  const outcomes = app.get('streamBroker')?.relay.outcomes ?? null;
+  const authenticator = app.get('authenticator');
   return new StreamGateway({
     access: (credentials) => streamAccess(accessDeps, credentials),
     connections: app.get('streamConnections'),
-    watchOutcomes: outcomes && (() => outcomes.watch()),
+    liveKeyIds: (ids) => authenticator.liveKeyIds(ids),
     ids: app.get('ids'),
     lifecycle: app.get('lifecycle'),
-    settings: { maxConnections: stream.maxConnections, idleTimeoutMs: stream.idleTimeoutMs, maxMessageBytes: MAX_MESSAGE_BYTES },
+    settings: { maxConnections: stream.maxConnections, maxStreamsPerSubject: stream.maxStreamsPerSubject, idleTimeoutMs: stream.idleTimeoutMs, maxMessageBytes: MAX_MESSAGE_BYTES },
     metrics: app.get('streamMetrics'),
     logger: app.get('logger'),
   });

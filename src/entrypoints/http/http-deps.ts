@@ -25,8 +25,8 @@ export interface HttpDeps {
   };
   /** Creating and cancelling schedules (a use case of its own, beside the bus). */
   readonly schedules: ScheduleSends;
-  /** Issues the single-use tickets that open admin WebSocket streams. */
-  readonly streamTickets: { issue(): Promise<IssuedTicket> };
+  /** Issues the single-use tickets that open admin WebSocket streams, on behalf of the calling key (its id). */
+  readonly streamTickets: { issue(keyId: string): Promise<IssuedTicket> };
   readonly authenticator: ApiKeyAuthenticator;
   readonly health: HealthReporter;
   readonly readiness: Readiness;

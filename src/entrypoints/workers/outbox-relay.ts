@@ -1,4 +1,6 @@
+import { OUTCOME_ROUTING_KEYS } from '../../application/integration-events.js';
 import type { EventPublisher, OutboundEvent } from '../../application/ports/event-publisher.js';
+import type { OutcomeStream } from '../../application/ports/outcome-stream.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
 import type { KyselyOutboxRelayStore, PublishOutcome } from '../../adapters/postgres/outbox-relay.store.js';
@@ -8,18 +10,26 @@ import { PollLoop } from './poll-loop.js';
 
 const BACKLOG_EVERY_MS = 2_000;
 
-/** Publishes outbox rows to the broker; marks them published only on a clean confirm. */
+/** What the relay uses of the outbox table. */
+export type OutboxRelayStore = Pick<KyselyOutboxRelayStore, 'relayBatch' | 'backlog'>;
+
+/**
+ * Publishes outbox rows to the broker; marks them published only on a clean confirm. An outcome
+ * the broker confirmed is then copied to the admin streams (`outcomes`, ADR 19): on the side,
+ * never awaited, never a reason to keep or retry a row.
+ */
 export class OutboxRelay {
   private readonly loop: PollLoop;
   private backlogReadAt = 0;
   private backlogReading: number | null = null;
 
   constructor(
-    private readonly store: KyselyOutboxRelayStore,
+    private readonly store: OutboxRelayStore,
     private readonly publisher: EventPublisher & { readonly ready: boolean },
     private readonly config: OutboxConfig,
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
+    private readonly outcomes: OutcomeStream | null = null,
   ) {
     this.loop = new PollLoop(() => this.tick(), config.pollIntervalMs, (error, failures) => logger.warn({ err: error, consecutive_failures: failures }, 'outbox relay failed; retrying'));
   }
@@ -56,14 +66,25 @@ export class OutboxRelay {
   private async publishAll(events: OutboundEvent[]): Promise<PublishOutcome[]> {
     const settled = await Promise.allSettled(events.map((event) => this.publisher.publish(event)));
     return settled.map((s, i) => {
+      const event = events[i];
       if (s.status === 'fulfilled') {
-        this.metrics.outboxPublished.inc({ routing_key: events[i]?.routingKey ?? 'unknown' });
+        this.metrics.outboxPublished.inc({ routing_key: event?.routingKey ?? 'unknown' });
+        if (event && OUTCOME_ROUTING_KEYS.includes(event.routingKey)) this.copyOutcome(event);
         return { ok: true };
       }
       const reason = s.reason instanceof UnroutableError ? 'unroutable' : 'not_confirmed';
       this.metrics.outboxPublishFailures.inc({ reason });
       return { ok: false, reason, error: s.reason instanceof Error ? s.reason.message : String(s.reason) };
     });
+  }
+
+  /** The stream relay counts and logs its own failures; whatever else goes wrong stays out of the outbox. */
+  private copyOutcome(event: OutboundEvent): void {
+    try {
+      this.outcomes?.publishOutcome(event);
+    } catch (error) {
+      this.logger.debug({ err: error, event_id: event.eventId }, 'an outcome was not copied to the admin streams');
+    }
   }
 
   private async housekeeping(): Promise<void> {

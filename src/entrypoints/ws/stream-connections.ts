@@ -67,6 +67,10 @@ export class StreamConnections implements StreamFanOut {
     this.metrics.connections.dec({ kind: subscriber.kind });
   }
 
+  hasUser(userId: string): boolean {
+    return this.users.has(userId);
+  }
+
   toUser(userId: string, frame: () => Buffer): void {
     const sockets = this.users.get(userId);
     if (sockets) this.sendAll(sockets, 'user', frame());

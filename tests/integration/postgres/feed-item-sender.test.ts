@@ -7,13 +7,21 @@ import type { FeedStream, FeedStreamMessage } from '../../../src/application/por
 import { TestDatabase } from '../../support/databases.js';
 import { capturedLogger } from '../../unit/log-capture.js';
 
-/** Keeps what the sender told the streams; `failing` makes every publish throw. */
+/** Keeps what the sender told the streams; `failing` makes every publish throw; `reached` says whether any stream would hear it. */
 class RecordingFeedStream implements FeedStream {
   readonly published: FeedStreamMessage[] = [];
-  constructor(private readonly failing = false) {}
+  readonly asked: string[] = [];
+  constructor(
+    private readonly failing = false,
+    private readonly reached = true,
+  ) {}
   async publish(message: FeedStreamMessage): Promise<void> {
     if (this.failing) throw new Error('broker away');
     this.published.push(message);
+  }
+  reaches(userId: string): boolean {
+    this.asked.push(userId);
+    return this.reached;
   }
 }
 
@@ -67,6 +75,14 @@ describe('FeedItemSender (PostgreSQL)', () => {
     expect(stream.published[0]).to.deep.include({
       item: { id: first.notificationId, type: 'order_shipped', title: 'Shipped', body: 'Order 7 is on its way\ufffd', actionUrl: '/orders/7', data: { order: '7' }, createdAt, seenAt: null, readAt: null, archivedAt: null },
     });
+  });
+
+  it('reads no counts and tells nothing when no stream would hear it (no relay now, no stream of the user here)', async () => {
+    const stream = new RecordingFeedStream(false, false);
+    const id = '00000000-0000-4000-8000-00000000f014';
+    expect((await senderOn(kysely, stream).send({ ...message(id), recipient: 'u-alone' })).kind).to.equal('accepted');
+    expect([stream.asked, stream.published]).to.deep.equal([['u-alone'], []]);
+    expect(await kysely.selectFrom('feed_items').select('user_id').where('notification_id', '=', id).execute()).to.deep.equal([{ user_id: 'u-alone' }]);
   });
 
   it('answers accepted when the streams cannot be told: the item is stored all the same', async () => {

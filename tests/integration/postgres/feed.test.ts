@@ -70,6 +70,9 @@ class CommittedProbe implements FeedStream {
   async publish(message: FeedStreamMessage): Promise<void> {
     this.told.push({ message, unreadSeenElsewhere: (await feedCounts(this.other, message.userId)).unread });
   }
+  reaches(): boolean {
+    return true;
+  }
 }
 
 describe('the feed (PostgreSQL)', function () {

@@ -361,10 +361,21 @@ describe('PostgreSQL repositories', () => {
       const lookup = new KyselyApiKeyLookup(kysely);
       const id = randomUUID();
       await uow().execute((u) => u.apiKeys.add({ id, name: 'ci', keyHash: 'hash-1', scopes: ['preferences:read', 'admin'], createdAt: NOW }));
-      expect(await lookup.scopesOf('hash-1')).to.deep.equal(['preferences:read', 'admin']);
+      expect(await lookup.keyOf('hash-1')).to.deep.equal({ id, scopes: ['preferences:read', 'admin'] });
       expect((await uow().execute((u) => u.apiKeys.revoke(id, NOW))).result).to.equal(true);
-      expect(await lookup.scopesOf('hash-1')).to.equal(null);
+      expect(await lookup.keyOf('hash-1')).to.equal(null);
       expect((await uow().execute((u) => u.apiKeys.revoke(id, NOW))).result).to.equal(false);
+    });
+
+    it('tell which of many ids are live, in one query', async () => {
+      const lookup = new KyselyApiKeyLookup(kysely);
+      const [live, revoked, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+      for (const [id, hash] of [[live, 'hash-live'], [revoked, 'hash-revoked']] as const) {
+        await uow().execute((u) => u.apiKeys.add({ id, name: hash, keyHash: hash, scopes: ['notifications:read'], createdAt: NOW }));
+      }
+      await uow().execute((u) => u.apiKeys.revoke(revoked, NOW));
+      expect([...(await lookup.liveIds([live, revoked, unknown]))]).to.deep.equal([live]);
+      expect([...(await lookup.liveIds([]))]).to.deep.equal([]);
     });
   });
 });

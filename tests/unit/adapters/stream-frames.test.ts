@@ -60,7 +60,12 @@ describe('stream frames', () => {
 
   it('hands a feed change straight to this instance’s streams when there is no broker', async () => {
     const told: Array<[string, string]> = [];
-    await new LocalFeedStream({ toUser: (userId, frame) => told.push([userId, frame().toString()]), toAdmins: () => undefined }).publish(ITEM);
+    await new LocalFeedStream({ hasUser: () => true, toUser: (userId, frame) => told.push([userId, frame().toString()]), toAdmins: () => undefined }).publish(ITEM);
     expect(told).to.deep.equal([['u-1', feedFrame(ITEM)]]);
+  });
+
+  it('without a broker, reaches only the users with a stream on this instance', () => {
+    const local = new LocalFeedStream({ hasUser: (userId) => userId === 'u-here', toUser: () => undefined, toAdmins: () => undefined });
+    expect([local.reaches('u-here'), local.reaches('u-elsewhere')]).to.deep.equal([true, false]);
   });
 });

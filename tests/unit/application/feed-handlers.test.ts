@@ -110,9 +110,17 @@ describe('the feed stream after a change', () => {
     expect(stream.published[0]?.committed.get(id(1))?.readAt, 'the store held the change when the stream was told').to.deep.equal(T0);
   });
 
+  it('is told nothing when no stream would hear it (no relay now, no stream of the user here)', async () => {
+    const { bus, stream, store } = world();
+    stream.unreachable.add('user-1');
+    const { counts } = await bus.handle(change(id(1), 'read'));
+    expect([counts, stream.published]).to.deep.equal([{ unread: 1, unseen: 0 }, []]);
+    expect(store.feedItems.get(id(1))?.readAt).to.deep.equal(T0);
+  });
+
   it('is told nothing when the command fails, and its own failure fails no command', async () => {
     const publish = sinon.stub<Parameters<FeedStream['publish']>, ReturnType<FeedStream['publish']>>().rejects(new Error('relay down'));
-    const { bus, store, monitor } = world({ publish });
+    const { bus, store, monitor } = world({ publish, reaches: () => true });
     await rejection(bus.handle(change(OTHERS, 'read')));
     expect(publish.called).to.equal(false);
     const { counts } = await bus.handle(change(id(1), 'read'));

@@ -35,54 +35,58 @@ describe('userStreamAccess', () => {
   });
 });
 
-/** Tickets by hash, expiring by the fake clock, as the PostgreSQL store does by its own. */
+/** Tickets by hash with their key, expiring by the fake clock, as the PostgreSQL store does by its own. */
 class FakeTicketStore implements StreamTicketStore {
-  readonly tickets = new Map<string, Date>();
+  readonly tickets = new Map<string, { keyId: string; expiresAt: Date }>();
   consumed = 0;
   constructor(private readonly clock: FakeClock) {}
-  async save(hash: string, expiresAt: Date): Promise<void> {
-    this.tickets.set(hash, expiresAt);
+  async save(hash: string, keyId: string, ttlMs: number): Promise<Date> {
+    const expiresAt = new Date(this.clock.now().getTime() + ttlMs);
+    this.tickets.set(hash, { keyId, expiresAt });
+    return expiresAt;
   }
-  async consume(hash: string): Promise<boolean> {
+  async consume(hash: string): Promise<string | null> {
     this.consumed += 1;
-    const expiresAt = this.tickets.get(hash);
+    const ticket = this.tickets.get(hash);
     this.tickets.delete(hash);
-    return expiresAt !== undefined && expiresAt > this.clock.now();
+    return ticket !== undefined && ticket.expiresAt > this.clock.now() ? ticket.keyId : null;
   }
 }
 
-const secrets: StreamTicketSecrets = { generate: () => `wst_${'t'.repeat(43)}`, hash: (ticket) => `hash(${ticket})` };
+const TICKET = `wst_${'t'.repeat(43)}`;
+const secrets: StreamTicketSecrets = { generate: () => TICKET, isWellFormed: (ticket) => /^wst_[a-z]{43}$/.test(ticket), hash: (ticket) => `hash(${ticket})` };
 
 describe('StreamTickets', () => {
   const setup = () => {
     const clock = new FakeClock();
     const store = new FakeTicketStore(clock);
-    return { clock, store, tickets: new StreamTickets(store, secrets, clock) };
+    return { clock, store, tickets: new StreamTickets(store, secrets) };
   };
 
-  it('issues a ticket valid for 30 s and stores only its hash', async () => {
+  it("issues a ticket valid for 30 s by the store's clock, and stores only its hash, with the issuing key", async () => {
     const { clock, store, tickets } = setup();
-    const issued = await tickets.issue();
-    expect(issued).to.deep.equal({ ticket: secrets.generate(), expiresAt: new Date(clock.now().getTime() + STREAM_TICKET_TTL_MS) });
-    expect([...store.tickets.keys()]).to.deep.equal([`hash(${issued.ticket})`]);
+    const issued = await tickets.issue('key-1');
+    expect(issued).to.deep.equal({ ticket: TICKET, expiresAt: new Date(clock.now().getTime() + STREAM_TICKET_TTL_MS) });
+    expect([...store.tickets]).to.deep.equal([[`hash(${TICKET})`, { keyId: 'key-1', expiresAt: issued.expiresAt }]]);
   });
 
-  it('opens one stream per ticket: the second use is refused', async () => {
+  it('opens one stream per ticket, on behalf of the key that issued it: the second use is refused', async () => {
     const { tickets } = setup();
-    const { ticket } = await tickets.issue();
-    expect([await tickets.redeem(ticket), await tickets.redeem(ticket)]).to.deep.equal([true, false]);
+    const { ticket } = await tickets.issue('key-1');
+    expect([await tickets.redeem(ticket), await tickets.redeem(ticket)]).to.deep.equal(['key-1', null]);
   });
 
   it('refuses a ticket presented 30 s after it was issued', async () => {
     const { clock, tickets } = setup();
-    const { ticket } = await tickets.issue();
+    const { ticket } = await tickets.issue('key-1');
     clock.advance(STREAM_TICKET_TTL_MS);
-    expect(await tickets.redeem(ticket)).to.equal(false);
+    expect(await tickets.redeem(ticket)).to.equal(null);
   });
 
-  it('refuses an empty or oversized ticket without looking it up', async () => {
+  it('refuses a string of any other shape without looking it up: no query for an anonymous upgrade', async () => {
     const { store, tickets } = setup();
-    expect([await tickets.redeem(''), await tickets.redeem('x'.repeat(129))]).to.deep.equal([false, false]);
+    const junk = ['', 'x'.repeat(129), `wst_${'t'.repeat(42)}`, `wst_${'t'.repeat(44)}`, `wsx_${'t'.repeat(43)}`, `wst_${'T'.repeat(43)}`];
+    expect(await Promise.all(junk.map((t) => tickets.redeem(t)))).to.deep.equal(junk.map(() => null));
     expect(store.consumed).to.equal(0);
   });
 });

@@ -112,10 +112,11 @@ describe('loadConfig', () => {
   });
 
   it('reads the WebSocket stream settings, with no FEED_SIGNING_SECRET by default', () => {
-    expect(loadConfig(REQUIRED).stream).to.deep.equal({ feedSigningSecret: undefined, idleTimeoutMs: 60_000, maxBufferedBytes: 1_048_576, maxConnections: 10_000 });
+    expect(loadConfig(REQUIRED).stream).to.deep.equal({ feedSigningSecret: undefined, idleTimeoutMs: 60_000, maxBufferedBytes: 1_048_576, maxConnections: 10_000, maxStreamsPerSubject: 16 });
     const secret = 'f'.repeat(32);
-    const stream = loadConfig({ ...REQUIRED, FEED_SIGNING_SECRET: secret, WS_IDLE_TIMEOUT_SECONDS: '2', WS_MAX_BUFFERED_BYTES: '65536', WS_MAX_CONNECTIONS: '5' }).stream;
-    expect(stream).to.deep.equal({ feedSigningSecret: secret, idleTimeoutMs: 2_000, maxBufferedBytes: 65_536, maxConnections: 5 });
+    const env = { FEED_SIGNING_SECRET: secret, WS_IDLE_TIMEOUT_SECONDS: '2', WS_MAX_BUFFERED_BYTES: '65536', WS_MAX_CONNECTIONS: '5', WS_MAX_STREAMS_PER_SUBJECT: '3' };
+    const stream = loadConfig({ ...REQUIRED, ...env }).stream;
+    expect(stream).to.deep.equal({ feedSigningSecret: secret, idleTimeoutMs: 2_000, maxBufferedBytes: 65_536, maxConnections: 5, maxStreamsPerSubject: 3 });
   });
 
   it('refuses a FEED_SIGNING_SECRET shorter than 32 characters', () => {

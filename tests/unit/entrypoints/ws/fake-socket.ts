@@ -32,7 +32,8 @@ export function connectionOf(subscriber: StreamSubscriber, heardAt = Date.now())
 }
 
 export const user = (userId: string): StreamSubscriber => ({ kind: 'user', userId });
-export const ADMIN: StreamSubscriber = { kind: 'admin' };
+export const admin = (keyId: string): StreamSubscriber => ({ kind: 'admin', keyId });
+export const ADMIN = admin('bootstrap');
 
 export function streamMetrics(): StreamMetrics {
   return new StreamMetrics(new Registry());

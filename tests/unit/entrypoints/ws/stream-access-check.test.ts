@@ -4,14 +4,17 @@ import type { ApiKeyScope } from '../../../../src/domain/api-key-scope.js';
 import { type StreamAccessDeps, streamAccess } from '../../../../src/entrypoints/ws/stream-access-check.js';
 
 const SECRET = 'feed-signing-secret-0123456789abcdef';
-const KEYS: Record<string, readonly ApiKeyScope[]> = { 'reader-key': ['notifications:read'], 'sender-key': ['notifications:send'] };
+const KEYS: Record<string, { id: string; scopes: readonly ApiKeyScope[] }> = {
+  'reader-key': { id: 'key-reader', scopes: ['notifications:read'] },
+  'sender-key': { id: 'key-sender', scopes: ['notifications:send'] },
+};
 
 function deps(): StreamAccessDeps & { redeemed: string[] } {
   const redeemed: string[] = [];
   return {
     redeemed,
-    authenticator: { scopesOf: async (key) => KEYS[key] ?? null },
-    tickets: { redeem: async (ticket) => (redeemed.push(ticket), ticket === 'good-ticket') },
+    authenticator: { keyOf: async (key) => KEYS[key] ?? null, liveKeyIds: async (ids) => new Set(ids) },
+    tickets: { redeem: async (ticket) => (redeemed.push(ticket), ticket === 'good-ticket' ? 'key-issuer' : null) },
     feedTokens: new HmacFeedTokens(SECRET),
   };
 }
@@ -19,8 +22,8 @@ function deps(): StreamAccessDeps & { redeemed: string[] } {
 const request = (query: string, authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization }, query: new URLSearchParams(query) });
 
 describe('streamAccess (an upgrade request)', () => {
-  it('opens the admin stream for a key with notifications:read in the Authorization header', async () => {
-    expect(await streamAccess(deps(), request('', 'Bearer reader-key'))).to.deep.equal({ granted: true, subscriber: { kind: 'admin' } });
+  it('opens the admin stream for a key with notifications:read in the Authorization header, on behalf of that key', async () => {
+    expect(await streamAccess(deps(), request('', 'Bearer reader-key'))).to.deep.equal({ granted: true, subscriber: { kind: 'admin', keyId: 'key-reader' } });
   });
 
   it('refuses an unknown key as 401 and a key without the scope as 403', async () => {
@@ -28,9 +31,9 @@ describe('streamAccess (an upgrade request)', () => {
     expect(await streamAccess(deps(), request('', 'Bearer sender-key'))).to.deep.equal({ granted: false, status: 403, reason: 'The API key lacks the scope notifications:read' });
   });
 
-  it('opens the admin stream for a ticket the store redeems, and refuses any other as 401', async () => {
+  it('opens the admin stream for a ticket the store redeems, on behalf of the key that issued it, and refuses any other as 401', async () => {
     const d = deps();
-    expect(await streamAccess(d, request('ticket=good-ticket'))).to.deep.include({ granted: true });
+    expect(await streamAccess(d, request('ticket=good-ticket'))).to.deep.equal({ granted: true, subscriber: { kind: 'admin', keyId: 'key-issuer' } });
     expect(await streamAccess(d, request('ticket=used-ticket'))).to.deep.include({ granted: false, status: 401 });
     expect(d.redeemed).to.deep.equal(['good-ticket', 'used-ticket']);
   });

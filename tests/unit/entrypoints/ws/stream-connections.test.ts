@@ -20,6 +20,17 @@ describe('StreamConnections', () => {
     expect(renders).to.equal(1);
   });
 
+  it('knows whether a user has a stream here, until their last one is removed', () => {
+    const { connections } = setup();
+    const [phone, laptop] = [connectionOf(user('u-1')), connectionOf(user('u-1'))];
+    connections.add(phone);
+    connections.add(laptop);
+    connections.remove(phone);
+    const before = [connections.hasUser('u-1'), connections.hasUser('u-2')];
+    connections.remove(laptop);
+    expect([...before, connections.hasUser('u-1')]).to.deep.equal([true, false, false]);
+  });
+
   it('renders nothing for a user with no connection here, nor for admins when none is connected', () => {
     const { connections } = setup();
     connections.add(connectionOf(user('u-1')));
