@@ -232,12 +232,21 @@ export class NotificationRequest extends AggregateRoot {
    * provider was contacted; after that only `deferrals` counts them, so a long outage adds no rows.
    */
   private deferred(outcome: Extract<SendOutcome, { kind: 'provider_down' }>, timing: AttemptTiming, schedule: RetrySchedule): void {
+    if (outcome.busy) return this.waitForRoom(timing.attemptedAt, outcome.retryAfterMs ?? 0);
     const deferrals = this.state.deferrals + 1;
     if (outcome.attempted && deferrals <= RECORDED_DEFERRALS) this.addAttempt(outcome, timing, deferrals);
     const status = countedAttempts(this.state.attempts) === 0 ? 'pending' : 'retrying';
     const nextAttemptAt = this.beforeExpiry(schedule.deferUntil(deferrals, timing.attemptedAt, outcome.retryAfterMs), timing.attemptedAt);
     if (nextAttemptAt === null) return this.fail(timing.attemptedAt, 'expired', `${outcome.error}; no time is left for another attempt before its expiry`);
     this.update(timing.attemptedAt, { status, deferrals, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
+  }
+
+  /** Our own room for the receiver was full: tried again shortly, no deferral counted (its backoff is the outage's). */
+  private waitForRoom(now: Date, retryAfterMs: number): void {
+    const status = countedAttempts(this.state.attempts) === 0 ? 'pending' : 'retrying';
+    const nextAttemptAt = this.beforeExpiry(new Date(now.getTime() + retryAfterMs), now);
+    if (nextAttemptAt === null) return this.fail(now, 'expired', 'no time is left for another attempt before its expiry');
+    this.update(now, { status, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
   private accepted(now: Date, providerMessageId: string | null): void {

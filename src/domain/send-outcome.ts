@@ -26,6 +26,12 @@ export type SendOutcome =
       readonly attempted: boolean;
       readonly configurationFault: boolean;
       readonly retryAfterMs?: number;
+      /**
+       * Not sent because our own room for the receiver is full (webhooks in flight to one
+       * endpoint): tried again after `retryAfterMs`, whatever the deferrals before it; it is no
+       * sign of an outage, so it neither lengthens the backoff nor counts as a deferral.
+       */
+      readonly busy?: boolean;
     };
 
 /**

@@ -66,7 +66,7 @@ export class PerEndpointCircuits implements GuardedChannelSender {
 }
 
 function busy(error: string): SendOutcome {
-  return { kind: 'provider_down', error, response: null, attempted: false, configurationFault: false, retryAfterMs: BUSY_RETRY_AFTER_MS };
+  return { kind: 'provider_down', error, response: null, attempted: false, configurationFault: false, retryAfterMs: BUSY_RETRY_AFTER_MS, busy: true };
 }
 
 /** How every stored webhook URL to `endpoint` begins (stored as WHATWG-serialised: lower-case host, no default port). */

@@ -180,6 +180,16 @@ describe('NotificationRequest', () => {
       expect(notification.snapshot()).to.deep.include({ status: 'pending', nextAttemptAt: at(6), claimToken: null, leaseExpiresAt: null, attempts: [] });
     });
 
+    it('waits only the short while asked when our own room for the receiver is full, however long the outage before it', () => {
+      let notification = aSendingNotification();
+      for (let i = 1; i <= 9; i++) {
+        notification.record(providerDown(), timing(i * 1_000), SCHEDULE);
+        notification = claimedAgain(notification, `claim-${i + 1}`);
+      }
+      notification.record(providerDown({ attempted: false, response: null, retryAfterMs: 1_000, busy: true }), timing(10_000), SCHEDULE);
+      expect(notification.snapshot()).to.deep.include({ status: 'pending', deferrals: 9, nextAttemptAt: at(10_001) });
+    });
+
     it('keeps a notification that already used an attempt retrying', () => {
       let notification = aSendingNotification();
       notification.record(transient(), timing(1), SCHEDULE);

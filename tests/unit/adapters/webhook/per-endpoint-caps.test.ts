@@ -29,7 +29,7 @@ describe('PerEndpointCircuits: sends in flight', () => {
     const over = await circuits.send(to('https://a.example/tarpit'));
     const otherPath = circuits.send(to('https://a.example/other'));
 
-    expect(over).to.deep.equal({ kind: 'provider_down', attempted: false, configurationFault: false, retryAfterMs: 1_000, response: null, error: '2 webhooks to this endpoint are in flight already' });
+    expect(over).to.deep.equal({ kind: 'provider_down', attempted: false, configurationFault: false, retryAfterMs: 1_000, busy: true, response: null, error: '2 webhooks to this endpoint are in flight already' });
     expect(inner.reached).to.deep.equal(['https://a.example/tarpit', 'https://a.example/tarpit?n=2', 'https://a.example/other']);
     await Promise.all([inner.answerOldest(), inner.answerOldest(), inner.answerOldest()]);
     expect((await Promise.all([...first, otherPath])).map((o) => o.kind)).to.deep.equal(['accepted', 'accepted', 'accepted']);
