@@ -29,6 +29,14 @@ describe('operations endpoints and process life cycle (built service)', () => {
     expect(res.body.status).to.equal('healthy');
   });
 
+  it('answers the same report at the paths earlier deployments probe, /health and /v1/health, without a key', async () => {
+    for (const path of ['/health', '/v1/health']) {
+      const res = await world.anonymous.get(path);
+      expect([path, res.status, res.body.status]).to.deep.equal([path, 200, 'healthy']);
+      expect(Object.keys(res.body.components as object)).to.include.members(['primary', 'standby', 'smtp']);
+    }
+  });
+
   it('shows each channel in /broker/health, and records a send on a channel without a provider suppressed, channel_not_configured', async () => {
     const components = (await world.anonymous.get('/broker/health')).body.components as Record<string, Record<string, unknown>>;
     expect([components.smtp?.status, components.sms?.status, components.push?.status]).to.deep.equal(['not_configured', 'not_configured', 'not_configured']);

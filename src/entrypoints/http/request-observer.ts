@@ -3,7 +3,7 @@ import { correlationIdFrom } from '../../adapters/observability/correlation.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
 
-const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/broker/health', '/broker/prometheus']);
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/broker/health', '/health', '/v1/health', '/broker/prometheus']);
 
 /**
  * Gives each request its correlation id (X-Correlation-ID, honoured and echoed), and on finish

@@ -59,6 +59,21 @@ export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): v
     },
   });
 
+  // The paths the earlier systems' deployments probe (seed 001's /v1/health, the others' /health): the same report.
+  for (const path of ['/health', '/v1/health']) {
+    api.route({
+      method: 'get',
+      path,
+      summary: 'The health report of /broker/health, at the path earlier deployments probe',
+      tag: 'operations',
+      responses: { 200: { description: 'Healthy or degraded', schema: HealthResponse }, 503: { description: 'Unhealthy (a critical component is down)' } },
+      handle: async (_input, res) => {
+        const report = await health.report();
+        res.status(report.status === 'unhealthy' ? 503 : 200).json(report);
+      },
+    });
+  }
+
   api.route({
     method: 'get',
     path: '/broker/metrics',
