@@ -1,6 +1,6 @@
 import { InvalidValueError } from './errors.js';
 
-/** A profile holds at most this many device tokens (SPEC: a user's phones, tablets and browsers). */
+/** A profile holds at most this many device tokens (ADR 17: a user's phones, tablets and browsers). */
 export const MAX_PUSH_TOKENS = 10;
 // FCM registration tokens are URL-safe text (about 160 characters today); no spaces, so a list
 // fits one recipient field separated by single spaces.

@@ -1,104 +1,18 @@
 import { AggregateRoot } from './aggregate-root.js';
 import { type AttemptTiming, type DeliveryAttempt, attemptOf, countedAttempts } from './delivery-attempt.js';
 import { InvalidTransitionError } from './errors.js';
-import type { FailureReason, NotificationStatus, StatusReason, SuppressionReason } from './notification-status.js';
-import type { Channel, NotificationType } from './notification-type.js';
-import type { Priority } from './priority.js';
+import type { DeliveryReceipt, NewNotification, NotificationContent, NotificationSnapshot } from './notification-snapshot.js';
+import type { FailureReason, NotificationStatus, SuppressionReason } from './notification-status.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { RejectedAddress, SendOutcome } from './send-outcome.js';
 
 /** A retry the plan puts past a notification's expiry is moved to this long before the expiry. */
 const LAST_CHANCE_MS = 1_000;
 
+export type { DeliveryReceipt, NewNotification, NotificationContent, NotificationSnapshot } from './notification-snapshot.js';
+
 /** Provider-down answers in a row recorded as attempts; later ones only count in `deferrals`. */
 export const RECORDED_DEFERRALS = 5;
-
-export interface NotificationContent {
-  readonly subject: string | null;
-  readonly body: string | null;
-  readonly templateVars: Readonly<Record<string, unknown>>;
-}
-
-export interface NotificationSnapshot {
-  readonly id: string;
-  readonly userId: string | null;
-  readonly type: NotificationType;
-  readonly channel: Channel;
-  readonly recipient: string;
-  /** The recipient is the contact point the user's profile held (not an address the send named). */
-  readonly fromProfile: boolean;
-  readonly content: NotificationContent;
-  readonly priority: Priority;
-  readonly status: NotificationStatus;
-  /** Why it was suppressed or failed; null otherwise. */
-  readonly reason: StatusReason | null;
-  readonly attempts: readonly DeliveryAttempt[];
-  /** Provider-down answers in a row: how long the next deferral waits. */
-  readonly deferrals: number;
-  /** Times a claim on it expired and another claim took over (a worker died or hung mid-send). */
-  readonly leaseExpiries: number;
-  readonly nextAttemptAt: Date | null;
-  readonly leaseExpiresAt: Date | null;
-  /** Identifies the worker's claim: only its holder may record the attempt's outcome. */
-  readonly claimToken: string | null;
-  readonly correlationId: string | null;
-  /** The inbound event (or REST request) that caused it, for tracing. */
-  readonly sourceEventId: string | null;
-  /** The failed notification an admin retried by creating this one. */
-  readonly retryOf: string | null;
-  /** Names of template variables erased once the notification is final (one-time tokens). */
-  readonly secretVariables: readonly string[];
-  /** The template version it renders with (null: rows from before templates were data; the live one). */
-  readonly templateVersion: number | null;
-  /** The locale asked for (the template's variant falls back from it); null: the template's default. */
-  readonly locale: string | null;
-  /** The recipient's time zone when it was requested (dates render in it); null: UTC. */
-  readonly timeZone: string | null;
-  /** Never sent from this instant on: failed `expired` instead. */
-  readonly expiresAt: Date | null;
-  /**
-   * The channels a `first`-routed notification falls back to, in order, should this one fail for
-   * good (a permanent refusal); empty for every other notification.
-   */
-  readonly fallback: readonly Channel[];
-  /** The `first`-routed notification whose permanent failure this one falls back from. */
-  readonly fallbackOf: string | null;
-  /** The provider's id for the accepted message (what its delivery receipts name). */
-  readonly providerMessageId: string | null;
-  /** What the provider reported after accepting it (an SMS status callback); null: nothing yet. */
-  readonly receipt: DeliveryReceipt | null;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-/** A provider's report on an accepted message's fate: shown in its history, never a second outcome. */
-export interface DeliveryReceipt {
-  readonly status: 'delivered' | 'undelivered';
-  /** The provider's error code for an undelivered message (Twilio's 30003, ...). */
-  readonly errorCode: string | null;
-  readonly at: Date;
-}
-
-export type NewNotification = Pick<
-  NotificationSnapshot,
-  | 'id'
-  | 'userId'
-  | 'type'
-  | 'channel'
-  | 'recipient'
-  | 'fromProfile'
-  | 'content'
-  | 'priority'
-  | 'correlationId'
-  | 'sourceEventId'
-  | 'secretVariables'
-  | 'templateVersion'
-  | 'locale'
-  | 'timeZone'
-  | 'expiresAt'
-  | 'fallback'
-  | 'fallbackOf'
->;
 
 /** One notification to one recipient on one channel, from request to final outcome. */
 export class NotificationRequest extends AggregateRoot {

@@ -85,6 +85,16 @@ export class TestVhost {
     return `${brokerUrl()}/${encodeURIComponent(this.name)}`;
   }
 
+  /** A connection of its own for one piece of work: closing every connection of the vhost must not break the test's client. */
+  async withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
+    const connection = await amqp.connect(this.url);
+    try {
+      return await work(await connection.createConfirmChannel());
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+
   /** Publishes to notification.events with a confirm. */
   async publish(routingKey: string, body: unknown, options: { messageId?: string; correlationId?: string; type?: string; headers?: Record<string, unknown>; raw?: Buffer } = {}): Promise<void> {
     const content = options.raw ?? Buffer.from(JSON.stringify(body));

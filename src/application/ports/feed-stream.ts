@@ -1,22 +1,13 @@
+import type { FeedItemSnapshot } from '../../domain/feed-item.js';
+
 /** A user's feed counts: items not read, and items not seen yet (both leave out archived items). */
 export interface FeedCounts {
   readonly unread: number;
   readonly unseen: number;
 }
 
-/** One in-app item as the feed API and the stream show it. */
-export interface FeedItemView {
-  readonly id: string;
-  readonly type: string;
-  readonly title: string;
-  readonly body: string;
-  readonly actionUrl: string | null;
-  readonly data: Readonly<Record<string, string>>;
-  readonly createdAt: Date;
-  readonly seenAt: Date | null;
-  readonly readAt: Date | null;
-  readonly archivedAt: Date | null;
-}
+/** One in-app item as the feed API and the stream show it: the item without its owner. */
+export type FeedItemView = Omit<FeedItemSnapshot, 'userId'>;
 
 /** What a user's open connections are told after a change of their feed committed. */
 export type FeedStreamMessage =

@@ -38,7 +38,7 @@ const ChannelFlagsShape = z
 
 const TimeOfDay = z.string().max(16).openapi({ description: 'HH:MM, 00:00 to 23:59, local time in timezone', example: '22:00' });
 
-/** The delivery settings a preferences body may carry (SPEC section 10); all optional, so seed-002 bodies stay valid. */
+/** The delivery settings a preferences body may carry (README "The API", ADR 20); all optional, so seed-002 bodies stay valid. */
 export const DeliverySettingsInput = {
   language: z.string().max(64).nullable().optional().openapi({ description: `BCP 47 language tag, canonicalised (fr-be → fr-BE); picks the template locale. ${KEPT}`, example: 'fr-BE' }),
   timezone: z.string().max(64).nullable().optional().openapi({ description: `IANA time zone, in which quiet hours are read. ${KEPT}`, example: 'Europe/Brussels' }),

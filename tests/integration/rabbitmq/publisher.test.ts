@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import amqp, { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
 import { expect } from 'chai';
 import type { OutboundEvent } from '../../../src/application/ports/event-publisher.js';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
@@ -29,18 +29,9 @@ function sentEvent(overrides: Partial<OutboundEvent> = {}): OutboundEvent {
   };
 }
 
-async function withChannel<T>(vhost: TestVhost, work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(vhost.url);
-  try {
-    return await work(await connection.createConfirmChannel());
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
 /** A queue of the test's own bound to the events exchange. */
 async function bindQueue(vhost: TestVhost, queue: string, pattern: string): Promise<void> {
-  await withChannel(vhost, async (channel) => {
+  await vhost.withChannel(async (channel) => {
     await channel.assertQueue(queue, { durable: true });
     await channel.bindQueue(queue, TOPOLOGY.exchange, pattern);
   });
@@ -48,7 +39,7 @@ async function bindQueue(vhost: TestVhost, queue: string, pattern: string): Prom
 
 /** Takes every message of a queue for good: as many as the queue counts, through a no-ack consumer (basic.get round trips are slow). */
 async function takeAll(vhost: TestVhost, queue: string): Promise<ConsumeMessage[]> {
-  return withChannel(vhost, async (channel) => {
+  return vhost.withChannel(async (channel) => {
     const { messageCount } = await channel.checkQueue(queue);
     const out: ConsumeMessage[] = [];
     if (messageCount === 0) return out;
@@ -165,9 +156,9 @@ describe('AmqpEventPublisher', function () {
     it('publishes again after the broker closed its channel while the connection stays up', async () => {
       const own = await connectedPublisher(vhost, fatals);
       try {
-        await withChannel(vhost, (channel) => channel.deleteExchange(TOPOLOGY.exchange));
+        await vhost.withChannel((channel) => channel.deleteExchange(TOPOLOGY.exchange));
         expect(await rejection(own.publisher.publish(sentEvent()))).to.be.an('error');
-        await withChannel(vhost, async (channel) => {
+        await vhost.withChannel(async (channel) => {
           await channel.assertExchange(TOPOLOGY.exchange, 'topic', { durable: true });
         });
         await bindQueue(vhost, 'it.after-404', 'notification.sent');
@@ -203,7 +194,7 @@ describe('AmqpEventPublisher', function () {
       const error = await rejection(publisher.publish(event));
       expect(error).to.be.instanceOf(UnroutableError);
       expect(error.message).to.include('notification.nobody');
-      expect(await withChannel(vhost, async (channel) => (await channel.checkQueue(UNROUTABLE)).messageCount)).to.equal(0);
+      expect(await vhost.withChannel(async (channel) => (await channel.checkQueue(UNROUTABLE)).messageCount)).to.equal(0);
     });
 
     it('publishes the same event once a queue is bound (a retry is not refused by the earlier return)', async () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import amqp, { type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
+import type { GetMessage, Options } from 'amqplib';
 import { expect } from 'chai';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
 import { AmqpConsumer, type DeliveryHandler, type Disposition } from '../../../src/adapters/rabbitmq/amqp-consumer.js';
@@ -66,18 +66,8 @@ function gate(): { open: () => void; opened: Promise<void> } {
   return { open: () => open(), opened };
 }
 
-/** One fresh connection per operation, so that closing every connection of the vhost cannot break the test's client. */
-async function withChannel<T>(vhost: TestVhost, work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(vhost.url);
-  try {
-    return await work(await connection.createConfirmChannel());
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
 async function publish(vhost: TestVhost, messages: Array<{ id: string; routingKey?: string; body?: unknown; options?: Options.Publish }>): Promise<void> {
-  await withChannel(vhost, async (channel) => {
+  await vhost.withChannel(async (channel) => {
     for (const m of messages) {
       const body = Buffer.from(JSON.stringify(m.body ?? { id: m.id }));
       channel.publish(TOPOLOGY.exchange, m.routingKey ?? 'user.created', body, { persistent: true, contentType: 'application/json', messageId: m.id, ...m.options });
@@ -88,7 +78,7 @@ async function publish(vhost: TestVhost, messages: Array<{ id: string; routingKe
 
 /** What waits in the dead-letter queue (read, then put back when the channel closes). */
 async function deadLettered(vhost: TestVhost): Promise<GetMessage[]> {
-  return withChannel(vhost, async (channel) => {
+  return vhost.withChannel(async (channel) => {
     const out: GetMessage[] = [];
     for (let m = await channel.get(TOPOLOGY.deadLetterQueue); m; m = await channel.get(TOPOLOGY.deadLetterQueue)) out.push(m);
     return out;
@@ -112,7 +102,7 @@ async function connectionsNamed(vhost: TestVhost, name: string): Promise<number>
 }
 
 async function readyCount(vhost: TestVhost): Promise<number> {
-  return withChannel(vhost, async (channel) => (await channel.checkQueue(TOPOLOGY.queue)).messageCount);
+  return vhost.withChannel(async (channel) => (await channel.checkQueue(TOPOLOGY.queue)).messageCount);
 }
 
 describe('AmqpSession with AmqpConsumer', function () {
@@ -166,7 +156,7 @@ describe('AmqpSession with AmqpConsumer', function () {
     await session?.close();
     session = null;
     consumer = null;
-    await withChannel(vhost, (channel) => channel.purgeQueue(TOPOLOGY.queue));
+    await vhost.withChannel((channel) => channel.purgeQueue(TOPOLOGY.queue));
     expect(fatals).to.deep.equal([]);
     expect(unhandled).to.deep.equal([]);
   });
@@ -320,10 +310,10 @@ describe('AmqpSession with AmqpConsumer', function () {
     const handler = new ScriptedHandler();
     handler.script('dl-gone-1', async () => ({ kind: 'dead_letter', reason: 'invalid_payload', detail: 'x' }));
     const { session: s } = await consume(handler);
-    await withChannel(vhost, (channel) => channel.deleteExchange(TOPOLOGY.deadLetterExchange));
+    await vhost.withChannel((channel) => channel.deleteExchange(TOPOLOGY.deadLetterExchange));
     await publish(vhost, [{ id: 'dl-gone-1' }]);
     await eventually(async () => handler.callsOf('dl-gone-1').length >= 1, 5_000, 'dl-gone-1 handled once');
-    await withChannel(vhost, async (channel) => {
+    await vhost.withChannel(async (channel) => {
       await channel.assertExchange(TOPOLOGY.deadLetterExchange, 'fanout', { durable: true });
       await channel.bindQueue(TOPOLOGY.deadLetterQueue, TOPOLOGY.deadLetterExchange, '');
     });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import amqp, { type ConfirmChannel } from 'amqplib';
+import amqp from 'amqplib';
 import { expect } from 'chai';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/metrics.js';
@@ -55,19 +55,9 @@ async function instance(vhost: TestVhost, name: string): Promise<Instance> {
   return { relay, session, fanOut, publishFailures };
 }
 
-/** A connection per operation: closing every connection of the vhost must not break the test's client. */
-async function withChannel<T>(vhost: TestVhost, work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(vhost.url);
-  try {
-    return await work(await connection.createConfirmChannel());
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
-
 /** The notification ids kept by the alternate exchange (read and put back). */
 const unroutableIds = (vhost: TestVhost) =>
-  withChannel(vhost, async (channel) => {
+  vhost.withChannel(async (channel) => {
     const ids: unknown[] = [];
     for (let m = await channel.get(UNROUTABLE); m; m = await channel.get(UNROUTABLE)) ids.push(captured(m).body.notification_id);
     channel.nackAll(true);
