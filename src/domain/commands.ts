@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from './api-key-scope.js';
+import type { Acting } from './audit.js';
 import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
@@ -91,7 +92,7 @@ export interface DeliverySettingsInput {
  */
 export type Command =
   | (ContactPointInput &
-      DeliverySettingsInput & {
+      DeliverySettingsInput & Acting & {
         /** Absent or null contact points and settings: none (every channel on). */
         readonly type: 'CreatePreferences';
         /** null: a new id (a UUID), as POST /v1/users without user_id asks. */
@@ -100,19 +101,19 @@ export type Command =
         readonly preferences: Readonly<Record<string, boolean>>;
       })
   | (ContactPointInput &
-      DeliverySettingsInput & {
+      DeliverySettingsInput & Acting & {
         /** An absent contact point or setting is kept as stored; null (or no push tokens) clears it. */
         readonly type: 'ReplacePreferences';
         readonly userId: string;
         readonly notificationEmail: string;
         readonly preferences: Readonly<Record<string, boolean>>;
       })
-  | {
+  | Acting & {
       readonly type: 'CreateApiKey';
       readonly name: string;
       readonly scopes: readonly ApiKeyScope[];
     }
-  | {
+  | Acting & {
       readonly type: 'RevokeApiKey';
       readonly apiKeyId: string;
     }
@@ -161,7 +162,7 @@ export type Command =
       readonly notificationId: string;
       readonly claimToken: string;
     }
-  | {
+  | Acting & {
       /** A new type's template, from outside: held to the safe grammar; version 1 is live. */
       readonly type: 'CreateTemplate';
       readonly key: string;
@@ -173,7 +174,7 @@ export type Command =
       readonly key: string;
       readonly definition: TemplateDefinition;
     }
-  | {
+  | Acting & {
       /** Makes a version live (an older one: a rollback). */
       readonly type: 'PublishTemplateVersion';
       readonly key: string;
@@ -184,7 +185,7 @@ export type Command =
       readonly type: 'SeedTemplates';
       readonly templates: ReadonlyArray<{ readonly key: string; readonly definition: TemplateDefinition }>;
     }
-  | {
+  | Acting & {
       readonly type: 'RetryNotification';
       readonly notificationId: string;
     }
@@ -197,7 +198,7 @@ export type Command =
       readonly errorCode: string | null;
     }
   // Contact points and suppressions (ADR 17).
-  | {
+  | Acting & {
       /** A new secret for the user's webhook endpoint; the current one signs 24 hours more. */
       readonly type: 'RotateWebhookSecret';
       readonly userId: string;
@@ -210,7 +211,7 @@ export type Command =
       readonly reason: string;
       readonly source: string;
     }
-  | {
+  | Acting & {
       readonly type: 'LiftSuppression';
       readonly suppressionId: string;
     }

@@ -39,6 +39,7 @@ import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src
 import type { UserId } from '../../src/domain/user-id.js';
 import type { Channel } from '../../src/domain/notification-type.js';
 import type { Suppression } from '../../src/domain/suppression.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
 import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
 import { FakeFeedItems } from './feed-fakes.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
@@ -67,8 +68,10 @@ type Tables = {
   suppressions: Map<string, Suppression>;
   /** By id (the notification's). */
   feedItems: Map<string, FeedItemSnapshot>;
+  /** In the order recorded (keyed by position). */
+  audit: Map<string, AuditEntry>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems', 'audit'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
 export class Draft {
@@ -84,6 +87,7 @@ export class Draft {
   readonly scheduleOccurrences: Map<string, OccurrenceRow>;
   readonly suppressions: Map<string, Suppression>;
   readonly feedItems: Map<string, FeedItemSnapshot>;
+  readonly audit: Map<string, AuditEntry>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -97,6 +101,7 @@ export class Draft {
     this.scheduleOccurrences = new Map(source.scheduleOccurrences);
     this.suppressions = new Map(source.suppressions);
     this.feedItems = new Map(source.feedItems);
+    this.audit = new Map(source.audit);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
@@ -123,6 +128,7 @@ export class InMemoryStore implements Tables {
   scheduleOccurrences = new Map<string, OccurrenceRow>();
   suppressions = new Map<string, Suppression>();
   feedItems = new Map<string, FeedItemSnapshot>();
+  audit = new Map<string, AuditEntry>();
   commits = 0;
   rollbacks = 0;
 
@@ -372,6 +378,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         schedules: new FakeScheduleRepository(draft, tracker),
         suppressions: new FakeSuppressions(draft),
         feedItems: new FakeFeedItems(draft, tracker),
+        audit: { record: async (entry) => draft.set('audit', `${this.store.audit.size + draft.written.audit.size}`, entry) },
       });
       this.store.commit(draft);
       return result;
