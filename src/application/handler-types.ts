@@ -85,6 +85,11 @@ export interface CommandResults {
   /** How many items the change touched, and the counts after it. */
   ReadAllFeedItems: FeedBulkChange;
   MarkFeedSeen: FeedBulkChange;
+  /** `duplicate`: the message was stored before (a redelivery after a crash between commit and ack). */
+  StoreDeadLetter: { readonly outcome: 'stored' | 'duplicate' };
+  ReplayDeadLetter: { readonly id: string; readonly replayedAt: Date };
+  ReplayDeadLetters: { readonly count: number };
+  DiscardDeadLetter: void;
 }
 
 export interface FeedBulkChange {

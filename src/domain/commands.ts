@@ -1,5 +1,6 @@
 import type { ApiKeyScope } from './api-key-scope.js';
 import type { Acting } from './audit.js';
+import type { DeadLetterFilter, DeadLetterMessage } from './dead-letter.js';
 import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
@@ -231,6 +232,26 @@ export type Command =
       /** Every item becomes seen: what opening the bell does (the unseen count drops to 0; unread ones stay unread). */
       readonly type: 'MarkFeedSeen';
       readonly userId: string;
+    }
+  // Dead letters (docs/adr/0024-dead-letters-as-rows.md).
+  | {
+      /** A message of the dead-letter queue, stored once however often it is delivered. */
+      readonly type: 'StoreDeadLetter';
+      readonly message: DeadLetterMessage;
+    }
+  | Acting & {
+      /** Published again through the outbox with its routing key and `x-replayed-from`. */
+      readonly type: 'ReplayDeadLetter';
+      readonly deadLetterId: string;
+    }
+  | Acting & {
+      /** Every dead letter the filter matches not replayed yet, newest first, at most REPLAY_CAP. */
+      readonly type: 'ReplayDeadLetters';
+      readonly filter: DeadLetterFilter;
+    }
+  | Acting & {
+      readonly type: 'DiscardDeadLetter';
+      readonly deadLetterId: string;
     };
 
 export type CommandType = Command['type'];

@@ -214,3 +214,10 @@ export class FeedItemNotFoundError extends DomainError {
     super(`the feed of user ${JSON.stringify(userId)} has no item ${itemId}`);
   }
 }
+
+export class DeadLetterNotFoundError extends DomainError {
+  readonly code = 'dead_letter_not_found';
+  constructor(readonly deadLetterId: string) {
+    super(`dead letter ${deadLetterId} does not exist`);
+  }
+}

@@ -39,6 +39,8 @@ export interface AmqpConfig {
   readonly heartbeatSeconds: number;
   /** Redeliveries past which the consumer dead-letters a message itself (the queue policy's limit, ADR 5). */
   readonly deliveryLimit: number;
+  /** Messages of the dead-letter queue the mover holds at once (ADR 24). */
+  readonly deadLetterPrefetch: number;
 }
 
 export interface OutboxConfig {
@@ -88,6 +90,11 @@ export interface Config {
    * whose body contains this marker. Unset in production.
    */
   readonly failpointHandlerThrowsOn: string | undefined;
+  /**
+   * Test-only fault injection (the fault suite's S32): the dead-letter mover waits this long between
+   * storing a message and acking it. 0 (unset) in production.
+   */
+  readonly failpointDeadLetterPauseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -150,6 +157,7 @@ function readAmqp(env: EnvReader): AmqpConfig | undefined {
     prefetch: env.int('RABBITMQ_PREFETCH', 20, 1, 1000),
     heartbeatSeconds: env.int('RABBITMQ_HEARTBEAT_SECONDS', 30, 0, 600),
     deliveryLimit: env.int('RABBITMQ_DELIVERY_LIMIT', 20, 1, 10_000),
+    deadLetterPrefetch: env.int('RABBITMQ_DEAD_LETTER_PREFETCH', 10, 1, 1000),
   };
 }
 
@@ -184,6 +192,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
     shutdownTimeoutMs: env.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     shutdownDrainDelayMs: env.int('SHUTDOWN_DRAIN_DELAY_MS', 0, 0, 60_000),
     failpointHandlerThrowsOn: env.optionalString('FAILPOINT_HANDLER_THROWS_ON'),
+    failpointDeadLetterPauseMs: env.int('FAILPOINT_DEAD_LETTER_PAUSE_MS', 0, 0, 600_000),
   };
   if (env.problems.length > 0) throw new ConfigError(`invalid configuration: ${env.problems.join('; ')}`);
   return config;

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     app.get('lifecycle').shuttingDown = true;
     const httpStopped = http.stop(config.shutdownDrainDelayMs, config.shutdownTimeoutMs);
     // At once, not one after another: a part slow to finish must not keep the others running.
-    const workers = [broker?.consumer, app.get('deliveryWorker'), app.get('outboxRelay'), app.get('retentionWorker'), app.get('scheduleWorker')];
+    const workers = [broker?.consumer, broker?.deadLetters, app.get('deliveryWorker'), app.get('outboxRelay'), app.get('retentionWorker'), app.get('scheduleWorker')];
     await Promise.allSettled(workers.map((worker) => worker?.stop()));
     const outcome = await httpStopped;
     await app.get('streamBroker')?.session.close();

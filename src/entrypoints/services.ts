@@ -50,6 +50,8 @@ import type { SuppressionReadModel } from '../application/ports/suppressions.js'
 import type { WebhookEndpoints } from '../application/ports/webhook-endpoints.js';
 import type { WebhookUrlPolicy } from '../application/ports/webhook-url-policy.js';
 import type { SuppressionsQuery } from '../application/queries/suppressions.query.js';
+import type { DeadLetterReadModel } from '../application/ports/dead-letters.js';
+import type { DeadLettersQuery } from '../application/queries/dead-letters.query.js';
 import type { RecentFeedWrites } from '../application/feed/recent-feed-writes.js';
 import type { FeedReadModel } from '../application/ports/feed-items.js';
 import type { FeedStream } from '../application/ports/feed-stream.js';
@@ -86,6 +88,8 @@ export interface Broker {
   readonly session: AmqpSession;
   readonly publisher: AmqpEventPublisher;
   readonly consumer: AmqpConsumer;
+  /** Moves the dead-letter queue's messages into the dead_letters table (ADR 24). */
+  readonly deadLetters: AmqpConsumer;
 }
 
 /** The WebSocket streams' side of the broker (present when RABBITMQ_URL is set): a connection of its own. */
@@ -171,6 +175,9 @@ export interface Services {
   webhookEndpoints: WebhookEndpoints;
   suppressionReadModel: SuppressionReadModel;
   suppressionsQuery: SuppressionsQuery;
+  // Dead letters (composition/dead-letters.factories.ts, ADR 24).
+  deadLetterReadModel: DeadLetterReadModel;
+  deadLettersQuery: DeadLettersQuery;
   // The in-app feed (composition/feed.factories.ts).
   /** The users whose feed this instance changed lately: read from the primary. */
   recentFeedWrites: RecentFeedWrites;

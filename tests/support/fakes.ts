@@ -42,6 +42,7 @@ import type { Suppression } from '../../src/domain/suppression.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
 import { FakeFeedItems } from './feed-fakes.js';
+import { FakeDeadLetters, type StoredDeadLetter } from './dead-letter-fakes.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
 import { defaultTemplatesDir, shippedTemplates } from '../../src/adapters/templates/built-in-templates.js';
 
@@ -70,8 +71,10 @@ type Tables = {
   feedItems: Map<string, FeedItemSnapshot>;
   /** In the order recorded (keyed by position). */
   audit: Map<string, AuditEntry>;
+  /** By id; message_key unique, as in PostgreSQL. */
+  deadLetters: Map<string, StoredDeadLetter>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems', 'audit'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems', 'audit', 'deadLetters'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
 export class Draft {
@@ -88,6 +91,7 @@ export class Draft {
   readonly suppressions: Map<string, Suppression>;
   readonly feedItems: Map<string, FeedItemSnapshot>;
   readonly audit: Map<string, AuditEntry>;
+  readonly deadLetters: Map<string, StoredDeadLetter>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -102,6 +106,7 @@ export class Draft {
     this.suppressions = new Map(source.suppressions);
     this.feedItems = new Map(source.feedItems);
     this.audit = new Map(source.audit);
+    this.deadLetters = new Map(source.deadLetters);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
@@ -129,6 +134,7 @@ export class InMemoryStore implements Tables {
   suppressions = new Map<string, Suppression>();
   feedItems = new Map<string, FeedItemSnapshot>();
   audit = new Map<string, AuditEntry>();
+  deadLetters = new Map<string, StoredDeadLetter>();
   commits = 0;
   rollbacks = 0;
 
@@ -379,6 +385,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         suppressions: new FakeSuppressions(draft),
         feedItems: new FakeFeedItems(draft, tracker),
         audit: { record: async (entry) => draft.set('audit', `${this.store.audit.size + draft.written.audit.size}`, entry) },
+        deadLetters: new FakeDeadLetters(draft),
       });
       this.store.commit(draft);
       return result;

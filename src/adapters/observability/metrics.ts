@@ -65,6 +65,13 @@ export class ServiceMetrics implements ReadRoutingMetrics {
     registers: [this.registry],
   });
 
+  readonly deadLettersStored = new Counter({
+    name: 'notification_dead_letters_stored_total',
+    help: 'Messages of the dead-letter queue the mover took, by reason and outcome (stored; duplicate: stored before, a redelivery).',
+    labelNames: ['reason', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly notifications = new Counter({
     name: 'notification_notifications_total',
     help: 'Notifications reaching a status, by type, channel and status.',

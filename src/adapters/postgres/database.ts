@@ -116,7 +116,12 @@ export interface OutboxTable {
   event_type: string;
   routing_key: string;
   correlation_id: string | null;
-  payload: Json<Record<string, unknown>>;
+  /** Null for a row with a raw body (a dead letter's replay). */
+  payload: Json<Record<string, unknown>> | null;
+  raw_body: Buffer | null;
+  headers: Json<Record<string, unknown>> | null;
+  message_id: string | null;
+  content_type: string | null;
   created_at: Date;
   published_at: Date | null;
   attempts: Generated<number>;
@@ -219,6 +224,28 @@ export interface AuditLogTable {
   detail: Json<Record<string, unknown>> | null;
 }
 
+export interface DeadLettersTable {
+  id: string;
+  message_key: string;
+  body: Buffer;
+  body_truncated: boolean;
+  body_size: number;
+  headers: Json<Record<string, unknown>>;
+  dropped_headers: string[];
+  properties: Json<Record<string, string>>;
+  exchange: string;
+  routing_key: string;
+  queue: string;
+  reason: string;
+  detail: string;
+  first_death_at: Date;
+  last_death_at: Date;
+  death_count: number;
+  replay_of: string | null;
+  replayed_at: Date | null;
+  created_at: Date;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -236,6 +263,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   ws_tickets: WsTicketsTable;
   audit_log: AuditLogTable;
+  dead_letters: DeadLettersTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

@@ -5,6 +5,7 @@ import { AbstractUnitOfWork, type EventStamping } from '../../application/unit-o
 import { KyselyApiKeyRepository } from './api-key.repository.js';
 import { KyselyAuditLog } from './audit-log.repository.js';
 import type { Database } from './database.js';
+import { KyselyDeadLetters } from './dead-letters.repository.js';
 import { KyselyIdempotencyRepository } from './idempotency.repository.js';
 import { KyselyInboxRepository, KyselyOutboxRepository } from './inbox-outbox.repositories.js';
 import { KyselyNotificationRepository } from './notification.repository.js';
@@ -36,6 +37,7 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
         suppressions: new KyselySuppressions(tx),
         feedItems: new KyselyFeedItems(tx, tracker),
         audit: new KyselyAuditLog(tx),
+        deadLetters: new KyselyDeadLetters(tx),
       }),
     );
   }

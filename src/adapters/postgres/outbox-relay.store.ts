@@ -1,7 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { type Backoff, backoffDelay } from '../../application/backoff.js';
 import type { OutboundEvent } from '../../application/ports/event-publisher.js';
-import type { Database } from './database.js';
+import type { Database, OutboxTable } from './database.js';
 
 export type PublishOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly error: string };
 
@@ -20,6 +20,15 @@ const RELAY_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 60_000 };
  * published only for the events the broker confirmed; the others keep their row and are tried
  * again after a backoff. Polling this table is the truth: a notification may only wake it.
  */
+type OutboxRow = Pick<Selectable<OutboxTable>, 'id' | 'event_type' | 'routing_key' | 'correlation_id' | 'payload' | 'raw_body' | 'headers' | 'message_id' | 'content_type'>;
+
+/** A row with a raw body (a dead letter's replay, docs/adr/0024-dead-letters-as-rows.md) is published as it was received. */
+function outboundEvent(r: OutboxRow): OutboundEvent {
+  const event = { eventId: r.id, className: r.event_type, routingKey: r.routing_key, correlationId: r.correlation_id, body: r.payload ?? {} };
+  if (r.raw_body === null) return event;
+  return { ...event, raw: { body: r.raw_body, headers: r.headers ?? {}, messageId: r.message_id, contentType: r.content_type } };
+}
+
 export class KyselyOutboxRelayStore {
   constructor(private readonly primary: Kysely<Database>) {}
 
@@ -27,7 +36,7 @@ export class KyselyOutboxRelayStore {
     return this.primary.transaction().execute(async (tx) => {
       const rows = await tx
         .selectFrom('outbox')
-        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload', 'attempts'])
+        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload', 'raw_body', 'headers', 'message_id', 'content_type', 'attempts'])
         .where('published_at', 'is', null)
         .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now()`)]))
         .orderBy('created_at')
@@ -36,7 +45,7 @@ export class KyselyOutboxRelayStore {
         .skipLocked()
         .execute();
       if (rows.length === 0) return { claimed: 0, published: 0, failed: 0 };
-      const events = rows.map((r) => ({ eventId: r.id, className: r.event_type, routingKey: r.routing_key, correlationId: r.correlation_id, body: r.payload }));
+      const events = rows.map(outboundEvent);
       const outcomes = await publish(events);
       const confirmed = rows.filter((_, i) => outcomes[i]?.ok).map((r) => r.id);
       if (confirmed.length > 0) await tx.updateTable('outbox').set({ published_at: sql`now()` }).where('id', 'in', confirmed).execute();

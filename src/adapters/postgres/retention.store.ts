@@ -23,6 +23,9 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
       select notification_id from feed_items where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
   ws_tickets: (olderThan, limit) => sql`delete from ws_tickets where hash in (
       select hash from ws_tickets where expires_at < ${olderThan} order by expires_at limit ${limit} for update skip locked)`,
+  // Replayed or not: a replay is a row of the outbox by then, and a replay that died again a dead letter of its own.
+  dead_letters: (olderThan, limit) => sql`delete from dead_letters where id in (
+      select id from dead_letters where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {

@@ -8,6 +8,11 @@ export interface Delivery {
   readonly correlationId: string | undefined;
   readonly headers: Readonly<Record<string, unknown>>;
   readonly redelivered: boolean;
+  /** The exchange it was published to (the dead-letter exchange, for the dead-letter queue's messages). */
+  readonly exchange?: string;
+  readonly contentType?: string;
+  /** The AMQP timestamp property, in seconds. */
+  readonly timestamp?: number;
 }
 
 export type Disposition =
@@ -47,5 +52,8 @@ export function toDelivery(message: ConsumeMessage): Delivery {
     correlationId: text(message.properties.correlationId),
     headers: (message.properties.headers ?? {}) as Record<string, unknown>,
     redelivered: message.fields.redelivered,
+    exchange: message.fields.exchange,
+    contentType: text(message.properties.contentType),
+    timestamp: typeof message.properties.timestamp === 'number' ? message.properties.timestamp : undefined,
   };
 }

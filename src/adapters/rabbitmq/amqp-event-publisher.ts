@@ -60,29 +60,35 @@ export class AmqpEventPublisher implements EventPublisher {
   publish(event: OutboundEvent): Promise<void> {
     const channel = this.channel;
     if (!channel) return Promise.reject(new BrokerUnavailableError('no broker connection'));
+    const { content, options } = message(event);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no confirm within ${this.confirmTimeoutMs} ms`)), this.confirmTimeoutMs);
       const settle = (error: unknown) => {
         clearTimeout(timer);
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-        if (this.returned.delete(event.eventId)) return reject(new UnroutableError(`no queue is bound for ${event.routingKey}`));
+        if (this.returned.delete(options.messageId)) return reject(new UnroutableError(`no queue is bound for ${event.routingKey}`));
         resolve();
       };
       try {
-        channel.publish(this.exchange, event.routingKey, Buffer.from(JSON.stringify(event.body)), {
-          persistent: true,
-          mandatory: true,
-          contentType: 'application/json',
-          messageId: event.eventId,
-          correlationId: event.correlationId ?? undefined,
-          type: event.className,
-          headers: { event_type: event.className },
-          timestamp: Math.floor(Date.now() / 1000),
-          appId: 'notification-service',
-        }, settle);
+        channel.publish(this.exchange, event.routingKey, content, options, settle);
       } catch (error) {
         settle(error);
       }
     });
   }
+}
+
+/**
+ * The message as published: an event as JSON, or a raw message (a dead letter's replay) as it was
+ * received, with its own headers, message id and content type. A return is matched by message id.
+ */
+function message(event: OutboundEvent) {
+  const common = { persistent: true, mandatory: true, correlationId: event.correlationId ?? undefined, timestamp: Math.floor(Date.now() / 1000), appId: 'notification-service' };
+  const { raw } = event;
+  if (!raw) {
+    const options = { ...common, contentType: 'application/json', messageId: event.eventId, type: event.className, headers: { event_type: event.className } };
+    return { content: Buffer.from(JSON.stringify(event.body)), options };
+  }
+  const options = { ...common, contentType: raw.contentType ?? undefined, messageId: raw.messageId ?? event.eventId, type: event.className || undefined, headers: raw.headers };
+  return { content: Buffer.from(raw.body), options };
 }

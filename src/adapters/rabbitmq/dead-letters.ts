@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { printable } from '../observability/printable.js';
 import { text } from './amqp-delivery.js';
+import { DEAD_LETTER_AT_HEADER, DEAD_LETTER_ID_HEADER } from './dead-letter-message.js';
 import { withinBudget } from './header-budget.js';
 
 export interface DeadLetter {
@@ -24,8 +26,14 @@ const DROPPED = 'x-dead-letter-dropped-headers';
 
 type Headers = Record<string, unknown>;
 
+/**
+ * The copy's id and time make it one dead letter however often the mover receives it (ADR 24): a
+ * copy published twice (a delivery handed back after its copy was confirmed) is two.
+ */
 function ownHeaders({ fields }: ConsumeMessage, letter: DeadLetter): Headers {
   return {
+    [DEAD_LETTER_ID_HEADER]: randomUUID(),
+    [DEAD_LETTER_AT_HEADER]: new Date().toISOString(),
     'x-dead-letter-reason': letter.reason,
     'x-dead-letter-detail': printable(letter.detail, SHOWN_MAX),
     'x-dead-letter-delivery-count': letter.deliveryCount,

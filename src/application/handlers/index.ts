@@ -10,6 +10,8 @@ import type { SecretGenerator } from '../ports/secret-generator.js';
 import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
 import { auditedAdminCommands } from './audited-admin.js';
+import { auditedDeadLetterCommands } from './audited-dead-letters.js';
+import { discardDeadLetter, replayDeadLetter, replayDeadLetters, storeDeadLetter } from './dead-letter.handlers.js';
 import { fallBackOnFailure } from './fall-back.js';
 import { recheckHeld } from './recheck-held.handler.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
@@ -78,6 +80,12 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       ChangeFeedItem: changeFeedItem(clock),
       ReadAllFeedItems: readAllFeedItems(clock),
       MarkFeedSeen: markFeedSeen(clock),
+      StoreDeadLetter: storeDeadLetter(deps),
+      ...auditedDeadLetterCommands(clock, {
+        ReplayDeadLetter: replayDeadLetter(clock),
+        ReplayDeadLetters: replayDeadLetters(clock),
+        DiscardDeadLetter: discardDeadLetter(),
+      }),
     },
     reactions: {
       ...none,

@@ -6,7 +6,19 @@ export interface OutboundEvent {
   /** Class name, the AMQP `type`: `NotificationSent`. */
   readonly className: string;
   readonly correlationId: string | null;
+  /** The JSON body; empty when `raw` is set. */
   readonly body: Readonly<Record<string, unknown>>;
+  /** A message published again as it was received (a dead letter's replay): its own bytes, headers and properties. */
+  readonly raw?: RawMessage;
+}
+
+/** An empty `className` publishes without an AMQP type. */
+export interface RawMessage {
+  readonly body: Uint8Array;
+  readonly headers: Readonly<Record<string, unknown>>;
+  /** Kept from the first publish, so the consumer's inbox tells a replay of an accepted event for the duplicate it is. */
+  readonly messageId: string | null;
+  readonly contentType: string | null;
 }
 
 /** Publishes to the broker; resolves only once the broker confirmed and no return preceded it. */

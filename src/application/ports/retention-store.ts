@@ -1,5 +1,5 @@
 /** What retention deletes, each table by its own age column (ws_tickets: by expiry). */
-export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets'] as const;
+export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets', 'dead_letters'] as const;
 export type RetainedTable = (typeof RETAINED_TABLES)[number];
 
 /**

@@ -16,6 +16,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   feed_items: 90 * DAY,
   // Measured from expiry: an expired stream ticket opens nothing, so it goes at the next run.
   ws_tickets: 0,
+  // Long enough to look into a weekend's incident and replay it (ADR 24).
+  dead_letters: 30 * DAY,
 };
 
 export interface RetentionSettings {

@@ -21,7 +21,7 @@ const WAKE_EVERY_MS = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sleeps `ms`, or less once `mayWait()` turns false. */
-async function pause(ms: number, mayWait: () => boolean): Promise<void> {
+export async function pause(ms: number, mayWait: () => boolean): Promise<void> {
   const until = Date.now() + ms;
   for (let left = ms; left > 0 && mayWait(); left = until - Date.now()) await sleep(Math.min(left, WAKE_EVERY_MS));
 }

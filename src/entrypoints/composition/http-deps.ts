@@ -15,6 +15,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
       schedules: app.get('schedulesQuery'),
       suppressions: app.get('suppressionsQuery'),
       feed: app.get('feedQuery'),
+      deadLetters: app.get('deadLettersQuery'),
     },
     schedules: app.get('scheduleSends'),
     streamTickets: app.get('streamTickets'),

@@ -7,6 +7,7 @@ import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
+import { deadLetterRoutes } from './routes/dead-letters.routes.js';
 import { batchRoutes } from './routes/batch.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
@@ -40,6 +41,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   suppressionRoutes(api, deps);
   feedRoutes(api, deps);
   streamTicketRoutes(api, deps);
+  deadLetterRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

@@ -4,6 +4,7 @@ import type { PreferencesQuery } from '../../application/queries/preferences.que
 import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
 import type { FeedQuery } from '../../application/queries/feed.query.js';
+import type { DeadLettersQuery } from '../../application/queries/dead-letters.query.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
 import type { IssuedTicket } from '../../application/realtime/stream-tickets.js';
 import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
@@ -22,6 +23,7 @@ export interface HttpDeps {
     readonly schedules: SchedulesQuery;
     readonly suppressions: SuppressionsQuery;
     readonly feed: FeedQuery;
+    readonly deadLetters: DeadLettersQuery;
   };
   /** Creating and cancelling schedules (a use case of its own, beside the bus). */
   readonly schedules: ScheduleSends;

@@ -39,6 +39,7 @@ const DOMAIN_STATUS: Readonly<Record<string, [number, string]>> = {
   no_webhook_endpoint: [409, 'No webhook endpoint'],
   suppression_not_found: [404, 'Suppression not found'],
   feed_item_not_found: [404, 'Feed item not found'],
+  dead_letter_not_found: [404, 'Dead letter not found'],
 };
 
 /** The one place where expected failures become HTTP statuses (docs/architecture.md, rule 10). */

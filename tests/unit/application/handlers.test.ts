@@ -53,6 +53,7 @@ describe('the production handler registry', () => {
       'CreateApiKey',
       'CreatePreferences',
       'CreateTemplate',
+      'DiscardDeadLetter',
       'LiftSuppression',
       'MarkFeedSeen',
       'PublishTemplateVersion',
@@ -62,6 +63,8 @@ describe('the production handler registry', () => {
       'RecordDeliveryReceipt',
       'RecordSendReports',
       'ReplacePreferences',
+      'ReplayDeadLetter',
+      'ReplayDeadLetters',
       'RetryNotification',
       'RevokeApiKey',
       'RotateWebhookSecret',
@@ -69,6 +72,7 @@ describe('the production handler registry', () => {
       'SeedTemplates',
       'SendBatch',
       'SendNotification',
+      'StoreDeadLetter',
     ]);
     expect(Object.keys(registry.events).sort()).to.deep.equal([
       'AddressesRejected',

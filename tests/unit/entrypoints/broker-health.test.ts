@@ -9,6 +9,7 @@ function broker(state: string, evidence: DeliveryLimitEvidence): Broker {
   return {
     session: { health: () => ({ state, error: null }) },
     consumer: { consuming: state === 'connected', deliveryLimitEvidence: evidence },
+    deadLetters: { consuming: state === 'connected' },
   } as unknown as Broker;
 }
 
@@ -17,7 +18,7 @@ const HOUR_MS = 60 * 60 * 1000;
 describe('brokerHealth', () => {
   it('is up while connected and nothing came back past the delivery limit', async () => {
     const health = await brokerHealth(broker('connected', { limit: 20, pastLimit: null })).check();
-    expect(health).to.deep.equal({ status: 'up', state: 'connected', consuming: true });
+    expect(health).to.deep.equal({ status: 'up', state: 'connected', consuming: true, dead_letters: { consuming: true } });
   });
 
   it('says the queue policy is not in effect, degraded, once a delivery came back past the limit', async () => {
@@ -27,6 +28,7 @@ describe('brokerHealth', () => {
       status: 'degraded',
       state: 'connected',
       consuming: true,
+      dead_letters: { consuming: true },
       policies: 'not_in_effect',
       policies_evidence: 'a delivery carried x-delivery-count 21 at 2026-11-28T12:00:00.000Z, past the delivery limit of 20',
     });
@@ -38,7 +40,7 @@ describe('brokerHealth', () => {
     const within = await brokerHealth(broker('connected', evidence), () => at.getTime() + HOUR_MS - 1).check();
     expect(within).to.deep.include({ status: 'degraded', policies: 'not_in_effect' });
     const after = await brokerHealth(broker('connected', evidence), () => at.getTime() + HOUR_MS).check();
-    expect(after).to.deep.equal({ status: 'up', state: 'connected', consuming: true });
+    expect(after).to.deep.equal({ status: 'up', state: 'connected', consuming: true, dead_letters: { consuming: true } });
   });
 
   it('stays down while disconnected, whatever it saw before', async () => {

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { type DeadLetterMessage, REPLAYED_FROM_HEADER, type StoredHeaders } from '../../domain/dead-letter.js';
+import { printable } from '../observability/printable.js';
+import { storableText } from '../postgres/storable-text.js';
+import { isUuid } from '../postgres/uuid.js';
+import { type Delivery, text } from './amqp-delivery.js';
+import { deathsOf } from './x-death.js';
+import { storedHeaders } from './stored-headers.js';
+
+/** The consumer's own limit (a larger event is refused unread): a dead letter keeps as much, and says it cut the rest. */
+export const DEAD_LETTER_BODY_MAX = 256 * 1024;
+/** What the headers of one dead letter may take; the largest are left out first. */
+export const DEAD_LETTER_HEADERS_BUDGET = 64 * 1024;
+const DETAIL_MAX = 1_000;
+
+/** The service stamps its dead-letter copies with a unique id (dead-letters.ts): the message's identity. */
+export const DEAD_LETTER_ID_HEADER = 'x-dead-letter-id';
+export const DEAD_LETTER_AT_HEADER = 'x-dead-letter-at';
+
+type Headers = Readonly<Record<string, unknown>>;
+
+/**
+ * Its identity: the service's stamp, else a hash of everything the broker delivers the same each
+ * time (body, headers but the redelivery count, properties). Two identical messages the broker
+ * dead-lettered within the same second would be taken for one: its x-death times are in seconds.
+ */
+function messageKey(delivery: Delivery, headers: StoredHeaders): string {
+  const stamp = text(headers[DEAD_LETTER_ID_HEADER]);
+  if (stamp) return `id:${stamp.slice(0, 200)}`;
+  const { messageId, timestamp, type, correlationId, contentType } = delivery;
+  const hash = createHash('sha256').update(JSON.stringify([headers, messageId, timestamp, type, correlationId, contentType])).update(delivery.body);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+function dateOf(value: unknown): Date | null {
+  const date = typeof value === 'string' ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+/** Its reason and deaths: the service's own headers first, else the broker's x-death, else what the mover saw. */
+function deathOf(delivery: Delivery, headers: Headers, receivedAt: Date) {
+  const reason = text(headers['x-dead-letter-reason']);
+  const deaths = deathsOf(headers['x-death']);
+  const at = dateOf(headers[DEAD_LETTER_AT_HEADER]) ?? receivedAt;
+  if (reason !== undefined || !deaths) {
+    const detail = text(headers['x-dead-letter-detail']) ?? (reason ? '' : 'no reason given: neither x-dead-letter-reason nor x-death');
+    return { reason: reason ?? 'unknown', detail, firstDeathAt: at, lastDeathAt: at, deathCount: 1, queue: '', exchange: delivery.exchange ?? '', routingKey: delivery.routingKey };
+  }
+  const detail = `dead-lettered by the broker: ${deaths.reason} from queue ${deaths.queue}${deaths.count > 1 ? ` (${deaths.count} times)` : ''}`;
+  return { ...deaths, detail, firstDeathAt: deaths.firstAt ?? receivedAt, lastDeathAt: deaths.lastAt ?? receivedAt, deathCount: deaths.count };
+}
+
+/** A message of the dead-letter queue as a dead letter (docs/adr/0024-dead-letters-as-rows.md). */
+export function deadLetterMessage(delivery: Delivery, receivedAt: Date): DeadLetterMessage {
+  // The dead-letter queue's own count of deliveries is no part of the message.
+  const { 'x-delivery-count': _count, ...raw } = delivery.headers;
+  const { headers, whole, dropped } = storedHeaders(raw, DEAD_LETTER_HEADERS_BUDGET);
+  const death = deathOf(delivery, raw, receivedAt);
+  const replayOf = text(raw[REPLAYED_FROM_HEADER]);
+  const { body } = delivery;
+  return {
+    messageKey: messageKey(delivery, whole),
+    body: body.subarray(0, DEAD_LETTER_BODY_MAX),
+    bodyTruncated: body.length > DEAD_LETTER_BODY_MAX,
+    bodySize: body.length,
+    headers,
+    droppedHeaders: dropped,
+    properties: definedOnly({ messageId: delivery.messageId, correlationId: delivery.correlationId, contentType: delivery.contentType, type: delivery.type }),
+    // As they were (AMQP names are at most 255 bytes): a replay publishes with the same routing key.
+    exchange: storableText(text(raw['x-original-exchange']) ?? death.exchange),
+    routingKey: storableText(text(raw['x-original-routing-key']) ?? death.routingKey),
+    queue: storableText(text(raw['x-original-queue']) ?? death.queue),
+    reason: printable(death.reason, 100),
+    detail: printable(death.detail, DETAIL_MAX),
+    firstDeathAt: death.firstDeathAt,
+    lastDeathAt: death.lastDeathAt,
+    deathCount: death.deathCount,
+    replayOf: replayOf && isUuid(replayOf) ? replayOf : null,
+  };
+}
+
+function definedOnly<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
+}

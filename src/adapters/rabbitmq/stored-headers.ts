@@ -1,0 +1,42 @@
+import type { HeaderValue, StoredHeaders } from '../../domain/dead-letter.js';
+import { storableText } from '../postgres/storable-text.js';
+import { withinBudget } from './header-budget.js';
+
+/** Deeper tables are kept as a note: a header nested this deep is no header anyone reads. */
+const MAX_DEPTH = 16;
+
+/**
+ * An AMQP header value as JSON: strings made storable (PostgreSQL refuses U+0000 in jsonb), typed
+ * values such as timestamps kept as amqplib's `{"!": type, value}` (which it encodes back on a
+ * replay), byte arrays as base64 text (a replay sends them as strings), numbers that JSON cannot
+ * hold as text.
+ */
+function stored(value: unknown, depth: number): HeaderValue {
+  if (typeof value === 'string') return storableText(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
+  if (typeof value === 'bigint') return value.toString();
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (depth >= MAX_DEPTH) return `[nested deeper than ${MAX_DEPTH} levels]`;
+  if (Array.isArray(value)) return value.map((item) => stored(item, depth + 1));
+  if (typeof value === 'object') return table(value as Record<string, unknown>, depth + 1);
+  return String(value);
+}
+
+function table(headers: Readonly<Record<string, unknown>>, depth: number): Record<string, HeaderValue> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [storableText(key), stored(value, depth)]));
+}
+
+export interface BudgetedHeaders {
+  readonly headers: StoredHeaders;
+  /** Every header as JSON, before the budget: what identifies the message. */
+  readonly whole: StoredHeaders;
+  readonly dropped: readonly string[];
+}
+
+/** The headers as stored, within `budget` bytes (the largest left out first, and named). */
+export function storedHeaders(headers: Readonly<Record<string, unknown>>, budget: number): BudgetedHeaders {
+  const whole = table(headers, 0);
+  const { headers: kept, dropped } = withinBudget(whole, budget);
+  return { headers: kept as StoredHeaders, whole, dropped };
+}

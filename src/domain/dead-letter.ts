@@ -1,0 +1,91 @@
+import { InvalidTransitionError } from './errors.js';
+
+/** A header value as stored: what JSON holds (docs/adr/0024-dead-letters-as-rows.md). */
+export type HeaderValue = string | number | boolean | null | readonly HeaderValue[] | { readonly [key: string]: HeaderValue };
+
+export type StoredHeaders = Readonly<Record<string, HeaderValue>>;
+
+/** The AMQP properties a replay publishes again; absent ones are left out. */
+export interface MessageProperties {
+  readonly messageId?: string;
+  readonly correlationId?: string;
+  readonly contentType?: string;
+  readonly type?: string;
+}
+
+/** A message of the dead-letter queue as the mover stores it. */
+export interface DeadLetterMessage {
+  /** What makes a redelivery of the same message the same row: the service's stamp, else a hash of the message. */
+  readonly messageKey: string;
+  readonly body: Uint8Array;
+  /** The body was larger than a dead letter keeps: `body` holds its first bytes, and it cannot be replayed. */
+  readonly bodyTruncated: boolean;
+  readonly bodySize: number;
+  readonly headers: StoredHeaders;
+  /** Headers left out to keep within the budget, largest first. */
+  readonly droppedHeaders: readonly string[];
+  readonly properties: MessageProperties;
+  readonly exchange: string;
+  /** The routing key it was first published with: a replay publishes with it again. */
+  readonly routingKey: string;
+  readonly queue: string;
+  readonly reason: string;
+  readonly detail: string;
+  readonly firstDeathAt: Date;
+  readonly lastDeathAt: Date;
+  readonly deathCount: number;
+  /** The dead letter this message was replayed from (its `x-replayed-from` header). */
+  readonly replayOf: string | null;
+}
+
+/** Which dead letters a list or a replay by filter covers; null: any. `from`/`to` bound `created_at`. */
+export interface DeadLetterFilter {
+  readonly reason: string | null;
+  readonly routingKey: string | null;
+  readonly from: Date | null;
+  readonly to: Date | null;
+}
+
+/** At most this many dead letters are replayed by one request. */
+export const REPLAY_CAP = 10_000;
+
+/** The header that names the dead letter a message replays. */
+export const REPLAYED_FROM_HEADER = 'x-replayed-from';
+
+/**
+ * Headers a death added (the broker's and the service's) and the previous replay's mark: a replay
+ * leaves them out, so that it starts as the message first did, and a death of the replay reads as its own.
+ */
+export const DEATH_HEADERS: readonly string[] = [
+  'x-death',
+  'x-first-death-exchange',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-last-death-exchange',
+  'x-last-death-queue',
+  'x-last-death-reason',
+  'x-delivery-count',
+  'x-dead-letter-id',
+  'x-dead-letter-at',
+  'x-dead-letter-reason',
+  'x-dead-letter-detail',
+  'x-dead-letter-delivery-count',
+  'x-dead-letter-dropped-headers',
+  'x-original-exchange',
+  'x-original-routing-key',
+  'x-original-queue',
+  REPLAYED_FROM_HEADER,
+];
+
+/** What decides whether a dead letter may be replayed. */
+export interface ReplayState {
+  readonly id: string;
+  readonly replayedAt: Date | null;
+  readonly bodyTruncated: boolean;
+}
+
+/** A dead letter is replayed once; one whose body was cut would publish another message than the one that died. */
+export function checkReplayable(state: ReplayState): void {
+  if (state.replayedAt) throw new InvalidTransitionError(`dead letter ${state.id} was already replayed at ${state.replayedAt.toISOString()}`);
+  if (state.bodyTruncated) throw new InvalidTransitionError(`dead letter ${state.id} has a truncated body: replaying it would publish another message`);
+}

@@ -1,0 +1,98 @@
+import { DEAD_LETTERS_DEFAULT_SIZE, DEAD_LETTERS_MAX_SIZE } from '../../application/queries/dead-letters.query.js';
+import type { DeadLetterDetail, DeadLetterView } from '../../application/ports/dead-letters.js';
+import type { DeadLetterFilter } from '../../domain/dead-letter.js';
+import { z } from './zod.js';
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const FilterFields = {
+  reason: z.string().min(1).max(100).optional().openapi({ description: 'The service\'s reason (unparseable, invalid_payload, ...) or the broker\'s (delivery_limit, rejected, expired)' }),
+  routing_key: z.string().min(1).max(255).optional().openapi({ description: 'The routing key it was first published with' }),
+  from: instant.optional().openapi({ description: 'Stored at or after (created_at)' }),
+  to: instant.optional().openapi({ description: 'Stored at or before (created_at)' }),
+};
+
+export const DeadLetterListQuery = z.strictObject({
+  ...FilterFields,
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
+  page_size: z.coerce.number().int().min(1).max(DEAD_LETTERS_MAX_SIZE).default(DEAD_LETTERS_DEFAULT_SIZE),
+  cursor: z.string().min(1).max(200).optional().openapi({ description: 'next_cursor of the page before; instead of page' }),
+});
+
+export const ReplayByFilterBody = z.strictObject({ ...FilterFields, dry_run: z.boolean().default(false) });
+
+export const DeadLetterIdParams = z.strictObject({ id: z.uuid() });
+
+export function filterOf(input: { reason?: string; routing_key?: string; from?: Date; to?: Date }): DeadLetterFilter {
+  return { reason: input.reason ?? null, routingKey: input.routing_key ?? null, from: input.from ?? null, to: input.to ?? null };
+}
+
+const DeadLetterSchema = z
+  .object({
+    id: z.uuid(),
+    routing_key: z.string(),
+    exchange: z.string(),
+    queue: z.string(),
+    reason: z.string(),
+    detail: z.string(),
+    body: z.string().openapi({ description: 'The body as JSON text when it is JSON, else base64 (body_encoding)' }),
+    body_encoding: z.enum(['utf8', 'base64']),
+    body_truncated: z.boolean().openapi({ description: 'Only the first 256 KiB were kept; such a dead letter cannot be replayed' }),
+    body_size: z.number().int(),
+    headers: z.record(z.string(), z.unknown()),
+    dropped_headers: z.array(z.string()).openapi({ description: 'Headers left out to keep within 64 KiB, largest first' }),
+    first_death_at: z.iso.datetime(),
+    last_death_at: z.iso.datetime(),
+    death_count: z.number().int(),
+    replayed_at: z.iso.datetime().nullable(),
+    replay_of: z.uuid().nullable().openapi({ description: 'The dead letter this one was replayed from' }),
+    created_at: z.iso.datetime(),
+  })
+  .openapi('DeadLetter');
+
+export const DeadLetterPageResponse = z
+  .object({ items: z.array(DeadLetterSchema), total: z.number().int(), next_cursor: z.string().nullable(), page: z.number().int().optional(), page_size: z.number().int() })
+  .openapi('DeadLetters');
+
+export const DeadLetterDetailResponse = DeadLetterSchema.extend({ replays: z.array(z.uuid()) }).openapi('DeadLetterDetail');
+export const ReplayedResponse = z.object({ id: z.uuid(), replayed_at: z.iso.datetime() }).openapi('DeadLetterReplayed');
+export const ReplayByFilterResponse = z.object({ count: z.number().int(), dry_run: z.boolean() }).openapi('DeadLettersReplayed');
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON text when the body is JSON, else base64: a console shows the one and can decode the other. */
+function bodyOf(body: Uint8Array): { body: string; body_encoding: 'utf8' | 'base64' } {
+  try {
+    const text = utf8.decode(body);
+    JSON.parse(text);
+    return { body: text, body_encoding: 'utf8' };
+  } catch {
+    return { body: Buffer.from(body).toString('base64'), body_encoding: 'base64' };
+  }
+}
+
+export function deadLetterJson(d: DeadLetterView) {
+  return {
+    id: d.id,
+    routing_key: d.routingKey,
+    exchange: d.exchange,
+    queue: d.queue,
+    reason: d.reason,
+    detail: d.detail,
+    ...bodyOf(d.body),
+    body_truncated: d.bodyTruncated,
+    body_size: d.bodySize,
+    headers: d.headers,
+    dropped_headers: d.droppedHeaders,
+    first_death_at: d.firstDeathAt.toISOString(),
+    last_death_at: d.lastDeathAt.toISOString(),
+    death_count: d.deathCount,
+    replayed_at: d.replayedAt?.toISOString() ?? null,
+    replay_of: d.replayOf,
+    created_at: d.createdAt.toISOString(),
+  };
+}
+
+export function deadLetterDetailJson(d: DeadLetterDetail) {
+  return { ...deadLetterJson(d), replays: d.replays };
+}

@@ -1,0 +1,92 @@
+import { apiKeyIdOf } from '../auth.js';
+import type { Api } from '../api.js';
+import {
+  DeadLetterDetailResponse,
+  DeadLetterIdParams,
+  DeadLetterListQuery,
+  DeadLetterPageResponse,
+  ReplayByFilterBody,
+  ReplayByFilterResponse,
+  ReplayedResponse,
+  deadLetterDetailJson,
+  deadLetterJson,
+  filterOf,
+} from '../dead-letter-schemas.js';
+import type { HttpDeps } from '../http-deps.js';
+
+const SCOPE = 'dead_letters:manage';
+const TAG = 'dead letters';
+
+/** The dead-letter queue's messages as rows (docs/adr/0024-dead-letters-as-rows.md): read, replayed, discarded. */
+export function deadLetterRoutes(api: Api, { bus, queries }: HttpDeps): void {
+  api.route({
+    method: 'get',
+    path: '/dead-letters',
+    summary: 'Dead letters, newest first, by reason, routing key and time',
+    tag: TAG,
+    scope: SCOPE,
+    query: DeadLetterListQuery,
+    responses: { 200: { description: 'One page', schema: DeadLetterPageResponse } },
+    handle: async ({ query }, res) => {
+      const { page, page_size: size, cursor } = query;
+      const paging = cursor === undefined ? { page: page ?? 1, size } : { cursor, size };
+      const found = await queries.deadLetters.list(filterOf(query), paging);
+      const pageFields = cursor === undefined ? { page: page ?? 1 } : {};
+      res.json({ items: found.items.map(deadLetterJson), total: found.total, next_cursor: found.nextCursor, ...pageFields, page_size: size });
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/dead-letters/:id',
+    summary: 'One dead letter, with the later dead letters that replay it',
+    tag: TAG,
+    scope: SCOPE,
+    params: DeadLetterIdParams,
+    responses: { 200: { description: 'The dead letter', schema: DeadLetterDetailResponse }, 404: { description: 'No such dead letter' } },
+    handle: async ({ params }, res) => void res.json(deadLetterDetailJson(await queries.deadLetters.find(params.id))),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/dead-letters/:id/replay',
+    summary: 'Publish a dead letter again to notification.events, with its routing key and x-replayed-from, through the outbox',
+    tag: TAG,
+    scope: SCOPE,
+    params: DeadLetterIdParams,
+    responses: { 202: { description: 'Written to the outbox', schema: ReplayedResponse }, 404: { description: 'No such dead letter' }, 409: { description: 'Replayed already, or its body was truncated' } },
+    handle: async ({ params }, res) => {
+      const result = await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: params.id, actor: apiKeyIdOf(res) });
+      res.status(202).json({ id: result.id, replayed_at: result.replayedAt.toISOString() });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/dead-letters/replay',
+    summary: 'Replay every dead letter a filter matches that was not replayed yet (at most 10,000, newest first); dry_run counts them',
+    tag: TAG,
+    scope: SCOPE,
+    body: ReplayByFilterBody,
+    responses: { 202: { description: 'How many were (or, dry run, would be) replayed', schema: ReplayByFilterResponse } },
+    handle: async ({ body }, res) => {
+      const filter = filterOf(body);
+      const count = body.dry_run ? await queries.deadLetters.replayable(filter) : (await bus.handle({ type: 'ReplayDeadLetters', filter, actor: apiKeyIdOf(res) })).count;
+      res.status(202).json({ count, dry_run: body.dry_run });
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/dead-letters/:id',
+    summary: 'Discard a dead letter',
+    tag: TAG,
+    scope: SCOPE,
+    params: DeadLetterIdParams,
+    responses: { 204: { description: 'Discarded' }, 404: { description: 'No such dead letter' } },
+    handle: async ({ params }, res) => {
+      await bus.handle({ type: 'DiscardDeadLetter', deadLetterId: params.id, actor: apiKeyIdOf(res) });
+      res.status(204).end();
+    },
+  });
+}
