@@ -36,7 +36,7 @@ export function deadLetterMover(deps: MoverDeps): DeliveryHandler {
       try {
         const { outcome } = await deps.bus.handle({ type: 'StoreDeadLetter', message });
         deps.metrics.deadLettersStored.inc({ reason: reasonLabel(message.reason), outcome });
-        if (deps.pauseAfterCommitMs > 0) await pause(deps.pauseAfterCommitMs, () => true);
+        if (deps.pauseAfterCommitMs > 0) await pause(deps.pauseAfterCommitMs, mayWait);
         return { kind: 'ack' };
       } catch (error) {
         const handedBack = await holdOrHandBack(deps, error, attempt, mayWait);

@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import type { DeadLetterMessage } from '../../../src/domain/dead-letter.js';
+import { DeadLetterNotFoundError, InvalidTransitionError } from '../../../src/domain/errors.js';
+import { fakeContainer } from '../../support/test-container.js';
+import { rejection } from '../rejection.js';
+
+const NO_FILTER = { reason: null, routingKey: null, from: null, to: null };
+
+function aMessage(fields: Partial<DeadLetterMessage> = {}): DeadLetterMessage {
+  const at = new Date('2026-11-29T11:00:00Z');
+  return {
+    messageKey: 'id:k-1',
+    body: Buffer.from('not json'),
+    bodyTruncated: false,
+    bodySize: 8,
+    headers: { trace: 't-1', 'x-dead-letter-reason': 'unparseable', 'x-death': [{ count: 1 }], 'x-replayed-from': 'older' },
+    droppedHeaders: [],
+    properties: { messageId: 'm-1', type: 'UserRegistered', contentType: 'application/json' },
+    exchange: 'notification.events',
+    routingKey: 'user.registered',
+    queue: 'notification-service.events',
+    reason: 'unparseable',
+    detail: 'body is not JSON',
+    firstDeathAt: at,
+    lastDeathAt: at,
+    deathCount: 1,
+    replayOf: null,
+    ...fields,
+  };
+}
+
+async function stored(fields: Partial<DeadLetterMessage> = {}) {
+  const c = fakeContainer();
+  const { outcome } = await c.bus.handle({ type: 'StoreDeadLetter', message: aMessage(fields) });
+  expect(outcome).to.equal('stored');
+  const [id] = [...c.store.deadLetters.keys()];
+  return { ...c, id: id as string };
+}
+
+describe('StoreDeadLetter', () => {
+  it('stores a message once: the same message key again is a duplicate, and nothing more is stored', async () => {
+    const { bus, store } = await stored();
+    expect(await bus.handle({ type: 'StoreDeadLetter', message: aMessage() })).to.deep.equal({ outcome: 'duplicate' });
+    expect(await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:k-2' }) })).to.deep.equal({ outcome: 'stored' });
+    expect(store.deadLetters.size).to.equal(2);
+  });
+});
+
+describe('ReplayDeadLetter', () => {
+  it('writes the body to the outbox with the routing key, the properties and x-replayed-from, and marks it replayed', async () => {
+    const { bus, store, clock, id } = await stored();
+    const result = await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id });
+    expect(result).to.deep.equal({ id, replayedAt: clock.now() });
+    expect(store.deadLetters.get(id)?.replayedAt).to.deep.equal(clock.now());
+    const [row] = [...store.outbox.values()];
+    expect(row).to.deep.include({ routingKey: 'user.registered', className: 'UserRegistered', publishedAt: null });
+    expect(Buffer.from(row?.raw?.body ?? []).toString()).to.equal('not json');
+    expect(row?.raw).to.deep.include({ messageId: 'm-1', contentType: 'application/json', headers: { trace: 't-1', 'x-replayed-from': id } });
+  });
+
+  it('refuses a second replay (409) and one of an unknown dead letter (404), writing nothing more', async () => {
+    const { bus, store, id } = await stored();
+    await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id });
+    expect(await rejection(bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id }))).to.be.instanceOf(InvalidTransitionError);
+    expect(await rejection(bus.handle({ type: 'ReplayDeadLetter', deadLetterId: '00000000-0000-4000-8000-999999999999' }))).to.be.instanceOf(DeadLetterNotFoundError);
+    expect(store.outbox.size).to.equal(1);
+  });
+
+  it('refuses to replay a truncated body: it would publish another message', async () => {
+    const { bus, store, id } = await stored({ bodyTruncated: true });
+    const error = await rejection(bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id }));
+    expect(error).to.be.instanceOf(InvalidTransitionError);
+    expect(error.message).to.match(/truncated/);
+    expect(store.outbox.size).to.equal(0);
+  });
+
+  it('records the key that asked for it in the audit log; nothing when refused', async () => {
+    const { bus, store, clock, id } = await stored();
+    await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id, actor: 'key-1' });
+    await rejection(bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id, actor: 'key-1' }));
+    expect([...store.audit.values()]).to.deep.equal([{ action: 'dead_letter.replayed', keyId: 'key-1', target: { type: 'dead_letter', id }, at: clock.now() }]);
+  });
+});
+
+describe('ReplayDeadLetters', () => {
+  it('replays those the filter matches that were not replayed yet, and audits the filter with the count', async () => {
+    const { bus, store, id } = await stored();
+    await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:k-2', reason: 'delivery_limit' }) });
+    await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:k-3' }) });
+    await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id });
+    const result = await bus.handle({ type: 'ReplayDeadLetters', filter: { ...NO_FILTER, reason: 'unparseable' }, actor: 'key-1' });
+    expect(result).to.deep.equal({ count: 1 });
+    expect(store.outbox.size).to.equal(2);
+    const [entry] = [...store.audit.values()].filter((e) => e.action === 'dead_letters.replayed');
+    expect(entry?.target).to.deep.equal({ type: 'dead_letters', id: 'filter', detail: { reason: 'unparseable', routing_key: null, from: null, to: null, count: 1 } });
+  });
+});
+
+describe('DiscardDeadLetter', () => {
+  it('deletes it, audited; an unknown one is not found', async () => {
+    const { bus, store, id } = await stored();
+    await bus.handle({ type: 'DiscardDeadLetter', deadLetterId: id, actor: 'key-1' });
+    expect(store.deadLetters.size).to.equal(0);
+    expect([...store.audit.values()].map((e) => e.action)).to.deep.equal(['dead_letter.discarded']);
+    expect(await rejection(bus.handle({ type: 'DiscardDeadLetter', deadLetterId: id }))).to.be.instanceOf(DeadLetterNotFoundError);
+  });
+});
