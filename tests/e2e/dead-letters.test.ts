@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { eventually } from '../support/databases.js';
+import type { HttpClient, JsonResponse } from '../support/http-client.js';
+import { PipelineWorld } from '../support/pipeline-world.js';
+
+type Item = Record<string, unknown> & { id: string };
+
+describe('dead letters over REST (built service)', function () {
+  this.timeout(120_000);
+  let world: PipelineWorld;
+  let manager: HttpClient;
+
+  const list = async (query = ''): Promise<{ items: Item[]; total: number } & Record<string, unknown>> => {
+    const res = await manager.get(`/dead-letters${query}`);
+    expect(res.status, res.text).to.equal(200);
+    return res.body as { items: Item[]; total: number };
+  };
+  const byMarker = async (marker: string, count = 1): Promise<Item[]> =>
+    eventually(async () => {
+      const found = (await list('?page_size=100')).items.filter((d) => JSON.stringify(d).includes(marker) || Buffer.from(String(d.body), 'base64').toString().includes(marker));
+      return found.length >= count ? found : undefined;
+    }, 20_000, `${count} dead letters with ${marker}`);
+  const expectStatus = (res: JsonResponse, status: number) => expect(res.status, res.text).to.equal(status);
+
+  before(async () => {
+    world = await PipelineWorld.create('e2e_dead_letters');
+    await world.startService();
+    const key = await world.admin.post('/admin/api-keys', { name: 'on-call', scopes: ['dead_letters:manage'] });
+    manager = world.admin.withKey(String(key.body.key));
+  });
+  after(() => world.stop());
+
+  it('lists a malformed message and an event the consumer refused, with reason, body and headers', async () => {
+    await world.vhost.publish('user.registered', null, { raw: Buffer.from('{"marker":"malformed-1",'), messageId: 'm-malformed', headers: { trace: 't-1' } });
+    await world.vhost.publish('user.registered', { event_type: 'UserRegistered', data: { userid: 5, marker: 'refused-1' } }, { messageId: 'm-refused' });
+    const [malformed] = await byMarker('malformed-1');
+    expect(malformed).to.deep.include({ reason: 'unparseable', routing_key: 'user.registered', exchange: 'notification.events', queue: 'notification-service.events', body_encoding: 'base64', replay_of: null, replayed_at: null, death_count: 1 });
+    expect(Buffer.from(String(malformed?.body), 'base64').toString()).to.equal('{"marker":"malformed-1",');
+    expect(malformed?.headers).to.include({ trace: 't-1', 'x-dead-letter-reason': 'unparseable' });
+    const [refused] = await byMarker('refused-1');
+    expect(refused).to.deep.include({ reason: 'invalid_payload', body_encoding: 'utf8' });
+    expect(JSON.parse(String(refused?.body))).to.deep.equal({ event_type: 'UserRegistered', data: { userid: 5, marker: 'refused-1' } });
+    const page = await list('?reason=unparseable&page_size=5');
+    expect(page).to.include({ page: 1, page_size: 5 });
+    expect(page.items.every((d) => d.reason === 'unparseable')).to.equal(true);
+    const health = await world.admin.get('/broker/health');
+    expect((health.body.components as Record<string, Record<string, unknown>>).rabbitmq?.dead_letters).to.deep.equal({ consuming: true });
+  });
+
+  it('replays one as it was: it dies again and comes back as a new dead letter naming the first; a second replay is a 409', async () => {
+    const [first] = await byMarker('malformed-1');
+    const replayed = await manager.post(`/dead-letters/${first!.id}/replay`, {});
+    expectStatus(replayed, 202);
+    expect(replayed.body.id).to.equal(first!.id);
+    expect(Date.parse(String(replayed.body.replayed_at))).to.be.a('number').and.not.NaN;
+    expectStatus(await manager.post(`/dead-letters/${first!.id}/replay`, {}), 409);
+    const again = await eventually(async () => (await byMarker('malformed-1')).find((d) => d.replay_of === first!.id), 20_000, 'the replay dead-lettered again');
+    expect(again).to.deep.include({ reason: 'unparseable', routing_key: 'user.registered' });
+    expect(again.headers).to.include({ trace: 't-1', 'x-replayed-from': first!.id });
+    const detail = await eventually(async () => {
+      const res = await manager.get(`/dead-letters/${first!.id}`);
+      return (res.body.replays as string[] | undefined)?.length ? res.body : undefined;
+    }, 10_000, 'the first naming its replay');
+    expect(detail).to.deep.include({ replays: [again.id], id: first!.id });
+    expect(detail.replayed_at).to.be.a('string');
+  });
+
+  it('replays by filter: a dry run counts, the replay answers how many, and each comes back linked', async () => {
+    const dry = await manager.post('/dead-letters/replay', { reason: 'invalid_payload', dry_run: true });
+    expectStatus(dry, 202);
+    expect(dry.body).to.deep.equal({ count: 1, dry_run: true });
+    const done = await manager.post('/dead-letters/replay', { reason: 'invalid_payload' });
+    expectStatus(done, 202);
+    expect(done.body).to.deep.equal({ count: 1, dry_run: false });
+    const [refused] = await byMarker('refused-1');
+    await eventually(async () => (await byMarker('refused-1')).find((d) => d.replay_of !== null), 20_000, 'the refused event back');
+    expect((await manager.post('/dead-letters/replay', { reason: 'invalid_payload', routing_key: 'order.placed', dry_run: true })).body).to.deep.equal({ count: 0, dry_run: true });
+    expect(refused?.reason).to.equal('invalid_payload');
+  });
+
+  it('discards one: 204, then 404', async () => {
+    const [one] = await byMarker('refused-1');
+    expectStatus(await manager.delete(`/dead-letters/${one!.id}`), 204);
+    expectStatus(await manager.delete(`/dead-letters/${one!.id}`), 404);
+    await eventually(async () => (await manager.get(`/dead-letters/${one!.id}`)).status === 404, 10_000, 'the discarded one gone');
+  });
+
+  it('refuses without a key (401), without the scope (403), and bad paging, ranges and ids (400); an unknown id is a 404', async () => {
+    expectStatus(await world.admin.withKey(undefined).get('/dead-letters'), 401);
+    const reader = await world.admin.post('/admin/api-keys', { name: 'reader', scopes: ['notifications:read'] });
+    const readerClient = world.admin.withKey(String(reader.body.key));
+    expectStatus(await readerClient.get('/dead-letters'), 403);
+    expectStatus(await readerClient.post('/dead-letters/replay', { dry_run: true }), 403);
+    const tooBig = await manager.get('/dead-letters?page_size=101');
+    expectStatus(tooBig, 400);
+    expect(JSON.stringify(tooBig.body.errors)).to.include('page_size');
+    expectStatus(await manager.get('/dead-letters?from=2026-11-29T12:00:00Z&to=2026-11-29T11:00:00Z'), 400);
+    expectStatus(await manager.get('/dead-letters?cursor=bogus'), 400);
+    expectStatus(await manager.get('/dead-letters/not-a-uuid'), 400);
+    expectStatus(await manager.post('/dead-letters/replay', { reason: 'x', surprise: true }), 400);
+    expectStatus(await manager.get('/dead-letters/0b8a4f3c-5a9e-4f5e-9d0c-1f2e3d4c5b6a'), 404);
+    expectStatus(await manager.post('/dead-letters/0b8a4f3c-5a9e-4f5e-9d0c-1f2e3d4c5b6a/replay', {}), 404);
+  });
+
+  it('pages with a cursor newest first, ending with a null next_cursor', async () => {
+    const first = await list('?page_size=1');
+    expect(first.total).to.be.at.least(3);
+    const next = await list(`?page_size=1&cursor=${encodeURIComponent(String(first.next_cursor))}`);
+    expect(next.items[0]!.id).to.not.equal(first.items[0]!.id);
+    expect(String(next.items[0]!.created_at) <= String(first.items[0]!.created_at)).to.equal(true);
+    expect((await list('?page_size=100')).next_cursor).to.equal(null);
+  });
+});
