@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { eventually, sqlOnPrimary } from '../support/databases.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
+import { deadLetterCount } from '../support/stored-dead-letters.js';
 
 const EVENTS = 50;
 const LOCKED_MS = 8_000;
@@ -59,7 +60,7 @@ describe('the database says try later (built service)', function () {
       );
       return Number(row?.sent) === EVENTS && Number(row?.inbox) === EVENTS;
     }, 30_000, '50 events recorded and sent');
-    expect(await world.vhost.messageCount('notification-service.events.dlq'), 'dead-lettered').to.equal(0);
+    expect(await deadLetterCount(world.db.name, () => world.vhost.messageCount('notification-service.events.dlq')), 'dead-lettered').to.equal(0);
     expect(await counterTotal(world, 'notification_dead_lettered_total'), 'dead-letter counter').to.equal(0);
     expect(await counterTotal(world, 'notification_events_consumed_total', 'outcome="requeued"'), 'events requeued at once').to.equal(0);
     expect(world.service.logLines().filter((l) => l.msg === 'request failed'), 'REST 500s').to.deep.equal([]);

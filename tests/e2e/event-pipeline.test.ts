@@ -4,6 +4,7 @@ import type { CapturedMessage } from '../support/broker.js';
 import { eventually } from '../support/databases.js';
 import { APP_BASE_URL, PipelineWorld } from '../support/pipeline-world.js';
 import type { ReceivedMessage } from '../support/smtp-sink.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 describe('the event pipeline (built service, RabbitMQ, SMTP sink)', function () {
   this.timeout(60_000);
@@ -141,7 +142,7 @@ describe('the event pipeline (built service, RabbitMQ, SMTP sink)', function () 
     await world.vhost.publish('user.welcome_requested', { userid: 'u-after-poison', email: 'after@example.com' });
     await mailTo('after@example.com');
     const dead = await eventually(async () => {
-      const messages = await world.vhost.peek('notification-service.events.dlq');
+      const messages = await storedDeadLetters(world.db.name);
       return messages.length >= 3 ? messages : undefined;
     }, 10_000, 'three dead-lettered messages');
     const reasons = Object.fromEntries(dead.map((m) => [m.messageId, m.headers['x-dead-letter-reason']]));
@@ -154,7 +155,7 @@ describe('the event pipeline (built service, RabbitMQ, SMTP sink)', function () 
     await world.vhost.publish('user.welcome_requested', { event_id: eventId, userid: 'u-conflict', email: 'first@example.com' });
     await mailTo('first@example.com');
     await world.vhost.publish('user.welcome_requested', { event_id: eventId, userid: 'u-conflict', email: 'second@example.com' }, { messageId: 'conflict-2' });
-    const dead = await eventually(async () => (await world.vhost.peek('notification-service.events.dlq')).find((m) => m.messageId === 'conflict-2'), 10_000, 'the conflict dead-lettered');
+    const dead = await eventually(async () => (await storedDeadLetters(world.db.name)).find((m) => m.messageId === 'conflict-2'), 10_000, 'the conflict dead-lettered');
     expect(dead.headers['x-dead-letter-reason']).to.equal('payload_conflict');
     expect(world.smtp.messages.some((m: ReceivedMessage) => m.to.includes('second@example.com'))).to.equal(false);
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { connect } from 'node:net';
 import { eventually, sqlOnPrimary } from '../support/databases.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,7 +161,7 @@ describe('hostile input on every interface (built service)', function () {
       else await world.vhost.publish(r.pick(types), hostileValue(r), { messageId, type: r.pick([undefined, 'DropTables', r.pick(HOSTILE_STRINGS).slice(0, 100)]) });
     }
     const dead = await eventually(async () => {
-      const messages = await world.vhost.peek('notification-service.events.dlq');
+      const messages = await storedDeadLetters(world.db.name);
       return messages.length >= 200 ? messages : undefined;
     }, 60_000, '200 dead-lettered messages');
     expect(dead).to.have.length(200);
@@ -193,7 +194,7 @@ describe('hostile input on every interface (built service)', function () {
     for (const [, , publish] of shapes) await publish();
     const wanted = Object.fromEntries(shapes.map(([id, reason]) => [id, reason]));
     const dead = await eventually(async () => {
-      const found = (await world.vhost.peek('notification-service.events.dlq')).filter((m) => m.messageId !== undefined && m.messageId in wanted);
+      const found = (await storedDeadLetters(world.db.name)).filter((m) => m.messageId !== undefined && m.messageId in wanted);
       return found.length >= shapes.length ? found : undefined;
     }, 30_000, 'the hostile shapes dead-lettered');
     expect(Object.fromEntries(dead.map((m) => [m.messageId, m.headers['x-dead-letter-reason']]))).to.deep.equal(wanted);
@@ -211,7 +212,7 @@ describe('hostile input on every interface (built service)', function () {
     ];
     for (const [, , publish] of shapes) await publish();
     const dead = await eventually(async () => {
-      const found = (await world.vhost.peek('notification-service.events.dlq')).filter((m) => shapes.some(([probe]) => m.headers.probe === probe));
+      const found = (await storedDeadLetters(world.db.name)).filter((m) => shapes.some(([probe]) => m.headers.probe === probe));
       return found.length >= shapes.length ? found : undefined;
     }, 30_000, 'the bad ids dead-lettered');
     const seen = Object.fromEntries(dead.map((m) => [m.headers.probe, [m.headers['x-dead-letter-reason'], String(m.headers['x-dead-letter-detail']).split(':')[0], m.headers['x-dead-letter-delivery-count']]]));
@@ -223,7 +224,7 @@ describe('hostile input on every interface (built service)', function () {
   it('processes a valid event whose publisher set x-delivery-count 25, and /broker/health does not call the policies missing', async () => {
     await world.vhost.publish('user.welcome_requested', { event_id: 'forged-count-1', userid: 'forged-1', email: 'forged-1@example.com' }, { headers: { 'x-delivery-count': 25 } });
     await eventually(async () => (await sqlOnPrimary(world.db.name, "select 1 from inbox where event_id = 'forged-count-1'")).length === 1 || undefined, 15_000, 'the event received');
-    expect((await world.vhost.peek('notification-service.events.dlq')).filter((m) => m.body?.event_id === 'forged-count-1')).to.deep.equal([]);
+    expect((await storedDeadLetters(world.db.name)).filter((m) => m.body?.event_id === 'forged-count-1')).to.deep.equal([]);
     const rabbitmq = ((await world.admin.get('/broker/health')).body.components as Record<string, Record<string, unknown>>).rabbitmq;
     expect(rabbitmq).to.deep.include({ status: 'up' });
     expect(rabbitmq).to.not.have.property('policies');
@@ -233,7 +234,7 @@ describe('hostile input on every interface (built service)', function () {
     const counted = async () => counterTotal((await world.admin.get('/broker/prometheus')).text, 'notification_dead_lettered_total');
     const before = await counted();
     for (const id of ['fat-1', 'fat-2']) await world.vhost.publish('user.welcome_requested', { userid: '' }, { messageId: id, headers: { big: 'x'.repeat(65_300) } });
-    const fat = async () => (await world.vhost.peek('notification-service.events.dlq')).filter((m) => m.messageId === 'fat-1' || m.messageId === 'fat-2');
+    const fat = async () => (await storedDeadLetters(world.db.name)).filter((m) => m.messageId === 'fat-1' || m.messageId === 'fat-2');
     await eventually(async () => ((await fat()).length >= 2 ? true : undefined), 15_000, 'both dead-lettered');
     await sleep(2_000);
     const copies = await fat();
@@ -248,7 +249,7 @@ describe('hostile input on every interface (built service)', function () {
   it('logs dead-letter details bounded and escaped, and poison under a sane correlation id', async () => {
     const key = `\u202e\n${'k'.repeat(200_000)}`;
     await world.vhost.publish('user.welcome_requested', { userid: 'u1', email: 'u1@example.com', [key]: 'a\u0000' }, { messageId: 'long-key-1', correlationId: 'evil id\n\u202e' });
-    await eventually(async () => (await world.vhost.peek('notification-service.events.dlq')).some((m) => m.messageId === 'long-key-1') || undefined, 15_000, 'the long key dead-lettered');
+    await eventually(async () => (await storedDeadLetters(world.db.name)).some((m) => m.messageId === 'long-key-1') || undefined, 15_000, 'the long key dead-lettered');
     await eventually(async () => world.service.logLines().some((l) => l.msg === 'event dead-lettered' && String(l.detail).startsWith('\\u202e')) || undefined, 5_000, 'its log line');
     const lines = world.service.logLines().filter((l) => l.msg === 'event dead-lettered');
     expect(lines.length).to.be.greaterThan(200);

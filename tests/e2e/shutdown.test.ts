@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { eventually, sqlOnPrimary } from '../support/databases.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
+import { deadLetterCount } from '../support/stored-dead-letters.js';
 
 const EVENTS = 200;
 
@@ -83,6 +84,6 @@ describe('shutdown (built service)', function () {
       const [row] = await sqlOnPrimary<{ n: string }>(world.db.name, "select count(*) as n from notifications where status = 'sent'");
       return Number(row?.n) === 3 || undefined;
     }, 30_000, 'the 3 held events sent after the restart');
-    expect(await world.vhost.messageCount('notification-service.events.dlq')).to.equal(0);
+    expect(await deadLetterCount(world.db.name, () => world.vhost.messageCount('notification-service.events.dlq'))).to.equal(0);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { eventually } from '../support/databases.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const NEWSLETTER = {
   key: 'newsletter.weekly',
@@ -156,7 +157,7 @@ describe('templates as data over REST (built service)', function () {
       await world.vhost.publish('request.notification', { userid: 'u-generic', recipient: 'generic@example.com', notification_type: 'newsletter.weekly', variables: { name: 'Di', total: 9 } });
       await mailTo('generic@example.com');
       await world.vhost.publish('request.notification', { recipient: 'nope@example.com', notification_type: 'newsletter.weekly', variables: { total: 9 } }, { messageId: 'generic-bad' });
-      const dead = await eventually(async () => (await world.vhost.peek('notification-service.events.dlq')).find((m) => m.messageId === 'generic-bad'), 10_000, 'the dead letter');
+      const dead = await eventually(async () => (await storedDeadLetters(world.db.name)).find((m) => m.messageId === 'generic-bad'), 10_000, 'the dead letter');
       expect(dead.headers['x-dead-letter-reason']).to.equal('invalid_payload');
       expect(String(dead.headers['x-dead-letter-detail'])).to.include('variables.name');
     });

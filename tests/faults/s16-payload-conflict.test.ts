@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { checkInvariants } from './support/invariants.js';
 import { type FaultWorld, faultWorld, report, waitForCount, welcomes } from './support/scenario.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const EVENTS = 50;
 const CONFLICTS = 5;
@@ -25,7 +26,7 @@ describe('S16 same event id, different payload', function () {
     }));
     await f.broker.publishAll(conflicts);
     const counts = await checkInvariants(f.world, f.broker, { accepted: EVENTS, poison: conflicts.map((c) => c.messageId), allowAmbiguous: false });
-    const dead = await f.broker.peek('notification-service.events.dlq');
+    const dead = await storedDeadLetters(f.world.db.name);
     expect(dead.map((m) => m.headers['x-dead-letter-reason'])).to.deep.equal(Array(CONFLICTS).fill('payload_conflict'));
     expect(f.world.smtp.messages.filter((m) => m.to.some((t) => t.startsWith('conflict-')))).to.deep.equal([]);
     expect(counts).to.include({ sent: EVENTS, deadLettered: CONFLICTS });

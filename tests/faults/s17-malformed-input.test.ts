@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { OutgoingMessage } from './support/fault-broker.js';
 import { checkInvariants } from './support/invariants.js';
 import { type FaultWorld, faultWorld, isRunning, pidOf, report, welcomes } from './support/scenario.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const EVENTS = 100;
 
@@ -30,7 +31,7 @@ describe('S17 malformed input (bad JSON, failed validation, unknown type)', func
     const dead = await (async () => {
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const messages = await f.broker.peek('notification-service.events.dlq');
+        const messages = await storedDeadLetters(f.world.db.name);
         if (messages.length >= poison.length || Date.now() > deadline) return messages;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/databases.js';
 import { checkInvariants } from './support/invariants.js';
 import { type FaultWorld, faultWorld, report, welcomes } from './support/scenario.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const HEALTHY = 50;
 const MARKER = 's18-always-throws';
@@ -23,7 +24,7 @@ describe('S18 a payload that makes the handler throw every time', function () {
       { routingKey: 'user.welcome_requested', messageId: poisonId, body: { event_id: poisonId, userid: MARKER, email: 'poison@example.com' } },
       ...welcomes(HEALTHY, 's18').map((e) => e.message),
     ]);
-    const dead = await eventually(async () => (await f.broker.peek('notification-service.events.dlq')).find((m) => m.messageId === poisonId), 60_000, 'the poison dead-lettered');
+    const dead = await eventually(async () => (await storedDeadLetters(f.world.db.name)).find((m) => m.messageId === poisonId), 60_000, 'the poison dead-lettered');
     const death = (dead.headers['x-death'] as Array<Record<string, unknown>> | undefined)?.[0];
     expect(death?.reason).to.equal('delivery_limit');
     const counts = await checkInvariants(f.world, f.broker, { accepted: HEALTHY, poison: [poisonId], allowAmbiguous: false });

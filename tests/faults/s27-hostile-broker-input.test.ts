@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { eventually } from '../support/databases.js';
 import { untrustedLabels } from './support/broker-checks.js';
-import { DEAD_LETTER_QUEUE, type OutgoingMessage } from './support/fault-broker.js';
+import type { OutgoingMessage } from './support/fault-broker.js';
 import { checkInvariants } from './support/invariants.js';
 import { type FaultWorld, faultWorld, isRunning, pidOf, report, welcomes } from './support/scenario.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const HEALTHY = 100;
 const HOSTILE_NAMES = ['constructor', '__proto__', 'toString'];
@@ -44,7 +45,7 @@ describe('S27 hostile broker input: prototype type names, a 300 KiB body, JSON 4
     // The hostile messages among the healthy ones: the consumer must go on after each.
     await f.broker.publishAll(good.flatMap((m, i) => (i < poison.length ? [poison[i]!, m] : [m])));
     const dead = await eventually(async () => {
-      const letters = await f.broker.peek(DEAD_LETTER_QUEUE);
+      const letters = await storedDeadLetters(f.world.db.name);
       return letters.length >= poison.length ? letters : undefined;
     }, 30_000, 'every hostile message dead-lettered');
     expect(Object.fromEntries(dead.map((m) => [m.messageId, m.headers['x-dead-letter-reason']]))).to.deep.equal(Object.fromEntries(poison.map((p) => [p.messageId, p.reason])));

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/databases.js';
 import { clearServicePolicies } from './support/broker-checks.js';
-import { DEAD_LETTER_QUEUE } from './support/fault-broker.js';
 import { checkInvariants } from './support/invariants.js';
 import { type FaultWorld, faultWorld, report, welcomes } from './support/scenario.js';
+import { storedDeadLetters } from '../support/stored-dead-letters.js';
 
 const HEALTHY = 50;
 const DELIVERY_LIMIT = 20;
@@ -27,7 +27,7 @@ describe('S29 a vhost without the broker policies', function () {
       { routingKey: 'user.welcome_requested', messageId: poisonId, body: { event_id: poisonId, userid: MARKER, email: 'poison@example.com' } },
       ...welcomes(HEALTHY, 's29').map((e) => e.message),
     ]);
-    const dead = await eventually(async () => (await f.broker.peek(DEAD_LETTER_QUEUE)).find((m) => m.messageId === poisonId), 60_000, 'the poison dead-lettered');
+    const dead = await eventually(async () => (await storedDeadLetters(f.world.db.name)).find((m) => m.messageId === poisonId), 60_000, 'the poison dead-lettered');
     // Nobody else dead-lettered it: no x-death, since the broker had no policy to act on.
     expect(dead.headers).to.deep.include({ 'x-dead-letter-reason': 'delivery_limit', 'x-dead-letter-delivery-count': DELIVERY_LIMIT + 1 });
     expect(dead.headers['x-death']).to.equal(undefined);

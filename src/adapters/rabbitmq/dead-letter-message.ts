@@ -4,7 +4,7 @@ import { printable } from '../observability/printable.js';
 import { storableText } from '../postgres/storable-text.js';
 import { isUuid } from '../postgres/uuid.js';
 import { type Delivery, text } from './amqp-delivery.js';
-import { deathsOf } from './x-death.js';
+import { deathsOf, storableDate } from './x-death.js';
 import { storedHeaders } from './stored-headers.js';
 
 /** The consumer's own limit (a larger event is refused unread): a dead letter keeps as much, and says it cut the rest. */
@@ -34,7 +34,7 @@ function messageKey(delivery: Delivery, headers: StoredHeaders): string {
 
 function dateOf(value: unknown): Date | null {
   const date = typeof value === 'string' ? new Date(value) : null;
-  return date && !Number.isNaN(date.getTime()) ? date : null;
+  return date && storableDate(date) ? date : null;
 }
 
 /** Its reason and deaths: the service's own headers first, else the broker's x-death, else what the mover saw. */
@@ -79,6 +79,8 @@ export function deadLetterMessage(delivery: Delivery, receivedAt: Date): DeadLet
   };
 }
 
+/** The properties given, made storable (a message id may hold a NUL, which jsonb refuses). */
 function definedOnly<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
+  const given = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return Object.fromEntries(given.map(([key, value]) => [key, storableText(value)])) as { [K in keyof T]?: string };
 }

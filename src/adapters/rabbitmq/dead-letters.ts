@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { printable } from '../observability/printable.js';
 import { text } from './amqp-delivery.js';
@@ -26,13 +26,25 @@ const DROPPED = 'x-dead-letter-dropped-headers';
 
 type Headers = Record<string, unknown>;
 
+const asJson = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
 /**
- * The copy's id and time make it one dead letter however often the mover receives it (ADR 24): a
- * copy published twice (a delivery handed back after its copy was confirmed) is two.
+ * The copy's id, the dead letter's identity in the table (ADR 24): the same for every delivery of
+ * one message (its x-delivery-count aside), so a copy published again after a crash between its
+ * confirm and the ack is the same dead letter; different for any message that differs in a byte,
+ * a header or a property. Identical messages without a message id or timestamp are one dead letter.
  */
-function ownHeaders({ fields }: ConsumeMessage, letter: DeadLetter): Headers {
+function copyId(message: ConsumeMessage, queue: string): string {
+  const { 'x-delivery-count': _count, ...headers } = (message.properties.headers ?? {}) as Headers;
+  const { messageId, correlationId, type, timestamp, contentType } = message.properties;
+  const identity = JSON.stringify([queue, message.fields.exchange, message.fields.routingKey, messageId, correlationId, type, timestamp, contentType, headers], asJson);
+  return createHash('sha256').update(identity).update(message.content).digest('hex').slice(0, 32);
+}
+
+function ownHeaders(message: ConsumeMessage, letter: DeadLetter): Headers {
+  const { fields } = message;
   return {
-    [DEAD_LETTER_ID_HEADER]: randomUUID(),
+    [DEAD_LETTER_ID_HEADER]: copyId(message, letter.queue),
     [DEAD_LETTER_AT_HEADER]: new Date().toISOString(),
     'x-dead-letter-reason': letter.reason,
     'x-dead-letter-detail': printable(letter.detail, SHOWN_MAX),

@@ -16,12 +16,19 @@ export interface BrokerDeaths {
 
 type Entry = Readonly<Record<string, unknown>>;
 
+/** Years PostgreSQL stores and a death can have happened in: a header from anyone may say year -271821. */
+export function storableDate(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return !Number.isNaN(date.getTime()) && year >= 1970 && year <= 9999;
+}
+
 const isEntry = (value: unknown): value is Entry => value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value);
 
 /** amqplib decodes an AMQP timestamp (seconds) as {'!': 'timestamp', value}. */
 function timeOf(value: unknown): Date | null {
   const seconds = isEntry(value) && value['!'] === 'timestamp' ? value.value : value;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null;
+  const date = typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+  return date && storableDate(date) ? date : null;
 }
 
 function countOf(entry: Entry): number {

@@ -4,6 +4,7 @@ import { eventually, sqlOnPrimary } from '../../support/databases.js';
 import type { PipelineWorld } from '../../support/pipeline-world.js';
 import type { ServiceProcess } from '../../support/service-process.js';
 import type { SmtpSink } from '../../support/smtp-sink.js';
+import { deadLetterCount, storedDeadLetters } from '../../support/stored-dead-letters.js';
 import { DEAD_LETTER_QUEUE, type FaultBroker, SERVICE_QUEUE } from './fault-broker.js';
 
 export const CAPTURE_QUEUE = 'capture.faults';
@@ -156,15 +157,16 @@ export async function checkInvariants(world: PipelineWorld, broker: FaultBroker,
   // G5: no unpublished outbox rows.
   expect((await notificationCounts(db)).unpublished, 'G5 unpublished outbox rows').to.equal(0);
 
-  // G4: stop the service(s), then the service queue is empty and the DLQ holds exactly the poison.
+  // G4: stop the service(s), then the service queue is empty and the dead letters (moved into their
+  // table, ADR 24, or still in the dead-letter queue) are exactly the poison.
   for (const service of [world.service, ...(options.alsoStop ?? [])]) await service?.stop();
   expect(await broker.messageCount(SERVICE_QUEUE), 'G4 service queue after stop').to.equal(0);
-  const deadLettered = await broker.messageCount(DEAD_LETTER_QUEUE);
+  const deadLettered = await deadLetterCount(db, () => broker.messageCount(DEAD_LETTER_QUEUE));
   const poison = options.poison ?? 0;
   if (typeof poison === 'number') {
     expect(deadLettered, 'G4 dead-lettered').to.equal(poison);
   } else {
-    const dead = await broker.peek(DEAD_LETTER_QUEUE);
+    const dead = [...(await storedDeadLetters(db)), ...(await broker.peek(DEAD_LETTER_QUEUE))];
     expect(dead.map((m) => m.messageId).sort(), 'G4 dead-lettered message ids').to.deep.equal([...poison].sort());
   }
 

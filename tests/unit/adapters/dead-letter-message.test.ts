@@ -106,6 +106,10 @@ describe('a message of the dead-letter queue as a dead letter', () => {
     expect(m.headers).to.deep.equal({ nul: 'a\ufffdb', bytes: 'aGk=', at: { '!': 'timestamp', value: 1_795_946_400 }, n: 'NaN' });
   });
 
+  it('stores properties PostgreSQL can hold: a NUL in the message id replaced', () => {
+    expect(deadLetterMessage(delivery({}, { messageId: 'msg\u0000x', type: 'T\ud83d' }), RECEIVED).properties).to.deep.equal({ messageId: 'msg\ufffdx', type: 'T\ufffd' });
+  });
+
   it('leaves the largest headers out past the 64 KiB budget and names them', () => {
     const m = deadLetterMessage(delivery({ ...SERVICE, huge: 'h'.repeat(70_000), small: 's' }), RECEIVED);
     expect(m.droppedHeaders).to.deep.equal(['huge']);

@@ -32,6 +32,17 @@ function message(headers: Record<string, unknown>): ConsumeMessage {
 const LETTER = { exchange: 'dlx', queue: 'q', reason: 'invalid_payload', detail: 'userid: is required', deliveryCount: 3 };
 
 describe('publishDeadLetter', () => {
+  it('stamps every delivery of one message with the same dead-letter id, and another message with another', async () => {
+    const { published, channel: c } = channel(confirmed);
+    await publishDeadLetter(c, message({ trace: 'abc' }), LETTER);
+    await publishDeadLetter(c, message({ trace: 'abc', 'x-delivery-count': 4 }), { ...LETTER, deliveryCount: 4 });
+    await publishDeadLetter(c, message({ trace: 'abd' }), LETTER);
+    const ids = published.map((p) => p.headers?.['x-dead-letter-id'] as string);
+    expect(ids[0]).to.match(/^[0-9a-f]{32}$/);
+    expect(ids[1]).to.equal(ids[0]);
+    expect(ids[2]).to.not.equal(ids[0]);
+  });
+
   it('copies the headers but the broker delivery count, which x-dead-letter-delivery-count carries', async () => {
     const { published, channel: c } = channel(confirmed);
     await publishDeadLetter(c, message({ trace: 'abc', 'x-delivery-count': 3 }), LETTER);
