@@ -18,7 +18,9 @@ async function tables(db: TestDatabase): Promise<string[]> {
 
 const SCHEMA = [
   'api_keys',
+  'audit_log',
   'channel_rate_buckets',
+  'dead_letters',
   'feed_items',
   'idempotency_keys',
   'inbox',
