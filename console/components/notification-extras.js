@@ -1,17 +1,15 @@
 import { html } from '../lib/html.js';
 import { when } from '../lib/format.js';
+import { HtmlPreview } from './html-preview.js';
 
-/**
- * The rendered message. HTML goes in a sandboxed frame without scripts or same-origin access;
- * the page's policy applies inside it too, so its inline styles are not applied.
- */
+/** The rendered message: its fields, and its HTML in a sandboxed frame. */
 export function Preview({ rendered, subject }) {
   if (!rendered) return html`<section aria-labelledby="preview-title"><h2 id="preview-title">Rendered message</h2><p class="muted">Subject: ${subject ?? '—'}. The rendered body is not kept for this notification.</p></section>`;
   const { html: body, ...fields } = rendered;
   return html`<section aria-labelledby="preview-title">
     <h2 id="preview-title">Rendered message</h2>
     <${RenderedFields} fields=${fields} />
-    ${body ? html`<iframe class="preview-frame" title="HTML preview" sandbox="" srcdoc=${body}></iframe>` : null}
+    ${body ? html`<${HtmlPreview} body=${body} />` : null}
   </section>`;
 }
 

@@ -1,6 +1,7 @@
 import { api } from '../lib/api.js';
 import { html, useEffect, useState } from '../lib/html.js';
 import { ProblemBox } from './feedback.js';
+import { HtmlPreview } from './html-preview.js';
 import { RenderedFields } from './notification-extras.js';
 
 /** A version rendered with the sample variables (POST /templates/{key}/render), again as they change. */
@@ -30,6 +31,6 @@ export function TemplatePreview({ templateKey, version, channel, variables, onVa
     <label>Sample variables (JSON) <textarea rows="5" spellcheck=${false} value=${variables} onInput=${(e) => onVariables(e.currentTarget.value)}></textarea></label>
     <${ProblemBox} error=${state.error} title="Preview refused" />
     ${state.rendered ? html`<div class="rendered-out" data-version=${state.rendered.version}><${RenderedFields} fields=${fields} />
-      ${body ? html`<iframe class="preview-frame" title="HTML preview" sandbox="" srcdoc=${body}></iframe>` : null}</div>` : null}
+      ${body ? html`<${HtmlPreview} body=${body} />` : null}</div>` : null}
   </section>`;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { ConsoleFiles } from './console-files.js';
-import { consolePolicy } from './console-policy.js';
+import { PREVIEW_FRAME_POLICY, consolePolicy } from './console-policy.js';
 
 /**
  * `/console`: the on-call page, static files served as they are (ES modules, no bundle), with a
@@ -19,8 +19,9 @@ export function consoleRouter(files: ConsoleFiles): Router {
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-cache',
   };
-  const secure = (res: ServerResponse) => {
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  const framed = { ...headers, 'Content-Security-Policy': PREVIEW_FRAME_POLICY, 'X-Frame-Options': 'SAMEORIGIN' };
+  const secure = (res: ServerResponse, path = '') => {
+    for (const [name, value] of Object.entries(path.endsWith('preview-frame.html') ? framed : headers)) res.setHeader(name, value);
   };
   const router = express.Router({ strict: true });
   router.get('/console', (_req, res) => res.redirect(301, '/console/'));
