@@ -20,7 +20,7 @@ export default tseslint.config(
     languageOptions: {
       globals: Object.fromEntries(
         ['window', 'document', 'location', 'sessionStorage', 'fetch', 'FormData', 'URLSearchParams', 'WebSocket', 'HTMLElement', 'Intl',
-          'getComputedStyle', 'addEventListener', 'removeEventListener', 'ResizeObserver', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+          'getComputedStyle', 'addEventListener', 'removeEventListener', 'ResizeObserver', 'setTimeout', 'clearTimeout', 'DOMParser', 'parent'].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -4,6 +4,11 @@ import { eventually } from '../support/databases.js';
 import { E2E_ADMIN_KEY } from '../support/e2e-service.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
 
+/** The page's global, as much of it as the tests read (the tests compile without the DOM's types). */
+interface Window {
+  getComputedStyle(element: unknown): { color: string };
+}
+
 describe('console: a user\'s failed notification, its timeline, and its retry in the live stream (built service, Chromium)', function () {
   let world: PipelineWorld;
   let browser: ConsoleBrowser;
@@ -47,7 +52,7 @@ describe('console: a user\'s failed notification, its timeline, and its retry in
     await row.waitFor();
     expect(page.url()).to.match(/#\/notifications\?userid=u-ana$/);
     expect(await row.locator('.badge').textContent()).to.equal('failed');
-    expect(await row.locator('.badge').evaluate('(e) => getComputedStyle(e).color')).to.equal('rgb(198, 40, 40)');
+    expect(await row.locator('.badge').evaluate((e) => (globalThis as unknown as Window).getComputedStyle(e).color)).to.equal('rgb(198, 40, 40)');
     expect(await row.locator('td').nth(1).textContent()).to.match(/^[a-z_]+$/);
     expect(await page.locator('tbody tr').count()).to.equal(2);
     await tabs[0]!.screenshot('notifications');
