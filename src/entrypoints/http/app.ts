@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import { consoleFiles } from '../console/console-files.js';
+import { consoleRouter } from '../console/console-router.js';
 import { Api } from './api.js';
 import type { HttpDeps } from './http-deps.js';
 import { LiveOpenApiDocument } from './live-openapi-document.js';
@@ -49,6 +51,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   http.get('/openapi.json', async (_req, res) => void res.json(await document.current()));
   // The UI loads /openapi.json itself, so it shows the templates as they are now.
   http.use('/documentation', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json' }));
+  http.use(consoleRouter(consoleFiles()));
   http.use(api.router);
   http.use((req, res) => sendProblem(res, new Problem(404, 'Not found', `No route for ${req.method} ${req.path}`), req.path));
   http.use(errorHandler(logger));
