@@ -20,8 +20,8 @@ export type BulkRetryResult =
   | { readonly dryRun: false; readonly run: string; readonly count: number; readonly remaining: number; readonly notificationIds: readonly string[] };
 
 /**
- * Retries every failed notification a filter matches, at most BULK_RETRY_MAX per call, in chunks of
- * `chunkSize`, each a RetryFailedNotifications command in a transaction of its own: no transaction
+ * Retries every failed notification a filter matches, at most `max` (BULK_RETRY_MAX) per call, in
+ * chunks of `chunkSize`, each a RetryFailedNotifications command in a transaction of its own: no transaction
  * holds thousands of rows for seconds, and a crash midway leaves the committed chunks retried and
  * the rest retryable by running it again (docs/adr/0028-publishing-and-bulk-retry.md).
  */
@@ -31,14 +31,14 @@ export class BulkRetry {
     private readonly failures: RetryableFailures,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly chunkSize: number,
+    private readonly settings: { readonly chunkSize: number; readonly max: number } = { chunkSize: 500, max: BULK_RETRY_MAX },
   ) {}
 
   async run({ filter: asked, dryRun, actor }: BulkRetryRequest): Promise<BulkRetryResult> {
     const now = this.clock.now();
     const filter: FailedFilter = { ...asked, failedUntil: asked.failedUntil !== null && asked.failedUntil < now ? asked.failedUntil : now };
     const matched = await this.failures.count(filter);
-    if (dryRun) return { dryRun, count: Math.min(matched, BULK_RETRY_MAX), remaining: Math.max(0, matched - BULK_RETRY_MAX) };
+    if (dryRun) return { dryRun, count: Math.min(matched, this.settings.max), remaining: Math.max(0, matched - this.settings.max) };
     const run = this.ids.newId();
     const notificationIds = matched === 0 ? [] : await this.chunks(run, filter, actor);
     return { dryRun, run, count: notificationIds.length, remaining: await this.failures.count(filter), notificationIds };
@@ -47,8 +47,9 @@ export class BulkRetry {
   private async chunks(run: string, filter: FailedFilter, actor: string): Promise<string[]> {
     const retried: string[] = [];
     let after: FailedPosition | null = null;
-    while (retried.length < BULK_RETRY_MAX) {
-      const limit = Math.min(this.chunkSize, BULK_RETRY_MAX - retried.length);
+    const { chunkSize, max } = this.settings;
+    while (retried.length < max) {
+      const limit = Math.min(chunkSize, max - retried.length);
       const chunk: CommandResults['RetryFailedNotifications'] = await this.bus.handle({ type: 'RetryFailedNotifications', run, filter, after, limit, actor });
       retried.push(...chunk.retried.map((r) => r.notificationId));
       if (chunk.exhausted || chunk.last === null) break;

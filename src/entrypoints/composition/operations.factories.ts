@@ -1,4 +1,5 @@
 import { BulkRetry } from '../../application/operations/bulk-retry.js';
+import { BULK_RETRY_MAX } from '../../domain/bulk-retry.js';
 import { AuditQuery } from '../../application/queries/audit.query.js';
 import { KyselyAuditReadModel } from '../../adapters/postgres/audit-read-model.js';
 import { KyselyRetryableFailures } from '../../adapters/postgres/retryable-failures.js';
@@ -14,5 +15,5 @@ type Operations = 'auditQuery' | 'bulkRetry';
 
 export const operationsFactories: Pick<Factories, Operations> = {
   auditQuery: (get) => new AuditQuery(new KyselyAuditReadModel(get('readRouter'))),
-  bulkRetry: (get) => new BulkRetry(get('bus'), new KyselyRetryableFailures(get('readRouter')), get('clock'), get('ids'), BULK_RETRY_CHUNK),
+  bulkRetry: (get) => new BulkRetry(get('bus'), new KyselyRetryableFailures(get('readRouter')), get('clock'), get('ids'), { chunkSize: BULK_RETRY_CHUNK, max: BULK_RETRY_MAX }),
 };

@@ -10,6 +10,7 @@ import { UuidGenerator } from '../../../src/adapters/system/uuid-generator.js';
 import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
 import { MessageBus } from '../../../src/application/message-bus.js';
 import { BulkRetry, type BulkRetryRequest } from '../../../src/application/operations/bulk-retry.js';
+import { BULK_RETRY_MAX } from '../../../src/domain/bulk-retry.js';
 import { NotificationRequest } from '../../../src/domain/notification-request.js';
 import { TestDatabase } from '../../support/databases.js';
 import { RecordingBusMonitor, testHandlerDeps, testStamping } from '../../support/test-container.js';
@@ -58,7 +59,7 @@ describe('bulk retry against PostgreSQL', function () {
         return result;
       }) as MessageBus['handle'],
     };
-    bulk = new BulkRetry(timed, new KyselyRetryableFailures(router), clock, new UuidGenerator(), CHUNK);
+    bulk = new BulkRetry(timed, new KyselyRetryableFailures(router), clock, new UuidGenerator(), { chunkSize: CHUNK, max: BULK_RETRY_MAX });
   });
   after(async () => {
     await kysely.destroy();
