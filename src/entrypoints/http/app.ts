@@ -9,6 +9,9 @@ import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { bulkRetryRoutes } from './routes/bulk-retry.routes.js';
+import { publishRoutes } from './routes/publish.routes.js';
 import { batchRoutes } from './routes/batch.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
@@ -42,6 +45,9 @@ export function createHttpApp(deps: HttpDeps): Express {
   suppressionRoutes(api, deps);
   feedRoutes(api, deps);
   streamTicketRoutes(api, deps);
+  auditRoutes(api, deps);
+  bulkRetryRoutes(api, deps);
+  publishRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();
