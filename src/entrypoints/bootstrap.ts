@@ -12,6 +12,7 @@ import { contactPointFactories } from './composition/contact-points.factories.js
 import { feedFactories } from './composition/feed.factories.js';
 import { realtimeFactories } from './composition/realtime.factories.js';
 import { deadLetterFactories } from './composition/dead-letters.factories.js';
+import { operationsFactories } from './composition/operations.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
 
@@ -28,6 +29,7 @@ const factories: Factories = {
   ...feedFactories,
   ...realtimeFactories,
   ...deadLetterFactories,
+  ...operationsFactories,
 };
 
 /** The composition root: an inversify container holding every service as a lazy singleton. */

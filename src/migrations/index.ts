@@ -16,6 +16,7 @@ import * as routing from './20261129T0830-routing.js';
 import * as wsFixes from './20261129T0840-ws-fixes.js';
 import * as auditLog from './20261129T0900-audit-log.js';
 import * as deadLetters from './20261129T0920-dead-letters.js';
+import * as bulkRetry from './20261129T0930-bulk-retry.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T0840-ws-fixes': wsFixes,
   '20261129T0900-audit-log': auditLog,
   '20261129T0920-dead-letters': deadLetters,
+  '20261129T0930-bulk-retry': bulkRetry,
 };

@@ -26,6 +26,8 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
   // Replayed or not: a replay is a row of the outbox by then, and a replay that died again a dead letter of its own.
   dead_letters: (olderThan, limit) => sql`delete from dead_letters where id in (
       select id from dead_letters where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
+  audit_log: (olderThan, limit) => sql`delete from audit_log where id in (
+      select id from audit_log where at < ${olderThan} order by at limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {

@@ -18,6 +18,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   ws_tickets: 0,
   // Long enough to look into a weekend's incident and replay it (ADR 24).
   dead_letters: 30 * DAY,
+  // Who did what stays answerable for a year (docs/adr/0027-audit-log.md).
+  audit_log: 365 * DAY,
 };
 
 export interface RetentionSettings {
