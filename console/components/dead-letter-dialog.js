@@ -43,10 +43,20 @@ export function DeadLetterDialog({ id, onClose }) {
 }
 
 function bodyText(d) {
-  if (d.body_encoding !== 'utf8') return d.body;
+  if (d.body_encoding !== 'utf8') return decoded(d.body);
   try {
     return JSON.stringify(JSON.parse(d.body), null, 2);
   } catch {
     return d.body;
+  }
+}
+
+/** A body that is not JSON comes as base64: shown as text when it is UTF-8, else as the base64 itself. */
+function decoded(base64) {
+  try {
+    const bytes = Uint8Array.from(window.atob(base64), (c) => c.charCodeAt(0));
+    return new window.TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return base64;
   }
 }
