@@ -96,6 +96,7 @@ describe('dead letters over REST (built service)', function () {
     expect(JSON.stringify(tooBig.body.errors)).to.include('page_size');
     expectStatus(await manager.get('/dead-letters?from=2026-11-29T12:00:00Z&to=2026-11-29T11:00:00Z'), 400);
     expectStatus(await manager.get('/dead-letters?cursor=bogus'), 400);
+    expectStatus(await manager.get('/dead-letters?page=1&cursor=bogus'), 400);
     expectStatus(await manager.get('/dead-letters/not-a-uuid'), 400);
     expectStatus(await manager.post('/dead-letters/replay', { reason: 'x', surprise: true }), 400);
     expectStatus(await manager.get('/dead-letters/0b8a4f3c-5a9e-4f5e-9d0c-1f2e3d4c5b6a'), 404);

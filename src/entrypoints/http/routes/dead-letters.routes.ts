@@ -1,3 +1,4 @@
+import { InvalidValueError } from '../../../domain/errors.js';
 import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import {
@@ -29,6 +30,7 @@ export function deadLetterRoutes(api: Api, { bus, queries }: HttpDeps): void {
     responses: { 200: { description: 'One page', schema: DeadLetterPageResponse } },
     handle: async ({ query }, res) => {
       const { page, page_size: size, cursor } = query;
+      if (page !== undefined && cursor !== undefined) throw new InvalidValueError('cursor', 'give page or cursor, not both');
       const paging = cursor === undefined ? { page: page ?? 1, size } : { cursor, size };
       const found = await queries.deadLetters.list(filterOf(query), paging);
       const pageFields = cursor === undefined ? { page: page ?? 1 } : {};
