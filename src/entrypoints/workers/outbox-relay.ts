@@ -68,8 +68,9 @@ export class OutboxRelay {
     return settled.map((s, i) => {
       const event = events[i];
       if (s.status === 'fulfilled') {
-        this.metrics.outboxPublished.inc({ routing_key: event?.routingKey ?? 'unknown' });
-        if (event && OUTCOME_ROUTING_KEYS.includes(event.routingKey)) this.copyOutcome(event);
+        // A replayed dead letter's routing key came from outside: never a label value (ADR 24).
+        this.metrics.outboxPublished.inc({ routing_key: event?.raw ? 'dead_letter_replay' : (event?.routingKey ?? 'unknown') });
+        if (event && !event.raw && OUTCOME_ROUTING_KEYS.includes(event.routingKey)) this.copyOutcome(event);
         return { ok: true };
       }
       const reason = s.reason instanceof UnroutableError ? 'unroutable' : 'not_confirmed';

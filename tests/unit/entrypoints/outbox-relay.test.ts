@@ -54,6 +54,19 @@ describe('OutboxRelay and the admin streams', () => {
     expect(copied, 'not the preference event, not the unroutable outcome').to.deep.equal(['e-1', 'e-3']);
   });
 
+  it('never copies a replayed dead letter to the streams, nor names its routing key in a label, whatever key it came with', async () => {
+    const copied: string[] = [];
+    const raw = { body: Buffer.from('{}'), headers: { 'x-replayed-from': 'd-1' }, messageId: null, contentType: null };
+    const metrics = new ServiceMetrics();
+    const store = new OneBatch([{ ...event('notification.sent', 1), raw }]);
+    const relay = new OutboxRelay(store, publisher([]), { pollIntervalMs: 10, batchSize: 10 }, metrics, createLogger('silent'), { publishOutcome: (e) => void copied.push(e.eventId) });
+    relay.start();
+    await eventually(async () => store.outcomes ?? undefined, 2_000, 'the batch');
+    await relay.stop();
+    expect(copied).to.deep.equal([]);
+    expect((await metrics.outboxPublished.get()).values.map((v) => v.labels.routing_key)).to.deep.equal(['dead_letter_replay']);
+  });
+
   it('keeps the outbox outcome of every event when copying throws', async () => {
     const outcomes = await relayed([event('notification.sent', 1), event('notification.failed', 2)], {
       publishOutcome: () => {
