@@ -9,6 +9,8 @@ describe('dead letters over REST (built service)', function () {
   this.timeout(120_000);
   let world: PipelineWorld;
   let manager: HttpClient;
+  let key: string;
+  let keyId: string;
 
   const list = async (query = ''): Promise<{ items: Item[]; total: number } & Record<string, unknown>> => {
     const res = await manager.get(`/dead-letters${query}`);
@@ -24,9 +26,12 @@ describe('dead letters over REST (built service)', function () {
 
   before(async () => {
     world = await PipelineWorld.create('e2e_dead_letters');
-    await world.startService();
-    const key = await world.admin.post('/admin/api-keys', { name: 'on-call', scopes: ['dead_letters:manage'] });
-    manager = world.admin.withKey(String(key.body.key));
+    // An event whose handling throws every time: the broker dead-letters it past the delivery limit.
+    await world.startService({ FAILPOINT_HANDLER_THROWS_ON: 'throws-until-fixed' });
+    const created = await world.admin.post('/admin/api-keys', { name: 'on-call', scopes: ['dead_letters:manage'] });
+    key = String(created.body.key);
+    keyId = String(created.body.id);
+    manager = world.admin.withKey(key);
   });
   after(() => world.stop());
 
@@ -85,6 +90,16 @@ describe('dead letters over REST (built service)', function () {
     await eventually(async () => (await manager.get(`/dead-letters/${one!.id}`)).status === 404, 10_000, 'the discarded one gone');
   });
 
+  it('records each replay and discard in the audit log with the key that asked', async () => {
+    const actions = await eventually(async () => {
+      const res = await world.admin.get(`/admin/audit?key_id=${keyId}&page_size=100`);
+      const items = (res.body.items ?? []) as Array<{ action: string; key_id: string; target_type: string }>;
+      return items.length >= 3 ? items : undefined;
+    }, 10_000, 'the audit entries');
+    expect(actions.map((a) => a.action).sort()).to.deep.equal(['dead_letter.discarded', 'dead_letter.replayed', 'dead_letters.replayed']);
+    expect(actions.every((a) => a.key_id === keyId)).to.equal(true);
+  });
+
   it('refuses without a key (401), without the scope (403), and bad paging, ranges and ids (400); an unknown id is a 404', async () => {
     expectStatus(await world.admin.withKey(undefined).get('/dead-letters'), 401);
     const reader = await world.admin.post('/admin/api-keys', { name: 'reader', scopes: ['notifications:read'] });
@@ -110,5 +125,27 @@ describe('dead letters over REST (built service)', function () {
     expect(next.items[0]!.id).to.not.equal(first.items[0]!.id);
     expect(String(next.items[0]!.created_at) <= String(first.items[0]!.created_at)).to.equal(true);
     expect((await list('?page_size=100')).next_cursor).to.equal(null);
+  });
+
+  it('replays an event the broker dead-lettered past the delivery limit once the fault is fixed: it goes through the inbox and is sent', async () => {
+    const eventId = '6f1d0c52-7a4e-4c1b-9a55-0c3e2b1d4f70';
+    const body = { event_id: eventId, userid: 'dl-fixed', email: 'dl-fixed@example.com', username: 'throws-until-fixed' };
+    await world.vhost.publish('user.welcome_requested', body, { messageId: eventId, type: 'UserWelcomeRequested' });
+    const [dead] = await byMarker('throws-until-fixed');
+    expect(dead).to.deep.include({ reason: 'delivery_limit', routing_key: 'user.welcome_requested', queue: 'notification-service.events', body_encoding: 'utf8' });
+    expect(dead?.detail).to.match(/^dead-lettered by the broker: delivery_limit/);
+    expect(dead?.headers).to.have.property('x-death');
+    // The fix: the same service without the fault.
+    await world.service.stop();
+    await world.startService();
+    manager = world.admin.withKey(key);
+    expectStatus(await manager.post(`/dead-letters/${dead!.id}/replay`, {}), 202);
+    const sent = await eventually(async () => {
+      const res = await world.admin.get('/notifications/history/dl-fixed');
+      const items = (res.body.notifications ?? []) as Array<{ status: string }>;
+      return items.some((n) => n.status === 'sent') ? items : undefined;
+    }, 30_000, 'the replayed event sent');
+    expect(sent).to.have.length(1);
+    expect((await byMarker('throws-until-fixed')).filter((d) => d.replay_of === dead!.id)).to.deep.equal([]);
   });
 });
