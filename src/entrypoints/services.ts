@@ -59,6 +59,8 @@ import type { StreamTickets } from '../application/realtime/stream-tickets.js';
 import type { StreamMetrics } from '../adapters/observability/stream-metrics.js';
 import type { AmqpStreamRelay } from '../adapters/rabbitmq/amqp-stream-relay.js';
 import type { StreamConnections } from './ws/stream-connections.js';
+import type { AnalyticsReadModel } from '../application/ports/analytics.js';
+import type { AnalyticsQuery } from '../application/queries/analytics.query.js';
 
 /** A live API key, as its presenter proved: its id (`bootstrap` for ADMIN_API_KEY) and its scopes. */
 export interface AuthenticatedKey {
@@ -186,6 +188,9 @@ export interface Services {
   /** User stream tokens; null without FEED_SIGNING_SECRET. */
   feedTokens: FeedTokens | null;
   streamTickets: StreamTickets;
+  // Delivery analytics (composition/analytics.factories.ts, ADR 25).
+  analyticsReadModel: AnalyticsReadModel;
+  analyticsQuery: AnalyticsQuery;
 }
 
 export type ServiceName = keyof Services;

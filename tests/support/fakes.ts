@@ -1,3 +1,5 @@
+import type { CountedOutcome } from '../../src/application/ports/analytics.js';
+import { FakeAnalyticsCounts } from './analytics-fakes.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { IdGenerator } from '../../src/application/ports/id-generator.js';
 import {
@@ -129,6 +131,8 @@ export class InMemoryStore implements Tables {
   suppressions = new Map<string, Suppression>();
   feedItems = new Map<string, FeedItemSnapshot>();
   audit = new Map<string, AuditEntry>();
+  /** Outcomes counted by committed units of work, in order. */
+  analytics: CountedOutcome[] = [];
   commits = 0;
   rollbacks = 0;
 
@@ -366,6 +370,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
 
   protected async transaction<T>(tracker: AggregateTracker, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     const draft = this.store.draft();
+    const analytics = new FakeAnalyticsCounts();
     try {
       const result = await work({
         preferences: new FakePreferencesRepository(draft, tracker),
@@ -379,8 +384,10 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         suppressions: new FakeSuppressions(draft),
         feedItems: new FakeFeedItems(draft, tracker),
         audit: { record: async (entry) => draft.set('audit', `${this.store.audit.size + draft.written.audit.size}`, entry) },
+        analytics,
       });
       this.store.commit(draft);
+      this.store.analytics.push(...analytics.counted);
       return result;
     } catch (error) {
       this.store.rollbacks += 1;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { RetainedTable, RetentionStore } from '../../application/ports/retention-store.js';
+import { foldAnalytics } from './analytics-folding.js';
 import type { Database } from './database.js';
 
 const FINAL = sql`('sent', 'failed', 'suppressed')`;
@@ -23,6 +24,10 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
       select notification_id from feed_items where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
   ws_tickets: (olderThan, limit) => sql`delete from ws_tickets where hash in (
       select hash from ws_tickets where expires_at < ${olderThan} order by expires_at limit ${limit} for update skip locked)`,
+  analytics_counts: (olderThan, limit) => sql`delete from analytics_counts where ctid in (
+      select ctid from analytics_counts where at < ${olderThan} order by at limit ${limit} for update skip locked)`,
+  analytics_delivery_times: (olderThan, limit) => sql`delete from analytics_delivery_times where ctid in (
+      select ctid from analytics_delivery_times where at < ${olderThan} order by at limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {
@@ -31,5 +36,9 @@ export class KyselyRetentionStore implements RetentionStore {
   async prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number> {
     const result = await BATCHES[table](olderThan, batchSize).execute(this.primary);
     return Number(result.numAffectedRows ?? 0);
+  }
+
+  foldAnalytics(endedBefore: Date): Promise<number> {
+    return foldAnalytics(this.primary, endedBefore);
   }
 }

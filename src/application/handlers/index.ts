@@ -10,6 +10,7 @@ import type { SecretGenerator } from '../ports/secret-generator.js';
 import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
 import { auditedAdminCommands } from './audited-admin.js';
+import { countOutcome } from './count-outcome.js';
 import { fallBackOnFailure } from './fall-back.js';
 import { recheckHeld } from './recheck-held.handler.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
@@ -84,6 +85,9 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       NotificationPreferencesCreated: [welcomeOnPreferencesCreated(deps)],
       NotificationPreferencesUpdated: [alertOnPreferencesUpdated(deps)],
       FallbackDue: [fallBackOnFailure(deps)],
+      NotificationRecorded: [countOutcome(clock)],
+      NotificationSent: [countOutcome(clock)],
+      NotificationFailed: [countOutcome(clock)],
     },
     events: { ...none, AddressesRejected: [applyRejectedAddresses(ids)], FeedChanged: [tellFeedChanged(deps)] },
   };

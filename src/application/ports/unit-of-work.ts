@@ -10,6 +10,7 @@ import type {
   TemplateRepository,
 } from './repositories.js';
 import type { AuditLog } from './audit-log.js';
+import type { AnalyticsCounts } from './analytics.js';
 import type { FeedItems } from './feed-items.js';
 import type { Suppressions } from './suppressions.js';
 
@@ -26,6 +27,7 @@ export interface UnitOfWork {
   readonly suppressions: Suppressions;
   readonly feedItems: FeedItems;
   readonly audit: AuditLog;
+  readonly analytics: AnalyticsCounts;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */

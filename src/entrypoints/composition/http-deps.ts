@@ -15,6 +15,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
       schedules: app.get('schedulesQuery'),
       suppressions: app.get('suppressionsQuery'),
       feed: app.get('feedQuery'),
+      analytics: app.get('analyticsQuery'),
     },
     schedules: app.get('scheduleSends'),
     streamTickets: app.get('streamTickets'),

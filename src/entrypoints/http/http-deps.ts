@@ -5,6 +5,7 @@ import type { SchedulesQuery } from '../../application/queries/schedules.query.j
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
 import type { FeedQuery } from '../../application/queries/feed.query.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
+import type { AnalyticsQuery } from '../../application/queries/analytics.query.js';
 import type { IssuedTicket } from '../../application/realtime/stream-tickets.js';
 import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
 import type { Logger } from '../../adapters/observability/logger.js';
@@ -22,6 +23,7 @@ export interface HttpDeps {
     readonly schedules: SchedulesQuery;
     readonly suppressions: SuppressionsQuery;
     readonly feed: FeedQuery;
+    readonly analytics: AnalyticsQuery;
   };
   /** Creating and cancelling schedules (a use case of its own, beside the bus). */
   readonly schedules: ScheduleSends;

@@ -66,7 +66,7 @@ describe('KyselyRetentionStore', () => {
   }
 
   async function keys(table: RetainedTable): Promise<string[]> {
-    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash' }[table];
+    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash', analytics_counts: 'at', analytics_delivery_times: 'at' }[table];
     const { rows } = await sql<{ k: string }>`select ${sql.ref(column)}::text as k from ${sql.table(table)} order by 1`.execute(kysely);
     return rows.map((r) => r.k);
   }
@@ -279,6 +279,8 @@ describe('KyselyRetentionStore', () => {
       notifications: 'notifications_final',
       feed_items: 'feed_items_age',
       ws_tickets: 'ws_tickets_expiry',
+      analytics_counts: 'analytics_counts_age',
+      analytics_delivery_times: 'analytics_delivery_times_age',
     };
 
     for (const [table, index] of Object.entries(expected) as Array<[RetainedTable, string]>) {
