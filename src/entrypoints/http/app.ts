@@ -6,6 +6,7 @@ import { LiveOpenApiDocument } from './live-openapi-document.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
+import { analyticsRoutes } from './routes/analytics.routes.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { batchRoutes } from './routes/batch.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
@@ -40,6 +41,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   suppressionRoutes(api, deps);
   feedRoutes(api, deps);
   streamTicketRoutes(api, deps);
+  analyticsRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

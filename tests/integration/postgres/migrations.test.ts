@@ -17,7 +17,10 @@ async function tables(db: TestDatabase): Promise<string[]> {
 }
 
 const SCHEMA = [
+  'analytics_counts',
+  'analytics_delivery_times',
   'api_keys',
+  'audit_log',
   'channel_rate_buckets',
   'feed_items',
   'idempotency_keys',

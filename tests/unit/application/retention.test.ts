@@ -21,7 +21,7 @@ function store(rows: Partial<Record<RetainedTable, number>>) {
 }
 
 describe('Retention', () => {
-  it('prunes each table by its own age, counting what went', async () => {
+  it('folds the analytics shards of periods ended 10 minutes ago, then prunes each table by its own age, counting what went', async () => {
     const { subject, calls } = store({ inbox: 3, outbox: 1 });
     const counts = await new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 10, maxBatches: 5 }).runOnce();
     expect(counts).to.deep.equal({ inbox: 3, idempotency_keys: 0, outbox: 1, notifications: 0, feed_items: 0, ws_tickets: 0, analytics_counts: 0, analytics_delivery_times: 0 });
@@ -53,6 +53,6 @@ describe('Retention stopping', () => {
     const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 5, maxBatches: 20 });
     let batches = 0;
     await retention.runOnce(() => ++batches > 3);
-    expect(calls).to.deep.equal(['inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
+    expect(calls).to.deep.equal(['fold < 2026-11-22T09:50:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
   });
 });

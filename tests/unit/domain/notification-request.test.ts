@@ -72,7 +72,7 @@ describe('NotificationRequest', () => {
   });
 
   describe('record', () => {
-    it('becomes sent on an accepted answer and raises one NotificationSent', () => {
+    it('becomes sent on an accepted answer and raises one NotificationSent with its time from creation to acceptance', () => {
       const notification = aSendingNotification();
       notification.record(accepted(), timing(1), SCHEDULE);
       expect(notification.snapshot()).to.deep.include({ status: 'sent', leaseExpiresAt: null, claimToken: null, updatedAt: at(1) });
@@ -80,7 +80,7 @@ describe('NotificationRequest', () => {
         { number: 1, attemptedAt: at(1), outcome: 'accepted', response: '250 OK queued', error: null, latencyMs: 42 },
       ]);
       expect(notification.pullEvents()).to.deep.equal([
-        { type: 'NotificationSent', notificationId: 'notification-1', userId: 'user-1', notificationType: 'welcome', channel: 'email', recipient: 'ada@example.com', correlationId: 'corr-1', providerMessageId: null },
+        { type: 'NotificationSent', notificationId: 'notification-1', userId: 'user-1', notificationType: 'welcome', channel: 'email', recipient: 'ada@example.com', correlationId: 'corr-1', providerMessageId: null, deliveryTimeMs: 1_042 },
       ]);
     });
 
