@@ -1,5 +1,5 @@
 /** The harness's knobs, all from the environment (see docs/benchmarks.md, "Reproduce"). */
-export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'mixed', 'ws', 'soak'] as const;
+export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'analytics', 'mixed', 'ws', 'soak'] as const;
 export type Phase = (typeof ALL_PHASES)[number];
 
 export interface BenchConfig {

@@ -295,6 +295,26 @@ export interface Goal {
   readonly pass: boolean | null;
 }
 
+export interface AnalyticsWindowFigures {
+  readonly label: string;
+  readonly path: string;
+  /** The summary's total: outcomes in the window. */
+  readonly notifications: number;
+  /** Aggregate rows in both tables. */
+  readonly rows: number;
+  readonly service: HttpFigures;
+  readonly baseline: HttpFigures;
+}
+
+export interface AnalyticsResult {
+  readonly windows: readonly AnalyticsWindowFigures[];
+  /** Outcomes per measured transaction. */
+  readonly batch: number;
+  readonly transactionMsWithCounts: number;
+  readonly transactionMsWithout: number;
+  readonly extraMsPerBatch: number;
+}
+
 export interface BenchResult {
   readonly meta: Meta;
   raw?: RawBounds;
@@ -303,6 +323,7 @@ export interface BenchResult {
   backlog?: BacklogResult;
   schedules?: SchedulesResult;
   history?: HistoryResult;
+  analytics?: AnalyticsResult;
   mixed?: MixedResult;
   soak?: SoakResult;
   ws?: WsResult;

@@ -13,6 +13,7 @@ import { PRIMARY, STANDBY, autovacuumSetting, createVhost, dropVhost, vacuumData
 import { describeRun } from './machine.js';
 import { runBacklog } from './phases/backlog.js';
 import { runE2e } from './phases/e2e.js';
+import { runAnalytics } from './phases/analytics.js';
 import { runHistory } from './phases/history.js';
 import { runLatency } from './phases/latency.js';
 import { runMixed } from './phases/mixed.js';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   if (has('backlog')) result.backlog = await phase('backlog', () => runBacklog(bench, cfg.backlog));
   if (has('schedules')) result.schedules = await phase('schedules', () => runSchedules(bench, cfg.schedulesRecurring, cfg.schedulesOneOff));
   if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
+  if (has('analytics')) result.analytics = await phase('analytics', () => runAnalytics(bench, cfg.historyRows, cfg.historySeconds));
   if (has('mixed')) result.mixed = await phase('mixed', () => runMixed(bench, { events: cfg.mixedEvents, rawMessages: cfg.mixedRawMessages, latencySeconds: cfg.latencySeconds }));
   if (has('ws')) result.ws = await phase('ws', () => runWs(bench, { clients: cfg.wsClients, events: cfg.wsEvents }));
   if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { eventually } from '../support/databases.js';
-import type { HttpClient } from '../support/http-client.js';
+import type { HttpClient, JsonResponse } from '../support/http-client.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
 
 type Summary = {
@@ -37,7 +37,7 @@ describe('analytics (built service)', function () {
     world.smtp.respondWith([{ reply: 550, message: 'mailbox unavailable' }, { reply: 550, message: 'mailbox unavailable' }]);
     const failing = await Promise.all(['gone1@example.com', 'gone2@example.com'].map((to) => send({ notification_type: 'security_alert', recipient_email: to, template_vars: { alert_message: 'New sign-in' } })));
     await eventually(async () => ((await Promise.all(failing.map((r) => status(String(r.body.notification_id))))).every((s) => s === 'failed') ? true : undefined), 20_000, 'both to fail');
-    const sending = [];
+    const sending: JsonResponse[] = [];
     for (let i = 0; i < 3; i++) sending.push(await send({ notification_type: 'welcome', recipient_email: `ok${i}@example.com` }));
     const suppressed = await send({ channel: 'sms', recipient: '+15005550006', content: { subject: 'Hi', body: 'hello' } });
     expect(suppressed.status).to.equal(202);

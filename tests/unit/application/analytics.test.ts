@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { countedOutcomeOf } from '../../../src/application/analytics/counted-outcome.js';
 import type { CommandOf, SendReport } from '../../../src/domain/commands.js';
 import { InvalidValueError } from '../../../src/domain/errors.js';
+import type { Channel } from '../../../src/domain/notification-type.js';
 import type { SendOutcome } from '../../../src/domain/send-outcome.js';
 import { fakeContainer } from '../../support/test-container.js';
 import { FakeClock } from '../../support/fakes.js';
@@ -10,12 +11,12 @@ import { rejection } from '../rejection.js';
 
 type World = ReturnType<typeof fakeContainer>;
 
-const ACCEPTED: SendOutcome = { kind: 'accepted', response: '250 OK', providerMessageId: 'SM1' };
+const ACCEPTED = { kind: 'accepted', response: '250 OK', providerMessageId: 'SM1' } as const satisfies SendOutcome;
 const TRANSIENT: SendOutcome = { kind: 'transient', error: '451 later', response: '451 later' };
 const PERMANENT: SendOutcome = { kind: 'permanent', error: '550 no such user', response: '550 no such user' };
 const DOWN: SendOutcome = { kind: 'provider_down', error: 'connection refused', response: null, attempted: true, configurationFault: false };
 
-function send(recipient: string, channel = 'email'): CommandOf<'SendNotification'> {
+function send(recipient: string, channel: Channel = 'email'): CommandOf<'SendNotification'> {
   return {
     type: 'SendNotification',
     notificationType: 'security_alert',
