@@ -295,6 +295,15 @@ export interface Goal {
   readonly pass: boolean | null;
 }
 
+/** Requests sent one after another; latencies in ms. */
+export interface SequentialFigures {
+  readonly requests: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly non2xx: number;
+}
+
 export interface AnalyticsWindowFigures {
   readonly label: string;
   readonly path: string;
@@ -302,8 +311,8 @@ export interface AnalyticsWindowFigures {
   readonly notifications: number;
   /** Aggregate rows in both tables. */
   readonly rows: number;
-  readonly service: HttpFigures;
-  readonly baseline: HttpFigures;
+  readonly service: SequentialFigures;
+  readonly baseline: SequentialFigures;
 }
 
 export interface AnalyticsResult {

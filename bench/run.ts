@@ -29,8 +29,9 @@ import { SinkClient } from './sink-client.js';
 import { summary, writeResults } from './report.js';
 import { log, round, wallNow } from './util.js';
 
-const DATABASE = 'bench_notifications';
-const VHOST = 'bench';
+/** BENCH_DATABASE and BENCH_VHOST: names of its own for a run beside another (each run drops its own at the end). */
+const DATABASE = process.env.BENCH_DATABASE ?? 'bench_notifications';
+const VHOST = process.env.BENCH_VHOST ?? 'bench';
 /** The most events of an e2e run made only to measure the maximum for latency, backlog, schedules or soak. */
 const SHORT_E2E_EVENTS = 5_000;
 
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   if (has('backlog')) result.backlog = await phase('backlog', () => runBacklog(bench, cfg.backlog));
   if (has('schedules')) result.schedules = await phase('schedules', () => runSchedules(bench, cfg.schedulesRecurring, cfg.schedulesOneOff));
   if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
-  if (has('analytics')) result.analytics = await phase('analytics', () => runAnalytics(bench, cfg.historyRows, cfg.historySeconds));
+  if (has('analytics')) result.analytics = await phase('analytics', () => runAnalytics(bench, cfg.historyRows, 500));
   if (has('mixed')) result.mixed = await phase('mixed', () => runMixed(bench, { events: cfg.mixedEvents, rawMessages: cfg.mixedRawMessages, latencySeconds: cfg.latencySeconds }));
   if (has('ws')) result.ws = await phase('ws', () => runWs(bench, { clients: cfg.wsClients, events: cfg.wsEvents }));
   if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));

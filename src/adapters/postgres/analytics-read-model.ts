@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AnalyticsReadModel, AnalyticsWindow, CountedStatus, DeliveryTimes, OutcomeTotal, SeriesInterval, SeriesPoint } from '../../application/ports/analytics.js';
+import { addHistograms } from '../../domain/delivery-time-histogram.js';
 import { type Period, periodsCondition, periodsCovering } from './analytics-periods.js';
 import type { Database } from './database.js';
 import type { ReadRouter } from './read-router.js';
@@ -15,9 +16,9 @@ interface TotalRow {
 
 interface TimesRow {
   at?: Date;
-  count: string | null;
-  total_ms: string | null;
-  buckets: readonly string[] | null;
+  count: string;
+  total_ms: string;
+  buckets: readonly string[];
 }
 
 const NO_TIMES: DeliveryTimes = { count: 0, totalMs: 0, buckets: [] };
@@ -34,9 +35,9 @@ export class KyselyAnalyticsReadModel implements AnalyticsReadModel {
     return this.router.read(async (db) => {
       const [totals, times] = await Promise.all([
         sql<TotalRow>`select channel, type, status, reason, sum(count) as count from analytics_counts where ${where} group by 1, 2, 3, 4`.execute(db),
-        sql<TimesRow>`select sum(count) as count, sum(total_ms) as total_ms, analytics_sum_buckets(buckets) as buckets from analytics_delivery_times where ${where}`.execute(db),
+        sql<TimesRow>`select count, total_ms, buckets from analytics_delivery_times where ${where}`.execute(db),
       ]);
-      return { totals: totals.rows.map(totalOf), deliveryTimes: timesOf(times.rows[0]) };
+      return { totals: totals.rows.map(totalOf), deliveryTimes: times.rows.map(timesOf).reduce(addTimes, NO_TIMES) };
     });
   }
 
@@ -51,8 +52,7 @@ export class KyselyAnalyticsReadModel implements AnalyticsReadModel {
 async function seriesRows(db: Kysely<Database>, where: ReturnType<typeof periodsCondition>) {
   const [totals, times] = await Promise.all([
     sql<TotalRow>`select at, channel, type, status, reason, sum(count) as count from analytics_counts where ${where} group by 1, 2, 3, 4, 5`.execute(db),
-    sql<TimesRow>`select at, sum(count) as count, sum(total_ms) as total_ms, analytics_sum_buckets(buckets) as buckets
-                  from analytics_delivery_times where ${where} group by at`.execute(db),
+    sql<TimesRow>`select at, count, total_ms, buckets from analytics_delivery_times where ${where}`.execute(db),
   ]);
   return [totals.rows, times.rows] as const;
 }
@@ -61,7 +61,10 @@ function pointsOf(totals: readonly TotalRow[], times: readonly TimesRow[]): Seri
   const points = new Map<number, { at: Date; totals: OutcomeTotal[]; deliveryTimes: DeliveryTimes }>();
   const point = (at: Date) => points.get(at.getTime()) ?? points.set(at.getTime(), { at, totals: [], deliveryTimes: NO_TIMES }).get(at.getTime())!;
   for (const row of totals) point(row.at!).totals.push(totalOf(row));
-  for (const row of times) point(row.at!).deliveryTimes = timesOf(row);
+  for (const row of times) {
+    const p = point(row.at!);
+    p.deliveryTimes = addTimes(p.deliveryTimes, timesOf(row));
+  }
   return [...points.values()].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
@@ -69,7 +72,11 @@ function totalOf(row: TotalRow): OutcomeTotal {
   return { channel: row.channel, type: row.type, status: row.status, reason: row.reason === '' ? null : row.reason, count: Number(row.count) };
 }
 
-function timesOf(row: TimesRow | undefined): DeliveryTimes {
-  if (!row || row.count === null) return NO_TIMES;
-  return { count: Number(row.count), totalMs: Number(row.total_ms), buckets: (row.buckets ?? []).map(Number) };
+function timesOf(row: TimesRow): DeliveryTimes {
+  return { count: Number(row.count), totalMs: Number(row.total_ms), buckets: row.buckets.map(Number) };
+}
+
+/** Histograms are summed here rather than in SQL: an aggregate over arrays costs PostgreSQL ~20 µs a row. */
+function addTimes(a: DeliveryTimes, b: DeliveryTimes): DeliveryTimes {
+  return { count: a.count + b.count, totalMs: a.totalMs + b.totalMs, buckets: addHistograms(a.buckets, b.buckets) };
 }

@@ -279,8 +279,8 @@ describe('KyselyRetentionStore', () => {
       notifications: 'notifications_final',
       feed_items: 'feed_items_age',
       ws_tickets: 'ws_tickets_expiry',
-      analytics_counts: 'analytics_counts_age',
-      analytics_delivery_times: 'analytics_delivery_times_age',
+      analytics_counts: 'analytics_counts_pkey',
+      analytics_delivery_times: 'analytics_delivery_times_pkey',
     };
 
     for (const [table, index] of Object.entries(expected) as Array<[RetainedTable, string]>) {
