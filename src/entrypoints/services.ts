@@ -26,6 +26,7 @@ import type { ScheduleWorker } from './workers/schedule-worker.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
 import type { RetentionStore } from '../application/ports/retention-store.js';
 import type { HistoryQuery } from '../application/queries/history.query.js';
+import type { NotificationSearchQuery } from '../application/queries/notification-search.query.js';
 import type { PreferencesQuery } from '../application/queries/preferences.query.js';
 import type { Retention } from '../application/retention/retention.js';
 import type { UnitOfWorkFactory } from '../application/unit-of-work.js';
@@ -120,6 +121,8 @@ export interface Services {
   historyReadModel: HistoryReadModel;
   preferencesQuery: PreferencesQuery;
   historyQuery: HistoryQuery;
+  /** GET /notifications and GET /notifications/{id} (ADR 23). */
+  notificationSearchQuery: NotificationSearchQuery;
   authenticator: ApiKeyAuthenticator;
   health: HealthReporter;
   readiness: Readiness;

@@ -14,6 +14,7 @@ import * as feed from './20261129T0810-feed.js';
 import * as wsTickets from './20261129T0820-ws-tickets.js';
 import * as routing from './20261129T0830-routing.js';
 import * as wsFixes from './20261129T0840-ws-fixes.js';
+import * as notificationSearch from './20261129T0910-notification-search.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T0820-ws-tickets': wsTickets,
   '20261129T0830-routing': routing,
   '20261129T0840-ws-fixes': wsFixes,
+  '20261129T0910-notification-search': notificationSearch,
 };

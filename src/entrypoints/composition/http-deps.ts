@@ -10,6 +10,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
     bus: app.get('bus'),
     queries: {
       history: app.get('historyQuery'),
+      notifications: app.get('notificationSearchQuery'),
       preferences: app.get('preferencesQuery'),
       templates: app.get('templatesQuery'),
       schedules: app.get('schedulesQuery'),

@@ -11,6 +11,7 @@ import { batchRoutes } from './routes/batch.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
+import { notificationSearchRoutes } from './routes/notification-search.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { providerRoutes } from './routes/providers.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
@@ -40,6 +41,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   suppressionRoutes(api, deps);
   feedRoutes(api, deps);
   streamTicketRoutes(api, deps);
+  // Last: GET /notifications/:id must not shadow the routes of other GET /notifications/... paths.
+  notificationSearchRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

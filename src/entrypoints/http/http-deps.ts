@@ -1,5 +1,6 @@
 import type { MessageBus } from '../../application/message-bus.js';
 import type { HistoryQuery } from '../../application/queries/history.query.js';
+import type { NotificationSearchQuery } from '../../application/queries/notification-search.query.js';
 import type { PreferencesQuery } from '../../application/queries/preferences.query.js';
 import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
@@ -17,6 +18,7 @@ export interface HttpDeps {
   readonly bus: MessageBus;
   readonly queries: {
     readonly history: HistoryQuery;
+    readonly notifications: NotificationSearchQuery;
     readonly preferences: PreferencesQuery;
     readonly templates: TemplatesQuery;
     readonly schedules: SchedulesQuery;
