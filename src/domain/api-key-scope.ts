@@ -7,6 +7,8 @@ export const API_KEY_SCOPES = [
   'notifications:send',
   'templates:read',
   'templates:write',
+  'dead_letters:manage',
+  'analytics:read',
   'admin',
 ] as const;
 

@@ -1,4 +1,6 @@
 import type { ApiKeyScope } from './api-key-scope.js';
+import type { Acting } from './audit.js';
+import type { FailedFilter, FailedPosition } from './bulk-retry.js';
 import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
@@ -91,7 +93,7 @@ export interface DeliverySettingsInput {
  */
 export type Command =
   | (ContactPointInput &
-      DeliverySettingsInput & {
+      DeliverySettingsInput & Acting & {
         /** Absent or null contact points and settings: none (every channel on). */
         readonly type: 'CreatePreferences';
         /** null: a new id (a UUID), as POST /v1/users without user_id asks. */
@@ -100,19 +102,19 @@ export type Command =
         readonly preferences: Readonly<Record<string, boolean>>;
       })
   | (ContactPointInput &
-      DeliverySettingsInput & {
+      DeliverySettingsInput & Acting & {
         /** An absent contact point or setting is kept as stored; null (or no push tokens) clears it. */
         readonly type: 'ReplacePreferences';
         readonly userId: string;
         readonly notificationEmail: string;
         readonly preferences: Readonly<Record<string, boolean>>;
       })
-  | {
+  | Acting & {
       readonly type: 'CreateApiKey';
       readonly name: string;
       readonly scopes: readonly ApiKeyScope[];
     }
-  | {
+  | Acting & {
       readonly type: 'RevokeApiKey';
       readonly apiKeyId: string;
     }
@@ -161,7 +163,7 @@ export type Command =
       readonly notificationId: string;
       readonly claimToken: string;
     }
-  | {
+  | Acting & {
       /** A new type's template, from outside: held to the safe grammar; version 1 is live. */
       readonly type: 'CreateTemplate';
       readonly key: string;
@@ -173,7 +175,7 @@ export type Command =
       readonly key: string;
       readonly definition: TemplateDefinition;
     }
-  | {
+  | Acting & {
       /** Makes a version live (an older one: a rollback). */
       readonly type: 'PublishTemplateVersion';
       readonly key: string;
@@ -184,9 +186,32 @@ export type Command =
       readonly type: 'SeedTemplates';
       readonly templates: ReadonlyArray<{ readonly key: string; readonly definition: TemplateDefinition }>;
     }
-  | {
+  | Acting & {
       readonly type: 'RetryNotification';
       readonly notificationId: string;
+    }
+  | Acting & {
+      /**
+       * One chunk of a bulk retry (ADR 28): up to `limit` failed notifications that match, after
+       * `after` in the walk, each retried as RetryNotification would. `run` names the bulk retry.
+       */
+      readonly type: 'RetryFailedNotifications';
+      readonly run: string;
+      readonly filter: FailedFilter;
+      readonly after: FailedPosition | null;
+      readonly limit: number;
+    }
+  | {
+      /**
+       * An event the consumer would accept, published on the events exchange through the outbox
+       * (ADR 28). `body` is the message without its `event_id`, which the handler gives it.
+       */
+      readonly type: 'PublishEvent';
+      readonly routingKey: string;
+      readonly eventType: string;
+      readonly body: Readonly<Record<string, unknown>>;
+      readonly correlationId: string;
+      readonly idempotency: RequestIdempotency | null;
     }
   | {
       /** A provider's report on a message it accepted (an SMS status callback). */
@@ -197,7 +222,7 @@ export type Command =
       readonly errorCode: string | null;
     }
   // Contact points and suppressions (ADR 17).
-  | {
+  | Acting & {
       /** A new secret for the user's webhook endpoint; the current one signs 24 hours more. */
       readonly type: 'RotateWebhookSecret';
       readonly userId: string;
@@ -210,7 +235,7 @@ export type Command =
       readonly reason: string;
       readonly source: string;
     }
-  | {
+  | Acting & {
       readonly type: 'LiftSuppression';
       readonly suppressionId: string;
     }

@@ -75,6 +75,7 @@ export function readRetention(env: EnvReader): RetentionConfig {
       notifications: days('RETENTION_NOTIFICATIONS_DAYS', DEFAULT_RETENTION.notifications),
       feed_items: days('RETENTION_FEED_DAYS', DEFAULT_RETENTION.feed_items),
       ws_tickets: DEFAULT_RETENTION.ws_tickets,
+      audit_log: days('RETENTION_AUDIT_DAYS', DEFAULT_RETENTION.audit_log),
     },
     batchSize: env.int('RETENTION_BATCH_SIZE', 500, 1, 100_000),
     intervalMs: env.int('RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),

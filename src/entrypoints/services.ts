@@ -21,6 +21,8 @@ import type { TemplatesQuery } from '../application/queries/templates.query.js';
 import type { SchedulesQuery } from '../application/queries/schedules.query.js';
 import type { FireDueSchedules } from '../application/scheduling/fire-due-schedules.js';
 import type { ScheduleSends } from '../application/scheduling/schedule-sends.js';
+import type { AuditQuery } from '../application/queries/audit.query.js';
+import type { BulkRetry } from '../application/operations/bulk-retry.js';
 import type { ScheduleCalendar } from '../application/ports/schedule-calendar.js';
 import type { ScheduleWorker } from './workers/schedule-worker.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
@@ -189,6 +191,9 @@ export interface Services {
   /** User stream tokens; null without FEED_SIGNING_SECRET. */
   feedTokens: FeedTokens | null;
   streamTickets: StreamTickets;
+  // Operations (composition/operations.factories.ts, ADR 27 and 28).
+  auditQuery: AuditQuery;
+  bulkRetry: BulkRetry;
 }
 
 export type ServiceName = keyof Services;

@@ -53,8 +53,9 @@ describe('operations endpoints and process life cycle (built service)', () => {
     }
   });
 
-  it('serves a JSON metrics summary', async () => {
-    const res = await world.anonymous.get('/broker/metrics');
+  it('serves a JSON metrics summary to a key with notifications:read, and nothing without one', async () => {
+    expect((await world.anonymous.get('/broker/metrics')).status).to.equal(401);
+    const res = await world.admin.get('/broker/metrics');
     expect(res.status).to.equal(200);
     expect(res.body.http_requests).to.be.a('number').and.greaterThan(0);
     expect(res.body.connections).to.deep.include({ primary: 'up', standby: 'up' });

@@ -39,6 +39,8 @@ import { Template, type TemplateSnapshot, type TemplateVersion } from '../../src
 import type { UserId } from '../../src/domain/user-id.js';
 import type { Channel } from '../../src/domain/notification-type.js';
 import type { Suppression } from '../../src/domain/suppression.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { FailedFilter, FailedPosition } from '../../src/domain/bulk-retry.js';
 import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
 import { FakeFeedItems } from './feed-fakes.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
@@ -67,8 +69,10 @@ type Tables = {
   suppressions: Map<string, Suppression>;
   /** By id (the notification's). */
   feedItems: Map<string, FeedItemSnapshot>;
+  /** In the order recorded (keyed by position). */
+  audit: Map<string, AuditEntry>;
 };
-const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems'] as const;
+const TABLES = ['preferences', 'notifications', 'apiKeys', 'inbox', 'outbox', 'idempotency', 'templates', 'schedules', 'scheduleOccurrences', 'suppressions', 'feedItems', 'audit'] as const;
 
 /** A copy-on-write view of the store that remembers which rows it wrote. */
 export class Draft {
@@ -84,6 +88,7 @@ export class Draft {
   readonly scheduleOccurrences: Map<string, OccurrenceRow>;
   readonly suppressions: Map<string, Suppression>;
   readonly feedItems: Map<string, FeedItemSnapshot>;
+  readonly audit: Map<string, AuditEntry>;
 
   constructor(source: Tables) {
     this.preferences = new Map(source.preferences);
@@ -97,6 +102,7 @@ export class Draft {
     this.scheduleOccurrences = new Map(source.scheduleOccurrences);
     this.suppressions = new Map(source.suppressions);
     this.feedItems = new Map(source.feedItems);
+    this.audit = new Map(source.audit);
   }
 
   set<T extends keyof Tables>(table: T, key: string, row: Tables[T] extends Map<string, infer R> ? R : never): void {
@@ -123,6 +129,7 @@ export class InMemoryStore implements Tables {
   scheduleOccurrences = new Map<string, OccurrenceRow>();
   suppressions = new Map<string, Suppression>();
   feedItems = new Map<string, FeedItemSnapshot>();
+  audit = new Map<string, AuditEntry>();
   commits = 0;
   rollbacks = 0;
 
@@ -208,6 +215,24 @@ class FakeNotificationRepository implements NotificationRepository {
     const found = [...this.store.notifications.values()].find((n) => n.channel === channel && n.providerMessageId === providerMessageId);
     return found ? this.get(found.id) : null;
   }
+
+  async failedToRetry(filter: FailedFilter, after: FailedPosition | null, limit: number) {
+    const rows = retryableFailuresIn(this.store.notifications, filter, after).slice(0, limit);
+    const last = rows.at(-1);
+    const notifications = rows.map((row) => this.tracker.seen(NotificationRequest.restore(row)));
+    return { notifications, last: last ? { failedAt: last.updatedAt, id: last.id } : null, exhausted: rows.length < limit };
+  }
+}
+
+/** What the bulk retry's walk finds in the store (retryable-failures.ts), oldest failure first. */
+export function retryableFailuresIn(notifications: ReadonlyMap<string, NotificationSnapshot>, filter: FailedFilter, after: FailedPosition | null = null): NotificationSnapshot[] {
+  const retried = new Set([...notifications.values()].map((n) => n.retryOf));
+  const key = (n: { updatedAt: Date; id: string } | { failedAt: Date; id: string }) => `${('updatedAt' in n ? n.updatedAt : n.failedAt).toISOString()} ${n.id}`;
+  return [...notifications.values()]
+    .filter((n) => n.status === 'failed' && n.secretVariables.length === 0 && !retried.has(n.id) && n.updatedAt < filter.failedUntil)
+    .filter((n) => (filter.failedSince === null || n.updatedAt >= filter.failedSince) && (filter.type === null || n.type === filter.type) && (filter.channel === null || n.channel === filter.channel))
+    .filter((n) => after === null || key(n) > key(after))
+    .sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
 class FakeApiKeyRepository implements ApiKeyRepository {
@@ -372,6 +397,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         schedules: new FakeScheduleRepository(draft, tracker),
         suppressions: new FakeSuppressions(draft),
         feedItems: new FakeFeedItems(draft, tracker),
+        audit: { record: async (entry) => draft.set('audit', `${this.store.audit.size + draft.written.audit.size}`, entry) },
       });
       this.store.commit(draft);
       return result;

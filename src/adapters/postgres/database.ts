@@ -211,6 +211,16 @@ export interface WsTicketsTable {
   created_at: Generated<Date>;
 }
 
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Date;
+  key_id: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  detail: Json<Record<string, unknown>> | null;
+}
+
 export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
@@ -227,6 +237,7 @@ export interface Database {
   channel_rate_buckets: ChannelRateBucketsTable;
   suppressions: SuppressionsTable;
   ws_tickets: WsTicketsTable;
+  audit_log: AuditLogTable;
 }
 
 export type NotificationRow = Selectable<NotificationsTable>;

@@ -3,6 +3,7 @@ import { KyselyFeedItems } from '../in-app/feed-items.repository.js';
 import type { AggregateTracker, UnitOfWork } from '../../application/ports/unit-of-work.js';
 import { AbstractUnitOfWork, type EventStamping } from '../../application/unit-of-work.js';
 import { KyselyApiKeyRepository } from './api-key.repository.js';
+import { KyselyAuditLog } from './audit-log.repository.js';
 import type { Database } from './database.js';
 import { KyselyIdempotencyRepository } from './idempotency.repository.js';
 import { KyselyInboxRepository, KyselyOutboxRepository } from './inbox-outbox.repositories.js';
@@ -34,6 +35,7 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
         schedules: new KyselyScheduleRepository(tx, tracker),
         suppressions: new KyselySuppressions(tx),
         feedItems: new KyselyFeedItems(tx, tracker),
+        audit: new KyselyAuditLog(tx),
       }),
     );
   }

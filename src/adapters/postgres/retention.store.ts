@@ -23,6 +23,8 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
       select notification_id from feed_items where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
   ws_tickets: (olderThan, limit) => sql`delete from ws_tickets where hash in (
       select hash from ws_tickets where expires_at < ${olderThan} order by expires_at limit ${limit} for update skip locked)`,
+  audit_log: (olderThan, limit) => sql`delete from audit_log where id in (
+      select id from audit_log where at < ${olderThan} order by at limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {

@@ -9,6 +9,7 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { SecretGenerator } from '../ports/secret-generator.js';
 import type { WebhookUrlPolicy } from '../ports/webhook-url-policy.js';
 import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalogue.js';
+import { auditedAdminCommands } from './audited-admin.js';
 import { fallBackOnFailure } from './fall-back.js';
 import { recheckHeld } from './recheck-held.handler.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
@@ -22,6 +23,8 @@ import { replacePreferences } from './replace-preferences.handler.js';
 import { applyRejectedAddresses } from './rejected-addresses.js';
 import { recordDeliveryReceipt } from './record-delivery-receipt.handler.js';
 import { retryNotification } from './retry-notification.handler.js';
+import { retryFailedNotifications } from './retry-failed-notifications.handler.js';
+import { publishEvent } from './publish-event.handler.js';
 import { seedTemplates } from './seed-templates.handler.js';
 import { sendBatch } from './send-batch.handler.js';
 import { sendNotification } from './send-notification.handler.js';
@@ -53,28 +56,32 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
   const none = { NotificationPreferencesCreated: [], NotificationPreferencesUpdated: [], NotificationRecorded: [], NotificationSent: [], NotificationFailed: [], AddressesRejected: [], FallbackDue: [], FeedChanged: [] };
   return {
     commands: {
-      CreatePreferences: createPreferences(deps),
-      ReplacePreferences: replacePreferences(deps),
-      CreateApiKey: createApiKey(deps),
-      RevokeApiKey: revokeApiKey(clock),
+      ...auditedAdminCommands(clock, {
+        CreatePreferences: createPreferences(deps),
+        ReplacePreferences: replacePreferences(deps),
+        CreateApiKey: createApiKey(deps),
+        RevokeApiKey: revokeApiKey(clock),
+        RetryNotification: retryNotification(clock, ids),
+        RetryFailedNotifications: retryFailedNotifications(clock, ids),
+        CreateTemplate: createTemplate(deps),
+        PublishTemplateVersion: publishTemplateVersion(deps),
+        RotateWebhookSecret: rotateWebhookSecret(deps),
+        LiftSuppression: liftSuppression(),
+      }),
       ReceiveEvent: receiveEvent(deps),
       SendNotification: sendNotification(deps),
       SendBatch: sendBatch(deps),
       RecordSendReports: recordSendReports(deps.retrySchedule),
       AbandonClaim: abandonClaim(clock),
       RecheckHeld: recheckHeld(clock),
-      RetryNotification: retryNotification(clock, ids),
       RecordDeliveryReceipt: recordDeliveryReceipt(clock),
       SeedTemplates: seedTemplates(clock),
-      CreateTemplate: createTemplate(deps),
       SaveTemplateDraft: saveTemplateDraft(deps),
-      PublishTemplateVersion: publishTemplateVersion(deps),
-      RotateWebhookSecret: rotateWebhookSecret(deps),
       AddSuppression: addSuppression(deps),
-      LiftSuppression: liftSuppression(),
       ChangeFeedItem: changeFeedItem(clock),
       ReadAllFeedItems: readAllFeedItems(clock),
       MarkFeedSeen: markFeedSeen(clock),
+      PublishEvent: publishEvent(clock, ids),
     },
     reactions: {
       ...none,

@@ -9,6 +9,7 @@ import type {
   ScheduleRepository,
   TemplateRepository,
 } from './repositories.js';
+import type { AuditLog } from './audit-log.js';
 import type { FeedItems } from './feed-items.js';
 import type { Suppressions } from './suppressions.js';
 
@@ -24,6 +25,7 @@ export interface UnitOfWork {
   readonly schedules: ScheduleRepository;
   readonly suppressions: Suppressions;
   readonly feedItems: FeedItems;
+  readonly audit: AuditLog;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */

@@ -5,6 +5,8 @@ import type { PreferencesQuery } from '../../application/queries/preferences.que
 import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
 import type { FeedQuery } from '../../application/queries/feed.query.js';
+import type { AuditQuery } from '../../application/queries/audit.query.js';
+import type { BulkRetry } from '../../application/operations/bulk-retry.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
 import type { IssuedTicket } from '../../application/realtime/stream-tickets.js';
 import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
@@ -24,7 +26,12 @@ export interface HttpDeps {
     readonly schedules: SchedulesQuery;
     readonly suppressions: SuppressionsQuery;
     readonly feed: FeedQuery;
+    readonly audit: AuditQuery;
   };
+  /** Retries the failed notifications a filter matches, chunk by chunk (ADR 28). */
+  readonly bulkRetry: BulkRetry;
+  /** The service queue's bindings: an event published over REST must be routed to it. Null without a broker. */
+  readonly eventBindings: readonly string[] | null;
   /** Creating and cancelling schedules (a use case of its own, beside the bus). */
   readonly schedules: ScheduleSends;
   /** Issues the single-use tickets that open admin WebSocket streams, on behalf of the calling key (its id). */

@@ -18,6 +18,7 @@ async function tables(db: TestDatabase): Promise<string[]> {
 
 const SCHEMA = [
   'api_keys',
+  'audit_log',
   'channel_rate_buckets',
   'feed_items',
   'idempotency_keys',

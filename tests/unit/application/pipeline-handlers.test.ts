@@ -615,6 +615,25 @@ describe('RetryNotification', () => {
     expect(outboxOf(p.store, 'NotificationFailed')).to.have.length(1);
   });
 
+  it('records the key that asked for a retry in the audit log, with the new notification', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    await recorded(p.bus, outcome(id, PERMANENT, 'claim-1', p.clock.now()));
+    await p.bus.handle({ type: 'RetryNotification', notificationId: id, actor: 'key-1' });
+    expect([...p.store.audit.values()]).to.deep.equal([
+      { action: 'notification.retried', keyId: 'key-1', target: { type: 'notification', id, detail: { retry: nth(2) } }, at: p.clock.now() },
+    ]);
+  });
+
+  it('audits nothing when the retry is refused, or when no key asked for it', async () => {
+    const p = pipeline();
+    const id = await aSendingNotification(p);
+    await rejection(p.bus.handle({ type: 'RetryNotification', notificationId: id, actor: 'key-1' }));
+    await recorded(p.bus, outcome(id, PERMANENT, 'claim-1', p.clock.now()));
+    await p.bus.handle({ type: 'RetryNotification', notificationId: id });
+    expect(p.store.audit.size).to.equal(0);
+  });
+
   it('refuses a second retry of the same failed notification, naming the first', async () => {
     const p = pipeline();
     const id = await aSendingNotification(p);

@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { ApiKeyIdParams, CreateApiKeyBody, CreatedApiKeyResponse } from '../schemas.js';
@@ -12,7 +13,7 @@ export function apiKeyRoutes(api: Api, { bus }: HttpDeps): void {
     body: CreateApiKeyBody,
     responses: { 201: { description: 'Created', schema: CreatedApiKeyResponse } },
     handle: async ({ body }, res) => {
-      const created = await bus.handle({ type: 'CreateApiKey', name: body.name, scopes: body.scopes });
+      const created = await bus.handle({ type: 'CreateApiKey', name: body.name, scopes: body.scopes, actor: apiKeyIdOf(res) });
       res.status(201).set('Cache-Control', 'no-store').json({
         id: created.id,
         name: created.name,
@@ -32,7 +33,7 @@ export function apiKeyRoutes(api: Api, { bus }: HttpDeps): void {
     params: ApiKeyIdParams,
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No such live key' } },
     handle: async ({ params }, res) => {
-      await bus.handle({ type: 'RevokeApiKey', apiKeyId: params.id });
+      await bus.handle({ type: 'RevokeApiKey', apiKeyId: params.id, actor: apiKeyIdOf(res) });
       res.status(204).end();
     },
   });

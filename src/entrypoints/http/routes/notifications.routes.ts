@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { idempotencyOf } from './idempotency.js';
@@ -44,7 +45,7 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
         409: { description: 'The notification is not failed, was already retried, or its one-time secrets were erased' },
       },
       handle: async ({ params }, res) => {
-        const result = await bus.handle({ type: 'RetryNotification', notificationId: params.id });
+        const result = await bus.handle({ type: 'RetryNotification', notificationId: params.id, actor: apiKeyIdOf(res) });
         res.status(202).json({ notification_id: result.notificationId, retry_of: result.retryOf, status: result.status });
       },
     });

@@ -79,6 +79,7 @@ export function opsRoutes(api: Api, { health, readiness, metrics }: HttpDeps): v
     path: '/broker/metrics',
     summary: 'JSON summary: consumed, dead-lettered, published, sent, failed, retries, and each connection state',
     tag: 'operations',
+    scope: 'notifications:read',
     responses: { 200: { description: 'Summary', schema: z.record(z.string(), z.unknown()).openapi('MetricsSummary') } },
     handle: async (_input, res) => {
       const report = await health.report();

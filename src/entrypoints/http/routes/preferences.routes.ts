@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import { RotatedWebhookSecretResponse, contactPointsOf } from '../contact-point-schemas.js';
 import { deliverySettingsOf } from '../delivery-settings-schemas.js';
@@ -25,6 +26,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
     handle: async ({ body }, res) => {
       const view = await bus.handle({
         type: 'CreatePreferences',
+        actor: apiKeyIdOf(res),
         userId: body.userid,
         notificationEmail: body.notification_email,
         preferences: body.preferences,
@@ -55,6 +57,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
       }
       const { created, preferences } = await bus.handle({
         type: 'ReplacePreferences',
+        actor: apiKeyIdOf(res),
         userId: params.userid,
         notificationEmail: body.notification_email,
         preferences: body.preferences,
@@ -91,7 +94,7 @@ export function preferencesRoutes(api: Api, { bus, queries }: HttpDeps): void {
       409: { description: 'The user has no webhook_url' },
     },
     handle: async ({ params }, res) => {
-      res.set(NO_STORE).json(rotatedSecretJson(await bus.handle({ type: 'RotateWebhookSecret', userId: params.userid })));
+      res.set(NO_STORE).json(rotatedSecretJson(await bus.handle({ type: 'RotateWebhookSecret', userId: params.userid, actor: apiKeyIdOf(res) })));
     },
   });
 }

@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { SuppressionIdParams, SuppressionListQuery, SuppressionPageResponse, suppressionJson } from '../suppression-schemas.js';
@@ -28,7 +29,7 @@ export function suppressionRoutes(api: Api, { bus, queries }: HttpDeps): void {
     params: SuppressionIdParams,
     responses: { 204: { description: 'Lifted' }, 404: { description: 'No such suppression' } },
     handle: async ({ params }, res) => {
-      await bus.handle({ type: 'LiftSuppression', suppressionId: params.id });
+      await bus.handle({ type: 'LiftSuppression', suppressionId: params.id, actor: apiKeyIdOf(res) });
       res.status(204).end();
     },
   });

@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { renderedJson } from '../presenters.js';
@@ -31,7 +32,7 @@ export function templateRoutes(api: Api, { bus, queries }: HttpDeps): void {
     responses: { 201: { description: 'Created', schema: TemplateVersionResponse }, 409: { description: 'The key is taken' }, 422: { description: 'A tag outside the safe grammar' } },
     handle: async ({ body }, res) => {
       const [key, definition] = 'name' in body ? [body.name, simpleDefinition(body)] : [body.key, definitionOf(body)];
-      res.status(201).json(await bus.handle({ type: 'CreateTemplate', key, definition }));
+      res.status(201).json(await bus.handle({ type: 'CreateTemplate', key, definition, actor: apiKeyIdOf(res) }));
     },
   });
 
@@ -106,7 +107,7 @@ export function templateRoutes(api: Api, { bus, queries }: HttpDeps): void {
     scope: 'templates:write',
     params: TemplateVersionParams,
     responses: { 200: { description: 'Live', schema: TemplateVersionResponse }, 404: { description: 'No such template or version' } },
-    handle: async ({ params }, res) => void res.json(await bus.handle({ type: 'PublishTemplateVersion', key: params.key, version: params.n })),
+    handle: async ({ params }, res) => void res.json(await bus.handle({ type: 'PublishTemplateVersion', key: params.key, version: params.n, actor: apiKeyIdOf(res) })),
   });
 
   api.route({

@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import { z } from 'zod';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
@@ -25,7 +26,7 @@ export function v1TemplateRoutes(api: Api, { bus, queries }: HttpDeps): void {
     responses: { 201: { description: 'Created, in the envelope' }, 409: { description: 'The key is taken' } },
     handle: async ({ body }, res) => {
       const definition = placeholderDefinition({ channel: 'email', subject: body.subject, body: body.body, html: body.html_body, variables: body.variables });
-      const created = await bus.handle({ type: 'CreateTemplate', key: body.template_key, definition });
+      const created = await bus.handle({ type: 'CreateTemplate', key: body.template_key, definition, actor: apiKeyIdOf(res) });
       res.status(201).json({ success: true, data: { template_key: created.key, version: created.version, status: created.status }, message: 'Template created' });
     },
   });

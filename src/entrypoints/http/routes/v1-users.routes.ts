@@ -1,3 +1,4 @@
+import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
 import type { HttpDeps } from '../http-deps.js';
 import { UserIdParams } from '../schemas.js';
@@ -16,7 +17,7 @@ export function v1UserRoutes(api: Api, { bus, queries }: HttpDeps): void {
     body: V1UserBody,
     responses: { 201: { description: 'Created, in the envelope', schema: V1UserResponse }, 409: { description: 'The user has a profile already' }, 422: { description: INVALID } },
     handle: async ({ body }, res) => {
-      const view = await bus.handle(createUserCommand(body)).catch(inV1Names);
+      const view = await bus.handle({ ...createUserCommand(body), actor: apiKeyIdOf(res) }).catch(inV1Names);
       res.status(201).location(`/v1/users/${encodeURIComponent(view.userId)}`).json({ success: true, data: v1UserJson(view), message: 'User created' });
     },
   });

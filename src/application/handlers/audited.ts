@@ -1,0 +1,25 @@
+import type { AuditAction, AuditTarget } from '../../domain/audit.js';
+import type { CommandOf, CommandType } from '../../domain/commands.js';
+import type { CommandHandler, CommandResults } from '../handler-types.js';
+import type { Clock } from '../ports/clock.js';
+
+type ActingType = { [K in CommandType]: CommandOf<K> extends { readonly actor?: string } ? K : never }[CommandType];
+
+/**
+ * Wraps the handler of an admin action: when the command names the key that asked for it (REST),
+ * one audit entry is written in the handler's own transaction, after it succeeded. A failed
+ * action rolls back and leaves no entry; the service's own commands (no actor) leave none.
+ */
+export function audited<K extends ActingType>(
+  clock: Clock,
+  action: AuditAction,
+  targetOf: (command: CommandOf<K>, result: CommandResults[K]) => AuditTarget,
+  handler: CommandHandler<K>,
+): CommandHandler<K> {
+  return async (command, uow) => {
+    const result = await handler(command, uow);
+    const { actor } = command as { readonly actor?: string };
+    if (actor !== undefined) await uow.audit.record({ action, keyId: actor, target: targetOf(command, result), at: clock.now() });
+    return result;
+  };
+}
