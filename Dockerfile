@@ -27,6 +27,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY templates ./templates
+# The console's page (/console): static ES modules, served with the vendor modules in node_modules.
+COPY console ./console
 COPY package.json ./
 USER node
 EXPOSE 8001

@@ -14,7 +14,7 @@ WITH_ENV := bash scripts/with-env.sh
 COMPOSE_CHECK_KEY := compose-check-placeholder-key-0123456789
 
 .PHONY: help deps packages setup build run migrate stop clean-run test test-unit test-integration \
-	test-e2e test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
+	test-e2e test-browser console-screenshots test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
 	bench bench-soak
 
 help: ## this list
@@ -27,7 +27,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-packages: ## install the Debian tools the tests use (promtool, docker-compose) when missing
+packages: ## install the Debian tools the tests use (promtool, docker-compose, chromium) when missing
 	@bash scripts/setup.sh --only-packages
 
 setup: deps ## the project's own PostgreSQL primary + standby (in .run/pg) and RabbitMQ vhost and user; writes .run/env
@@ -54,7 +54,7 @@ stop: ## stop what make run / make test started here (the project's PostgreSQL s
 clean-run: ## make stop, then delete the project's RabbitMQ vhost and user and remove .run (data, secrets, mail)
 	@bash scripts/stop.sh --clean
 
-test: deps packages setup build lint typecheck depcheck compose-check test-unit test-integration test-e2e test-faults-ci ## every check and suite (a representative part of the fault suite)
+test: deps packages setup build lint typecheck depcheck compose-check test-unit test-integration test-e2e test-browser test-faults-ci ## every check and suite (a representative part of the fault suite)
 
 test-unit: deps ## unit tests (no I/O)
 	npm run --silent test:unit
@@ -64,6 +64,12 @@ test-integration: deps setup ## adapters against the real PostgreSQL and RabbitM
 
 test-e2e: build setup ## the built service as a process, driven over HTTP
 	@$(WITH_ENV) npm run --silent test:e2e
+
+test-browser: build setup packages ## the console (/console) in headless Chromium against the built service (screenshots in .run/console)
+	@$(WITH_ENV) npm run --silent test:browser
+
+console-screenshots: build setup packages ## the browser tests, writing each view's screenshot to docs/console (shown in the README)
+	@$(WITH_ENV) env CONSOLE_SCREENSHOTS=docs/console npm run --silent test:browser
 
 test-faults: build setup ## every fault scenario, with private servers where a scenario stops one
 	@$(WITH_ENV) npm run --silent test:faults

@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // The console's page: ES modules run by the browser (the standard web platform, no bundler).
+    files: ['console/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'FormData', 'URLSearchParams', 'WebSocket', 'HTMLElement', 'Intl',
+          'getComputedStyle', 'addEventListener', 'removeEventListener', 'ResizeObserver', 'setTimeout', 'clearTimeout', 'DOMParser', 'parent'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['src/migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -21,7 +21,8 @@
 #
 # Options:
 #   --packages       also install the developer tools when their command is missing:
-#                    docker-compose (`make compose-check`) and prometheus (`promtool`)
+#                    docker-compose (`make compose-check`), prometheus (`promtool`) and
+#                    chromium (the console's browser tests, `make test-browser`)
 #   --only-packages  install those tools (when missing) and do nothing else
 #   -h, --help       this text
 #
@@ -49,6 +50,7 @@ if [ "$want_packages" = 1 ]; then
   pkgs=()
   command -v docker-compose >/dev/null || pkgs+=(docker-compose)
   command -v promtool >/dev/null || pkgs+=(prometheus)
+  command -v chromium >/dev/null || pkgs+=(chromium)
   if [ ${#pkgs[@]} -gt 0 ]; then apt_install "${pkgs[@]}"; fi
 fi
 [ "$only_packages" = 1 ] && exit 0

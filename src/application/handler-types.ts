@@ -6,6 +6,7 @@ import type { PreferencesView } from './ports/read-models.js';
 import type { ApiKeyScope } from '../domain/api-key-scope.js';
 import type { NotificationStatus } from '../domain/notification-status.js';
 import type { Suppression } from '../domain/suppression.js';
+import type { FailedPosition } from '../domain/bulk-retry.js';
 
 export interface CreatedApiKey {
   readonly id: string;
@@ -69,6 +70,14 @@ export interface CommandResults {
   /** `sending`: it goes; `suppressed`: the recipient's choices now say no; 'claim_lost'. */
   RecheckHeld: RecordedStatus;
   RetryNotification: NotificationStatusResult & { readonly retryOf: string };
+  /** Each retry made, with the failed notification it retries; where the walk stopped, and whether it is over. */
+  RetryFailedNotifications: {
+    readonly retried: ReadonlyArray<{ readonly notificationId: string; readonly retryOf: string }>;
+    readonly last: FailedPosition | null;
+    readonly exhausted: boolean;
+  };
+  /** The id the published event carries. */
+  PublishEvent: { readonly eventId: string };
   /** `unknown`: no notification of ours has that provider id (or it was never sent: nothing to record). */
   RecordDeliveryReceipt: { readonly outcome: 'recorded' | 'unknown'; readonly notificationId: string | null };
   CreateTemplate: TemplateVersionResult;

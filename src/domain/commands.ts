@@ -1,5 +1,6 @@
 import type { ApiKeyScope } from './api-key-scope.js';
 import type { Acting } from './audit.js';
+import type { FailedFilter, FailedPosition } from './bulk-retry.js';
 import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
 import type { Priority } from './priority.js';
@@ -188,6 +189,29 @@ export type Command =
   | Acting & {
       readonly type: 'RetryNotification';
       readonly notificationId: string;
+    }
+  | Acting & {
+      /**
+       * One chunk of a bulk retry (ADR 28): up to `limit` failed notifications that match, after
+       * `after` in the walk, each retried as RetryNotification would. `run` names the bulk retry.
+       */
+      readonly type: 'RetryFailedNotifications';
+      readonly run: string;
+      readonly filter: FailedFilter;
+      readonly after: FailedPosition | null;
+      readonly limit: number;
+    }
+  | {
+      /**
+       * An event the consumer would accept, published on the events exchange through the outbox
+       * (ADR 28). `body` is the message without its `event_id`, which the handler gives it.
+       */
+      readonly type: 'PublishEvent';
+      readonly routingKey: string;
+      readonly eventType: string;
+      readonly body: Readonly<Record<string, unknown>>;
+      readonly correlationId: string;
+      readonly idempotency: RequestIdempotency | null;
     }
   | {
       /** A provider's report on a message it accepted (an SMS status callback). */

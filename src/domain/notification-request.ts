@@ -46,9 +46,9 @@ export class NotificationRequest extends AggregateRoot {
       throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
-    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
+    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, orderId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
     // Nor does its fallback: on-call asked for this channel.
-    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [], fallbackOf: null };
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, orderId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [], fallbackOf: null };
     return NotificationRequest.request(fields, now, s.id);
   }
 

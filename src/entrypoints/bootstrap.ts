@@ -11,6 +11,7 @@ import { scheduleFactories } from './composition/schedules.factories.js';
 import { contactPointFactories } from './composition/contact-points.factories.js';
 import { feedFactories } from './composition/feed.factories.js';
 import { realtimeFactories } from './composition/realtime.factories.js';
+import { operationsFactories } from './composition/operations.factories.js';
 import { analyticsFactories } from './composition/analytics.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
@@ -27,6 +28,7 @@ const factories: Factories = {
   ...contactPointFactories,
   ...feedFactories,
   ...realtimeFactories,
+  ...operationsFactories,
   ...analyticsFactories,
 };
 

@@ -75,6 +75,7 @@ export function readRetention(env: EnvReader): RetentionConfig {
       notifications: days('RETENTION_NOTIFICATIONS_DAYS', DEFAULT_RETENTION.notifications),
       feed_items: days('RETENTION_FEED_DAYS', DEFAULT_RETENTION.feed_items),
       ws_tickets: DEFAULT_RETENTION.ws_tickets,
+      audit_log: days('RETENTION_AUDIT_DAYS', DEFAULT_RETENTION.audit_log),
       analytics_counts: days('ANALYTICS_RETENTION_DAYS', DEFAULT_RETENTION.analytics_counts),
       analytics_delivery_times: days('ANALYTICS_RETENTION_DAYS', DEFAULT_RETENTION.analytics_delivery_times),
     },

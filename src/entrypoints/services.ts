@@ -21,11 +21,14 @@ import type { TemplatesQuery } from '../application/queries/templates.query.js';
 import type { SchedulesQuery } from '../application/queries/schedules.query.js';
 import type { FireDueSchedules } from '../application/scheduling/fire-due-schedules.js';
 import type { ScheduleSends } from '../application/scheduling/schedule-sends.js';
+import type { AuditQuery } from '../application/queries/audit.query.js';
+import type { BulkRetry } from '../application/operations/bulk-retry.js';
 import type { ScheduleCalendar } from '../application/ports/schedule-calendar.js';
 import type { ScheduleWorker } from './workers/schedule-worker.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
 import type { RetentionStore } from '../application/ports/retention-store.js';
 import type { HistoryQuery } from '../application/queries/history.query.js';
+import type { NotificationSearchQuery } from '../application/queries/notification-search.query.js';
 import type { PreferencesQuery } from '../application/queries/preferences.query.js';
 import type { Retention } from '../application/retention/retention.js';
 import type { UnitOfWorkFactory } from '../application/unit-of-work.js';
@@ -122,6 +125,8 @@ export interface Services {
   historyReadModel: HistoryReadModel;
   preferencesQuery: PreferencesQuery;
   historyQuery: HistoryQuery;
+  /** GET /notifications and GET /notifications/{id} (ADR 23). */
+  notificationSearchQuery: NotificationSearchQuery;
   authenticator: ApiKeyAuthenticator;
   health: HealthReporter;
   readiness: Readiness;
@@ -188,6 +193,9 @@ export interface Services {
   /** User stream tokens; null without FEED_SIGNING_SECRET. */
   feedTokens: FeedTokens | null;
   streamTickets: StreamTickets;
+  // Operations (composition/operations.factories.ts, ADR 27 and 28).
+  auditQuery: AuditQuery;
+  bulkRetry: BulkRetry;
   // Delivery analytics (composition/analytics.factories.ts, ADR 25).
   analyticsReadModel: AnalyticsReadModel;
   analyticsQuery: AnalyticsQuery;

@@ -42,6 +42,7 @@ import type { UserId } from '../../src/domain/user-id.js';
 import type { Channel } from '../../src/domain/notification-type.js';
 import type { Suppression } from '../../src/domain/suppression.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
+import type { FailedFilter, FailedPosition } from '../../src/domain/bulk-retry.js';
 import type { FeedItemSnapshot } from '../../src/domain/feed-item.js';
 import { FakeFeedItems } from './feed-fakes.js';
 import type { TemplateCatalogue, TemplateRelease } from '../../src/application/ports/template-catalogue.js';
@@ -218,6 +219,24 @@ class FakeNotificationRepository implements NotificationRepository {
     const found = [...this.store.notifications.values()].find((n) => n.channel === channel && n.providerMessageId === providerMessageId);
     return found ? this.get(found.id) : null;
   }
+
+  async failedToRetry(filter: FailedFilter, after: FailedPosition | null, limit: number) {
+    const rows = retryableFailuresIn(this.store.notifications, filter, after).slice(0, limit);
+    const last = rows.at(-1);
+    const notifications = rows.map((row) => this.tracker.seen(NotificationRequest.restore(row)));
+    return { notifications, last: last ? { failedAt: last.updatedAt, id: last.id } : null, exhausted: rows.length < limit };
+  }
+}
+
+/** What the bulk retry's walk finds in the store (retryable-failures.ts), oldest failure first. */
+export function retryableFailuresIn(notifications: ReadonlyMap<string, NotificationSnapshot>, filter: FailedFilter, after: FailedPosition | null = null): NotificationSnapshot[] {
+  const retried = new Set([...notifications.values()].map((n) => n.retryOf));
+  const key = (n: { updatedAt: Date; id: string } | { failedAt: Date; id: string }) => `${('updatedAt' in n ? n.updatedAt : n.failedAt).toISOString()} ${n.id}`;
+  return [...notifications.values()]
+    .filter((n) => n.status === 'failed' && n.secretVariables.length === 0 && !retried.has(n.id) && n.updatedAt < filter.failedUntil)
+    .filter((n) => (filter.failedSince === null || n.updatedAt >= filter.failedSince) && (filter.type === null || n.type === filter.type) && (filter.channel === null || n.channel === filter.channel))
+    .filter((n) => after === null || key(n) > key(after))
+    .sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
 class FakeApiKeyRepository implements ApiKeyRepository {

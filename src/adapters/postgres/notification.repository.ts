@@ -1,12 +1,14 @@
 import type { Channel } from '../../domain/notification-type.js';
 import type { Kysely } from 'kysely';
-import type { NotificationRepository } from '../../application/ports/repositories.js';
+import type { FailedChunk, NotificationRepository } from '../../application/ports/repositories.js';
+import type { FailedFilter, FailedPosition } from '../../domain/bulk-retry.js';
 import type { AggregateTracker } from '../../application/ports/unit-of-work.js';
 import { NotificationRequest, type NotificationSnapshot } from '../../domain/notification-request.js';
 import type { Database } from './database.js';
 import { changingColumns, creationColumns, toAttempt, toSnapshot } from './notification-rows.js';
 import { type AttemptRow, attemptRow, saveStatement } from './notification-save.js';
 import { isUniqueViolation } from './pool.js';
+import { retryableFailures } from './retryable-failures.js';
 import { ConcurrentModificationError } from '../../domain/errors.js';
 
 export class KyselyNotificationRepository implements NotificationRepository {
@@ -61,6 +63,23 @@ export class KyselyNotificationRepository implements NotificationRepository {
   async retryOf(failedId: string): Promise<string | null> {
     const row = await this.db.selectFrom('notifications').select('id').where('retry_of', '=', failedId).executeTakeFirst();
     return row?.id ?? null;
+  }
+
+  /**
+   * SKIP LOCKED: two bulk retries at once take different rows. A row is re-checked once locked: a
+   * retry committed after this statement's snapshot but before its lock (the other transaction held
+   * it) is seen by the next statement, and that row is left out.
+   */
+  async failedToRetry(filter: FailedFilter, after: FailedPosition | null, limit: number): Promise<FailedChunk> {
+    const rows = await retryableFailures(this.db, filter, after).select(['n.id', 'n.updated_at']).orderBy('n.updated_at').orderBy('n.id').limit(limit).forUpdate().skipLocked().execute();
+    const lastRow = rows.at(-1);
+    if (!lastRow) return { notifications: [], last: null, exhausted: true };
+    const ids = rows.map((r) => r.id);
+    const retried = await this.db.selectFrom('notifications').select('retry_of').where('retry_of', 'in', ids).execute();
+    const taken = new Set(retried.map((r) => r.retry_of));
+    const loaded = await this.getMany(ids.filter((id) => !taken.has(id)));
+    const notifications = ids.flatMap((id) => loaded.get(id) ?? []);
+    return { notifications, last: { failedAt: lastRow.updated_at, id: lastRow.id }, exhausted: rows.length < limit };
   }
 
   /**

@@ -24,6 +24,8 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
       select notification_id from feed_items where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
   ws_tickets: (olderThan, limit) => sql`delete from ws_tickets where hash in (
       select hash from ws_tickets where expires_at < ${olderThan} order by expires_at limit ${limit} for update skip locked)`,
+  audit_log: (olderThan, limit) => sql`delete from audit_log where id in (
+      select id from audit_log where at < ${olderThan} order by at limit ${limit} for update skip locked)`,
   analytics_counts: (olderThan, limit) => sql`delete from analytics_counts where ctid in (
       select ctid from analytics_counts where grain in (1, 60, 1440) and at < ${olderThan} limit ${limit} for update skip locked)`,
   analytics_delivery_times: (olderThan, limit) => sql`delete from analytics_delivery_times where ctid in (

@@ -24,6 +24,8 @@ import { replacePreferences } from './replace-preferences.handler.js';
 import { applyRejectedAddresses } from './rejected-addresses.js';
 import { recordDeliveryReceipt } from './record-delivery-receipt.handler.js';
 import { retryNotification } from './retry-notification.handler.js';
+import { retryFailedNotifications } from './retry-failed-notifications.handler.js';
+import { publishEvent } from './publish-event.handler.js';
 import { seedTemplates } from './seed-templates.handler.js';
 import { sendBatch } from './send-batch.handler.js';
 import { sendNotification } from './send-notification.handler.js';
@@ -61,6 +63,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
         CreateApiKey: createApiKey(deps),
         RevokeApiKey: revokeApiKey(clock),
         RetryNotification: retryNotification(clock, ids),
+        RetryFailedNotifications: retryFailedNotifications(clock, ids),
         CreateTemplate: createTemplate(deps),
         PublishTemplateVersion: publishTemplateVersion(deps),
         RotateWebhookSecret: rotateWebhookSecret(deps),
@@ -79,6 +82,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       ChangeFeedItem: changeFeedItem(clock),
       ReadAllFeedItems: readAllFeedItems(clock),
       MarkFeedSeen: markFeedSeen(clock),
+      PublishEvent: publishEvent(clock, ids),
     },
     reactions: {
       ...none,

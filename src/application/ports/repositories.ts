@@ -1,4 +1,5 @@
 import type { Channel } from '../../domain/notification-type.js';
+import type { FailedFilter, FailedPosition } from '../../domain/bulk-retry.js';
 import type { ApiKeyScope } from '../../domain/api-key-scope.js';
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import type { NotificationRequest } from '../../domain/notification-request.js';
@@ -27,6 +28,20 @@ export interface NotificationRepository {
   retryOf(failedId: string): Promise<string | null>;
   /** The notification the provider knows by this id (a delivery receipt names it), locked like `get`. */
   byProviderMessageId(channel: Channel, providerMessageId: string): Promise<NotificationRequest | null>;
+  /**
+   * The next failed notifications a bulk retry takes (FailedFilter), oldest failure first after
+   * `after`, at most `limit`, each locked like `get` and never retried, not even by a transaction
+   * that committed while this one waited; those another transaction holds are skipped. `last`: where
+   * this walk stopped (null: nothing was left).
+   */
+  failedToRetry(filter: FailedFilter, after: FailedPosition | null, limit: number): Promise<FailedChunk>;
+}
+
+export interface FailedChunk {
+  readonly notifications: readonly NotificationRequest[];
+  readonly last: FailedPosition | null;
+  /** Fewer than `limit` rows were left to look at: the walk is over. */
+  readonly exhausted: boolean;
 }
 
 export interface TemplateRepository {

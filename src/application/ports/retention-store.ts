@@ -1,11 +1,11 @@
 /** What retention deletes, each table by its own age column (ws_tickets: by expiry). */
-export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets', 'analytics_counts', 'analytics_delivery_times'] as const;
+export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets', 'audit_log', 'analytics_counts', 'analytics_delivery_times'] as const;
 export type RetainedTable = (typeof RETAINED_TABLES)[number];
 
 /**
  * Deletes old rows in small batches. Only rows nothing will act on again go: published outbox
- * rows, final notifications (with their attempts), feed items (read or not). Rows another instance is pruning at the same
- * moment are skipped, not waited for.
+ * rows, final notifications (with their attempts), feed items (read or not), audit entries past
+ * their year. Rows another instance is pruning at the same moment are skipped, not waited for.
  */
 export interface RetentionStore {
   /** Deletes up to `batchSize` rows of `table` older than `olderThan`; answers how many. */

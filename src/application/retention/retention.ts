@@ -16,6 +16,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   feed_items: 90 * DAY,
   // Measured from expiry: an expired stream ticket opens nothing, so it goes at the next run.
   ws_tickets: 0,
+  // Who did what stays answerable for a year (docs/adr/0027-audit-log.md).
+  audit_log: 365 * DAY,
   // Analytics answer windows of up to 400 days (ADR 25).
   analytics_counts: 400 * DAY,
   analytics_delivery_times: 400 * DAY,

@@ -1,7 +1,7 @@
 import { correlationIdFrom, isCorrelationId } from '../../adapters/observability/correlation.js';
 import type { Delivery } from '../../adapters/rabbitmq/amqp-consumer.js';
 import type { InboundEvent } from '../../domain/commands.js';
-import { InvalidValueError } from '../../domain/errors.js';
+import { type FieldError, InvalidFieldsError, InvalidValueError } from '../../domain/errors.js';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { MAX_JSON_DEPTH, tooDeepField } from '../json-depth.js';
 import { nulPath } from '../nul-characters.js';
@@ -22,14 +22,23 @@ export type ParsedEvent =
     }
   | Poison;
 
-type Poison = { readonly ok: false; readonly reason: PoisonReason; readonly detail: string; readonly eventType?: string };
+/** `problems`: for an invalid payload, each field at fault (named within the payload) and why. */
+type Poison = { readonly ok: false; readonly reason: PoisonReason; readonly detail: string; readonly eventType?: string; readonly problems?: readonly FieldError[] };
 type JsonObject = Record<string, unknown>;
 type Payload = Parameters<typeof toInboundEvent>[1];
 
 /** Larger bodies are refused unread: events are a few KiB, and 256 KiB leaves room for a long order. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-const poison = (reason: PoisonReason, detail: string, eventType?: string): Poison => ({ ok: false, reason, detail, ...(eventType === undefined ? {} : { eventType }) });
+const poison = (reason: PoisonReason, detail: string, eventType?: string, problems?: readonly FieldError[]): Poison => ({
+  ok: false,
+  reason,
+  detail,
+  ...(eventType === undefined ? {} : { eventType }),
+  ...(problems === undefined ? {} : { problems }),
+});
+const invalidPayload = (eventType: string, problems: readonly FieldError[]): Poison =>
+  poison('invalid_payload', problems.map((p) => `${p.field}: ${p.message}`).join('; '), eventType, problems);
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 // Own properties only: a body field must never resolve to something Object.prototype holds.
 const own = (object: JsonObject, key: string): unknown => (Object.hasOwn(object, key) ? object[key] : undefined);
@@ -61,10 +70,10 @@ function eventTypeOf(delivery: Delivery, body: JsonObject): string {
 /** The payload's own checks: characters PostgreSQL cannot store, then the type's schema. */
 function validPayload(eventType: KnownEventType, data: JsonObject): { readonly ok: true; readonly payload: Payload } | Poison {
   const nul = nulPath(data);
-  if (nul) return poison('invalid_payload', `${nul}: must not contain NUL characters or unpaired surrogates`, eventType);
+  if (nul) return invalidPayload(eventType, [{ field: nul, message: 'must not contain NUL characters or unpaired surrogates' }]);
   const result = SCHEMAS[eventType].safeParse(data);
   if (result.success) return { ok: true, payload: result.data };
-  return poison('invalid_payload', result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), eventType);
+  return invalidPayload(eventType, result.error.issues.map((i) => ({ field: i.path.join('.') || 'payload', message: i.message })));
 }
 
 /** Turns one AMQP delivery into a ReceiveEvent's fields, or says why it can never be processed. */
@@ -87,7 +96,7 @@ export function parseInboundEvent(delivery: Delivery): ParsedEvent {
     const correlationId = correlationIdFrom([own(envelope, 'correlation_id'), own(data, 'correlation_id'), delivery.correlationId].find(isCorrelationId));
     return { ok: true, eventId: id.eventId ?? `sha256:${hash}`, payloadHash: hash, eventType, event, correlationId };
   } catch (error) {
-    if (error instanceof InvalidValueError) return poison('invalid_payload', error.message, eventType);
+    if (error instanceof InvalidValueError) return invalidPayload(eventType, error instanceof InvalidFieldsError ? error.problems : [{ field: error.field, message: error.reason }]);
     throw error;
   }
 }

@@ -66,7 +66,7 @@ describe('KyselyRetentionStore', () => {
   }
 
   async function keys(table: RetainedTable): Promise<string[]> {
-    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash', analytics_counts: 'at', analytics_delivery_times: 'at' }[table];
+    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash', audit_log: 'id', analytics_counts: 'at', analytics_delivery_times: 'at' }[table];
     const { rows } = await sql<{ k: string }>`select ${sql.ref(column)}::text as k from ${sql.table(table)} order by 1`.execute(kysely);
     return rows.map((r) => r.k);
   }
@@ -169,6 +169,16 @@ describe('KyselyRetentionStore', () => {
       await ticket('live', 25);
       expect(await store.prune('ws_tickets', new Date(), 100)).to.equal(1);
       expect(await keys('ws_tickets')).to.deep.equal(['live']);
+    });
+
+    it('deletes audit entries older than the age, oldest first, and keeps younger ones', async () => {
+      const entry = (daysAgo: number) => ({ at: new Date(Date.now() - daysAgo * 86_400_000), key_id: 'k', action: 'api_key.created', target_type: 'api_key', target_id: 'a', detail: null });
+      const ids = await kysely.insertInto('audit_log').values([entry(400), entry(366), entry(364), entry(1)]).returning('id').execute();
+      const yearAgo = new Date(Date.now() - 365 * 86_400_000);
+      expect(await store.prune('audit_log', yearAgo, 1)).to.equal(1);
+      expect(await keys('audit_log')).to.deep.equal(ids.slice(1).map((r) => String(r.id)).sort());
+      expect(await store.prune('audit_log', yearAgo, 100)).to.equal(1);
+      expect(await keys('audit_log')).to.deep.equal(ids.slice(2).map((r) => String(r.id)).sort());
     });
 
     it('deletes at most the batch size, oldest first', async () => {
@@ -279,6 +289,7 @@ describe('KyselyRetentionStore', () => {
       notifications: 'notifications_final',
       feed_items: 'feed_items_age',
       ws_tickets: 'ws_tickets_expiry',
+      audit_log: 'audit_log_at',
       analytics_counts: 'analytics_counts_pkey',
       analytics_delivery_times: 'analytics_delivery_times_pkey',
     };

@@ -36,6 +36,8 @@ function registry(commands: Partial<HandlerRegistry['commands']>, events: EventH
       RecordSendReports: unused,
       AbandonClaim: unused,
       RetryNotification: unused,
+      RetryFailedNotifications: unused,
+      PublishEvent: unused,
       RecordDeliveryReceipt: unused,
       RotateWebhookSecret: unused,
       AddSuppression: unused,

@@ -275,10 +275,10 @@ describe('NotificationRequest', () => {
 
   describe('retryOf', () => {
     it('creates a new pending notification with the failed one’s content, linked by retryOf', () => {
-      const original = failed({ priority: 'high' });
+      const original = failed({ priority: 'high', orderId: 'ORD-7' });
       const retry = NotificationRequest.retryOf(original, 'notification-2', at(600));
       const s = retry.snapshot();
-      expect(s).to.deep.include({ id: 'notification-2', retryOf: 'notification-1', status: 'pending', priority: 'high', nextAttemptAt: at(600), attempts: [] });
+      expect(s).to.deep.include({ id: 'notification-2', retryOf: 'notification-1', status: 'pending', priority: 'high', nextAttemptAt: at(600), attempts: [], orderId: 'ORD-7' });
       expect(s.content).to.deep.equal(original.snapshot().content);
       expect(original.snapshot().status).to.equal('failed');
       expect(retry.pullEvents().map((e) => e.type)).to.deep.equal(['NotificationRecorded']);

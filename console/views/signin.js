@@ -1,0 +1,35 @@
+import { api } from '../lib/api.js';
+import { html, useState } from '../lib/html.js';
+import { ProblemBox } from '../components/feedback.js';
+
+/**
+ * Sign in with an API key: checked by a read any key with notifications:read may make (a history page),
+ * kept in sessionStorage for this tab only, and sent as a Bearer token; never put in a URL.
+ */
+export function SignIn({ onSignedIn }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event) => {
+    event.preventDefault();
+    const key = new FormData(event.currentTarget).get('key').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      await api('GET', '/notifications/history/console-sign-in?limit=1', undefined, key);
+      onSignedIn(key);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return html`<main id="main" class="signin" tabindex="-1">
+    <form class="card" onSubmit=${submit} method="post" action="#" autocomplete="off">
+      <h1>Notification console</h1>
+      <p>Sign in with an API key. It is kept in this tab only (session storage) and sent in the Authorization header.</p>
+      <label for="api-key">API key</label>
+      <input id="api-key" name="key" type="password" required autofocus spellcheck=${false} />
+      <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
+      <${ProblemBox} error=${error} title="Sign in refused" />
+    </form>
+  </main>`;
+}
