@@ -14,7 +14,7 @@ WITH_ENV := bash scripts/with-env.sh
 COMPOSE_CHECK_KEY := compose-check-placeholder-key-0123456789
 
 .PHONY: help deps packages setup build run migrate stop clean-run test test-unit test-integration \
-	test-e2e test-browser test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
+	test-e2e test-browser console-screenshots test-faults test-faults-ci test-coverage lint typecheck depcheck compose-check clean \
 	bench bench-soak
 
 help: ## this list
@@ -65,8 +65,11 @@ test-integration: deps setup ## adapters against the real PostgreSQL and RabbitM
 test-e2e: build setup ## the built service as a process, driven over HTTP
 	@$(WITH_ENV) npm run --silent test:e2e
 
-test-browser: build setup packages ## the console (/console) in headless Chromium against the built service
+test-browser: build setup packages ## the console (/console) in headless Chromium against the built service (screenshots in .run/console)
 	@$(WITH_ENV) npm run --silent test:browser
+
+console-screenshots: build setup packages ## the browser tests, writing each view's screenshot to docs/console (shown in the README)
+	@$(WITH_ENV) env CONSOLE_SCREENSHOTS=docs/console npm run --silent test:browser
 
 test-faults: build setup ## every fault scenario, with private servers where a scenario stops one
 	@$(WITH_ENV) npm run --silent test:faults

@@ -1,5 +1,5 @@
 /** The harness's knobs, all from the environment (see docs/benchmarks.md, "Reproduce"). */
-export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'mixed', 'ws', 'soak'] as const;
+export const ALL_PHASES = ['raw', 'e2e', 'latency', 'backlog', 'schedules', 'history', 'search', 'analytics', 'mixed', 'ws', 'soak'] as const;
 export type Phase = (typeof ALL_PHASES)[number];
 
 export interface BenchConfig {
@@ -18,6 +18,9 @@ export interface BenchConfig {
   readonly rawPostgresSeconds: number;
   readonly rawPipelineEvents: number;
   readonly historySeconds: number;
+  /** Notifications the search phase seeds, and seconds each of its cases is measured at its fixed rate. */
+  readonly searchRows: number;
+  readonly searchSeconds: number;
   /** Events of the mixed phase's measured batch, and messages of each raw provider loop. */
   readonly mixedEvents: number;
   readonly mixedRawMessages: number;
@@ -62,6 +65,8 @@ export function readConfig(): BenchConfig {
     rawPostgresSeconds: int('BENCH_RAW_POSTGRES_SECONDS', 5),
     rawPipelineEvents: int('BENCH_RAW_PIPELINE_EVENTS', 10_000),
     historySeconds: int('BENCH_HISTORY_SECONDS', 15),
+    searchRows: int('BENCH_SEARCH_ROWS', 1_000_000),
+    searchSeconds: int('BENCH_SEARCH_SECONDS', 10),
     mixedEvents: int('BENCH_MIXED_EVENTS', Math.min(events, MIXED_EVENTS_AT_MOST)),
     mixedRawMessages: int('BENCH_MIXED_RAW_MESSAGES', 5_000),
     wsClients: int('BENCH_WS_CLIENTS', 5_000),

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { EVENT_MIX } from './events.js';
 import { FIXED_RATE_CONNECTIONS } from './phases/history.js';
+import { analyticsSection } from './report-analytics.js';
 import { mixedSection } from './report-mixed.js';
 import { wsSection } from './report-ws.js';
+import { searchSection } from './report-search.js';
 import type { BenchResult, Goal, HttpFigures, PipelineBound, SchedulesResult } from './results.js';
 import { round } from './util.js';
 
@@ -30,13 +32,15 @@ export function writeResults(result: BenchResult): string {
   writeFileSync(file, json);
   // A run of the schedules or the mixed phase alone (with the e2e run it is measured against)
   // replaces only its own latest file: the full run's figures stay on the page.
-  const ownOnly = (result.schedules !== undefined || result.mixed !== undefined || result.ws !== undefined) && result.raw === undefined && result.history === undefined;
+  const ownOnly = (result.schedules !== undefined || result.mixed !== undefined || result.ws !== undefined || result.search !== undefined || result.analytics !== undefined) && result.raw === undefined && result.history === undefined;
   if (!ownOnly) writeFileSync(`${RESULTS_DIR}/latest${suffix}.json`, json);
   if (result.schedules) writeFileSync(`${RESULTS_DIR}/latest-schedules.json`, json);
   if (result.mixed) writeFileSync(`${RESULTS_DIR}/latest-mixed.json`, json);
   if (result.ws) writeFileSync(`${RESULTS_DIR}/latest-ws.json`, json);
+  if (result.search) writeFileSync(`${RESULTS_DIR}/latest-search.json`, json);
+  if (result.analytics) writeFileSync(`${RESULTS_DIR}/latest-analytics.json`, json);
   const latest = (name: string) => readJson(`${RESULTS_DIR}/latest${name}.json`);
-  writeFileSync(DOC, renderMarkdown(latest(''), latest('-soak'), latest('-schedules'), latest('-mixed'), latest('-ws')));
+  writeFileSync(DOC, renderMarkdown(latest(''), latest('-soak'), latest('-schedules'), latest('-mixed'), latest('-ws'), latest('-search'), latest('-analytics')));
   return file;
 }
 
@@ -135,6 +139,7 @@ function mainSections(r: BenchResult): string[] {
   if (r.schedules) out.push(schedulesSection(r.schedules, r.e2e?.throughput));
   if (r.mixed) out.push(`## Mixed traffic\n\n${mixedSection(r.mixed, r.e2e?.throughput)}`);
   if (r.ws) out.push(`## WebSocket stream\n\n${wsSection(r.ws)}`);
+  if (r.search) out.push(`## Notification search\n\n${searchSection(r.search)}`);
   if (r.history) {
     const h = r.history;
     out.push(
@@ -146,6 +151,7 @@ function mainSections(r: BenchResult): string[] {
       ].join('\n\n'),
     );
   }
+  if (r.analytics) out.push(analyticsSection(r.analytics));
   return out;
 }
 
@@ -186,12 +192,12 @@ BENCH_PHASES=raw,e2e BENCH_EVENTS=2000 make bench   # a subset, smaller
 BENCH_PHASES=ws make bench   # the WebSocket stream alone: 5,000 streams on one instance, beside a bare ws server
 \`\`\`
 
-Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, schedules, history, mixed, ws, soak; default all but soak),
+Knobs (environment): \`BENCH_PHASES\` (comma list of raw, e2e, latency, backlog, schedules, history, search, analytics, mixed, ws, soak; default all but soak),
 \`BENCH_EVENTS\` (20000), \`BENCH_BACKLOG\` (100000), \`BENCH_SCHEDULES_RECURRING\` (1000) and \`BENCH_SCHEDULES_ONE_OFF\` (100000), \`BENCH_HISTORY_ROWS\` (1000000), \`BENCH_LATENCY_SECONDS\` (20 per rate),
 \`BENCH_SOAK_SECONDS\` (600), \`BENCH_RAW_SMTP_MESSAGES\` (5000 per connection count), \`BENCH_RAW_RABBITMQ_MESSAGES\` (20000),
-\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate), \`BENCH_MIXED_EVENTS\` (the mixed phase's batch published at once: BENCH_EVENTS, at most 4000; its open-loop batch lasts \`BENCH_LATENCY_SECONDS\`), \`BENCH_MIXED_RAW_MESSAGES\` (5000 per provider loop), \`BENCH_WS_CLIENTS\` (5000 streams of the ws phase; each process then needs that many open files: \`make bench\` raises the soft limit to the hard one) and \`BENCH_WS_EVENTS\` (50 per burst, three bursts, each event reaching every stream). When latency, backlog, schedules or soak run without
+\`BENCH_RAW_POSTGRES_SECONDS\` (5), \`BENCH_RAW_PIPELINE_EVENTS\` (10000), \`BENCH_SERVICE_NODE_ARGS\` (flags for the service's node, e.g. \`--cpu-prof --cpu-prof-dir=/tmp/prof\`), \`BENCH_HISTORY_SECONDS\` (15 at the fixed rate), \`BENCH_SEARCH_ROWS\` (1000000 notifications seeded by the search phase) and \`BENCH_SEARCH_SECONDS\` (10 per case at its fixed rate), \`BENCH_DATABASE\` and \`BENCH_VHOST\` (bench_notifications and bench: names of one's own for a second run on the same machine), \`BENCH_MIXED_EVENTS\` (the mixed phase's batch published at once: BENCH_EVENTS, at most 4000; its open-loop batch lasts \`BENCH_LATENCY_SECONDS\`), \`BENCH_MIXED_RAW_MESSAGES\` (5000 per provider loop), \`BENCH_WS_CLIENTS\` (5000 streams of the ws phase; each process then needs that many open files: \`make bench\` raises the soft limit to the hard one) and \`BENCH_WS_EVENTS\` (50 per burst, three bursts, each event reaching every stream). When latency, backlog, schedules or soak run without
 e2e, a shortened e2e run (at most 5000 events) measures the maximum first. JSON: \`bench/results/<date>.json\`,
-\`bench/results/latest.json\` (\`latest-soak.json\` for the soak, \`latest-schedules.json\`, \`latest-mixed.json\` and \`latest-ws.json\` for the last run with the schedules, the mixed or the ws phase, shown apart
+\`bench/results/latest.json\` (\`latest-soak.json\` for the soak, \`latest-schedules.json\`, \`latest-mixed.json\`, \`latest-ws.json\` and \`latest-search.json\` for the last run with the schedules, the mixed, the ws or the search phase, shown apart
 when latest.json has none); this page is rendered from the latest of each.
 
 ## How it measures
@@ -215,12 +221,17 @@ when latest.json has none); this page is rendered from the latest of each.
   phase has its own; soak samples are VmRSS.
 `;
 
-export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null, schedules: BenchResult | null = null, mixed: BenchResult | null = null, ws: BenchResult | null = null): string {
+export function renderMarkdown(main: BenchResult | null, soak: BenchResult | null, schedules: BenchResult | null = null, mixed: BenchResult | null = null, ws: BenchResult | null = null, search: BenchResult | null = null, analytics: BenchResult | null = null): string {
   const parts = ['# Benchmarks', 'Generated by the benchmark harness (`make bench`, bench/run.ts) from bench/results/latest*.json; do not edit by hand. Absolute figures move from machine to machine and run to run: the goals are ratios, or bounds, from one run.'];
   if (main) parts.push(metaSection(main), ...mainSections(main));
   if (schedules && !main?.schedules) parts.push(separateSchedulesSection(schedules));
   if (mixed && !main?.mixed) parts.push(separateMixedSection(mixed));
   if (ws?.ws && !main?.ws) parts.push(['## WebSocket stream (a separate run)', metaSection(ws), wsSection(ws.ws)].join('\n\n'));
+  if (search?.search && !main?.search) {
+    const goal = (search.goals ?? []).filter((g) => g.name.includes('search'));
+    parts.push(['## Notification search (a separate run)', metaSection(search), searchSection(search.search), goalsTable(goal)].join('\n\n'));
+  }
+  if (analytics?.analytics && !main?.analytics) parts.push([analyticsSection(analytics.analytics).replace('## Analytics summary', '## Analytics summary (a separate run)'), metaSection(analytics)].join('\n\n'));
   if (soak) parts.push(soakSection(soak));
   parts.push(REPRODUCE);
   return `${parts.join('\n\n')}\n`;
@@ -242,11 +253,13 @@ export function summary(r: BenchResult, file: string): string {
     const s = r.schedules;
     lines.push(`  schedules: ${s.occurrences} occurrences at ${s.rate}/s fired and delivered (firing alone ${s.firingRate}/s), first firing +${s.firstFiringLatenessMs} ms, ${s.exactlyOnce ? 'exactly once' : 'NOT exactly once'} (${s.missing} missing, ${s.duplicateNotifications} duplicate notifications, ${s.duplicateEmails} duplicate emails, ${s.laterOccurrences} later occurrences)`);
   }
+  if (r.analytics) lines.push(`  analytics: summary p50/p99 ${r.analytics.windows.map((w) => `${w.label} ${w.service.p50}/${w.service.p99} ms (baseline ${w.baseline.p50}/${w.baseline.p99})`).join(', ')}; ${r.analytics.extraMsPerBatch} ms more per outcome batch`);
   if (r.history) lines.push(`  history: p99 ${r.history.service.p99} ms at ${r.history.service.fixedRate}/s (baseline ${r.history.baseline.p99} ms, ratio ${r.history.p99Ratio}), max ${r.history.service.maxRps}/s (baseline ${r.history.baseline.maxRps}/s)`);
   if (r.mixed) {
     const m = r.mixed;
     lines.push(`  mixed: ${m.throughput} events/s over ${m.events} events, ${m.exactlyOnce ? 'exactly once' : 'NOT exactly once'}; per channel delivered/s (raw bound, ratio, p50/p99 ms): ${m.channels.map((c) => `${c.channel} ${c.rate} (${c.raw.alone}, ${c.ratioToRaw}, ${c.latency.p50}/${c.latency.p99})`).join(', ')}`);
   }
+  if (r.search) lines.push(`  search: p50/p99 ms by id ${r.search.byId.p50}/${r.search.byId.p99}, ${r.search.cases.map((c) => `${c.name} ${c.p50}/${c.p99}`).join(', ')}; baseline ${r.search.baseline.p50}/${r.search.baseline.p99}`);
   if (r.ws) lines.push(`  ws: ${r.ws.clients} streams, commit → receipt p50/p99 ${r.ws.service.p50}/${r.ws.service.p99} ms (bare ws server ${r.ws.baseline.p50}/${r.ws.baseline.p99} ms, p99 ratio ${r.ws.p99Ratio}), RSS ${r.ws.serviceRssMb.before} → ${r.ws.serviceRssMb.connected} → ${r.ws.serviceRssMb.afterBroadcast} MB (${r.ws.rssPerConnectionKb.service} KB per stream; bare ${r.ws.rssPerConnectionKb.baseline} KB)`);
   if (r.soak) lines.push(`  soak: RSS ${r.soak.firstMb} → ${r.soak.midMb} → ${r.soak.lastMb} MB (${r.soak.secondHalfGrowthPct} % over the second half), p99 ${r.soak.p99} ms`);
   for (const g of r.goals ?? []) lines.push(`  ${passText(g.pass).padEnd(12)} ${g.name}: ${valueText(g)} (target ${g.target})`);

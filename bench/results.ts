@@ -159,6 +159,33 @@ export interface HistoryResult {
   readonly p99Ratio: number;
 }
 
+/** One case of the search phase at the fixed rate. */
+export interface SearchCase {
+  readonly name: string;
+  /** One of the paths drawn (each request draws its own values). */
+  readonly example: string;
+  readonly achievedRps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface SearchResult {
+  readonly rows: number;
+  /** Notifications in the table when measured: the phase's and any an earlier phase of the run left. */
+  readonly tableRows: number;
+  readonly seconds: number;
+  /** Requests per second of each case. */
+  readonly rate: number;
+  /** GET /notifications with each filter. */
+  readonly cases: readonly SearchCase[];
+  /** GET /notifications/{id}: the primary-key lookup, with the detail's links, events and render. */
+  readonly byId: SearchCase;
+  readonly baseline: SearchCase;
+}
+
 export interface SoakResult extends LatencyFigures {
   readonly seconds: number;
   readonly rate: number;
@@ -295,6 +322,35 @@ export interface Goal {
   readonly pass: boolean | null;
 }
 
+/** Requests sent one after another; latencies in ms. */
+export interface SequentialFigures {
+  readonly requests: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly non2xx: number;
+}
+
+export interface AnalyticsWindowFigures {
+  readonly label: string;
+  readonly path: string;
+  /** The summary's total: outcomes in the window. */
+  readonly notifications: number;
+  /** Aggregate rows in both tables. */
+  readonly rows: number;
+  readonly service: SequentialFigures;
+  readonly baseline: SequentialFigures;
+}
+
+export interface AnalyticsResult {
+  readonly windows: readonly AnalyticsWindowFigures[];
+  /** Outcomes per measured transaction. */
+  readonly batch: number;
+  readonly transactionMsWithCounts: number;
+  readonly transactionMsWithout: number;
+  readonly extraMsPerBatch: number;
+}
+
 export interface BenchResult {
   readonly meta: Meta;
   raw?: RawBounds;
@@ -303,6 +359,8 @@ export interface BenchResult {
   backlog?: BacklogResult;
   schedules?: SchedulesResult;
   history?: HistoryResult;
+  search?: SearchResult;
+  analytics?: AnalyticsResult;
   mixed?: MixedResult;
   soak?: SoakResult;
   ws?: WsResult;

@@ -13,6 +13,7 @@ import { PRIMARY, STANDBY, autovacuumSetting, createVhost, dropVhost, vacuumData
 import { describeRun } from './machine.js';
 import { runBacklog } from './phases/backlog.js';
 import { runE2e } from './phases/e2e.js';
+import { runAnalytics } from './phases/analytics.js';
 import { runHistory } from './phases/history.js';
 import { runLatency } from './phases/latency.js';
 import { runMixed } from './phases/mixed.js';
@@ -21,6 +22,7 @@ import { measurePostgres } from './phases/raw-postgres.js';
 import { measureRabbitmq } from './phases/raw-rabbitmq.js';
 import { measureSmtp } from './phases/raw-smtp.js';
 import { runSchedules } from './phases/schedules.js';
+import { runSearch } from './phases/search.js';
 import { runSoak } from './phases/soak.js';
 import { runWs } from './phases/ws.js';
 import type { BenchResult } from './results.js';
@@ -28,8 +30,10 @@ import { SinkClient } from './sink-client.js';
 import { summary, writeResults } from './report.js';
 import { log, round, wallNow } from './util.js';
 
-const DATABASE = 'bench_notifications';
-const VHOST = 'bench';
+// BENCH_DATABASE / BENCH_VHOST: names of one's own, so that two runs on one machine (two worktrees)
+// do not recreate each other's database or drop each other's vhost.
+const DATABASE = process.env.BENCH_DATABASE || 'bench_notifications';
+const VHOST = process.env.BENCH_VHOST || 'bench';
 /** The most events of an e2e run made only to measure the maximum for latency, backlog, schedules or soak. */
 const SHORT_E2E_EVENTS = 5_000;
 
@@ -52,6 +56,7 @@ function settingsOf(cfg: BenchConfig, autovacuum: string): Record<string, string
     ...(cfg.phases.includes('schedules') ? { schedulesRecurring: cfg.schedulesRecurring, schedulesOneOff: cfg.schedulesOneOff } : {}),
     historyRows: cfg.historyRows,
     latencySeconds: cfg.latencySeconds,
+    ...(cfg.phases.includes('search') ? { searchRows: cfg.searchRows, searchSeconds: cfg.searchSeconds } : {}),
     ...(cfg.phases.includes('mixed') ? { mixedEvents: cfg.mixedEvents, mixedRawMessages: cfg.mixedRawMessages } : {}),
     ...(cfg.phases.includes('soak') ? { soakSeconds: cfg.soakSeconds } : {}),
     ...(cfg.phases.includes('ws') ? { wsClients: cfg.wsClients, wsEvents: cfg.wsEvents } : {}),
@@ -110,6 +115,8 @@ async function main(): Promise<void> {
   if (has('backlog')) result.backlog = await phase('backlog', () => runBacklog(bench, cfg.backlog));
   if (has('schedules')) result.schedules = await phase('schedules', () => runSchedules(bench, cfg.schedulesRecurring, cfg.schedulesOneOff));
   if (has('history')) result.history = await phase('history', () => runHistory(bench, cfg.historyRows, cfg.historySeconds));
+  if (has('search')) result.search = await phase('search', () => runSearch(bench, cfg.searchRows, cfg.searchSeconds));
+  if (has('analytics')) result.analytics = await phase('analytics', () => runAnalytics(bench, cfg.historyRows, 500));
   if (has('mixed')) result.mixed = await phase('mixed', () => runMixed(bench, { events: cfg.mixedEvents, rawMessages: cfg.mixedRawMessages, latencySeconds: cfg.latencySeconds }));
   if (has('ws')) result.ws = await phase('ws', () => runWs(bench, { clients: cfg.wsClients, events: cfg.wsEvents }));
   if (has('soak')) result.soak = await phase('soak', () => runSoak(bench, maximum, cfg.soakSeconds));

@@ -71,7 +71,7 @@ async function cannon(url: string, path: (user: number) => string, users: number
 }
 
 /** Unthrottled for the maximum, then a fixed 500 requests/s for the latency (after a 3 s warm-up). */
-async function measureHttp(url: string, path: (user: number) => string, users: number, headers: Record<string, string>, seconds: number): Promise<HttpFigures> {
+export async function measureHttp(url: string, path: (user: number) => string, users: number, headers: Record<string, string>, seconds: number): Promise<HttpFigures> {
   await cannon(url, path, users, headers, 3);
   const max = await cannon(url, path, users, headers, 10);
   const fixed = await cannon(url, path, users, headers, seconds, FIXED_RATE);

@@ -56,6 +56,8 @@ export type DomainEvent =
       readonly correlationId: string | null;
       /** The provider's id for it (Twilio's sid, FCM's message name, the SMTP queue id), when it gave one. */
       readonly providerMessageId: string | null;
+      /** From the notification's creation to the provider's answer accepting it (what analytics chart). */
+      readonly deliveryTimeMs: number;
     }
   | {
       readonly type: 'NotificationFailed';

@@ -46,9 +46,9 @@ export class NotificationRequest extends AggregateRoot {
       throw new InvalidTransitionError(`notification ${s.id} cannot be resent: its one-time ${s.secretVariables.join(', ')} was erased when it failed; ask for a new one`);
     }
     // A retry is sent now: the original's expiry does not carry over (on-call asked for it).
-    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
+    const { type, channel, recipient, fromProfile, content, priority, userId, correlationId, orderId, sourceEventId, secretVariables, templateVersion, locale, timeZone } = s;
     // Nor does its fallback: on-call asked for this channel.
-    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [], fallbackOf: null };
+    const fields = { id, type, channel, recipient, fromProfile, content, priority, userId, correlationId, orderId, sourceEventId, secretVariables, templateVersion, locale, timeZone, expiresAt: null, fallback: [], fallbackOf: null };
     return NotificationRequest.request(fields, now, s.id);
   }
 
@@ -93,7 +93,7 @@ export class NotificationRequest extends AggregateRoot {
     if (outcome.kind === 'provider_down') return this.deferred(outcome, timing, schedule);
     this.addAttempt(outcome, timing, 0);
     if (outcome.rejected?.length) this.rejected(outcome.rejected, now);
-    if (outcome.kind === 'accepted') return this.accepted(now, outcome.providerMessageId);
+    if (outcome.kind === 'accepted') return this.accepted(timing, outcome.providerMessageId);
     if (outcome.kind === 'permanent') return this.fail(now, 'permanent_failure', outcome.error);
     const retryAfterMs = outcome.kind === 'transient' ? outcome.retryAfterMs : undefined;
     const retryAt = schedule.retryAt(this.state.priority, countedAttempts(this.state.attempts), now, retryAfterMs);
@@ -163,9 +163,10 @@ export class NotificationRequest extends AggregateRoot {
     this.update(now, { status, leaseExpiresAt: null, claimToken: null, nextAttemptAt });
   }
 
-  private accepted(now: Date, providerMessageId: string | null): void {
-    this.update(now, { status: 'sent', providerMessageId, leaseExpiresAt: null, claimToken: null, content: withoutSecrets(this.state) });
-    this.raise({ type: 'NotificationSent', ...this.outcomeFields(), providerMessageId });
+  private accepted({ attemptedAt, latencyMs }: AttemptTiming, providerMessageId: string | null): void {
+    this.update(attemptedAt, { status: 'sent', providerMessageId, leaseExpiresAt: null, claimToken: null, content: withoutSecrets(this.state) });
+    const deliveryTimeMs = Math.max(0, Math.round(attemptedAt.getTime() + latencyMs - this.state.createdAt.getTime()));
+    this.raise({ type: 'NotificationSent', ...this.outcomeFields(), providerMessageId, deliveryTimeMs });
   }
 
   /** The provider named addresses that will never work: the profile and the suppressions learn of them. */

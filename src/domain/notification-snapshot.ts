@@ -33,6 +33,8 @@ export interface NotificationSnapshot {
   /** Identifies the worker's claim: only its holder may record the attempt's outcome. */
   readonly claimToken: string | null;
   readonly correlationId: string | null;
+  /** The order it is about: its variables' `order_id` when it was requested (order-id.ts); null otherwise. */
+  readonly orderId: string | null;
   /** The inbound event (or REST request) that caused it, for tracing. */
   readonly sourceEventId: string | null;
   /** The failed notification an admin retried by creating this one. */
@@ -81,6 +83,7 @@ export type NewNotification = Pick<
   | 'content'
   | 'priority'
   | 'correlationId'
+  | 'orderId'
   | 'sourceEventId'
   | 'secretVariables'
   | 'templateVersion'

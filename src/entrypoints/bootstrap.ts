@@ -13,6 +13,7 @@ import { feedFactories } from './composition/feed.factories.js';
 import { realtimeFactories } from './composition/realtime.factories.js';
 import { deadLetterFactories } from './composition/dead-letters.factories.js';
 import { operationsFactories } from './composition/operations.factories.js';
+import { analyticsFactories } from './composition/analytics.factories.js';
 import type { Config } from './config.js';
 import type { ServiceName, Services } from './services.js';
 
@@ -30,6 +31,7 @@ const factories: Factories = {
   ...realtimeFactories,
   ...deadLetterFactories,
   ...operationsFactories,
+  ...analyticsFactories,
 };
 
 /** The composition root: an inversify container holding every service as a lazy singleton. */

@@ -77,6 +77,8 @@ export function readRetention(env: EnvReader): RetentionConfig {
       ws_tickets: DEFAULT_RETENTION.ws_tickets,
       dead_letters: days('RETENTION_DEAD_LETTERS_DAYS', DEFAULT_RETENTION.dead_letters),
       audit_log: days('RETENTION_AUDIT_DAYS', DEFAULT_RETENTION.audit_log),
+      analytics_counts: days('ANALYTICS_RETENTION_DAYS', DEFAULT_RETENTION.analytics_counts),
+      analytics_delivery_times: days('ANALYTICS_RETENTION_DAYS', DEFAULT_RETENTION.analytics_delivery_times),
     },
     batchSize: env.int('RETENTION_BATCH_SIZE', 500, 1, 100_000),
     intervalMs: env.int('RETENTION_INTERVAL_MS', 60_000, 100, 86_400_000),

@@ -28,6 +28,7 @@ import type { ScheduleWorker } from './workers/schedule-worker.js';
 import type { HistoryReadModel, PreferencesReadModel } from '../application/ports/read-models.js';
 import type { RetentionStore } from '../application/ports/retention-store.js';
 import type { HistoryQuery } from '../application/queries/history.query.js';
+import type { NotificationSearchQuery } from '../application/queries/notification-search.query.js';
 import type { PreferencesQuery } from '../application/queries/preferences.query.js';
 import type { Retention } from '../application/retention/retention.js';
 import type { UnitOfWorkFactory } from '../application/unit-of-work.js';
@@ -63,6 +64,8 @@ import type { StreamTickets } from '../application/realtime/stream-tickets.js';
 import type { StreamMetrics } from '../adapters/observability/stream-metrics.js';
 import type { AmqpStreamRelay } from '../adapters/rabbitmq/amqp-stream-relay.js';
 import type { StreamConnections } from './ws/stream-connections.js';
+import type { AnalyticsReadModel } from '../application/ports/analytics.js';
+import type { AnalyticsQuery } from '../application/queries/analytics.query.js';
 
 /** A live API key, as its presenter proved: its id (`bootstrap` for ADMIN_API_KEY) and its scopes. */
 export interface AuthenticatedKey {
@@ -126,6 +129,8 @@ export interface Services {
   historyReadModel: HistoryReadModel;
   preferencesQuery: PreferencesQuery;
   historyQuery: HistoryQuery;
+  /** GET /notifications and GET /notifications/{id} (ADR 23). */
+  notificationSearchQuery: NotificationSearchQuery;
   authenticator: ApiKeyAuthenticator;
   health: HealthReporter;
   readiness: Readiness;
@@ -198,6 +203,9 @@ export interface Services {
   // Operations (composition/operations.factories.ts, ADR 27 and 28).
   auditQuery: AuditQuery;
   bulkRetry: BulkRetry;
+  // Delivery analytics (composition/analytics.factories.ts, ADR 25).
+  analyticsReadModel: AnalyticsReadModel;
+  analyticsQuery: AnalyticsQuery;
 }
 
 export type ServiceName = keyof Services;

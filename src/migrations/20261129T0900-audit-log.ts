@@ -14,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       target_id text not null,
       detail jsonb)`.execute(db);
   await sql`create index audit_log_at on audit_log (at desc, id desc)`.execute(db);
-  await sql`create index audit_log_target on audit_log (target_type, target_id, at desc, id desc)`.execute(db);
+  await sql`create index audit_log_target on audit_log (target_id, at desc, id desc)`.execute(db);
   await sql`create index audit_log_key on audit_log (key_id, at desc, id desc)`.execute(db);
   await sql`create index audit_log_action on audit_log (action, at desc, id desc)`.execute(db);
 }

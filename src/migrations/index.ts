@@ -15,8 +15,10 @@ import * as wsTickets from './20261129T0820-ws-tickets.js';
 import * as routing from './20261129T0830-routing.js';
 import * as wsFixes from './20261129T0840-ws-fixes.js';
 import * as auditLog from './20261129T0900-audit-log.js';
+import * as notificationSearch from './20261129T0910-notification-search.js';
 import * as deadLetters from './20261129T0920-dead-letters.js';
 import * as bulkRetry from './20261129T0930-bulk-retry.js';
+import * as analyticsMinutes from './20261129T0940-analytics-minutes.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +38,8 @@ export const migrations: Record<string, Migration> = {
   '20261129T0830-routing': routing,
   '20261129T0840-ws-fixes': wsFixes,
   '20261129T0900-audit-log': auditLog,
+  '20261129T0910-notification-search': notificationSearch,
   '20261129T0920-dead-letters': deadLetters,
   '20261129T0930-bulk-retry': bulkRetry,
+  '20261129T0940-analytics-minutes': analyticsMinutes,
 };

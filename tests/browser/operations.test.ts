@@ -66,7 +66,11 @@ describe('console: search, failed and bulk retry, dead letters, analytics (built
     await tab.screenshot('failed');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate('document.activeElement.textContent')).to.equal('Retry all matching…');
+    // Focus returns once the closing render is done: wait for it (a timeout fails the test).
+    const focused = () => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent;
+    const returned = () => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent === 'Retry all matching…';
+    await page.waitForFunction(returned, undefined, { timeout: 5_000 }).catch(() => undefined);
+    expect(await page.evaluate(focused)).to.equal('Retry all matching…');
     await open.click();
     await dialog.getByRole('button', { name: 'Retry 2' }).click();
     await page.getByRole('status').filter({ hasText: '2 notifications retried.' }).waitFor();

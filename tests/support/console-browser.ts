@@ -4,7 +4,12 @@ import { HttpClient } from './http-client.js';
 
 /** Debian's chromium (scripts/setup.sh --only-packages installs it); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'docs/console';
+/**
+ * Where each view's screenshot goes: .run/console (ignored) in every run, so that `make test` leaves
+ * the tree clean; docs/console (shown in the README) with CONSOLE_SCREENSHOTS=docs/console, as
+ * `make console-screenshots` runs it.
+ */
+const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? '.run/console';
 
 /** Headless Chromium for the console's browser tests: one context (tab storage, cookies) per page. */
 export class ConsoleBrowser {

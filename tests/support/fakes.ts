@@ -1,3 +1,5 @@
+import type { CountedOutcome } from '../../src/application/ports/analytics.js';
+import { FakeAnalyticsCounts } from './analytics-fakes.js';
 import type { Clock } from '../../src/application/ports/clock.js';
 import type { IdGenerator } from '../../src/application/ports/id-generator.js';
 import {
@@ -136,6 +138,8 @@ export class InMemoryStore implements Tables {
   feedItems = new Map<string, FeedItemSnapshot>();
   audit = new Map<string, AuditEntry>();
   deadLetters = new Map<string, StoredDeadLetter>();
+  /** Outcomes counted by committed units of work, in order. */
+  analytics: CountedOutcome[] = [];
   commits = 0;
   rollbacks = 0;
 
@@ -391,6 +395,7 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
 
   protected async transaction<T>(tracker: AggregateTracker, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     const draft = this.store.draft();
+    const analytics = new FakeAnalyticsCounts();
     try {
       const result = await work({
         preferences: new FakePreferencesRepository(draft, tracker),
@@ -405,8 +410,10 @@ export class FakeUnitOfWork extends AbstractUnitOfWork {
         feedItems: new FakeFeedItems(draft, tracker),
         audit: { record: async (entry) => draft.set('audit', `${this.store.audit.size + draft.written.audit.size}`, entry) },
         deadLetters: new FakeDeadLetters(draft),
+        analytics,
       });
       this.store.commit(draft);
+      this.store.analytics.push(...analytics.counted);
       return result;
     } catch (error) {
       this.store.rollbacks += 1;

@@ -1,3 +1,4 @@
+import { FakeAnalyticsReadModel } from './analytics-fakes.js';
 import { CHANNELS } from '../../src/domain/notification-type.js';
 import { DEFAULT_RETRY_PLANS, PlannedRetrySchedule } from '../../src/application/delivery/retry-plans.js';
 import type { HandlerDeps } from '../../src/application/handlers/index.js';
@@ -82,6 +83,7 @@ export function fakeContainer(overrides: Partial<Omit<Services, 'config'>> = {})
     suppressionReadModel: new FakeSuppressionReadModel(store),
     feedReadModel: new FakeFeedReadModel(store),
     feedStream: new RecordingFeedStream(store),
+    analyticsReadModel: new FakeAnalyticsReadModel(() => store.analytics),
     // Every channel has a provider, as if configured: tests of unconfigured channels say so.
     configuredChannels: new Set(CHANNELS),
     authenticator: new BootstrapAwareAuthenticator(TEST_ADMIN_KEY, secrets, new StoreApiKeyLookup(store)),

@@ -50,6 +50,7 @@ export function aNewNotification(overrides: Partial<NewNotification> = {}): NewN
     content: { subject: 'Welcome', body: null, templateVars: { name: 'Ada' } },
     priority: 'normal',
     correlationId: 'corr-1',
+    orderId: null,
     sourceEventId: null,
     secretVariables: [],
     templateVersion: 1,

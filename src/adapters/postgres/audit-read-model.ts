@@ -13,7 +13,8 @@ import type { ReadRouter } from './read-router.js';
 export class KyselyAuditReadModel implements AuditReadModel {
   constructor(private readonly router: ReadRouter) {}
 
-  page(filter: AuditFilter, position: AuditPosition, size: number): Promise<AuditPage> {
+  // async: a cursor it did not issue rejects the promise, as the port says, never throws before it.
+  async page(filter: AuditFilter, position: AuditPosition, size: number): Promise<AuditPage> {
     const after = 'cursor' in position ? decodeAuditCursor(position.cursor) : null;
     return this.router.read(async (db) => {
       let query = matching(db, filter).selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(size + 1);

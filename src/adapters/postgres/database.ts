@@ -69,6 +69,8 @@ export interface NotificationsTable {
   receipt_status: string | null;
   receipt_error_code: string | null;
   receipt_at: Date | null;
+  /** The order it is about (migration 20261129T0910-notification-search); null on rows from before. */
+  order_id: string | null;
   created_at: Date;
   updated_at: Date;
   /** The projection of notification_attempts (ADR 7): appended by saveStatement, else rebuilt by the trigger. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { KyselyAnalyticsCounts } from './analytics-counts.js';
 import { KyselyFeedItems } from '../in-app/feed-items.repository.js';
 import type { AggregateTracker, UnitOfWork } from '../../application/ports/unit-of-work.js';
 import { AbstractUnitOfWork, type EventStamping } from '../../application/unit-of-work.js';
@@ -24,8 +25,9 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
   }
 
   protected transaction<T>(tracker: AggregateTracker, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return this.primary.transaction().execute((tx) =>
-      work({
+    return this.primary.transaction().execute(async (tx) => {
+      const analytics = new KyselyAnalyticsCounts(tx);
+      const result = await work({
         preferences: new KyselyPreferencesRepository(tx, tracker),
         notifications: new KyselyNotificationRepository(tx, tracker),
         apiKeys: new KyselyApiKeyRepository(tx),
@@ -38,7 +40,11 @@ export class KyselyUnitOfWork extends AbstractUnitOfWork {
         feedItems: new KyselyFeedItems(tx, tracker),
         audit: new KyselyAuditLog(tx),
         deadLetters: new KyselyDeadLetters(tx),
-      }),
-    );
+        analytics,
+      });
+      // The last statement: it holds its rows' locks only until the commit right after it.
+      await analytics.flush();
+      return result;
+    });
   }
 }

@@ -45,6 +45,7 @@ export function toSnapshot(row: Omit<NotificationRow, 'attempt_history' | 'sched
     leaseExpiresAt: row.lease_expires_at,
     claimToken: row.claim_token,
     correlationId: row.correlation_id,
+    orderId: row.order_id,
     sourceEventId: row.source_event_id,
     retryOf: row.retry_of,
     secretVariables: row.secret_variables,
@@ -121,6 +122,7 @@ export function creationColumns(s: NotificationSnapshot) {
     body: s.content.body,
     priority: Priority.rank(s.priority),
     correlation_id: s.correlationId,
+    order_id: s.orderId,
     source_event_id: s.sourceEventId,
     retry_of: s.retryOf,
     secret_variables: [...s.secretVariables],
@@ -137,7 +139,7 @@ export function creationColumns(s: NotificationSnapshot) {
 /** What a view reads: no content or template variables to fetch and parse; attempts from the projection. */
 export const VIEW_COLUMNS = [
   'id', 'user_id', 'type', 'channel', 'recipient', 'subject', 'priority', 'status', 'reason', 'suppression_reason', 'deferrals', 'next_attempt_at', 'retry_of', 'fallback_of', 'template_version', 'expires_at',
-  'provider_message_id', 'receipt_status', 'receipt_error_code', 'receipt_at', 'created_at', 'updated_at', 'attempt_history',
+  'provider_message_id', 'receipt_status', 'receipt_error_code', 'receipt_at', 'order_id', 'created_at', 'updated_at', 'attempt_history',
 ] as const;
 
 type ViewRow = Pick<NotificationRow, (typeof VIEW_COLUMNS)[number]>;
@@ -163,6 +165,7 @@ export function toView(row: ViewRow): NotificationView {
     expiresAt: row.expires_at,
     providerMessageId: row.provider_message_id,
     receipt: receiptOf(row),
+    orderId: row.order_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

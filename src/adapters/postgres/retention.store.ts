@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { RetainedTable, RetentionStore } from '../../application/ports/retention-store.js';
+import { foldAnalytics } from './analytics-folding.js';
 import type { Database } from './database.js';
 
 const FINAL = sql`('sent', 'failed', 'suppressed')`;
@@ -28,6 +29,10 @@ const BATCHES: { readonly [T in RetainedTable]: (olderThan: Date, limit: number)
       select id from dead_letters where created_at < ${olderThan} order by created_at limit ${limit} for update skip locked)`,
   audit_log: (olderThan, limit) => sql`delete from audit_log where id in (
       select id from audit_log where at < ${olderThan} order by at limit ${limit} for update skip locked)`,
+  analytics_counts: (olderThan, limit) => sql`delete from analytics_counts where ctid in (
+      select ctid from analytics_counts where grain in (1, 60, 1440) and at < ${olderThan} limit ${limit} for update skip locked)`,
+  analytics_delivery_times: (olderThan, limit) => sql`delete from analytics_delivery_times where ctid in (
+      select ctid from analytics_delivery_times where grain in (1, 60, 1440) and at < ${olderThan} limit ${limit} for update skip locked)`,
 };
 
 export class KyselyRetentionStore implements RetentionStore {
@@ -36,5 +41,9 @@ export class KyselyRetentionStore implements RetentionStore {
   async prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number> {
     const result = await BATCHES[table](olderThan, batchSize).execute(this.primary);
     return Number(result.numAffectedRows ?? 0);
+  }
+
+  foldAnalytics(endedBefore: Date): Promise<number> {
+    return foldAnalytics(this.primary, endedBefore);
   }
 }

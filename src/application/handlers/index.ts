@@ -12,6 +12,7 @@ import type { TemplateCatalogue, VariablesCheck } from '../ports/template-catalo
 import { auditedAdminCommands } from './audited-admin.js';
 import { auditedDeadLetterCommands } from './audited-dead-letters.js';
 import { discardDeadLetter, replayDeadLetter, replayDeadLetters, storeDeadLetter } from './dead-letter.handlers.js';
+import { countOutcome } from './count-outcome.js';
 import { fallBackOnFailure } from './fall-back.js';
 import { recheckHeld } from './recheck-held.handler.js';
 import { createApiKey, revokeApiKey } from './api-key.handlers.js';
@@ -96,6 +97,9 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
       NotificationPreferencesCreated: [welcomeOnPreferencesCreated(deps)],
       NotificationPreferencesUpdated: [alertOnPreferencesUpdated(deps)],
       FallbackDue: [fallBackOnFailure(deps)],
+      NotificationRecorded: [countOutcome(clock)],
+      NotificationSent: [countOutcome(clock)],
+      NotificationFailed: [countOutcome(clock)],
     },
     events: { ...none, AddressesRejected: [applyRejectedAddresses(ids)], FeedChanged: [tellFeedChanged(deps)] },
   };

@@ -1,5 +1,6 @@
 import type { NotificationPreferences } from '../../domain/notification-preferences.js';
 import type { NewNotification } from '../../domain/notification-request.js';
+import { orderIdOf } from '../../domain/order-id.js';
 import type { Channel } from '../../domain/notification-type.js';
 import type { UserId } from '../../domain/user-id.js';
 import type { TemplateRelease } from '../ports/template-catalogue.js';
@@ -37,6 +38,7 @@ export function newNotification(id: string, r: Recorded, now: Date): NewNotifica
     content: { subject: ask.subject ?? null, body: ask.content ?? null, templateVars: ask.templateVars },
     priority: ask.priority ?? definition.priority,
     correlationId: ask.correlationId,
+    orderId: orderIdOf(ask.templateVars),
     sourceEventId: ask.sourceEventId,
     secretVariables: secrets,
     templateVersion: release.version,

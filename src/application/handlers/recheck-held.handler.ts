@@ -6,6 +6,7 @@ import type { CommandHandler } from '../handler-types.js';
 import type { Clock } from '../ports/clock.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { unsuppressed } from './record-on-channel.js';
+import { withdrawnOutcome } from '../analytics/counted-outcome.js';
 
 /**
  * A notification held for quiet hours, claimed now that they ended: hours may have passed since
@@ -22,6 +23,7 @@ export function recheckHeld(clock: Clock): CommandHandler<'RecheckHeld'> {
     if (reason === null) return notification.status;
     notification.withdraw(reason, clock.now());
     await uow.notifications.save(notification);
+    uow.analytics.count(withdrawnOutcome(notification.snapshot(), clock.now()));
     return notification.status;
   };
 }

@@ -1,5 +1,6 @@
 import type { CommandHandler } from '../handler-types.js';
 import type { Clock } from '../ports/clock.js';
+import { receiptOutcome } from '../analytics/counted-outcome.js';
 
 /**
  * A delivery receipt (`delivered`, `undelivered` with the provider's error code) recorded on the
@@ -11,8 +12,11 @@ export function recordDeliveryReceipt(clock: Clock): CommandHandler<'RecordDeliv
   return async ({ channel, providerMessageId, status, errorCode }, uow) => {
     const notification = await uow.notifications.byProviderMessageId(channel, providerMessageId);
     if (!notification || notification.status !== 'sent') return { outcome: 'unknown', notificationId: notification?.id ?? null };
+    // Analytics count a notification's first receipt only: a callback repeated is not a second delivery.
+    const first = notification.snapshot().receipt === null;
     notification.recordReceipt({ status, errorCode, at: clock.now() });
     await uow.notifications.save(notification);
+    if (first) uow.analytics.count(receiptOutcome(notification.snapshot(), status, clock.now()));
     return { outcome: 'recorded', notificationId: notification.id };
   };
 }

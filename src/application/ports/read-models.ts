@@ -40,6 +40,8 @@ export interface NotificationView {
   readonly providerMessageId: string | null;
   /** What the provider reported after accepting it (an SMS status callback). */
   readonly receipt: DeliveryReceipt | null;
+  /** The order it is about (its variables' `order_id`); null when they named none. */
+  readonly orderId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -65,6 +67,7 @@ export function notificationView(s: NotificationSnapshot): NotificationView {
     expiresAt: s.expiresAt,
     providerMessageId: s.providerMessageId,
     receipt: s.receipt,
+    orderId: s.orderId,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };

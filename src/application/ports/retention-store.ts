@@ -1,5 +1,5 @@
 /** What retention deletes, each table by its own age column (ws_tickets: by expiry). */
-export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets', 'audit_log', 'dead_letters'] as const;
+export const RETAINED_TABLES = ['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets', 'audit_log', 'analytics_counts', 'analytics_delivery_times', 'dead_letters'] as const;
 export type RetainedTable = (typeof RETAINED_TABLES)[number];
 
 /**
@@ -10,4 +10,6 @@ export type RetainedTable = (typeof RETAINED_TABLES)[number];
 export interface RetentionStore {
   /** Deletes up to `batchSize` rows of `table` older than `olderThan`; answers how many. */
   prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number>;
+  /** Folds the analytics shards of the periods that ended before `endedBefore` (ADR 25); answers the rows written. */
+  foldAnalytics(endedBefore: Date): Promise<number>;
 }

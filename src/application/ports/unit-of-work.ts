@@ -11,6 +11,7 @@ import type {
 } from './repositories.js';
 import type { AuditLog } from './audit-log.js';
 import type { DeadLetters } from './dead-letters.js';
+import type { AnalyticsCounts } from './analytics.js';
 import type { FeedItems } from './feed-items.js';
 import type { Suppressions } from './suppressions.js';
 
@@ -28,6 +29,7 @@ export interface UnitOfWork {
   readonly feedItems: FeedItems;
   readonly audit: AuditLog;
   readonly deadLetters: DeadLetters;
+  readonly analytics: AnalyticsCounts;
 }
 
 /** Repositories report every aggregate they load or add, so its events can be drained after commit. */

@@ -20,7 +20,13 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   dead_letters: 30 * DAY,
   // Who did what stays answerable for a year (docs/adr/0027-audit-log.md).
   audit_log: 365 * DAY,
+  // Analytics answer windows of up to 400 days (ADR 25).
+  analytics_counts: 400 * DAY,
+  analytics_delivery_times: 400 * DAY,
 };
+
+/** Analytics shards are folded once their period ended this long ago: no transaction still writes it. */
+export const FOLD_AFTER_MS = 10 * 60_000;
 
 export interface RetentionSettings {
   readonly policy: RetentionPolicy;
@@ -46,6 +52,7 @@ export class Retention {
   /** `stopping` is asked between batches: a shutdown never waits for a whole run. */
   async runOnce(stopping: () => boolean = () => false): Promise<PruneCounts> {
     const counts: Record<string, number> = {};
+    await this.store.foldAnalytics(new Date(this.clock.now().getTime() - FOLD_AFTER_MS));
     for (const table of RETAINED_TABLES) {
       const olderThan = new Date(this.clock.now().getTime() - this.settings.policy[table]);
       counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize), stopping);

@@ -3,12 +3,14 @@ import { buildHandlerRegistry } from '../../application/handlers/index.js';
 import { isPublished } from '../../application/integration-events.js';
 import { type AfterCommitHook, MessageBus } from '../../application/message-bus.js';
 import { HistoryQuery } from '../../application/queries/history.query.js';
+import { NotificationSearchQuery } from '../../application/queries/notification-search.query.js';
 import { PreferencesQuery } from '../../application/queries/preferences.query.js';
 import { ObservedBusMonitor } from '../../adapters/observability/bus-monitor.js';
 import { createLogger } from '../../adapters/observability/logger.js';
 import { ServiceMetrics } from '../../adapters/observability/metrics.js';
 import { KyselyApiKeyLookup } from '../../adapters/postgres/api-key.repository.js';
 import { primaryHealth, standbyHealth } from '../../adapters/postgres/health.js';
+import { KyselyNotificationSearchReadModel } from '../../adapters/postgres/notification-search.read-model.js';
 import { Sha256ApiKeySecrets } from '../../adapters/system/api-key-secrets.js';
 import { SystemClock } from '../../adapters/system/system-clock.js';
 import { UuidGenerator } from '../../adapters/system/uuid-generator.js';
@@ -40,7 +42,7 @@ export function wakeWorkers(get: Resolve): AfterCommitHook {
 }
 
 type Core = 'logger' | 'metrics' | 'lifecycle' | 'clock' | 'ids' | 'apiKeySecrets' | 'handlers' | 'busMonitor' | 'bus' | 'workerBus';
-type Reads = 'preferencesQuery' | 'historyQuery' | 'authenticator' | 'health' | 'readiness';
+type Reads = 'preferencesQuery' | 'historyQuery' | 'notificationSearchQuery' | 'authenticator' | 'health' | 'readiness';
 
 export const coreFactories: Pick<Factories, Core | Reads> = {
   logger: (get) => createLogger(get('config').logLevel),
@@ -69,6 +71,7 @@ export const coreFactories: Pick<Factories, Core | Reads> = {
   workerBus: (get) => new MessageBus(get('handlers'), unitsOfWorkOn(get, get('workerDb')), get('busMonitor'), wakeWorkers(get)),
   preferencesQuery: (get) => new PreferencesQuery(get('preferencesReadModel')),
   historyQuery: (get) => new HistoryQuery(get('historyReadModel')),
+  notificationSearchQuery: (get) => new NotificationSearchQuery(new KyselyNotificationSearchReadModel(get('readRouter')), get('renderer')),
   authenticator: (get) => new BootstrapAwareAuthenticator(get('config').adminApiKey, get('apiKeySecrets'), new KyselyApiKeyLookup(get('primaryDb'))),
   health: (get) =>
     new HealthReporter(

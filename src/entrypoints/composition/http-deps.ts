@@ -10,6 +10,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
     bus: app.get('bus'),
     queries: {
       history: app.get('historyQuery'),
+      notifications: app.get('notificationSearchQuery'),
       preferences: app.get('preferencesQuery'),
       templates: app.get('templatesQuery'),
       schedules: app.get('schedulesQuery'),
@@ -17,6 +18,7 @@ export function httpDepsOf(app: AppContainer): HttpDeps {
       feed: app.get('feedQuery'),
       deadLetters: app.get('deadLettersQuery'),
       audit: app.get('auditQuery'),
+      analytics: app.get('analyticsQuery'),
     },
     bulkRetry: app.get('bulkRetry'),
     eventBindings: app.get('config').amqp?.bindings ?? null,

@@ -8,6 +8,7 @@ import { LiveOpenApiDocument } from './live-openapi-document.js';
 import { openApiDocument } from './openapi.js';
 import { Problem, errorHandler, sendProblem } from './problem.js';
 import { observeRequests } from './request-observer.js';
+import { analyticsRoutes } from './routes/analytics.routes.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { deadLetterRoutes } from './routes/dead-letters.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
@@ -17,6 +18,7 @@ import { batchRoutes } from './routes/batch.routes.js';
 import { feedRoutes } from './routes/feed.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { notificationRoutes } from './routes/notifications.routes.js';
+import { notificationSearchRoutes } from './routes/notification-search.routes.js';
 import { opsRoutes } from './routes/ops.routes.js';
 import { providerRoutes } from './routes/providers.routes.js';
 import { preferencesRoutes } from './routes/preferences.routes.js';
@@ -47,9 +49,12 @@ export function createHttpApp(deps: HttpDeps): Express {
   feedRoutes(api, deps);
   streamTicketRoutes(api, deps);
   deadLetterRoutes(api, deps);
+  analyticsRoutes(api, deps);
   auditRoutes(api, deps);
   bulkRetryRoutes(api, deps);
   publishRoutes(api, deps);
+  // Last: GET /notifications/:id must not shadow the routes of other GET /notifications/... paths.
+  notificationSearchRoutes(api, deps);
   const document = new LiveOpenApiDocument(openApiDocument(api), deps.queries.templates);
 
   const http = express();

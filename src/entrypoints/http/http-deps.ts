@@ -1,5 +1,6 @@
 import type { MessageBus } from '../../application/message-bus.js';
 import type { HistoryQuery } from '../../application/queries/history.query.js';
+import type { NotificationSearchQuery } from '../../application/queries/notification-search.query.js';
 import type { PreferencesQuery } from '../../application/queries/preferences.query.js';
 import type { SchedulesQuery } from '../../application/queries/schedules.query.js';
 import type { SuppressionsQuery } from '../../application/queries/suppressions.query.js';
@@ -8,6 +9,7 @@ import type { DeadLettersQuery } from '../../application/queries/dead-letters.qu
 import type { AuditQuery } from '../../application/queries/audit.query.js';
 import type { BulkRetry } from '../../application/operations/bulk-retry.js';
 import type { TemplatesQuery } from '../../application/queries/templates.query.js';
+import type { AnalyticsQuery } from '../../application/queries/analytics.query.js';
 import type { IssuedTicket } from '../../application/realtime/stream-tickets.js';
 import type { ScheduleSends } from '../../application/scheduling/schedule-sends.js';
 import type { Logger } from '../../adapters/observability/logger.js';
@@ -20,6 +22,7 @@ export interface HttpDeps {
   readonly bus: MessageBus;
   readonly queries: {
     readonly history: HistoryQuery;
+    readonly notifications: NotificationSearchQuery;
     readonly preferences: PreferencesQuery;
     readonly templates: TemplatesQuery;
     readonly schedules: SchedulesQuery;
@@ -27,6 +30,7 @@ export interface HttpDeps {
     readonly feed: FeedQuery;
     readonly deadLetters: DeadLettersQuery;
     readonly audit: AuditQuery;
+    readonly analytics: AnalyticsQuery;
   };
   /** Retries the failed notifications a filter matches, chunk by chunk (ADR 28). */
   readonly bulkRetry: BulkRetry;

@@ -59,6 +59,7 @@ export function notificationJson(view: NotificationView) {
     expires_at: view.expiresAt?.toISOString() ?? null,
     provider_message_id: view.providerMessageId,
     receipt: view.receipt && { status: view.receipt.status, error_code: view.receipt.errorCode, at: view.receipt.at.toISOString() },
+    order_id: view.orderId,
     created_at: view.createdAt.toISOString(),
     updated_at: view.updatedAt.toISOString(),
   };

@@ -114,6 +114,7 @@ export const NotificationSchema = z
       .object({ status: z.enum(['delivered', 'undelivered']), error_code: z.string().nullable(), at: z.iso.datetime() })
       .nullable()
       .openapi({ description: "The provider's last report after accepting it (an SMS status callback); never a second outcome" }),
+    order_id: z.string().nullable().openapi({ description: "The order it is about: its variables' order_id when it was requested (null when they named none, and on notifications recorded before it was kept)" }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })

@@ -17,6 +17,8 @@ async function tables(db: TestDatabase): Promise<string[]> {
 }
 
 const SCHEMA = [
+  'analytics_counts',
+  'analytics_delivery_times',
   'api_keys',
   'audit_log',
   'channel_rate_buckets',

@@ -66,7 +66,7 @@ describe('KyselyRetentionStore', () => {
   }
 
   async function keys(table: RetainedTable): Promise<string[]> {
-    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash', audit_log: 'id', dead_letters: 'id' }[table];
+    const column = { inbox: 'event_id', idempotency_keys: 'key', outbox: 'id', notifications: 'id', feed_items: 'notification_id', ws_tickets: 'hash', audit_log: 'id', analytics_counts: 'at', analytics_delivery_times: 'at', dead_letters: 'id' }[table];
     const { rows } = await sql<{ k: string }>`select ${sql.ref(column)}::text as k from ${sql.table(table)} order by 1`.execute(kysely);
     return rows.map((r) => r.k);
   }
@@ -291,6 +291,8 @@ describe('KyselyRetentionStore', () => {
       ws_tickets: 'ws_tickets_expiry',
       dead_letters: 'dead_letters_created',
       audit_log: 'audit_log_at',
+      analytics_counts: 'analytics_counts_pkey',
+      analytics_delivery_times: 'analytics_delivery_times_pkey',
     };
 
     for (const [table, index] of Object.entries(expected) as Array<[RetainedTable, string]>) {

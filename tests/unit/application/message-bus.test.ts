@@ -102,6 +102,7 @@ const sent: EventOf<'NotificationSent'> = {
   channel: 'email',
   recipient: 'u-1@example.com',
   correlationId: null,
+  deliveryTimeMs: 40,
 };
 
 function gate() {

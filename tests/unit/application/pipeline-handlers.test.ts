@@ -149,6 +149,14 @@ describe('ReceiveEvent', () => {
     expect(((await rejection(bus.handle(receive(late, { eventId: 'evt-2' })))) as Error).message).to.equal('template_vars.reset_token: is required');
   });
 
+  it('records the order an order event is about, from its variables', async () => {
+    const { bus, store } = pipeline();
+    const items = [{ product_id: 'p-1', product_name: 'Pen', quantity: 1, price: 2 }];
+    const order = requested({ notificationType: 'order_confirmation', templateVars: { order_id: 4711, user_email: 'event@example.com', total_amount: 2, status: 'paid', items } });
+    const { notificationIds } = await bus.handle(receive(order));
+    expect(store.notifications.get(notificationIds[0] as string)?.orderId).to.equal('4711');
+  });
+
   it('requests at once an event whose send_at has passed', async () => {
     const { bus, clock } = pipeline();
     const result = await bus.handle(receive(requested({ sendAt: new Date(clock.now().getTime() - 1) })));
@@ -178,6 +186,7 @@ describe('ReceiveEvent', () => {
         leaseExpiresAt: null,
         claimToken: null,
         correlationId: 'corr-1',
+        orderId: null,
         sourceEventId: 'evt-1',
         retryOf: null,
         secretVariables: ['reset_token'],

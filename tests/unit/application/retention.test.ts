@@ -6,7 +6,7 @@ import { T0 } from '../mothers.js';
 
 /** A store with `rows` eligible rows per table, deleted batch by batch. */
 function store(rows: Partial<Record<RetainedTable, number>>) {
-  const left = { inbox: 0, idempotency_keys: 0, outbox: 0, notifications: 0, feed_items: 0, ws_tickets: 0, audit_log: 0, dead_letters: 0, ...rows };
+  const left = { inbox: 0, idempotency_keys: 0, outbox: 0, notifications: 0, feed_items: 0, ws_tickets: 0, audit_log: 0, analytics_counts: 0, analytics_delivery_times: 0, dead_letters: 0, ...rows };
   const calls: string[] = [];
   const take = (key: keyof typeof left, batchSize: number) => {
     const n = Math.min(batchSize, left[key]);
@@ -15,16 +15,18 @@ function store(rows: Partial<Record<RetainedTable, number>>) {
   };
   const subject: RetentionStore = {
     prune: async (table, olderThan, batchSize) => (calls.push(`${table} < ${olderThan.toISOString()}`), take(table, batchSize)),
+    foldAnalytics: async (endedBefore) => (calls.push(`fold < ${endedBefore.toISOString()}`), 0),
   };
   return { subject, calls, left };
 }
 
 describe('Retention', () => {
-  it('prunes each table by its own age, counting what went', async () => {
+  it('folds the analytics shards of periods ended 10 minutes ago, then prunes each table by its own age, counting what went', async () => {
     const { subject, calls } = store({ inbox: 3, outbox: 1 });
     const counts = await new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 10, maxBatches: 5 }).runOnce();
-    expect(counts).to.deep.equal({ inbox: 3, idempotency_keys: 0, outbox: 1, notifications: 0, feed_items: 0, ws_tickets: 0, audit_log: 0, dead_letters: 0 });
+    expect(counts).to.deep.equal({ inbox: 3, idempotency_keys: 0, outbox: 1, notifications: 0, feed_items: 0, ws_tickets: 0, audit_log: 0, analytics_counts: 0, analytics_delivery_times: 0, dead_letters: 0 });
     expect(calls).to.deep.equal([
+      'fold < 2026-11-22T09:50:00.000Z',
       'inbox < 2026-11-08T10:00:00.000Z',
       'idempotency_keys < 2026-11-21T10:00:00.000Z',
       'outbox < 2026-11-19T10:00:00.000Z',
@@ -32,6 +34,8 @@ describe('Retention', () => {
       'feed_items < 2026-08-24T10:00:00.000Z',
       'ws_tickets < 2026-11-22T10:00:00.000Z',
       'audit_log < 2025-11-22T10:00:00.000Z',
+      'analytics_counts < 2025-10-18T10:00:00.000Z',
+      'analytics_delivery_times < 2025-10-18T10:00:00.000Z',
       'dead_letters < 2026-10-23T10:00:00.000Z',
     ]);
   });
@@ -51,6 +55,6 @@ describe('Retention stopping', () => {
     const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 5, maxBatches: 20 });
     let batches = 0;
     await retention.runOnce(() => ++batches > 3);
-    expect(calls).to.deep.equal(['inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
+    expect(calls).to.deep.equal(['fold < 2026-11-22T09:50:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
   });
 });

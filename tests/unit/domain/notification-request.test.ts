@@ -72,7 +72,7 @@ describe('NotificationRequest', () => {
   });
 
   describe('record', () => {
-    it('becomes sent on an accepted answer and raises one NotificationSent', () => {
+    it('becomes sent on an accepted answer and raises one NotificationSent with its time from creation to acceptance', () => {
       const notification = aSendingNotification();
       notification.record(accepted(), timing(1), SCHEDULE);
       expect(notification.snapshot()).to.deep.include({ status: 'sent', leaseExpiresAt: null, claimToken: null, updatedAt: at(1) });
@@ -80,7 +80,7 @@ describe('NotificationRequest', () => {
         { number: 1, attemptedAt: at(1), outcome: 'accepted', response: '250 OK queued', error: null, latencyMs: 42 },
       ]);
       expect(notification.pullEvents()).to.deep.equal([
-        { type: 'NotificationSent', notificationId: 'notification-1', userId: 'user-1', notificationType: 'welcome', channel: 'email', recipient: 'ada@example.com', correlationId: 'corr-1', providerMessageId: null },
+        { type: 'NotificationSent', notificationId: 'notification-1', userId: 'user-1', notificationType: 'welcome', channel: 'email', recipient: 'ada@example.com', correlationId: 'corr-1', providerMessageId: null, deliveryTimeMs: 1_042 },
       ]);
     });
 
@@ -275,10 +275,10 @@ describe('NotificationRequest', () => {
 
   describe('retryOf', () => {
     it('creates a new pending notification with the failed one’s content, linked by retryOf', () => {
-      const original = failed({ priority: 'high' });
+      const original = failed({ priority: 'high', orderId: 'ORD-7' });
       const retry = NotificationRequest.retryOf(original, 'notification-2', at(600));
       const s = retry.snapshot();
-      expect(s).to.deep.include({ id: 'notification-2', retryOf: 'notification-1', status: 'pending', priority: 'high', nextAttemptAt: at(600), attempts: [] });
+      expect(s).to.deep.include({ id: 'notification-2', retryOf: 'notification-1', status: 'pending', priority: 'high', nextAttemptAt: at(600), attempts: [], orderId: 'ORD-7' });
       expect(s.content).to.deep.equal(original.snapshot().content);
       expect(original.snapshot().status).to.equal('failed');
       expect(retry.pullEvents().map((e) => e.type)).to.deep.equal(['NotificationRecorded']);

@@ -54,7 +54,8 @@ describe('the delivery configuration', () => {
   });
 
   it('reads the retention ages in days and hours', () => {
-    const { retention } = loadConfig({ ...REQUIRED, RETENTION_INBOX_DAYS: '30', RETENTION_IDEMPOTENCY_HOURS: '48', OUTBOX_RETENTION_HOURS: '1', RETENTION_NOTIFICATIONS_DAYS: '365', RETENTION_FEED_DAYS: '7', RETENTION_AUDIT_DAYS: '730', RETENTION_DEAD_LETTERS_DAYS: '9' });
-    expect(retention.policy).to.deep.equal({ inbox: 30 * 86_400_000, idempotency_keys: 48 * 3_600_000, outbox: 3_600_000, notifications: 365 * 86_400_000, feed_items: 7 * 86_400_000, ws_tickets: 0, audit_log: 730 * 86_400_000, dead_letters: 9 * 86_400_000 });
+    const { retention } = loadConfig({ ...REQUIRED, RETENTION_INBOX_DAYS: '30', RETENTION_IDEMPOTENCY_HOURS: '48', OUTBOX_RETENTION_HOURS: '1', RETENTION_NOTIFICATIONS_DAYS: '365', RETENTION_FEED_DAYS: '7', RETENTION_AUDIT_DAYS: '730', ANALYTICS_RETENTION_DAYS: '30', RETENTION_DEAD_LETTERS_DAYS: '9' });
+    const analytics = { analytics_counts: 30 * 86_400_000, analytics_delivery_times: 30 * 86_400_000 };
+    expect(retention.policy).to.deep.equal({ inbox: 30 * 86_400_000, idempotency_keys: 48 * 3_600_000, outbox: 3_600_000, notifications: 365 * 86_400_000, feed_items: 7 * 86_400_000, ws_tickets: 0, audit_log: 730 * 86_400_000, ...analytics, dead_letters: 9 * 86_400_000 });
   });
 });

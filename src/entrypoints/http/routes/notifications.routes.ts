@@ -30,21 +30,24 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
     },
   });
 
-  api.route({
-    method: 'post',
-    path: '/notifications/:id/retry',
-    summary: 'Retry a failed notification: a new notification linked to it by retry_of',
-    tag: 'notifications',
-    scope: 'admin',
-    params: NotificationIdParams,
-    responses: {
-      202: { description: 'A new notification, pending', schema: RetryResponse },
-      404: { description: 'No such notification' },
-      409: { description: 'The notification is not failed, was already retried, or its one-time secrets were erased' },
-    },
-    handle: async ({ params }, res) => {
-      const result = await bus.handle({ type: 'RetryNotification', notificationId: params.id, actor: apiKeyIdOf(res) });
-      res.status(202).json({ notification_id: result.notificationId, retry_of: result.retryOf, status: result.status });
-    },
-  });
+  // Seed 000's path serves the same.
+  for (const path of ['/notifications/:id/retry', '/api/v1/notifications/retry/:id']) {
+    api.route({
+      method: 'post',
+      path,
+      summary: 'Retry a failed notification: a new notification linked to it by retry_of',
+      tag: 'notifications',
+      scope: 'admin',
+      params: NotificationIdParams,
+      responses: {
+        202: { description: 'A new notification, pending', schema: RetryResponse },
+        404: { description: 'No such notification' },
+        409: { description: 'The notification is not failed, was already retried, or its one-time secrets were erased' },
+      },
+      handle: async ({ params }, res) => {
+        const result = await bus.handle({ type: 'RetryNotification', notificationId: params.id, actor: apiKeyIdOf(res) });
+        res.status(202).json({ notification_id: result.notificationId, retry_of: result.retryOf, status: result.status });
+      },
+    });
+  }
 }
