@@ -1,22 +1,16 @@
 import { expect } from 'chai';
-import { ConsoleBrowser, type ConsolePage, hasRoutes } from '../support/console-browser.js';
+import { ConsoleBrowser, type ConsolePage } from '../support/console-browser.js';
 import { eventually } from '../support/databases.js';
 import { E2E_ADMIN_KEY } from '../support/e2e-service.js';
 import { PipelineWorld } from '../support/pipeline-world.js';
 
-/**
- * The views on issue 14's endpoints (search, detail, bulk retry, dead letters, analytics). Each
- * test skips, naming the routes, on a service that does not have them yet.
- */
+/** The views of the operations endpoints: search, detail, bulk retry, dead letters, analytics. */
 describe('console: search, failed and bulk retry, dead letters, analytics (built service, Chromium)', function () {
   let world: PipelineWorld;
   let browser: ConsoleBrowser;
   let tab: ConsolePage;
   const failedIds: string[] = [];
 
-  const needs = async (context: Mocha.Context, ...routes: Array<readonly [string, string]>) => {
-    if (!(await hasRoutes(world.admin.baseUrl, routes))) context.skip();
-  };
   const send = async (recipient: string) => {
     const res = await world.admin.post('/notifications/send', { notification_type: 'welcome', recipient_email: recipient, userid: 'u-ops', template_vars: { username: 'Ops' } });
     return String(res.body.notification_id);
@@ -42,8 +36,7 @@ describe('console: search, failed and bulk retry, dead letters, analytics (built
     await world?.stop();
   });
 
-  it('finds a recipient\'s notifications, and opens one with its events', async function () {
-    await needs(this, ['get', '/notifications'], ['get', '/notifications/{id}']);
+  it('finds a recipient\'s notifications, and opens one with its events', async () => {
     const { page } = tab;
     await tab.go('#/notifications?recipient=bad-1%40example.com');
     const row = page.locator(`tr[data-id="${failedIds[0]}"]`);
@@ -54,8 +47,7 @@ describe('console: search, failed and bulk retry, dead letters, analytics (built
     expect(await page.locator('section', { hasText: 'Events published' }).textContent()).to.include('notification.failed');
   });
 
-  it('lists the failed notifications, counts a bulk retry first, and retries them on confirmation; Escape cancels and focus returns', async function () {
-    await needs(this, ['get', '/notifications'], ['post', '/notifications/retry']);
+  it('lists the failed notifications, counts a bulk retry first, and retries them on confirmation; Escape cancels and focus returns', async () => {
     const { page } = tab;
     await page.getByRole('link', { name: 'Failed' }).click();
     for (const id of failedIds) await page.locator(`tr[data-id="${id}"]`).waitFor();
@@ -77,8 +69,7 @@ describe('console: search, failed and bulk retry, dead letters, analytics (built
     await eventually(async () => world.smtp.messages.filter((m) => m.to.some((t) => t.startsWith('bad-'))).length === 2 || undefined, 20_000, 'both retried and sent');
   });
 
-  it('shows a dead letter with its reason and body, and replays it', async function () {
-    await needs(this, ['get', '/dead-letters'], ['post', '/dead-letters/{id}/replay']);
+  it('shows a dead letter with its reason and body, and replays it', async () => {
     await world.vhost.publish('user.registered', null, { raw: Buffer.from('{"not": "an event"') });
     const { page } = tab;
     await page.getByRole('link', { name: 'Dead letters' }).click();
@@ -94,8 +85,7 @@ describe('console: search, failed and bulk retry, dead letters, analytics (built
     await page.locator('tbody tr', { hasText: 'user.registered' }).first().waitFor();
   });
 
-  it('draws delivery rate per channel, delivery time percentiles and outcomes over time', async function () {
-    await needs(this, ['get', '/analytics/summary'], ['get', '/analytics/timeseries']);
+  it('draws delivery rate per channel, delivery time percentiles and outcomes over time', async () => {
     const { page } = tab;
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.getByRole('button', { name: 'Last 1h' }).click();

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { HttpClient } from './http-client.js';
 
 /** Debian's chromium (scripts/setup.sh --only-packages installs it); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -83,11 +82,4 @@ export class ConsolePage {
   async close(): Promise<void> {
     await this.page.context().close();
   }
-}
-
-/** True when the service has every route (method and OpenAPI path) a view needs: other parts of issue 14 add some. */
-export async function hasRoutes(baseUrl: string, routes: ReadonlyArray<readonly [string, string]>): Promise<boolean> {
-  const { body } = await new HttpClient(baseUrl).get('/openapi.json');
-  const paths = body.paths as Record<string, Record<string, unknown>>;
-  return routes.every(([method, path]) => paths[path]?.[method] !== undefined);
 }
