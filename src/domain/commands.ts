@@ -204,13 +204,16 @@ export type Command =
     }
   | {
       /**
-       * An event the consumer would accept, published on the events exchange through the outbox
-       * (ADR 28). `body` is the message without its `event_id`, which the handler gives it.
+       * An event the consumer would accept, published to the service's own queue through the
+       * outbox (ADR 28). `body` is the message without its `event_id`, which the handler gives it;
+       * `event` is what the consumer will make of it, checked against the templates and profiles
+       * first. Only requests for notifications: an event that writes a profile is not published so.
        */
       readonly type: 'PublishEvent';
       readonly routingKey: string;
       readonly eventType: string;
       readonly body: Readonly<Record<string, unknown>>;
+      readonly event: Extract<InboundEvent, { kind: 'NotificationRequested' }>;
       readonly correlationId: string;
       readonly idempotency: RequestIdempotency | null;
     }

@@ -19,6 +19,7 @@ import * as notificationSearch from './20261129T0910-notification-search.js';
 import * as deadLetters from './20261129T0920-dead-letters.js';
 import * as bulkRetry from './20261129T0930-bulk-retry.js';
 import * as analyticsMinutes from './20261129T0940-analytics-minutes.js';
+import * as outboxDirect from './20261129T0960-outbox-direct.js';
 
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '20261129T0920-dead-letters': deadLetters,
   '20261129T0930-bulk-retry': bulkRetry,
   '20261129T0940-analytics-minutes': analyticsMinutes,
+  '20261129T0960-outbox-direct': outboxDirect,
 };

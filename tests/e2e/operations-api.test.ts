@@ -230,6 +230,62 @@ describe('operations over REST: audit log, bulk retry, publishing (built service
       expect(mail.text).to.include('/verify/tok-ops-1');
     });
 
+    it('publishes to its own queue only: a queue of another service bound to the events exchange receives nothing', async () => {
+      await world.vhost.withChannel(async (channel) => {
+        await channel.assertQueue('e2e.other-service', { durable: true });
+        for (const pattern of ['user.#', 'request.#']) await channel.bindQueue('e2e.other-service', 'notification.events', pattern);
+      });
+      const res = await world.admin.post('/events/publish', verification('own-queue@example.com'));
+      expect(res.status, res.text).to.equal(202);
+      const seed = await world.admin.post('/api/v1/notifications/publish', { recipientId: 'u-own', type: 'in_app', messageBody: 'Only to us' });
+      expect(seed.status, seed.text).to.equal(202);
+      await mailTo('own-queue@example.com');
+      await eventually(async () => ((await world.admin.get('/feed/u-own')).body.items as unknown[] | undefined)?.length === 1 || undefined, 20_000, 'the feed item');
+      const other = await world.vhost.withChannel(async (channel) => (await channel.checkQueue('e2e.other-service')).messageCount);
+      expect(other).to.equal(0);
+    });
+
+    it("refuses user.registered with 422 naming event_type: a send key cannot set another user's notification email", async () => {
+      const forged = { routing_key: 'user.registered', event_type: 'UserRegistered', payload: { userid: 'u-victim', username: 'victim', email: 'attacker@example.com' } };
+      const res = await world.admin.post('/events/publish', forged);
+      expect([res.status, fields(res)], res.text).to.deep.equal([422, ['event_type']]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await world.admin.get('/notifications/preferences/u-victim')).status).to.equal(404);
+      const rows = await sqlOnPrimary<{ n: string }>(world.db.name, `select count(*) as n from outbox where event_type = 'user.registered'`);
+      expect(rows[0]?.n).to.equal('0');
+    });
+
+    it('refuses with 422 what the consumer would dead-letter (template, variables, SMS length, a user without a profile), writing no outbox row', async () => {
+      const before = await sqlOnPrimary<{ n: string }>(world.db.name, 'select count(*) as n from outbox');
+      const request = (payload: Record<string, unknown>) => world.admin.post('/events/publish', { routing_key: 'request.notification', event_type: 'request.notification', payload });
+      const cases: Array<[Promise<JsonResponse>, string[]]> = [
+        [request({ notification_type: 'no_such_template', recipient: 'x@example.com' }), ['payload.notification_type']],
+        [request({ notification_type: 'password_reset', recipient: 'x@example.com', variables: { username: 'ada', email: 'x@example.com' } }), ['payload.variables.reset_token']],
+        [request({ channel: 'sms', recipient: '+4915112345678', content: { subject: 'S', body: 'x'.repeat(2_000) } }), ['payload.content.body']],
+        [world.admin.post('/api/v1/notifications/publish', { recipientId: 'u-v1', type: 'sms', messageBody: 'x'.repeat(2_000) }), ['messageBody']],
+        [world.admin.post('/api/v1/notifications/publish', { recipientId: 'u-nobody', type: 'sms', messageBody: 'Hello' }), ['recipientId']],
+      ];
+      for (const [asked, expected] of cases) {
+        const res = await asked;
+        expect([res.status, fields(res)], res.text).to.deep.equal([422, expected]);
+      }
+      expect(await sqlOnPrimary<{ n: string }>(world.db.name, 'select count(*) as n from outbox')).to.deep.equal(before);
+    });
+
+    it('refuses a NUL character in any field with 400 naming it', async () => {
+      const cases: Array<[string, Record<string, unknown>, string]> = [
+        ['/events/publish', { ...verification('nul@example.com'), routing_key: 'user.email_verification_requested\u0000' }, 'routing_key'],
+        ['/events/publish', { ...verification('nul@example.com'), event_type: 'user.email_verification_requested\u0000' }, 'event_type'],
+        ['/events/publish', { ...verification('nul@example.com'), payload: { ...verification('nul@example.com').payload, username: 'a\u0000' } }, 'payload.username'],
+        ['/api/v1/notifications/publish', { recipientId: 'u-v1\u0000', type: 'in_app', messageBody: 'x' }, 'recipientId'],
+        ['/api/v1/notifications/publish', { recipientId: 'u-v1', type: 'in_app', messageBody: 'x\u0000' }, 'messageBody'],
+      ];
+      for (const [path, body, field] of cases) {
+        const res = await world.admin.post(path, body);
+        expect([res.status, fields(res)], `${field}: ${res.text}`).to.deep.equal([400, [field]]);
+      }
+    });
+
     it('takes the event type by class name, and answers a retried request (Idempotency-Key) with the first event_id, sending once', async () => {
       const asked = { ...verification('once@example.com'), event_type: 'UserEmailVerificationRequested' };
       const [first, again] = [await world.admin.post('/events/publish', asked, { 'idempotency-key': 'ops-once-1' }), await world.admin.post('/events/publish', asked, { 'idempotency-key': 'ops-once-1' })];

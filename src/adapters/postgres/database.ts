@@ -124,6 +124,8 @@ export interface OutboxTable {
   headers: Json<Record<string, unknown>> | null;
   message_id: string | null;
   content_type: string | null;
+  /** Published to the service's own queue through the default exchange, not the events exchange (ADR 28). */
+  to_own_queue: Generated<boolean>;
   created_at: Date;
   published_at: Date | null;
   attempts: Generated<number>;

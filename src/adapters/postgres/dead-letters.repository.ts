@@ -47,7 +47,8 @@ export class KyselyDeadLetters implements DeadLetters {
   /**
    * One statement: the chosen rows (newest first, locked; those another replay holds are skipped)
    * are marked replayed, and each becomes an outbox row with its bytes, routing key, AMQP properties
-   * and headers without those a death added, plus `x-replayed-from`.
+   * and headers without those a death added, plus `x-replayed-from`. One that came through the
+   * default exchange (an event published over REST, ADR 28) goes back to the service's own queue.
    */
   async replay(selection: ReplaySelection, at: Date): Promise<number> {
     if ('ids' in selection && !selection.ids.some(isUuid)) return 0;
@@ -56,11 +57,11 @@ export class KyselyDeadLetters implements DeadLetters {
       with chosen as (${chosen}),
       marked as (
         update dead_letters d set replayed_at = ${at} from chosen where d.id = chosen.id
-        returning d.id, d.body, d.headers, d.properties, d.routing_key)
-      insert into outbox (id, event_type, routing_key, correlation_id, payload, raw_body, headers, message_id, content_type, created_at)
+        returning d.id, d.body, d.headers, d.properties, d.routing_key, d.exchange)
+      insert into outbox (id, event_type, routing_key, correlation_id, payload, raw_body, headers, message_id, content_type, to_own_queue, created_at)
       select gen_random_uuid(), coalesce(properties->>'type', ''), routing_key, properties->>'correlationId', null, body,
         (headers - ${sql.val([...DEATH_HEADERS])}::text[]) || jsonb_build_object(${REPLAYED_FROM_HEADER}::text, id::text),
-        properties->>'messageId', properties->>'contentType', ${at}
+        properties->>'messageId', properties->>'contentType', exchange = '', ${at}
       from marked`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }

@@ -34,6 +34,7 @@ export class KyselyOutboxRepository implements OutboxRepository {
           routing_key: e.routingKey,
           correlation_id: e.correlationId,
           payload: JSON.stringify(e.body),
+          to_own_queue: e.toOwnQueue === true,
           created_at: at,
         })),
       )

@@ -20,11 +20,11 @@ const RELAY_BACKOFF: Backoff = { initialMs: 1_000, maxMs: 60_000 };
  * published only for the events the broker confirmed; the others keep their row and are tried
  * again after a backoff. Polling this table is the truth: a notification may only wake it.
  */
-type OutboxRow = Pick<Selectable<OutboxTable>, 'id' | 'event_type' | 'routing_key' | 'correlation_id' | 'payload' | 'raw_body' | 'headers' | 'message_id' | 'content_type'>;
+type OutboxRow = Pick<Selectable<OutboxTable>, 'id' | 'event_type' | 'routing_key' | 'correlation_id' | 'payload' | 'raw_body' | 'headers' | 'message_id' | 'content_type' | 'to_own_queue'>;
 
 /** A row with a raw body (a dead letter's replay, docs/adr/0024-dead-letters-as-rows.md) is published as it was received. */
 function outboundEvent(r: OutboxRow): OutboundEvent {
-  const event = { eventId: r.id, className: r.event_type, routingKey: r.routing_key, correlationId: r.correlation_id, body: r.payload ?? {} };
+  const event = { eventId: r.id, className: r.event_type, routingKey: r.routing_key, correlationId: r.correlation_id, body: r.payload ?? {}, ...(r.to_own_queue ? { toOwnQueue: true } : {}) };
   if (r.raw_body === null) return event;
   return { ...event, raw: { body: r.raw_body, headers: r.headers ?? {}, messageId: r.message_id, contentType: r.content_type } };
 }
@@ -36,7 +36,7 @@ export class KyselyOutboxRelayStore {
     return this.primary.transaction().execute(async (tx) => {
       const rows = await tx
         .selectFrom('outbox')
-        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload', 'raw_body', 'headers', 'message_id', 'content_type', 'attempts'])
+        .select(['id', 'event_type', 'routing_key', 'correlation_id', 'payload', 'raw_body', 'headers', 'message_id', 'content_type', 'to_own_queue', 'attempts'])
         .where('published_at', 'is', null)
         .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', sql<Date>`now()`)]))
         .orderBy('created_at')

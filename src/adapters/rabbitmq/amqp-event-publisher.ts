@@ -9,7 +9,9 @@ export class UnroutableError extends Error {}
 export class BrokerUnavailableError extends Error {}
 
 /**
- * Publishes on a confirm channel, persistent and mandatory. A publish resolves only on a confirm
+ * Publishes on a confirm channel, persistent and mandatory: to the events exchange by the event's
+ * routing key, or, for an event `toOwnQueue`, through the default exchange to the service's own
+ * queue only (docs/adr/0028-publishing-and-bulk-retry.md). A publish resolves only on a confirm
  * not preceded by a return (a confirm alone does not mean a queue took it: RabbitMQ confirms unroutable messages too); a
  * return, a nack, a closed channel or no confirm within the timeout reject, and the caller keeps
  * the event to publish again.
@@ -23,6 +25,8 @@ export class AmqpEventPublisher implements EventPublisher {
     private readonly exchange: string,
     private readonly confirmTimeoutMs: number,
     private readonly logger: Logger,
+    /** The service's own queue: an event `toOwnQueue` goes there through the default exchange, and nowhere else. */
+    private readonly ownQueue: string | null = null,
   ) {}
 
   readonly setup = async (connection: ChannelModel, lost: (reason: string) => void): Promise<void> => {
@@ -61,16 +65,19 @@ export class AmqpEventPublisher implements EventPublisher {
     const channel = this.channel;
     if (!channel) return Promise.reject(new BrokerUnavailableError('no broker connection'));
     const { content, options } = message(event);
+    const exchange = event.toOwnQueue ? '' : this.exchange;
+    const routingKey = event.toOwnQueue ? this.ownQueue : event.routingKey;
+    if (routingKey === null) return Promise.reject(new UnroutableError('no own queue is configured for an event to the service itself'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no confirm within ${this.confirmTimeoutMs} ms`)), this.confirmTimeoutMs);
       const settle = (error: unknown) => {
         clearTimeout(timer);
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-        if (this.returned.delete(options.messageId)) return reject(new UnroutableError(`no queue is bound for ${event.routingKey}`));
+        if (this.returned.delete(options.messageId)) return reject(new UnroutableError(`no queue is bound for ${routingKey}`));
         resolve();
       };
       try {
-        channel.publish(this.exchange, event.routingKey, content, options, settle);
+        channel.publish(exchange, routingKey, content, options, settle);
       } catch (error) {
         settle(error);
       }

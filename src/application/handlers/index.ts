@@ -90,7 +90,7 @@ export function buildHandlerRegistry(deps: HandlerDeps): HandlerRegistry {
         ReplayDeadLetters: replayDeadLetters(clock),
         DiscardDeadLetter: discardDeadLetter(),
       }),
-      PublishEvent: publishEvent(clock, ids),
+      PublishEvent: publishEvent(deps),
     },
     reactions: {
       ...none,

@@ -10,7 +10,7 @@ import { storedRequest } from '../scheduling/scheduled-request.js';
 import { checkSendable } from '../templates/release-for.js';
 import { type RequestDeps, askOf, requestNotifications } from './request-notification.js';
 
-type Requested = Extract<InboundEvent, { kind: 'NotificationRequested' }>;
+export type Requested = Extract<InboundEvent, { kind: 'NotificationRequested' }>;
 type Received = CommandResults['ReceiveEvent'];
 
 /**
@@ -51,7 +51,7 @@ async function scheduled(uow: UnitOfWork, deps: RequestDeps, event: Requested, s
 }
 
 /** An event's request as a send: the one shape every way of asking for a notification comes to. */
-function sendOf(event: Requested): SendFields {
+export function sendOf(event: Requested): SendFields {
   const { notificationType, userId, channel, recipient, templateVars, variablesField, subject, content, priority, locale, expiresAt } = event;
   return { notificationType, userId, channel, recipient, templateVars, variablesField, subject, content, priority, locale, expiresAt };
 }

@@ -10,6 +10,11 @@ export interface OutboundEvent {
   readonly body: Readonly<Record<string, unknown>>;
   /** A message published again as it was received (a dead letter's replay): its own bytes, headers and properties. */
   readonly raw?: RawMessage;
+  /**
+   * Straight to the service's own queue (the default exchange, routing key = the queue's name), not
+   * the events exchange: an event the service publishes to itself (docs/adr/0028-publishing-and-bulk-retry.md).
+   */
+  readonly toOwnQueue?: boolean;
 }
 
 /** An empty `className` publishes without an AMQP type. */

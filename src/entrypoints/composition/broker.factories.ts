@@ -15,7 +15,7 @@ export const brokerFactories: Pick<Factories, 'broker' | 'outboxRelay'> = {
     // The relay holds its transaction while it waits for confirms: wait less than the database
     // lets a transaction sit idle, or every batch would be rolled back and published again.
     const confirmTimeoutMs = Math.max(1_000, Math.floor(get('config').database.statementTimeoutMs * 0.6));
-    const publisher = new AmqpEventPublisher(amqp.exchange, confirmTimeoutMs, logger);
+    const publisher = new AmqpEventPublisher(amqp.exchange, confirmTimeoutMs, logger, amqp.queue);
     const handler = eventDeliveryHandler(get('bus'), logger, get('metrics'), { initialMs: 200, maxMs: 10_000 }, get('config').failpointHandlerThrowsOn);
     const consumerOptions = { deliveryLimit: amqp.deliveryLimit, deadLettered: get('metrics').deadLettered };
     const consumer = new AmqpConsumer(amqp.queue, amqp.deadLetterExchange, amqp.prefetch, handler, logger, consumerOptions);

@@ -3,6 +3,7 @@ import type { AuditRecord } from '../../application/ports/audit-read-model.js';
 import { AUDIT_ACTIONS } from '../../domain/audit.js';
 import { BULK_RETRY_MAX } from '../../domain/bulk-retry.js';
 import { CHANNELS } from '../../domain/notification-type.js';
+import { ContentText, OneLine } from './schemas.js';
 import { z } from './zod.js';
 
 const Instant = z.iso.datetime({ offset: true });
@@ -62,17 +63,17 @@ export const BulkRetryResponse = z
 
 export const PublishEventBody = z
   .strictObject({
-    routing_key: z.string().min(1).max(255).openapi({ example: 'user.email_verification_requested' }),
-    event_type: z.string().min(1).max(255).openapi({ description: 'A type the consumer knows, dotted or its class name', example: 'user.email_verification_requested' }),
+    routing_key: OneLine(255).min(1).openapi({ example: 'user.email_verification_requested' }),
+    event_type: OneLine(255).min(1).openapi({ description: 'A type the consumer knows, dotted or its class name', example: 'user.email_verification_requested' }),
     payload: z.record(z.string(), z.unknown()).openapi({ description: "The event's fields, as the consumer reads them" }),
   })
   .openapi('PublishEvent');
 
 export const PublishV1Body = z
   .strictObject({
-    recipientId: z.string().min(1).max(128).openapi({ description: "The user's id" }),
+    recipientId: OneLine(128).min(1).openapi({ description: "The user's id" }),
     type: z.enum(CHANNELS).openapi({ description: 'The channel' }),
-    messageBody: z.string().trim().min(1).max(100_000),
+    messageBody: ContentText.trim().min(1),
   })
   .openapi('PublishNotificationV1');
 

@@ -113,4 +113,16 @@ describe('KyselyDeadLetterReadModel', () => {
     const again = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay({ ids: [ids[10] as string] }, minutes(61)));
     expect(again.result).to.equal(0);
   });
+
+  it("replays one that came through the default exchange (published over REST) to the service's own queue, the others to the events exchange", async () => {
+    await sql`truncate outbox`.execute(kysely);
+    const direct = await add(30, { exchange: '', routingKey: 'notification-service.events' });
+    const count = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay({ ids: [direct, ids[11] as string] }, minutes(62)));
+    expect(count.result).to.equal(2);
+    const { rows } = await sql<{ routing_key: string; to_own_queue: boolean }>`select routing_key, to_own_queue from outbox order by routing_key`.execute(kysely);
+    expect(rows.map((r) => [r.routing_key, r.to_own_queue])).to.deep.equal([
+      ['notification-service.events', true],
+      ['order.placed', false],
+    ]);
+  });
 });

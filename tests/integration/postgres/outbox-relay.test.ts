@@ -101,6 +101,18 @@ describe('KyselyOutboxRelayStore', () => {
     expect(await store.relayBatch(10, allOk)).to.deep.equal({ claimed: 0, published: 0, failed: 0 });
   });
 
+  it("hands over an event to the service's own queue as such, and no other", async () => {
+    const [plain] = await addEvents(1);
+    const own = { ...event(9), toOwnQueue: true };
+    await uow().execute((u) => u.outbox.add([own], NOW));
+    const seen: OutboundEvent[] = [];
+    await store.relayBatch(10, async (batch) => (seen.push(...batch), allOk(batch)));
+    expect(seen.map((e) => [e.eventId, e.toOwnQueue])).to.have.deep.members([
+      [plain?.eventId, undefined],
+      [own.eventId, true],
+    ]);
+  });
+
   it('keeps refused events unpublished with attempts, the error and a retry time at most a second away; batches skip them until it comes', async () => {
     const events = await addEvents(4);
     const refused = new Set([events[1]!.eventId, events[3]!.eventId]);

@@ -61,8 +61,8 @@ async function takeAll(vhost: TestVhost, queue: string): Promise<ConsumeMessage[
 }
 
 /** A session that declares the topology and sets the publisher up, as the service wires them. */
-async function connectedPublisher(vhost: TestVhost, fatals: FatalBrokerError[]): Promise<{ session: AmqpSession; publisher: AmqpEventPublisher }> {
-  const publisher = new AmqpEventPublisher(TOPOLOGY.exchange, 5_000, logger);
+async function connectedPublisher(vhost: TestVhost, fatals: FatalBrokerError[], ownQueue: string | null = null): Promise<{ session: AmqpSession; publisher: AmqpEventPublisher }> {
+  const publisher = new AmqpEventPublisher(TOPOLOGY.exchange, 5_000, logger, ownQueue);
   const session = new AmqpSession(
     { url: vhost.url, heartbeatSeconds: 5, connectionName: 'it-publisher', reconnectInitialMs: 50, reconnectMaxMs: 500 },
     [(connection) => declareTopology(connection, TOPOLOGY), publisher.setup],
@@ -138,6 +138,22 @@ describe('AmqpEventPublisher', function () {
       const ids = (await takeAll(vhost, 'it.many')).map((m) => m.properties.messageId as string);
       expect(ids).to.have.length(200);
       expect(new Set(ids)).to.deep.equal(new Set(events.map((e) => e.eventId)));
+    });
+
+    it("publishes an event to the service itself to its own queue only, never to another bound to the events exchange", async () => {
+      const own = await connectedPublisher(vhost, fatals, TOPOLOGY.queue);
+      try {
+        await bindQueue(vhost, 'it.other-service', 'user.#');
+        await takeAll(vhost, TOPOLOGY.queue);
+        const event = sentEvent({ routingKey: 'user.welcome_requested', className: 'user.welcome_requested', toOwnQueue: true });
+        await own.publisher.publish(event);
+        const [message, ...rest] = await takeAll(vhost, TOPOLOGY.queue);
+        expect([rest.length, message?.fields.exchange, message?.fields.routingKey, message?.properties.messageId]).to.deep.equal([0, '', TOPOLOGY.queue, event.eventId]);
+        expect(await takeAll(vhost, 'it.other-service')).to.deep.equal([]);
+        expect(await rejection(publisher.publish(event))).to.be.instanceOf(UnroutableError); // no own queue configured
+      } finally {
+        await own.session.close();
+      }
     });
 
     it('rejects with BrokerUnavailableError before any connection', async () => {

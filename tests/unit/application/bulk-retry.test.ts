@@ -99,23 +99,3 @@ describe('BulkRetry', () => {
     expect(w.store.audit.size).to.equal(0);
   });
 });
-
-describe('PublishEvent', () => {
-  it('writes the event to the outbox with a fresh event_id, once per Idempotency-Key', async () => {
-    const { store, bus } = fakeContainer({ clock: new FakeClock(T0) });
-    const command = { type: 'PublishEvent', routingKey: 'user.x', eventType: 'user.welcome_requested', body: { event_type: 'user.welcome_requested', data: { userid: 'u' } }, correlationId: 'corr-1', idempotency: { key: 'caller:k1', requestHash: 'h' } } as const;
-    const first = await bus.handle(command);
-    expect(await bus.handle(command)).to.deep.equal(first);
-    expect([...store.outbox.values()]).to.deep.equal([
-      {
-        eventId: first.eventId,
-        routingKey: 'user.x',
-        className: 'user.welcome_requested',
-        correlationId: 'corr-1',
-        body: { event_type: 'user.welcome_requested', data: { userid: 'u' }, event_id: first.eventId },
-        createdAt: T0,
-        publishedAt: null,
-      },
-    ]);
-  });
-});
