@@ -3,6 +3,9 @@ import { html, useEffect, useRef } from '../lib/html.js';
 
 const PALETTE = ['--c1', '--c2', '--c3', '--c4', '--c5', '--c6'];
 
+/** The y axis's width for its longest label ("1200 ms"): uPlot's default 50 px clips the first digits. */
+const labelRoom = (_u, values) => 24 + 8 * Math.max(3, ...(values ?? []).map((v) => String(v).length));
+
 /**
  * A time series chart (uPlot, canvas) with the same numbers as a table beside it for keyboard
  * and screen reader users. `points`: [{at, ...}]; `series`: [{label, value(point), color?}].
@@ -18,7 +21,7 @@ export function TimeChart({ title, points, series, unit = '' }) {
       width: box.current.clientWidth || 600,
       height: 220,
       series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: color(s, i), width: 2, value: (_u, v) => (v === null ? '—' : `${v}${unit}`) }))],
-      axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((t) => `${t}${unit}`) }],
+      axes: [axis, { ...axis, values: (_u, ticks) => ticks.map((t) => `${t}${unit}`), size: labelRoom }],
     };
     const chart = new uPlot(options, data, box.current);
     const resize = new ResizeObserver(() => chart.setSize({ width: box.current.clientWidth, height: 220 }));

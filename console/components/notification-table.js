@@ -4,8 +4,8 @@ import { href } from '../lib/router.js';
 import { RetryButton, short } from './retry-button.js';
 import { Status } from './status.js';
 
-/** Notifications as a table: one row each, its id a link to its timeline; failed ones can be retried. */
-export function NotificationTable({ items, caption, onRetried }) {
+/** Notifications as a table: one row each, its id a link to its timeline; failed ones can be retried (the row shows the retry in place). */
+export function NotificationTable({ items, caption }) {
   return html`<div class="table-wrap"><table>
     <caption>${caption}</caption>
     <thead><tr>
@@ -23,7 +23,7 @@ export function NotificationTable({ items, caption, onRetried }) {
       <td>${n.userid ?? '—'}</td>
       <td class="num">${n.attempts?.length ?? 0}</td>
       <td class="nowrap">${when(n.created_at)}</td>
-      <td><${RetryButton} notification=${n} onRetried=${onRetried} /></td>
+      <td><${RetryButton} notification=${n} /></td>
     </tr>`)}</tbody>
   </table></div>`;
 }

@@ -1,6 +1,6 @@
 import { html, useEffect, useState } from '../lib/html.js';
 import { when } from '../lib/format.js';
-import { notificationDetail } from '../lib/notifications-source.js';
+import { notificationDetail, retriedAs } from '../lib/notifications-source.js';
 import { href, idOf } from '../lib/router.js';
 import { loadState } from '../components/feedback.js';
 import { Heading } from '../components/heading.js';
@@ -9,20 +9,22 @@ import { RetryButton } from '../components/retry-button.js';
 import { Status } from '../components/status.js';
 import { Timeline } from '../components/timeline.js';
 
-/** One notification: what it is, its links (retry, fallback), the timeline of attempts, the rendered message, its events. */
+/**
+ * One notification: what it is, its links (retry, fallback), the timeline of attempts, the rendered
+ * message, its events. A retry from here updates it in place (a reload could read a lagging standby).
+ */
 export function NotificationDetail({ route }) {
   const id = idOf(route);
   const [state, setState] = useState({ data: null, error: null, loading: true });
-  const [tick, setTick] = useState(0);
   useEffect(() => {
     let current = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
+    setState({ data: null, error: null, loading: true });
     notificationDetail(id).then(
-      (data) => current && setState({ data, error: null, loading: false }),
+      (data) => current && setState({ data: { ...data, retried_by: data.retried_by ?? retriedAs(id) ?? null }, error: null, loading: false }),
       (error) => current && setState({ data: null, error, loading: false }),
     );
     return () => (current = false);
-  }, [id, tick]);
+  }, [id]);
   const head = html`<${Heading}>Notification <span class="mono">${id}</span></${Heading}>`;
   const pending = loadState(state, { what: 'the notification', isEmpty: () => false });
   if (pending) return html`${head}${pending}`;
@@ -43,7 +45,7 @@ export function NotificationDetail({ route }) {
         ${n.receipt ? html`<div><dt>Receipt</dt><dd><${Status} status=${n.receipt.status} /> ${n.receipt.error_code ?? ''} ${when(n.receipt.at)}</dd></div>` : null}
       </dl>
       <${Links} n=${n} />
-      <${RetryButton} notification=${n} onRetried=${() => setTick((t) => t + 1)} />
+      <${RetryButton} notification=${n} onRetried=${(r) => setState((s) => ({ ...s, data: { ...s.data, retried_by: r.notification_id } }))} />
     </section>
     <${Timeline} notification=${n} />
     <${Preview} rendered=${n.rendered} subject=${n.subject} />

@@ -35,6 +35,6 @@ export function Notifications({ route }) {
     ${!searching
       ? html`<div class="empty">Enter a user id or a recipient to see their notifications.</div>`
       : loadState(pages, { what: 'notifications', empty: `No notifications for ${who}${status ? ` with status ${status}` : ''}.`, isEmpty: (d) => d.items.length === 0 }) ??
-        html`<${NotificationTable} items=${pages.data.items} caption=${`Notifications of ${who}, newest first`} onRetried=${pages.reload} />
+        html`<${NotificationTable} items=${pages.data.items} caption=${`Notifications of ${who}, newest first`} />
           <${Pager} cursors=${pages.cursors} next=${pages.data.next_cursor} onPage=${pages.setCursors} label="Notifications" />`}`;
 }

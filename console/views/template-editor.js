@@ -1,6 +1,7 @@
 import { api } from '../lib/api.js';
 import { html, useEffect, useState } from '../lib/html.js';
 import { idOf } from '../lib/router.js';
+import { drafts } from '../lib/session.js';
 import { definitionOf, sampleVariables } from '../lib/template-drafts.js';
 import { useLoad } from '../lib/use-load.js';
 import { ProblemBox, loadState } from '../components/feedback.js';
@@ -12,29 +13,35 @@ import { VariantFields } from '../components/variant-fields.js';
 /**
  * Edit a template: the latest version is the starting text; "Save draft" stores a new version
  * (a draft, not live) and the preview renders it with the sample variables; publish makes a
- * version live, and publishing an older one rolls back.
+ * version live, and publishing an older one rolls back. Every edit is kept in this tab until saved
+ * (lib/session.js drafts): a 401 that signs out midway loses nothing.
  */
 export function TemplateEditor({ route }) {
   const key = idOf(route);
   const versions = useLoad(`/templates/${encodeURIComponent(key)}/versions`);
-  const [draft, setDraft] = useState(null);
+  const [draft, setDraft] = useState(() => drafts.load(key));
+  const [restored, setRestored] = useState(() => drafts.load(key) !== null);
   const [previewed, setPreviewed] = useState(null);
   const [variables, setVariables] = useState('{}');
   const [save, setSave] = useState({ busy: false, error: null, note: null });
   const latest = versions.data?.versions[0]?.version;
   useEffect(() => {
-    if (latest === undefined || draft) return;
+    if (latest === undefined || previewed !== null) return;
     api('GET', `/templates/${encodeURIComponent(key)}/versions/${latest}`).then((v) => {
-      setDraft(definitionOf(v));
+      setDraft((d) => d ?? definitionOf(v));
       setPreviewed(latest);
       setVariables(JSON.stringify(sampleVariables(v.variables), null, 2));
     }, (error) => setSave({ busy: false, error, note: null }));
-  }, [latest]);
+  }, [latest, previewed]);
+  const edit = (changed) => (drafts.keep(key, changed), setDraft(changed));
+  const discard = () => (drafts.drop(key), setRestored(false), setDraft(null), setPreviewed(null));
   const saveDraft = async (event) => {
     event.preventDefault();
     setSave({ busy: true, error: null, note: null });
     try {
       const saved = await api('PUT', `/templates/${encodeURIComponent(key)}`, draft);
+      drafts.drop(key);
+      setRestored(false);
       setSave({ busy: false, error: null, note: `Saved as draft v${saved.version}.` });
       setPreviewed(saved.version);
       versions.reload();
@@ -47,7 +54,8 @@ export function TemplateEditor({ route }) {
     ${pending ?? html`<div class="editor">
       <form class="card" onSubmit=${saveDraft} aria-label="Draft">
         <h2>Draft</h2>
-        ${draft ? html`<${VariantFields} draft=${draft} onChange=${setDraft} />` : html`<p class="loading">Loading the latest version…</p>`}
+        ${restored ? html`<p class="muted restored">Your unsaved changes, kept in this tab. <button type="button" class="small secondary" onClick=${discard}>Discard them</button></p>` : null}
+        ${draft ? html`<${VariantFields} draft=${draft} onChange=${edit} />` : html`<p class="loading">Loading the latest version…</p>`}
         <div class="actions"><button type="submit" disabled=${!draft || save.busy}>${save.busy ? 'Saving…' : 'Save draft'}</button></div>
         ${save.note ? html`<p role="status" class="ok-note">${save.note}</p>` : null}
         <${ProblemBox} error=${save.error} title="Draft refused" />

@@ -84,4 +84,63 @@ describe('console: a user\'s failed notification, its timeline, and its retry in
     expect(await row.textContent()).to.include('ana@example.com');
     await stream.screenshot('stream');
   });
+
+  it('keeps the retry in place (no second retry offered), and opens the new notification even while the standby has not got it yet', async () => {
+    const { page } = tabs[0]!;
+    const retryButton = page.getByRole('button', { name: `Retry notification ${failedId}` });
+    await page.waitForTimeout(1_000);
+    expect(await retryButton.count()).to.equal(0);
+    const link = page.getByRole('status').filter({ hasText: 'Retried as' }).getByRole('link');
+    const retryId = (await link.getAttribute('href'))!.split('/').pop()!;
+    // The standby lags: the first read of the new notification answers 404, as it would then.
+    tabs[0]!.expectRefused(new RegExp(`/notifications/${retryId}`));
+    const problem = { type: 'about:blank', title: 'Not Found', status: 404, detail: 'No such notification' };
+    await page.route(`**/notifications/${retryId}`, (route) => route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify(problem) }), { times: 1 });
+    await link.click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+    expect(await page.locator('h1').textContent()).to.include(retryId);
+    expect(await page.getByRole('alert').count()).to.equal(0);
+    await tabs[0]!.go('#/notifications?userid=u-ana');
+    await page.locator(`tr[data-id="${failedId}"] .retried a`).waitFor();
+    expect(await retryButton.count()).to.equal(0);
+  });
+
+  it('reconnects a dropped stream with a new ticket, and marks the time it was away', async () => {
+    const tab = await open();
+    let connections = 0;
+    const first: { drop?: () => Promise<void> } = {};
+    await tab.page.routeWebSocket(/\/ws\?ticket=/, (ws) => {
+      const server = ws.connectToServer();
+      if (++connections === 1) first.drop = async () => (await ws.close({ code: 1012, reason: 'service restart' }), await server.close());
+    });
+    await tab.go('#/stream');
+    const status = tab.page.getByRole('status').filter({ hasText: /^(Live|Disconnected)/ });
+    await tab.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await first.drop!();
+    await tab.page.getByRole('status').filter({ hasText: 'Disconnected — reconnecting' }).waitFor();
+    await tab.page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 10_000 });
+    expect(await status.textContent()).to.equal('Live');
+    expect(connections).to.equal(2);
+    expect(tab.urls.filter((url) => url.endsWith('/ws/tickets')).length).to.equal(2);
+    expect(await tab.page.locator('tr.gap').textContent()).to.include('Missed while disconnected');
+  });
+
+  it('opens no stream when the view is left while its ticket is on its way', async () => {
+    const tab = await open();
+    const streams = async () => Number(((await world.admin.get('/broker/health')).body.components as Record<string, { connections?: number }>).stream?.connections);
+    const before = await streams();
+    let answer: (() => void) | null = null;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await tab.page.route('**/ws/tickets', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+      answer!();
+    }, { times: 1 });
+    await tab.go('#/stream');
+    await tab.page.getByRole('status').filter({ hasText: 'Connecting…' }).waitFor();
+    await tab.go('#/notifications');
+    await answered;
+    await tab.page.waitForTimeout(1_000);
+    expect(await streams()).to.equal(before);
+  });
 });

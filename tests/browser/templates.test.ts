@@ -54,4 +54,30 @@ describe('console: templates, a draft with its preview, publish and roll back (b
     expect((await world.admin.get('/templates/shipping_update')).body.live_version).to.equal(1);
     await page.getByRole('button', { name: 'Publish v2' }).waitFor();
   });
+
+  it('keeps an unsaved draft through a 401 mid-session, and restores it after signing in again', async () => {
+    const created = await world.admin.post('/admin/api-keys', { name: 'console-draft', scopes: ['notifications:read', 'templates:read', 'templates:write'] });
+    expect(created.status, created.text).to.equal(201);
+    const other = await browser.open(world.admin.baseUrl);
+    try {
+      await other.signIn(String(created.body.key));
+      const { page } = other;
+      await other.go('#/templates/shipping_update');
+      await page.getByLabel('subject').fill('Words not saved yet');
+      expect((await world.admin.delete(`/admin/api-keys/${String(created.body.id)}`)).status).to.be.below(300);
+      other.expectRefused(/\/templates\/shipping_update$/);
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      expect(await page.getByRole('alert').textContent()).to.include('Unsaved template drafts are kept');
+      await other.signIn(E2E_ADMIN_KEY);
+      await page.locator('.restored').waitFor();
+      expect(await page.getByLabel('subject').inputValue()).to.equal('Words not saved yet');
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved as draft v3.' }).waitFor();
+      expect(((await world.admin.get('/templates/shipping_update/versions/3')).body.variants as Array<{ subject: string }>)[0]!.subject).to.equal('Words not saved yet');
+      expect(await page.evaluate('Object.keys(sessionStorage).filter((k) => k.includes("draft")).length')).to.equal(0);
+      expect(other.problems).to.deep.equal([]);
+    } finally {
+      await other.close();
+    }
+  });
 });
