@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
  * same row. Listed newest first, whole or by reason or routing key; replays found by `replay_of`.
  *
  * outbox: a replay is published byte for byte with its own headers and message id, so a row may
- * carry a raw body (then `payload` is null), headers, a message id and a content type.
+ * carry a raw body (then `payload` is null), headers, a message id and a content type. Every change
+ * to it is metadata only (nullable columns without a default); its check is added NOT VALID, so no
+ * row is read under the table's lock, and validated by 20261129T0945-operations-indexes.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create table dead_letters (
@@ -39,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column headers jsonb,
       add column message_id text,
       add column content_type text,
-      add constraint outbox_body check ((payload is null) <> (raw_body is null))`.execute(db);
+      add constraint outbox_body check ((payload is null) <> (raw_body is null)) not valid`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -19,10 +19,17 @@ import * as notificationSearch from './20261129T0910-notification-search.js';
 import * as deadLetters from './20261129T0920-dead-letters.js';
 import * as bulkRetry from './20261129T0930-bulk-retry.js';
 import * as analyticsMinutes from './20261129T0940-analytics-minutes.js';
+import * as operationsIndexes from './20261129T0945-operations-indexes.js';
 import * as outboxDirect from './20261129T0960-outbox-direct.js';
 
+/**
+ * A migration runs in a transaction of its own unless it exports `transactional = false` (then it
+ * runs outside any: `create index concurrently`); see src/adapters/postgres/migrator.ts.
+ */
+export type MigrationModule = Migration & { readonly transactional?: boolean };
+
 /** Every migration, by name; the Migrator applies them in name order. Add new ones here. */
-export const migrations: Record<string, Migration> = {
+export const migrations: Record<string, MigrationModule> = {
   '20261122T0200-initial-schema': initialSchema,
   '20261122T0300-event-pipeline': eventPipeline,
   '20261122T0400-attempt-history': attemptHistory,
@@ -43,5 +50,6 @@ export const migrations: Record<string, Migration> = {
   '20261129T0920-dead-letters': deadLetters,
   '20261129T0930-bulk-retry': bulkRetry,
   '20261129T0940-analytics-minutes': analyticsMinutes,
+  '20261129T0945-operations-indexes': operationsIndexes,
   '20261129T0960-outbox-direct': outboxDirect,
 };

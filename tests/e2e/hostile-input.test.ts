@@ -133,6 +133,33 @@ describe('hostile input on every interface (built service)', function () {
     expect(statuses.get(400) ?? 0).to.be.greaterThan(100);
   });
 
+  it('refuses a NUL in a text filter or field with a 400 naming it, never a 500 from PostgreSQL', async () => {
+    const nul = encodeURIComponent('a\u0000b');
+    const requests: Array<[string, () => Promise<{ status: number; body: Record<string, unknown> }>]> = [
+      ['key_id', () => world.admin.get(`/admin/audit?key_id=${nul}`)],
+      ['target_type', () => world.admin.get(`/admin/audit?target_type=${nul}`)],
+      ['target_id', () => world.admin.get(`/admin/audit?target_id=${nul}`)],
+      ['type', () => world.admin.post('/notifications/retry', { type: 'a\u0000b', dry_run: true })],
+      ['recipient', () => world.admin.get(`/notifications?recipient=${nul}`)],
+      ['order_id', () => world.admin.get(`/notifications?order_id=${nul}`)],
+      ['type', () => world.admin.get(`/notifications?type=${nul}`)],
+    ];
+    const seen = [];
+    for (const [field, send] of requests) {
+      const res = await send();
+      const errors = (res.body.errors ?? []) as Array<{ field: string }>;
+      seen.push([field, res.status, errors.map((e) => e.field)]);
+    }
+    expect(seen).to.deep.equal(requests.map(([field]) => [field, 400, [field]]));
+  });
+
+  it('answers 404 for console vendor files named after Object members, without a key', async () => {
+    const anonymous = world.admin.withKey(undefined);
+    const statuses = [];
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) statuses.push([name, (await anonymous.get(`/console/vendor/${name}`)).status]);
+    expect(statuses).to.deep.equal([['constructor', 404], ['__proto__', 404], ['toString', 404], ['hasOwnProperty', 404]]);
+  });
+
   it('refuses CR/LF smuggled into header values without a 5xx', async () => {
     const port = Number(new URL(world.admin.baseUrl).port);
     const heads = [

@@ -142,6 +142,11 @@ export class ServiceMetrics implements ReadRoutingMetrics {
     registers: [this.registry],
   });
 
+  readonly analyticsFoldFailures = new Counter({
+    name: 'notification_analytics_fold_failures_total',
+    help: 'Retention runs whose folding of the analytics shards failed (the prunes ran all the same).',
+    registers: [this.registry],
+  });
   readonly outboxPublished = new Counter({
     name: 'notification_outbox_published_total',
     help: 'Outbound events confirmed by the broker, by routing key.',

@@ -70,15 +70,29 @@ export class KyselyNotificationSearchReadModel implements NotificationSearchRead
     return rows.map((r) => r.key);
   }
 
-  /** The filter as one walk per value of the index column it leaves open before created_at. */
+  /**
+   * The filter as one walk per value of the index column it leaves open before created_at. A status
+   * with a type or a channel walks notifications_by_channel_type too, one branch per channel or per
+   * type, each with its status: each branch is one (channel, type, status) equality, for which the
+   * planner picks the smaller of the two walks (a rare type among common statuses reads only that
+   * type's rows, not every `sent` row). Beyond MAX_TYPE_BRANCHES template keys, a channel is a
+   * filter on the walk of the statuses instead, so the statement stays small.
+   */
   private async openPrefix(filter: NotificationFilter): Promise<readonly NotificationFilter[]> {
     const { userId, recipient, orderId, status, channel, type } = filter;
-    if (userId !== null || recipient !== null || orderId !== null || status !== null || (channel !== null && type !== null)) return [filter];
+    if (userId !== null || recipient !== null || orderId !== null || (channel !== null && type !== null)) return [filter];
     if (type !== null) return CHANNELS.map((c) => ({ ...filter, channel: c }));
-    if (channel !== null) return (await this.types()).map((t) => ({ ...filter, type: t }));
+    if (channel !== null) {
+      const types = await this.types();
+      if (types.length <= MAX_TYPE_BRANCHES) return types.map((t) => ({ ...filter, type: t }));
+    }
+    if (status !== null) return [filter];
     return NOTIFICATION_STATUSES.map((s) => ({ ...filter, status: s }));
   }
 }
+
+/** Template keys merged as branches at most; more, and a channel filters the walk of the statuses. */
+export const MAX_TYPE_BRANCHES = 50;
 
 interface EventJson {
   readonly event_type: string;

@@ -47,17 +47,28 @@ export class Retention {
     private readonly store: RetentionStore,
     private readonly clock: Clock,
     private readonly settings: RetentionSettings,
+    /** Told when folding the analytics shards fails: the prunes run all the same. */
+    private readonly foldFailed: (error: unknown) => void = () => undefined,
   ) {}
 
   /** `stopping` is asked between batches: a shutdown never waits for a whole run. */
   async runOnce(stopping: () => boolean = () => false): Promise<PruneCounts> {
     const counts: Record<string, number> = {};
-    await this.store.foldAnalytics(new Date(this.clock.now().getTime() - FOLD_AFTER_MS));
+    await this.fold();
     for (const table of RETAINED_TABLES) {
       const olderThan = new Date(this.clock.now().getTime() - this.settings.policy[table]);
       counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize), stopping);
     }
     return counts as PruneCounts;
+  }
+
+  /** A failed fold (unfolded shards only make reads a little larger) never stops the prunes. */
+  private async fold(): Promise<void> {
+    try {
+      await this.store.foldAnalytics(new Date(this.clock.now().getTime() - FOLD_AFTER_MS));
+    } catch (error) {
+      this.foldFailed(error);
+    }
   }
 
   private async batches(batch: () => Promise<number>, stopping: () => boolean): Promise<number> {

@@ -61,7 +61,12 @@ export const deliveryFactories: Pick<Factories, Delivery> = {
   },
   retention: (get) => {
     const { policy, batchSize } = get('config').retention;
-    return new Retention(get('retentionStore'), get('clock'), { policy, batchSize, maxBatches: 20 });
+    const metrics = get('metrics');
+    const logger = get('logger');
+    return new Retention(get('retentionStore'), get('clock'), { policy, batchSize, maxBatches: 20 }, (error) => {
+      metrics.analyticsFoldFailures.inc();
+      logger.warn({ err: error }, 'folding the analytics shards failed; pruning all the same, folding again at the next run');
+    });
   },
   retentionWorker: (get) => new RetentionWorker(get('retention'), get('config').retention.intervalMs, get('metrics'), get('logger')),
 };

@@ -26,7 +26,8 @@ export function consoleRouter(files: ConsoleFiles): Router {
   const router = express.Router({ strict: true });
   router.get('/console', (_req, res) => res.redirect(301, '/console/'));
   router.get('/console/vendor/:file', (req, res, next) => {
-    const path = files.vendor[req.params.file];
+    // Own keys only: `constructor` or `__proto__` would find Object's members, not a file.
+    const path = Object.hasOwn(files.vendor, req.params.file) ? files.vendor[req.params.file] : undefined;
     if (path === undefined) return next();
     secure(res);
     res.sendFile(path);

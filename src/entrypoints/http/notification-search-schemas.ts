@@ -4,7 +4,7 @@ import { NOTIFICATION_STATUSES } from '../../domain/notification-status.js';
 import { CHANNELS } from '../../domain/notification-type.js';
 import { ORDER_ID_MAX_LENGTH } from '../../domain/order-id.js';
 import { notificationJson } from './presenters.js';
-import { NotificationSchema } from './schemas.js';
+import { NotificationSchema, OneLine, StorableText } from './schemas.js';
 import { z } from './zod.js';
 
 const whole = z.string().regex(/^\d{1,7}$/, 'must be a whole number').transform(Number);
@@ -12,17 +12,17 @@ const instant = z.iso.datetime({ offset: true });
 
 /** GET /notifications: every filter optional, combined with and; unknown parameters are refused. */
 export const NotificationSearchParams = z.strictObject({
-  userid: z.string().max(512).optional(),
-  recipient: z.string().min(1).max(4096).optional().openapi({ description: 'The address exactly as recorded (an email address, an E.164 number, a webhook URL, device tokens)' }),
+  userid: OneLine(512).optional(),
+  recipient: StorableText(4096).min(1).optional().openapi({ description: 'The address exactly as recorded (an email address, an E.164 number, a webhook URL, device tokens)' }),
   status: z.enum(NOTIFICATION_STATUSES).optional(),
-  type: z.string().min(1).max(64).optional().openapi({ description: 'A notification type (a template key)' }),
+  type: OneLine(64).min(1).optional().openapi({ description: 'A notification type (a template key)' }),
   channel: z.enum(CHANNELS).optional(),
-  order_id: z.string().min(1).max(ORDER_ID_MAX_LENGTH).optional(),
+  order_id: OneLine(ORDER_ID_MAX_LENGTH).min(1).optional(),
   created_from: instant.optional().openapi({ description: 'Created at or after this instant (ISO 8601 with an offset)' }),
   created_to: instant.optional().openapi({ description: 'Created before this instant (exclusive)' }),
   page: whole.optional().openapi({ description: `Page number from 1 (default 1); at most ${SEARCH_MAX_OFFSET} rows deep: further, follow next_cursor. Not with cursor` }),
   page_size: whole.optional().openapi({ description: `1 to ${SEARCH_MAX_PAGE_SIZE} (default ${SEARCH_DEFAULT_PAGE_SIZE})` }),
-  cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page' }),
+  cursor: OneLine(512).optional().openapi({ description: 'next_cursor of the previous page' }),
 });
 
 export function searchRequestOf(q: z.output<typeof NotificationSearchParams>): SearchRequest {

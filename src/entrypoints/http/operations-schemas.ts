@@ -1,4 +1,4 @@
-import { AUDIT_DEFAULT_SIZE, AUDIT_MAX_SIZE } from '../../application/queries/audit.query.js';
+import { AUDIT_DEFAULT_SIZE, AUDIT_MAX_OFFSET, AUDIT_MAX_SIZE } from '../../application/queries/audit.query.js';
 import type { AuditRecord } from '../../application/ports/audit-read-model.js';
 import { AUDIT_ACTIONS } from '../../domain/audit.js';
 import { BULK_RETRY_MAX } from '../../domain/bulk-retry.js';
@@ -10,14 +10,14 @@ const Instant = z.iso.datetime({ offset: true });
 
 export const AuditListQuery = z.strictObject({
   action: z.enum(AUDIT_ACTIONS).optional(),
-  key_id: z.string().min(1).max(200).optional().openapi({ description: 'The API key that acted (its id)' }),
-  target_type: z.string().min(1).max(100).optional().openapi({ description: 'notification, notifications, api_key, template, user, suppression, dead_letter...' }),
-  target_id: z.string().min(1).max(500).optional(),
+  key_id: OneLine(200).min(1).optional().openapi({ description: 'The API key that acted (its id)' }),
+  target_type: OneLine(100).min(1).optional().openapi({ description: 'notification, notifications, api_key, template, user, suppression, dead_letter...' }),
+  target_id: OneLine(500).min(1).optional(),
   from: Instant.optional().openapi({ description: 'At or after this instant' }),
   to: Instant.optional().openapi({ description: 'Before this instant' }),
-  page: z.coerce.number().int().min(1).optional().openapi({ description: 'From 1; give page or cursor' }),
+  page: z.coerce.number().int().min(1).optional().openapi({ description: `From 1; give page or cursor; at most ${AUDIT_MAX_OFFSET} rows deep: further, follow next_cursor` }),
   page_size: z.coerce.number().int().min(1).max(AUDIT_MAX_SIZE).optional().openapi({ description: `1 to ${AUDIT_MAX_SIZE}, default ${AUDIT_DEFAULT_SIZE}` }),
-  cursor: z.string().max(512).optional().openapi({ description: 'next_cursor of the previous page' }),
+  cursor: OneLine(512).optional().openapi({ description: 'next_cursor of the previous page' }),
 });
 
 const AuditEntrySchema = z
@@ -43,7 +43,7 @@ export function auditEntryJson(e: AuditRecord) {
 export const BulkRetryBody = z
   .strictObject({
     status: z.literal('failed').default('failed').openapi({ description: 'Only failed notifications are retried' }),
-    type: z.string().min(1).max(64).optional(),
+    type: OneLine(64).min(1).optional(),
     channel: z.enum(CHANNELS).optional(),
     failed_since: Instant.optional().openapi({ description: 'Failed at or after this instant' }),
     failed_until: Instant.optional().openapi({ description: 'Failed before this instant (default: now)' }),

@@ -63,10 +63,22 @@ export function toProblem(error: unknown): Problem | null {
   // A request's own fault first: whatever its message says, a client error is never a 5xx.
   const clientError = fromBodyParser(error);
   if (clientError) return clientError;
+  if (isUnstorableText(error)) {
+    return new Problem(400, 'Invalid request', 'The request has text the database cannot store or compare (a NUL character, an unpaired surrogate)');
+  }
   if (isUnavailable(error)) {
     return new Problem(503, 'Service unavailable', 'The database cannot be reached; try again shortly', [], { 'Retry-After': '5' });
   }
   return null;
+}
+
+/**
+ * PostgreSQL's refusal of a text parameter (22021: a NUL or invalid UTF-8; 22P05: a \u0000 in
+ * jsonb): a safety net behind the schemas, which refuse such text naming the field.
+ */
+function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
 }
 
 /** An item's errors named from the batch body: `notifications[2].recipient`, or `notifications[2]` for the whole item. */

@@ -156,12 +156,13 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 const NO_NUL = 'must not contain NUL characters or unpaired surrogates';
-export const OneLine = (max: number) =>
+/** Text PostgreSQL can store and compare (a NUL in a text parameter is an error there, 22021). */
+export const StorableText = (max: number) =>
   z
     .string()
     .max(max)
-    .regex(/^[^\r\n]*$/, 'must be one line (no CR or LF)')
     .refine((v) => !hasUnstorableCharacter(v), NO_NUL);
+export const OneLine = (max: number) => StorableText(max).regex(/^[^\r\n]*$/, 'must be one line (no CR or LF)');
 
 export const TemplateKeySchema = z
   .string()

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { type Kysely, sql } from 'kysely';
 import { KyselyAnalyticsCounts } from '../../../src/adapters/postgres/analytics-counts.js';
-import { foldAnalytics } from '../../../src/adapters/postgres/analytics-folding.js';
+import { foldAnalytics, foldPeriods } from '../../../src/adapters/postgres/analytics-folding.js';
 import { KyselyAnalyticsReadModel } from '../../../src/adapters/postgres/analytics-read-model.js';
 import type { Database } from '../../../src/adapters/postgres/database.js';
 import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
@@ -134,6 +134,28 @@ describe('analytics aggregates in PostgreSQL', () => {
     await foldAnalytics(kysely, new Date('2026-11-20T23:00:00Z'));
     const unfolded = await sql<{ grain: number; at: Date }>`select distinct grain, at from analytics_counts where shard <> 0 order by grain, at`.execute(kysely);
     expect(unfolded.rows.map((r) => `${r.grain} ${r.at.toISOString()}`)).to.deep.equal(['1 2026-11-20T23:01:00.000Z', '60 2026-11-20T23:00:00.000Z', '1440 2026-11-20T00:00:00.000Z']);
+  });
+
+  it('folds a backlog of 300 minutes in transactions of at most 60 periods each, keeping every sum', async () => {
+    // 300 minutes, 3 shards each (writers' pids), as after a day the retention worker was down.
+    await sql`insert into analytics_counts (grain, at, channel, type, status, reason, shard, count)
+      select 1, ${T}::timestamptz - make_interval(mins => m), 'email', 'welcome', 'sent', '', s, m + s from generate_series(1, 300) m, generate_series(1, 3) s`.execute(kysely);
+    await sql`insert into analytics_delivery_times (grain, at, channel, shard, count, total_ms, buckets)
+      select 1, ${T}::timestamptz - make_interval(mins => m), 'email', s, 2, 10 * m, array[m, s]::bigint[] from generate_series(1, 300) m, generate_series(1, 3) s`.execute(kysely);
+    const sums = async () => ({
+      counts: (await sql<{ at: Date; n: string }>`select at, sum(count)::text as n from analytics_counts group by at order by at`.execute(kysely)).rows.map((r) => [r.at.toISOString(), r.n]),
+      times: (await sql<{ at: Date; n: string }>`select at, sum(count)::text || '/' || sum(total_ms)::text || '/' || analytics_sum_buckets(buckets)::text as n from analytics_delivery_times group by at order by at`.execute(kysely)).rows.map((r) => [r.at.toISOString(), r.n]),
+    });
+    const before = await sums();
+    const cutoff = new Date('2026-11-30T00:00:00Z');
+    // One transaction folds the oldest 60 minutes only.
+    expect(await foldPeriods(kysely, 'analytics_counts', 1, cutoff, 60)).to.deep.equal({ periods: 60, rows: 60 });
+    const unfolded = await sql<{ n: number; oldest: Date }>`select count(distinct at)::int as n, min(at) as oldest from analytics_counts where shard <> 0`.execute(kysely);
+    expect([unfolded.rows[0]?.n, unfolded.rows[0]?.oldest.toISOString()]).to.deep.equal([240, new Date(T.getTime() - 240 * MINUTE).toISOString()]);
+    expect(await foldAnalytics(kysely, cutoff, 60)).to.equal(240 + 300);
+    expect(await rows('analytics_counts')).to.deep.equal({ n: 300, shards: 1 });
+    expect(await rows('analytics_delivery_times')).to.deep.equal({ n: 300, shards: 1 });
+    expect(await sums()).to.deep.equal(before);
   });
 
   it('prunes rows older than the retention age from both tables', async () => {

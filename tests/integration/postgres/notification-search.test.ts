@@ -3,12 +3,13 @@ import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { NotificationFilter } from '../../../src/application/ports/notification-search.js';
 import type { Database } from '../../../src/adapters/postgres/database.js';
-import { KyselyNotificationSearchReadModel } from '../../../src/adapters/postgres/notification-search.read-model.js';
+import { KyselyNotificationSearchReadModel, MAX_TYPE_BRANCHES } from '../../../src/adapters/postgres/notification-search.read-model.js';
 import { ReadRouter } from '../../../src/adapters/postgres/read-router.js';
 import { TestDatabase } from '../../support/databases.js';
 
 const ANY: NotificationFilter = { userId: null, recipient: null, status: null, type: null, channel: null, orderId: null, createdFrom: null, createdTo: null };
 const ROWS = 50_000;
+const RARE_TYPE = 'refund_issued';
 const TYPES = ['welcome', 'security_alert', 'order_confirmation', 'order_status_update', 'password_reset', 'email_verification'];
 const DAY = (n: number) => new Date(Date.UTC(2026, 10, 1) + n * 86_400_000);
 
@@ -30,6 +31,12 @@ async function seed(db: Kysely<Database>): Promise<void> {
            2, case when g % 6 in (2, 3) then 'ord-' || (g % 2000) end,
            timestamptz '2026-11-01T00:00:00Z' + (g / 2) * interval '1 minute', now()
     from generate_series(1, ${ROWS}) g`.execute(db);
+  // A template with few rows (30, two thirds sent, most of them webhooks): a rare type among common statuses.
+  await sql`insert into templates (key, built_in, live_version, latest_version, created_at, updated_at) values (${RARE_TYPE}, false, 1, 1, now(), now())`.execute(db);
+  await sql`insert into notifications (id, user_id, type, channel, recipient, status, priority, created_at, updated_at)
+    select gen_random_uuid(), 'u-' || g, ${RARE_TYPE}, case when g % 3 = 0 then 'email' else 'webhook' end, 'https://hooks.example.com/' || g,
+           case when g % 3 = 2 then 'failed' else 'sent' end, 2, timestamptz '2026-11-01T00:00:00Z' + g * interval '1 day', now()
+    from generate_series(1, 30) g`.execute(db);
   await sql`insert into outbox (id, event_type, routing_key, payload, created_at, published_at)
     select gen_random_uuid(), 'NotificationSent', 'notification.sent', jsonb_build_object('notification_id', id, 'event_type', 'notification.sent'), created_at, created_at
     from notifications where status = 'sent'`.execute(db);
@@ -49,6 +56,10 @@ async function truth(db: Kysely<Database>, f: NotificationFilter): Promise<strin
 interface PlanNode {
   readonly 'Node Type': string;
   readonly 'Index Name'?: string;
+  readonly 'Relation Name'?: string;
+  readonly 'Actual Rows'?: number;
+  readonly 'Actual Loops'?: number;
+  readonly 'Rows Removed by Filter'?: number;
   readonly Plans?: readonly PlanNode[];
 }
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
@@ -152,6 +163,23 @@ describe('KyselyNotificationSearchReadModel (50,000 notifications)', function ()
     expect(await search.record('00000000-0000-4000-8000-00000000ffff')).to.equal(null);
   });
 
+  it(`merges at most ${MAX_TYPE_BRANCHES} template keys for a channel: with more, one walk per status, answering the same`, async () => {
+    const keys = Array.from({ length: MAX_TYPE_BRANCHES + 10 }, (_, i) => `extra_${i}`);
+    await sql`insert into templates (key, built_in, live_version, latest_version, created_at, updated_at) select k, false, 1, 1, now(), now() from unnest(${keys}::text[]) k`.execute(kysely);
+    try {
+      for (const fields of [{ channel: 'webhook' }, { channel: 'sms', status: 'failed' }] as const) {
+        compiled.length = 0;
+        const filter = { ...ANY, ...fields };
+        const page = await search.search(filter, { limit: 20, offset: 0, cursor: null });
+        expect(page.notifications.map((n) => n.id)).to.deep.equal((await truth(kysely, filter)).slice(0, 20));
+        const branches = (compiled.at(-1) as CompiledQuery).sql.split(' union all ').length;
+        expect(branches, JSON.stringify(fields)).to.be.at.most(7);
+      }
+    } finally {
+      await sql`delete from templates where key = any(${keys}::text[])`.execute(kysely);
+    }
+  });
+
   describe('plans (ANALYZEd table): every filter on an index, never a sequential scan', () => {
     // `sending` rows are few by nature: the planner rightly prefers the partial index of leases.
     const EXPECTED: Readonly<Record<string, string | readonly string[]>> = {
@@ -187,6 +215,34 @@ describe('KyselyNotificationSearchReadModel (50,000 notifications)', function ()
         expect(all.filter((n) => n['Node Type'] === 'Seq Scan'), 'sequential scans').to.have.lengthOf(0);
         const read = all.flatMap((n) => n['Index Name'] ?? []);
         expect([index].flat().some((one) => read.includes(one)), `${read.join(', ')} among ${String(index)}`).to.equal(true);
+      });
+    }
+
+    // A status with a type or channel: the rows of notifications read (returned or filtered out by
+    // a scan) stay near the page, whichever side is rare; walking every `sent` row read ~42,000.
+    const COMBINED: ReadonlyArray<[string, Partial<NotificationFilter>]> = [
+      ['common status, rare type', { status: 'sent', type: RARE_TYPE }],
+      ['common status, rare channel', { status: 'sent', channel: 'webhook' }],
+      ['common status, channel with no rows', { status: 'sent', channel: 'in_app' }],
+      ['rare status, common type', { status: 'scheduled', type: 'welcome' }],
+      ['rare status, common channel', { status: 'scheduled', channel: 'email' }],
+      ['status with no rows, common type', { status: 'sending', type: 'welcome' }],
+      ['common status and type, dates', { status: 'sent', type: 'welcome', createdFrom: DAY(3), createdTo: DAY(4) }],
+    ];
+    for (const [name, fields] of COMBINED) {
+      it(`"${name}" reads at most 2,000 rows of 50,000, answering as the plain query does`, async () => {
+        compiled.length = 0;
+        const filter = { ...ANY, ...fields };
+        const page = await search.search(filter, { limit: 20, offset: 0, cursor: null });
+        expect(page.notifications.map((n) => n.id)).to.deep.equal((await truth(kysely, filter)).slice(0, 20));
+        const statement = compiled.at(-1) as CompiledQuery;
+        const { rows } = await kysely.executeQuery<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>({ ...statement, sql: `explain (analyze, format json) ${statement.sql}` });
+        const all = nodes((rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan);
+        expect(all.filter((n) => n['Node Type'] === 'Seq Scan'), 'sequential scans').to.have.lengthOf(0);
+        const read = all
+          .filter((n) => n['Relation Name'] === 'notifications')
+          .reduce((sum, n) => sum + ((n['Actual Rows'] ?? 0) + (n['Rows Removed by Filter'] ?? 0)) * (n['Actual Loops'] ?? 1), 0);
+        expect(read, 'rows of notifications read').to.be.below(2_000);
       });
     }
 

@@ -43,4 +43,15 @@ describe('AuditQuery', () => {
     expect(await refusedField(audit.list(listing({ filter: { ...NONE, from: new Date(2), to: new Date(1) } })))).to.equal('from');
     expect(asked).to.deep.equal([]);
   });
+
+  it('lists a numbered page at most 10,000 rows deep, and refuses a deeper one naming page and pointing at the cursor', async () => {
+    const { audit, asked } = query();
+    await audit.list(listing({ page: 101, size: 100 }));
+    await audit.list(listing({ page: 501, size: 20 }));
+    expect(asked.map(([, position, size]) => [position, size])).to.deep.equal([[{ page: 101 }, 100], [{ page: 501 }, 20]]);
+    const refused = await audit.list(listing({ page: 102, size: 100 })).then(() => null, (e: InvalidValueError) => e);
+    expect([refused?.field, refused?.reason]).to.deep.equal(['page', 'must be a whole number from 1, at most 10000 rows deep (page_size × (page - 1)); go deeper with the cursor']);
+    expect(await refusedField(audit.list(listing({ page: 1_000_000 })))).to.equal('page');
+    expect(asked).to.have.length(2);
+  });
 });

@@ -49,6 +49,21 @@ describe('Retention', () => {
   });
 });
 
+describe('Retention when folding fails', () => {
+  it('prunes every table all the same, and tells of the failure once', async () => {
+    const { subject, calls } = store({ inbox: 2, notifications: 1, analytics_counts: 4 });
+    subject.foldAnalytics = async () => {
+      throw new Error('deadlock detected');
+    };
+    const failures: unknown[] = [];
+    const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 10, maxBatches: 5 }, (error) => failures.push(error));
+    const counts = await retention.runOnce();
+    expect(counts).to.deep.include({ inbox: 2, notifications: 1, analytics_counts: 4 });
+    expect(calls.map((c) => c.split(' ')[0])).to.deep.equal(['inbox', 'idempotency_keys', 'outbox', 'notifications', 'feed_items', 'ws_tickets', 'audit_log', 'analytics_counts', 'analytics_delivery_times', 'dead_letters']);
+    expect(failures.map(String)).to.deep.equal(['Error: deadlock detected']);
+  });
+});
+
 describe('Retention stopping', () => {
   it('runs no further batch once asked to stop', async () => {
     const { subject, calls } = store({ inbox: 100 });

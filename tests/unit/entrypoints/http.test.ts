@@ -105,6 +105,11 @@ describe('toProblem', () => {
     expect(toProblem(new PreferencesNotFoundError('u-1'))?.detail).to.equal('no preferences are stored for user "u-1"');
   });
 
+  it("maps PostgreSQL's refusal of unstorable text (22021, 22P05) to 400, and other database errors to nothing (a 500)", () => {
+    const pgError = (code: string) => Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code });
+    expect(['22021', '22P05', '23505'].map((code) => toProblem(pgError(code))?.status ?? null)).to.deep.equal([400, 400, null]);
+  });
+
   it('maps an InvalidValueError to 400 naming its field', () => {
     const problem = toProblem(new InvalidValueError('limit', 'must be an integer from 1 to 200'));
     expect(problem?.status).to.equal(400);
