@@ -116,7 +116,7 @@ describe('bulk retry against PostgreSQL', function () {
     expect((await bulk.run(request({ channel: 'sms' }, true))).count).to.equal(0);
   });
 
-  it('walks the failed notifications through the partial index notifications_failed', async () => {
+  it('reads only the failed notifications through an index (notifications_failed or notifications_by_status), never the table', async () => {
     await stored(8_000, 'email', 'sent');
     await failed(500);
     await sql`analyze notifications`.execute(kysely);
@@ -124,7 +124,9 @@ describe('bulk retry against PostgreSQL', function () {
     const compiled = retryableFailures(kysely, filter).select(['n.id', 'n.updated_at']).orderBy('n.updated_at').orderBy('n.id').limit(CHUNK).forUpdate().skipLocked().compile();
     const { rows } = await kysely.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `explain ${compiled.sql}` });
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(plan).to.contain('notifications_failed');
+    // Either index reads the failed rows alone; which one the planner takes depends on the statistics.
+    expect(plan).to.match(/notifications_failed|notifications_by_status/);
+    expect(plan).to.not.match(/Seq Scan on notifications/);
     expect(plan).to.contain('notifications_retry_of');
   });
 });
