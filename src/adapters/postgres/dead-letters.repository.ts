@@ -29,7 +29,8 @@ export class KyselyDeadLetters implements DeadLetters {
         first_death_at: m.firstDeathAt,
         last_death_at: m.lastDeathAt,
         death_count: m.deathCount,
-        replay_of: m.replayOf,
+        // Only a dead letter that was replayed: x-replayed-from may come from any publisher.
+        replay_of: m.replayOf === null ? null : sql<string>`(select id from dead_letters where id = ${m.replayOf}::uuid and replayed_at is not null)`,
         created_at: at,
       })
       .onConflict((oc) => oc.column('message_key').doNothing())
