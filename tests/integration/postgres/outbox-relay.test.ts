@@ -166,7 +166,7 @@ describe('KyselyOutboxRelayStore', () => {
     };
     await uow().execute(async (u) => {
       await u.deadLetters.add(deadLetterId, message, NOW);
-      await u.deadLetters.replay({ ids: [deadLetterId] }, NOW);
+      await u.deadLetters.replay([deadLetterId], NOW);
     });
     const parked = async (events: OutboundEvent[]): Promise<PublishOutcome[]> => events.map(() => ({ ok: false, reason: 'unencodable', error: 'Unknown type to encode: bogus', permanent: true }));
     expect(await store.relayBatch(10, parked)).to.deep.equal({ claimed: 1, published: 0, failed: 1 });
