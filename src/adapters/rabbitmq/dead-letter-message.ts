@@ -23,7 +23,7 @@ type Headers = Readonly<Record<string, unknown>>;
 const NAME_MAX_BYTES = 255;
 
 /** `value` cut to at most `max` UTF-8 bytes, at a character's end. */
-export function withinBytes(value: string, max: number): string {
+function withinBytes(value: string, max: number): string {
   if (Buffer.byteLength(value) <= max) return value;
   let bytes = 0;
   let end = 0;

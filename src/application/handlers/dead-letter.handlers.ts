@@ -26,7 +26,7 @@ export function replayDeadLetter(clock: Clock): CommandHandler<'ReplayDeadLetter
 }
 
 /** The first candidates within `maxBytes` of body, one at least: a transaction copies a bounded amount into the outbox. */
-function withinBytes(candidates: readonly ReplayCandidate[], maxBytes: number): ReplayCandidate[] {
+function takenWithin(candidates: readonly ReplayCandidate[], maxBytes: number): ReplayCandidate[] {
   let bytes = 0;
   const taken: ReplayCandidate[] = [];
   for (const candidate of candidates) {
@@ -41,7 +41,7 @@ function withinBytes(candidates: readonly ReplayCandidate[], maxBytes: number): 
 export function replayDeadLetters(clock: Clock): CommandHandler<'ReplayDeadLetters'> {
   return async ({ filter, before, maxRows, maxBytes, bindings }, uow) => {
     const candidates = await uow.deadLetters.lockReplayable(filter, before, maxRows + 1);
-    const taken = withinBytes(candidates.slice(0, maxRows), maxBytes);
+    const taken = takenWithin(candidates.slice(0, maxRows), maxBytes);
     const chosen = taken.filter((d) => routable(bindings ?? null, d.routingKey));
     const unroutable = [...new Set(taken.filter((d) => !chosen.includes(d)).map((d) => d.routingKey))];
     const count = chosen.length === 0 ? 0 : await uow.deadLetters.replay(chosen.map((d) => d.id), clock.now());
