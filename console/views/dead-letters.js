@@ -29,7 +29,7 @@ export function DeadLetters({ route }) {
       <button type="submit">Filter</button>
     </form>
     ${loadState(pages, { what: 'dead letters', empty: 'No dead letters. Every message was taken.', isEmpty: (d) => d.items.length === 0 }) ??
-    html`<p class="muted">${pages.data.total ?? pages.data.items.length} in all.</p>
+    html`<p class="muted">${pages.data.total_capped ? `More than ${pages.data.total}` : (pages.data.total ?? pages.data.items.length)} in all.</p>
       <div class="table-wrap"><table>
         <caption>Dead letters, newest first</caption>
         <thead><tr><th scope="col">Routing key</th><th scope="col">Reason</th><th scope="col">Detail</th><th scope="col">Deaths</th><th scope="col">Last death</th><th scope="col">Replayed</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>

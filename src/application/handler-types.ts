@@ -7,6 +7,7 @@ import type { ApiKeyScope } from '../domain/api-key-scope.js';
 import type { NotificationStatus } from '../domain/notification-status.js';
 import type { Suppression } from '../domain/suppression.js';
 import type { FailedPosition } from '../domain/bulk-retry.js';
+import type { DeadLetterPosition } from '../domain/dead-letter.js';
 
 export interface CreatedApiKey {
   readonly id: string;
@@ -97,7 +98,18 @@ export interface CommandResults {
   /** `duplicate`: the message was stored before (a redelivery after a crash between commit and ack). */
   StoreDeadLetter: { readonly outcome: 'stored' | 'duplicate' };
   ReplayDeadLetter: { readonly id: string; readonly replayedAt: Date };
-  ReplayDeadLetters: { readonly count: number };
+  ReplayDeadLetters: {
+    readonly count: number;
+    /** The dead letters replayed. */
+    readonly ids: readonly string[];
+    readonly bytes: number;
+    /** The last dead letter the chunk looked at: the next chunk starts after it; null when it found none. */
+    readonly last: DeadLetterPosition | null;
+    /** Nothing more matched after `last`. */
+    readonly exhausted: boolean;
+    /** Routing keys of dead letters skipped: no binding of the service routes them. */
+    readonly unroutable: readonly string[];
+  };
   DiscardDeadLetter: void;
 }
 

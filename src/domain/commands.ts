@@ -1,6 +1,6 @@
 import type { ApiKeyScope } from './api-key-scope.js';
 import type { Acting } from './audit.js';
-import type { DeadLetterFilter, DeadLetterMessage } from './dead-letter.js';
+import type { DeadLetterFilter, DeadLetterMessage, DeadLetterPosition } from './dead-letter.js';
 import type { FailedFilter, FailedPosition } from './bulk-retry.js';
 import type { FeedItemChange } from './feed-item.js';
 import type { Channel, NotificationType } from './notification-type.js';
@@ -270,11 +270,21 @@ export type Command =
       /** Published again through the outbox with its routing key and `x-replayed-from`. */
       readonly type: 'ReplayDeadLetter';
       readonly deadLetterId: string;
+      /** The service queue's bindings: a routing key none of them routes is refused. Null: no check. */
+      readonly bindings?: readonly string[] | null;
     }
   | Acting & {
-      /** Every dead letter the filter matches not replayed yet, newest first, at most REPLAY_CAP. */
+      /**
+       * One chunk of a replay by filter: the dead letters the filter matches not replayed yet, newest
+       * first after `before`, at most `maxRows` and `maxBytes` of body (one at least); those whose
+       * routing key no binding routes are skipped.
+       */
       readonly type: 'ReplayDeadLetters';
       readonly filter: DeadLetterFilter;
+      readonly before: DeadLetterPosition | null;
+      readonly maxRows: number;
+      readonly maxBytes: number;
+      readonly bindings?: readonly string[] | null;
     }
   | Acting & {
       readonly type: 'DiscardDeadLetter';

@@ -1,4 +1,5 @@
 import { InvalidTransitionError } from './errors.js';
+import { matchesBinding } from './topic-binding.js';
 
 /** A header value as stored: what JSON holds (docs/adr/0024-dead-letters-as-rows.md). */
 export type HeaderValue = string | number | boolean | null | readonly HeaderValue[] | { readonly [key: string]: HeaderValue };
@@ -44,10 +45,46 @@ export interface DeadLetterFilter {
   readonly routingKey: string | null;
   readonly from: Date | null;
   readonly to: Date | null;
+  /** Replays that died again (replay_of set) are left out of a replay by filter unless this is true. */
+  readonly includeReplays?: boolean;
 }
 
 /** At most this many dead letters are replayed by one request. */
 export const REPLAY_CAP = 10_000;
+/** One replay-by-filter transaction copies at most this many dead letters, and bytes of body, into the outbox. */
+export const REPLAY_CHUNK_ROWS = 100;
+export const REPLAY_CHUNK_BYTES = 16 * 1024 * 1024;
+/** One replay-by-filter request copies at most this many bytes of body; the answer says how many remain. */
+export const REPLAY_CALL_BYTES = 64 * 1024 * 1024;
+
+/** Where a replay by filter stopped: dead letters go newest first, by (created_at, id). */
+export interface DeadLetterPosition {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** A dead letter a replay by filter may take: its size (of body) and routing key decide. */
+export interface ReplayCandidate extends DeadLetterPosition {
+  readonly routingKey: string;
+  /** The exchange it was published to: '' (the default exchange) for an event published over REST. */
+  readonly exchange: string;
+  readonly bodySize: number;
+}
+
+/**
+ * Whether the service's queue is bound for `routingKey` (null: no broker bindings known, no check). A
+ * replay publishes a dead letter with the routing key it came with, and a broker death's comes
+ * from its publisher: a key the service does not consume would publish anywhere.
+ */
+export function routable(bindings: readonly string[] | null, { routingKey, exchange }: { readonly routingKey: string; readonly exchange: string }): boolean {
+  // One published through the default exchange (over REST) goes back to the service's own queue (ADR 28).
+  return bindings === null || exchange === '' || bindings.some((pattern) => matchesBinding(pattern, routingKey));
+}
+
+export function checkRoutable(bindings: readonly string[] | null, letter: { readonly routingKey: string; readonly exchange: string }): void {
+  const { routingKey } = letter;
+  if (!routable(bindings, letter)) throw new InvalidTransitionError(`routing key "${routingKey.slice(0, 255)}" is bound to none of the service's queues (${(bindings ?? []).join(', ')}): it is not replayed`);
+}
 
 /** The header that names the dead letter a message replays. */
 export const REPLAYED_FROM_HEADER = 'x-replayed-from';
@@ -80,6 +117,8 @@ export const DEATH_HEADERS: readonly string[] = [
 /** What decides whether a dead letter may be replayed. */
 export interface ReplayState {
   readonly id: string;
+  readonly routingKey: string;
+  readonly exchange: string;
   readonly replayedAt: Date | null;
   readonly bodyTruncated: boolean;
 }

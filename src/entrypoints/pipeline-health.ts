@@ -37,8 +37,8 @@ export function brokerHealth(broker: Broker | null, now: () => number = Date.now
             policies_evidence: `a delivery carried x-delivery-count ${recent.count} at ${recent.at.toISOString()}, past the delivery limit of ${limit}`,
           }
         : {};
-      // The mover of the dead-letter queue (ADR 24) runs on the same connection.
-      const deadLetters = { consuming: broker.deadLetters.consuming };
+      // The mover of the dead-letter queue (ADR 24) runs on the same connection; it holds what it cannot store yet.
+      const deadLetters = { consuming: broker.deadLetters.consuming, ...broker.deadLetterHoldings.snapshot };
       return { status, state, consuming: broker.consumer.consuming, dead_letters: deadLetters, ...(error ? { error } : {}), ...policies };
     },
   };

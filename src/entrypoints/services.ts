@@ -55,6 +55,7 @@ import type { WebhookUrlPolicy } from '../application/ports/webhook-url-policy.j
 import type { SuppressionsQuery } from '../application/queries/suppressions.query.js';
 import type { DeadLetterReadModel } from '../application/ports/dead-letters.js';
 import type { DeadLettersQuery } from '../application/queries/dead-letters.query.js';
+import type { DeadLetterHoldings } from './amqp/dead-letter-holdings.js';
 import type { RecentFeedWrites } from '../application/feed/recent-feed-writes.js';
 import type { FeedReadModel } from '../application/ports/feed-items.js';
 import type { FeedStream } from '../application/ports/feed-stream.js';
@@ -95,6 +96,8 @@ export interface Broker {
   readonly consumer: AmqpConsumer;
   /** Moves the dead-letter queue's messages into the dead_letters table (ADR 24). */
   readonly deadLetters: AmqpConsumer;
+  /** What the mover holds, its store failing (/broker/health). */
+  readonly deadLetterHoldings: DeadLetterHoldings;
 }
 
 /** The WebSocket streams' side of the broker (present when RABBITMQ_URL is set): a connection of its own. */

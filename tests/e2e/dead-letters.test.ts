@@ -49,7 +49,7 @@ describe('dead letters over REST (built service)', function () {
     expect(page).to.include({ page: 1, page_size: 5 });
     expect(page.items.every((d) => d.reason === 'unparseable')).to.equal(true);
     const health = await world.admin.get('/broker/health');
-    expect((health.body.components as Record<string, Record<string, unknown>>).rabbitmq?.dead_letters).to.deep.equal({ consuming: true });
+    expect((health.body.components as Record<string, Record<string, unknown>>).rabbitmq?.dead_letters).to.deep.equal({ consuming: true, held: 0, oldest_held_seconds: null });
   });
 
   it('replays one as it was: it dies again and comes back as a new dead letter naming the first; a second replay is a 409', async () => {
@@ -76,7 +76,7 @@ describe('dead letters over REST (built service)', function () {
     expect(dry.body).to.deep.equal({ count: 1, dry_run: true });
     const done = await manager.post('/dead-letters/replay', { reason: 'invalid_payload' });
     expectStatus(done, 202);
-    expect(done.body).to.deep.equal({ count: 1, dry_run: false });
+    expect(done.body).to.deep.equal({ count: 1, dry_run: false, remaining: 0, unroutable: [] });
     const [refused] = await byMarker('refused-1');
     await eventually(async () => (await byMarker('refused-1')).find((d) => d.replay_of !== null), 20_000, 'the refused event back');
     expect((await manager.post('/dead-letters/replay', { reason: 'invalid_payload', routing_key: 'order.placed', dry_run: true })).body).to.deep.equal({ count: 0, dry_run: true });
@@ -147,5 +147,16 @@ describe('dead letters over REST (built service)', function () {
     }, 30_000, 'the replayed event sent');
     expect(sent).to.have.length(1);
     expect((await byMarker('throws-until-fixed')).filter((d) => d.replay_of === dead!.id)).to.deep.equal([]);
+  });
+
+  it('shows a dead-lettered password reset without its token, in the list and in the detail', async () => {
+    const event = { event_type: 'user.password_reset_requested', data: { userid: 'u-9', email: 42, reset_token: 'TOKEN-must-not-show', marker: 'secret-1' } };
+    await world.vhost.publish('user.password_reset_requested', event, { messageId: 'm-secret' });
+    const [letter] = await byMarker('secret-1');
+    const listed = await manager.get('/dead-letters?routing_key=user.password_reset_requested');
+    expect(listed.text).to.include('secret-1').and.not.include('TOKEN-must-not-show');
+    const detail = await manager.get(`/dead-letters/${letter!.id}`);
+    expect(detail.text).to.not.include('TOKEN-must-not-show');
+    expect(JSON.parse(String(detail.body.body)).data).to.include({ reset_token: '[redacted]', marker: 'secret-1' });
   });
 });

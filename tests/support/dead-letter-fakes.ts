@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DeadLetters, ReplaySelection } from '../../src/application/ports/dead-letters.js';
-import { DEATH_HEADERS, type DeadLetterFilter, type DeadLetterMessage, REPLAYED_FROM_HEADER, type ReplayState } from '../../src/domain/dead-letter.js';
+import type { DeadLetters } from '../../src/application/ports/dead-letters.js';
+import { DEATH_HEADERS, type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, REPLAYED_FROM_HEADER, type ReplayCandidate, type ReplayState } from '../../src/domain/dead-letter.js';
 import type { Draft } from './fakes.js';
 
 export type StoredDeadLetter = DeadLetterMessage & { readonly id: string; readonly createdAt: Date; readonly replayedAt: Date | null };
@@ -21,15 +21,20 @@ export class FakeDeadLetters implements DeadLetters {
 
   async lockForReplay(id: string): Promise<ReplayState | null> {
     const found = this.draft.deadLetters.get(id);
-    return found ? { id, replayedAt: found.replayedAt, bodyTruncated: found.bodyTruncated } : null;
+    return found ? { id, routingKey: found.routingKey, exchange: found.exchange, replayedAt: found.replayedAt, bodyTruncated: found.bodyTruncated } : null;
   }
 
-  async replay(selection: ReplaySelection, at: Date): Promise<number> {
-    const replayable = [...this.draft.deadLetters.values()]
-      .filter((d) => d.replayedAt === null && !d.bodyTruncated)
-      .filter((d) => ('ids' in selection ? selection.ids.includes(d.id) : matches(d, selection.filter)))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
-    const chosen = 'ids' in selection ? replayable : replayable.slice(0, selection.limit);
+  async lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number): Promise<ReplayCandidate[]> {
+    const after = (d: StoredDeadLetter) => before === null || d.createdAt < before.createdAt || (d.createdAt.getTime() === before.createdAt.getTime() && d.id < before.id);
+    return [...this.draft.deadLetters.values()]
+      .filter((d) => d.replayedAt === null && !d.bodyTruncated && (filter.includeReplays || d.replayOf === null) && matches(d, filter) && after(d))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
+      .slice(0, limit)
+      .map((d) => ({ id: d.id, createdAt: d.createdAt, routingKey: d.routingKey, exchange: d.exchange, bodySize: d.bodySize }));
+  }
+
+  async replay(ids: readonly string[], at: Date): Promise<number> {
+    const chosen = [...this.draft.deadLetters.values()].filter((d) => d.replayedAt === null && !d.bodyTruncated && ids.includes(d.id));
     for (const d of chosen) {
       this.draft.set('deadLetters', d.id, { ...d, replayedAt: at });
       const headers = Object.fromEntries(Object.entries(d.headers).filter(([key]) => !DEATH_HEADERS.includes(key)));

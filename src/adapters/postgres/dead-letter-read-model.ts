@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 import type { DeadLetterDetail, DeadLetterPage, DeadLetterPaging, DeadLetterReadModel } from '../../application/ports/dead-letters.js';
-import type { DeadLetterFilter } from '../../domain/dead-letter.js';
-import { VIEW_COLUMNS, deadLetterView, matching } from './dead-letter-rows.js';
+import type { DeadLetterFilter, DeadLetterPosition } from '../../domain/dead-letter.js';
+import { LIST_COLUMNS, VIEW_COLUMNS, deadLetterView, matching, replayableMatching } from './dead-letter-rows.js';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import type { ReadRouter } from './read-router.js';
 import { isUuid } from './uuid.js';
+
+/** A page's total counts at most this many and one more: beyond, it says "more than 10,000". */
+export const DEAD_LETTERS_TOTAL_CAP = 10_000;
 
 /** Served by the standby while it keeps up (ReadRouter): a dead letter just moved may lag by the bound. */
 export class KyselyDeadLetterReadModel implements DeadLetterReadModel {
@@ -14,15 +17,16 @@ export class KyselyDeadLetterReadModel implements DeadLetterReadModel {
     const after = 'cursor' in paging && paging.cursor !== null ? decodeCursor(paging.cursor) : null;
     return this.router.read(async (db) => {
       const filtered = matching(db.selectFrom('dead_letters'), filter);
-      let rows = filtered.select(VIEW_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(paging.size + 1);
+      let rows = filtered.select(LIST_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(paging.size + 1);
       if ('page' in paging) rows = rows.offset((paging.page - 1) * paging.size);
       if (after) rows = rows.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`);
       const found = await rows.execute();
-      const { total } = await filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+      const capped = filtered.select('id').limit(DEAD_LETTERS_TOTAL_CAP + 1);
+      const { total } = await db.selectFrom(capped.as('capped')).select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
       const items = found.slice(0, paging.size).map(deadLetterView);
       const last = items.at(-1);
       const nextCursor = found.length > paging.size && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
-      return { items, total: Number(total), nextCursor };
+      return { items, total: Math.min(Number(total), DEAD_LETTERS_TOTAL_CAP), totalCapped: Number(total) > DEAD_LETTERS_TOTAL_CAP, nextCursor };
     });
   }
 
@@ -36,9 +40,9 @@ export class KyselyDeadLetterReadModel implements DeadLetterReadModel {
     });
   }
 
-  countReplayable(filter: DeadLetterFilter, cap: number): Promise<number> {
+  countReplayable(filter: DeadLetterFilter, cap: number, before: DeadLetterPosition | null = null): Promise<number> {
     return this.router.read(async (db) => {
-      const capped = matching(db.selectFrom('dead_letters'), filter).select('id').where('replayed_at', 'is', null).where('body_truncated', '=', false).limit(cap);
+      const capped = replayableMatching(db.selectFrom('dead_letters'), filter, before).select('id').limit(cap);
       const { n } = await db.selectFrom(capped.as('capped')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       return Number(n);
     });

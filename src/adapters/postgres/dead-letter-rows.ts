@@ -1,7 +1,10 @@
-import type { Selectable, SelectQueryBuilder } from 'kysely';
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { DeadLetterView } from '../../application/ports/dead-letters.js';
-import type { DeadLetterFilter, StoredHeaders } from '../../domain/dead-letter.js';
+import type { DeadLetterFilter, DeadLetterPosition, StoredHeaders } from '../../domain/dead-letter.js';
 import type { Database, DeadLettersTable } from './database.js';
+
+/** What a dead letter keeps of a body (src/adapters/rabbitmq/dead-letter-message.ts). */
+const DEAD_LETTER_BODY_MAX = 256 * 1024;
 
 type DeadLetterQuery<O> = SelectQueryBuilder<Database, 'dead_letters', O>;
 
@@ -12,6 +15,17 @@ export function matching<O>(query: DeadLetterQuery<O>, filter: DeadLetterFilter)
   if (filter.routingKey !== null) q = q.where('routing_key', '=', filter.routingKey);
   if (filter.from !== null) q = q.where('created_at', '>=', filter.from);
   if (filter.to !== null) q = q.where('created_at', '<=', filter.to);
+  return q;
+}
+
+/**
+ * The dead letters a replay by filter covers: matching, not replayed yet, whole, and (unless the
+ * filter includes them) not themselves replays that died again; after `before`, newest first.
+ */
+export function replayableMatching<O>(query: DeadLetterQuery<O>, filter: DeadLetterFilter, before: DeadLetterPosition | null = null): DeadLetterQuery<O> {
+  let q = matching(query, filter).where('replayed_at', 'is', null).where('body_truncated', '=', false);
+  if (!filter.includeReplays) q = q.where('replay_of', 'is', null);
+  if (before) q = q.where(sql<boolean>`(created_at, id) < (${before.createdAt}, ${before.id}::uuid)`);
   return q;
 }
 
@@ -35,8 +49,15 @@ export const VIEW_COLUMNS = [
   'created_at',
 ] as const;
 
+/** What a list shows of each body: its first bytes, so that a page of 100 is not 25 MiB. */
+export const DEAD_LETTER_PREVIEW_BYTES = 2048;
+
+/** The view's columns with the body's first DEAD_LETTER_PREVIEW_BYTES only, read as such by PostgreSQL. */
+export const LIST_COLUMNS = [...VIEW_COLUMNS.filter((c) => c !== 'body'), sql<Buffer>`substring(body from 1 for ${sql.lit(DEAD_LETTER_PREVIEW_BYTES)})`.as('body')] as const;
+
 type ViewRow = Pick<Selectable<DeadLettersTable>, (typeof VIEW_COLUMNS)[number]>;
 
+/** A row as the API shows it; `bodyComplete`: its body column holds the whole stored body (a list cuts it). */
 export function deadLetterView(row: ViewRow): DeadLetterView {
   return {
     id: row.id,
@@ -46,6 +67,7 @@ export function deadLetterView(row: ViewRow): DeadLetterView {
     reason: row.reason,
     detail: row.detail,
     body: row.body,
+    bodyComplete: row.body.length >= Math.min(row.body_size, DEAD_LETTER_BODY_MAX),
     bodyTruncated: row.body_truncated,
     bodySize: row.body_size,
     headers: row.headers as StoredHeaders,

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
-import type { DeadLetters, ReplaySelection } from '../../application/ports/dead-letters.js';
-import { DEATH_HEADERS, type DeadLetterMessage, REPLAYED_FROM_HEADER, type ReplayState } from '../../domain/dead-letter.js';
+import type { DeadLetters } from '../../application/ports/dead-letters.js';
+import { DEATH_HEADERS, type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, REPLAYED_FROM_HEADER, type ReplayCandidate, type ReplayState } from '../../domain/dead-letter.js';
 import type { Database } from './database.js';
-import { matching } from './dead-letter-rows.js';
+import { replayableMatching } from './dead-letter-rows.js';
 import { isUuid } from './uuid.js';
 
 export class KyselyDeadLetters implements DeadLetters {
@@ -29,7 +29,8 @@ export class KyselyDeadLetters implements DeadLetters {
         first_death_at: m.firstDeathAt,
         last_death_at: m.lastDeathAt,
         death_count: m.deathCount,
-        replay_of: m.replayOf,
+        // Only a dead letter that was replayed: x-replayed-from may come from any publisher.
+        replay_of: m.replayOf === null ? null : sql<string>`(select id from dead_letters where id = ${m.replayOf}::uuid and replayed_at is not null)`,
         created_at: at,
       })
       .onConflict((oc) => oc.column('message_key').doNothing())
@@ -40,19 +41,33 @@ export class KyselyDeadLetters implements DeadLetters {
 
   async lockForReplay(id: string): Promise<ReplayState | null> {
     if (!isUuid(id)) return null;
-    const row = await this.db.selectFrom('dead_letters').select(['id', 'replayed_at', 'body_truncated']).where('id', '=', id).forUpdate().executeTakeFirst();
-    return row ? { id: row.id, replayedAt: row.replayed_at, bodyTruncated: row.body_truncated } : null;
+    const row = await this.db.selectFrom('dead_letters').select(['id', 'routing_key', 'exchange', 'replayed_at', 'body_truncated']).where('id', '=', id).forUpdate().executeTakeFirst();
+    return row ? { id: row.id, routingKey: row.routing_key, exchange: row.exchange, replayedAt: row.replayed_at, bodyTruncated: row.body_truncated } : null;
+  }
+
+  async lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number): Promise<ReplayCandidate[]> {
+    const rows = await replayableMatching(this.db.selectFrom('dead_letters'), filter, before)
+      .select(['id', 'created_at', 'routing_key', 'exchange', 'body_size'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, routingKey: r.routing_key, exchange: r.exchange, bodySize: r.body_size }));
   }
 
   /**
-   * One statement: the chosen rows (newest first, locked; those another replay holds are skipped)
-   * are marked replayed, and each becomes an outbox row with its bytes, routing key, AMQP properties
-   * and headers without those a death added, plus `x-replayed-from`. One that came through the
-   * default exchange (an event published over REST, ADR 28) goes back to the service's own queue.
+   * One statement: these rows, those not replayed yet and whole (locked; those another replay holds
+   * are skipped), are marked replayed, and each becomes an outbox row with its bytes, routing key,
+   * AMQP properties and headers without those a death added, plus `x-replayed-from`. One that came
+   * through the default exchange (an event published over REST, ADR 28) goes back to the service's
+   * own queue.
    */
-  async replay(selection: ReplaySelection, at: Date): Promise<number> {
-    if ('ids' in selection && !selection.ids.some(isUuid)) return 0;
-    const chosen = this.chosen(selection);
+  async replay(ids: readonly string[], at: Date): Promise<number> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return 0;
+    const chosen = this.db.selectFrom('dead_letters').select('id').where('replayed_at', 'is', null).where('body_truncated', '=', false).where('id', 'in', valid).forUpdate().skipLocked();
     const result = await sql`
       with chosen as (${chosen}),
       marked as (
@@ -70,11 +85,5 @@ export class KyselyDeadLetters implements DeadLetters {
     if (!isUuid(id)) return false;
     const result = await this.db.deleteFrom('dead_letters').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
-  }
-
-  private chosen(selection: ReplaySelection) {
-    const replayable = this.db.selectFrom('dead_letters').select('id').where('replayed_at', 'is', null).where('body_truncated', '=', false);
-    const limited = 'ids' in selection ? replayable.where('id', 'in', selection.ids.filter(isUuid)) : matching(replayable, selection.filter).limit(selection.limit);
-    return limited.orderBy('created_at', 'desc').orderBy('id', 'desc').forUpdate().skipLocked();
   }
 }

@@ -1,9 +1,12 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { REPLAYED_FROM_HEADER } from '../../domain/dead-letter.js';
 import { type Backoff, backoffDelay } from '../../application/backoff.js';
 import type { OutboundEvent } from '../../application/ports/event-publisher.js';
 import type { Database, OutboxTable } from './database.js';
+import { isUuid } from './uuid.js';
 
-export type PublishOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly error: string };
+/** `permanent`: publishing it again would fail the same way (a replay amqplib cannot encode): the row is parked. */
+export type PublishOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly error: string; readonly permanent?: boolean };
 
 export interface RelayResult {
   readonly claimed: number;
@@ -29,6 +32,17 @@ function outboundEvent(r: OutboxRow): OutboundEvent {
   return { ...event, raw: { body: r.raw_body, headers: r.headers ?? {}, messageId: r.message_id, contentType: r.content_type } };
 }
 
+/**
+ * A row that can never be published is done with, not retried: marked published (so the backlog,
+ * the relay and retention treat it as done) with the error in `last_error`. The dead letter it
+ * replays is replayable again, once what refused it is fixed (docs/adr/0024-dead-letters-as-rows.md).
+ */
+async function park(tx: Transaction<Database>, row: Pick<OutboxRow, 'id' | 'headers'>, error: string): Promise<void> {
+  await tx.updateTable('outbox').set({ published_at: sql`now()`, attempts: sql`attempts + 1`, last_error: `parked, never published: ${error}`.slice(0, 1000) }).where('id', '=', row.id).execute();
+  const replayed = row.headers?.[REPLAYED_FROM_HEADER];
+  if (typeof replayed === 'string' && isUuid(replayed)) await tx.updateTable('dead_letters').set({ replayed_at: null }).where('id', '=', replayed).execute();
+}
+
 export class KyselyOutboxRelayStore {
   constructor(private readonly primary: Kysely<Database>) {}
 
@@ -52,6 +66,10 @@ export class KyselyOutboxRelayStore {
       for (const [i, row] of rows.entries()) {
         const outcome = outcomes[i];
         if (!outcome || outcome.ok) continue;
+        if (outcome.permanent) {
+          await park(tx, row, `${outcome.reason}: ${outcome.error}`);
+          continue;
+        }
         await tx
           .updateTable('outbox')
           .set({

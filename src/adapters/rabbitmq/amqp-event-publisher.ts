@@ -8,6 +8,19 @@ export class UnroutableError extends Error {}
 /** No channel to publish on right now: the broker is away and the session reconnecting. */
 export class BrokerUnavailableError extends Error {}
 
+/** amqplib refused to encode the message (it throws before sending): publishing it again would only throw again. */
+export class UnencodableError extends Error {}
+
+/** Names the outbox row a raw message (a replay) comes from: a return is matched by it, as a replay may carry no message id. */
+export const OUTBOX_ID_HEADER = 'x-outbox-id';
+
+/** What a return or a confirm is matched by: the outbox row's id, in the message id of an event, in a header of a replay. */
+function returnKey(properties: { readonly messageId?: unknown; readonly headers?: Readonly<Record<string, unknown>> }): string | null {
+  const fromHeader = properties.headers?.[OUTBOX_ID_HEADER];
+  if (typeof fromHeader === 'string') return fromHeader;
+  return typeof properties.messageId === 'string' ? properties.messageId : null;
+}
+
 /**
  * Publishes on a confirm channel, persistent and mandatory: to the events exchange by the event's
  * routing key, or, for an event `toOwnQueue`, through the default exchange to the service's own
@@ -41,8 +54,8 @@ export class AmqpEventPublisher implements EventPublisher {
     });
     const channel = await connection.createConfirmChannel();
     channel.on('return', (message) => {
-      const id = message.properties.messageId as unknown;
-      if (typeof id === 'string') this.returned.add(id);
+      const key = returnKey(message.properties as { messageId?: unknown; headers?: Record<string, unknown> });
+      if (key !== null) this.returned.add(key);
     });
     let closedBecause = '';
     channel.on('error', (error: Error) => {
@@ -73,13 +86,14 @@ export class AmqpEventPublisher implements EventPublisher {
       const settle = (error: unknown) => {
         clearTimeout(timer);
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-        if (this.returned.delete(options.messageId)) return reject(new UnroutableError(`no queue is bound for ${routingKey}`));
+        if (this.returned.delete(event.eventId)) return reject(new UnroutableError(`no queue is bound for ${routingKey}`));
         resolve();
       };
       try {
         channel.publish(exchange, routingKey, content, options, settle);
       } catch (error) {
-        settle(error);
+        // A TypeError or RangeError is thrown before anything was sent: amqplib could not encode the headers or properties.
+        settle(error instanceof TypeError || error instanceof RangeError ? new UnencodableError(error.message) : error);
       }
     });
   }
@@ -87,7 +101,9 @@ export class AmqpEventPublisher implements EventPublisher {
 
 /**
  * The message as published: an event as JSON, or a raw message (a dead letter's replay) as it was
- * received, with its own headers, message id and content type. A return is matched by message id.
+ * received, with its own headers, message id (none when it had none: the consumer's inbox then
+ * keys it by its body, as it keyed the original) and content type, and the outbox row's id in
+ * `x-outbox-id`. A return is matched by the outbox row's id.
  */
 function message(event: OutboundEvent) {
   const common = { persistent: true, mandatory: true, correlationId: event.correlationId ?? undefined, timestamp: Math.floor(Date.now() / 1000), appId: 'notification-service' };
@@ -96,6 +112,7 @@ function message(event: OutboundEvent) {
     const options = { ...common, contentType: 'application/json', messageId: event.eventId, type: event.className, headers: { event_type: event.className } };
     return { content: Buffer.from(JSON.stringify(event.body)), options };
   }
-  const options = { ...common, contentType: raw.contentType ?? undefined, messageId: raw.messageId ?? event.eventId, type: event.className || undefined, headers: raw.headers };
+  const headers = { ...raw.headers, [OUTBOX_ID_HEADER]: event.eventId };
+  const options = { ...common, contentType: raw.contentType ?? undefined, messageId: raw.messageId ?? undefined, type: event.className || undefined, headers };
   return { content: Buffer.from(raw.body), options };
 }

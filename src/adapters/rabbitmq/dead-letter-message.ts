@@ -19,13 +19,32 @@ export const DEAD_LETTER_AT_HEADER = 'x-dead-letter-at';
 
 type Headers = Readonly<Record<string, unknown>>;
 
+/** AMQP names (routing keys, exchanges, queues) are at most 255 bytes: a header may say more. */
+const NAME_MAX_BYTES = 255;
+
+/** `value` cut to at most `max` UTF-8 bytes, at a character's end. */
+function withinBytes(value: string, max: number): string {
+  if (Buffer.byteLength(value) <= max) return value;
+  let bytes = 0;
+  let end = 0;
+  for (const char of value) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > max) break;
+    end += char.length;
+  }
+  return value.slice(0, end);
+}
+
+const amqpName = (value: string) => withinBytes(storableText(value), NAME_MAX_BYTES);
+
 /**
- * Its identity: the service's stamp, else a hash of everything the broker delivers the same each
- * time (body, headers but the redelivery count, properties). Two identical messages the broker
- * dead-lettered within the same second would be taken for one: its x-death times are in seconds.
+ * Its identity: the service's stamp on a copy it made, else a hash of everything the broker
+ * delivers the same each time (body, headers but the redelivery count, properties). Two identical
+ * messages the broker dead-lettered within the same second would be taken for one: its x-death
+ * times are in seconds.
  */
-function messageKey(delivery: Delivery, headers: StoredHeaders): string {
-  const stamp = text(headers[DEAD_LETTER_ID_HEADER]);
+function messageKey(delivery: Delivery, headers: StoredHeaders, serviceCopy: boolean): string {
+  const stamp = serviceCopy ? text(headers[DEAD_LETTER_ID_HEADER]) : undefined;
   if (stamp) return `id:${stamp.slice(0, 200)}`;
   const { messageId, timestamp, type, correlationId, contentType } = delivery;
   const hash = createHash('sha256').update(JSON.stringify([headers, messageId, timestamp, type, correlationId, contentType])).update(delivery.body);
@@ -37,17 +56,34 @@ function dateOf(value: unknown): Date | null {
   return date && storableDate(date) ? date : null;
 }
 
-/** Its reason and deaths: the service's own headers first, else the broker's x-death, else what the mover saw. */
+/**
+ * Its reason, deaths and where it was first published. A message with x-death was dead-lettered
+ * by the broker: all of it comes from x-death, and the x-dead-letter-* and x-original-* headers it
+ * carries are its publisher's, whatever they say; its key is a hash of the message, never a header.
+ * Without x-death it is a copy the service dead-lettered (the dead-letter exchange is the service's:
+ * no publisher should be allowed to write to it), and the service's headers say.
+ */
 function deathOf(delivery: Delivery, headers: Headers, receivedAt: Date) {
-  const reason = text(headers['x-dead-letter-reason']);
   const deaths = deathsOf(headers['x-death']);
-  const at = dateOf(headers[DEAD_LETTER_AT_HEADER]) ?? receivedAt;
-  if (reason !== undefined || !deaths) {
-    const detail = text(headers['x-dead-letter-detail']) ?? (reason ? '' : 'no reason given: neither x-dead-letter-reason nor x-death');
-    return { reason: reason ?? 'unknown', detail, firstDeathAt: at, lastDeathAt: at, deathCount: 1, queue: '', exchange: delivery.exchange ?? '', routingKey: delivery.routingKey };
+  if (deaths) {
+    const detail = `dead-lettered by the broker: ${deaths.reason} from queue ${deaths.queue}${deaths.count > 1 ? ` (${deaths.count} times)` : ''}`;
+    return { ...deaths, detail, firstDeathAt: deaths.firstAt ?? receivedAt, lastDeathAt: deaths.lastAt ?? receivedAt, deathCount: deaths.count, serviceCopy: false };
   }
-  const detail = `dead-lettered by the broker: ${deaths.reason} from queue ${deaths.queue}${deaths.count > 1 ? ` (${deaths.count} times)` : ''}`;
-  return { ...deaths, detail, firstDeathAt: deaths.firstAt ?? receivedAt, lastDeathAt: deaths.lastAt ?? receivedAt, deathCount: deaths.count };
+  const reason = text(headers['x-dead-letter-reason']);
+  const at = dateOf(headers[DEAD_LETTER_AT_HEADER]) ?? receivedAt;
+  const detail = text(headers['x-dead-letter-detail']) ?? (reason ? '' : 'no reason given: neither x-dead-letter-reason nor x-death');
+  const original = (name: string, otherwise: string) => text(headers[`x-original-${name}`]) ?? otherwise;
+  return {
+    reason: reason ?? 'unknown',
+    detail,
+    firstDeathAt: at,
+    lastDeathAt: at,
+    deathCount: 1,
+    queue: original('queue', ''),
+    exchange: original('exchange', delivery.exchange ?? ''),
+    routingKey: original('routing-key', delivery.routingKey),
+    serviceCopy: true,
+  };
 }
 
 /** A message of the dead-letter queue as a dead letter (docs/adr/0024-dead-letters-as-rows.md). */
@@ -59,22 +95,23 @@ export function deadLetterMessage(delivery: Delivery, receivedAt: Date): DeadLet
   const replayOf = text(raw[REPLAYED_FROM_HEADER]);
   const { body } = delivery;
   return {
-    messageKey: messageKey(delivery, whole),
+    messageKey: messageKey(delivery, whole, death.serviceCopy),
     body: body.subarray(0, DEAD_LETTER_BODY_MAX),
     bodyTruncated: body.length > DEAD_LETTER_BODY_MAX,
     bodySize: body.length,
     headers,
     droppedHeaders: dropped,
     properties: definedOnly({ messageId: delivery.messageId, correlationId: delivery.correlationId, contentType: delivery.contentType, type: delivery.type }),
-    // As they were (AMQP names are at most 255 bytes): a replay publishes with the same routing key.
-    exchange: storableText(text(raw['x-original-exchange']) ?? death.exchange),
-    routingKey: storableText(text(raw['x-original-routing-key']) ?? death.routingKey),
-    queue: storableText(text(raw['x-original-queue']) ?? death.queue),
+    // As they were: a replay publishes with the same routing key (and refuses one the service's bindings do not route).
+    exchange: amqpName(death.exchange),
+    routingKey: amqpName(death.routingKey),
+    queue: amqpName(death.queue),
     reason: printable(death.reason, 100),
     detail: printable(death.detail, DETAIL_MAX),
     firstDeathAt: death.firstDeathAt,
     lastDeathAt: death.lastDeathAt,
     deathCount: death.deathCount,
+    // Anyone may send the header: the store keeps it only when it names a dead letter that was replayed.
     replayOf: replayOf && isUuid(replayOf) ? replayOf : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { HeaderValue, StoredHeaders } from '../../domain/dead-letter.js';
 import { storableText } from '../postgres/storable-text.js';
+import { encodable } from './amqp-encodable.js';
 import { withinBudget } from './header-budget.js';
 
 /** Deeper tables are kept as a note: a header nested this deep is no header anyone reads. */
@@ -34,9 +35,15 @@ export interface BudgetedHeaders {
   readonly dropped: readonly string[];
 }
 
-/** The headers as stored, within `budget` bytes (the largest left out first, and named). */
+/**
+ * The headers as stored, within `budget` bytes (the largest left out first, and named). A header
+ * amqplib could not encode back (a table with a `!` key it does not know, a key over 255 bytes) is
+ * left out and named too: a replay publishes the stored headers, and would throw on it every time.
+ */
 export function storedHeaders(headers: Readonly<Record<string, unknown>>, budget: number): BudgetedHeaders {
   const whole = table(headers, 0);
-  const { headers: kept, dropped } = withinBudget(whole, budget);
-  return { headers: kept as StoredHeaders, whole, dropped };
+  const unencodable = Object.keys(whole).filter((key) => !encodable(key, whole[key]));
+  const encodableOnly = Object.fromEntries(Object.entries(whole).filter(([key]) => !unencodable.includes(key)));
+  const { headers: kept, dropped } = withinBudget(encodableOnly, budget);
+  return { headers: kept as StoredHeaders, whole, dropped: [...unencodable, ...dropped] };
 }

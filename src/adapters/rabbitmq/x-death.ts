@@ -31,9 +31,12 @@ function timeOf(value: unknown): Date | null {
   return date && storableDate(date) ? date : null;
 }
 
+/** The largest count a death_count (a PostgreSQL integer) holds: a header from anyone may say more. */
+export const MAX_DEATH_COUNT = 2 ** 31 - 1;
+
 function countOf(entry: Entry): number {
   const count = entry.count;
-  return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : 1;
+  return typeof count === 'number' && Number.isInteger(count) && count > 0 ? Math.min(count, MAX_DEATH_COUNT) : 1;
 }
 
 /**
@@ -51,7 +54,7 @@ export function deathsOf(header: unknown): BrokerDeaths | null {
     queue: text(latest.queue) ?? '',
     exchange: text(latest.exchange) ?? '',
     routingKey: text(keys[0]) ?? '',
-    count: entries.reduce((sum, e) => sum + countOf(e), 0),
+    count: Math.min(entries.reduce((sum, e) => sum + countOf(e), 0), MAX_DEATH_COUNT),
     firstAt: times.length > 0 ? new Date(Math.min(...times)) : null,
     lastAt: times.length > 0 ? new Date(Math.max(...times)) : null,
   };

@@ -1,7 +1,4 @@
-import type { DeadLetterFilter, DeadLetterMessage, ReplayState, StoredHeaders } from '../../domain/dead-letter.js';
-
-/** Which dead letters one replay covers: these ids, or the newest `limit` the filter matches. */
-export type ReplaySelection = { readonly ids: readonly string[] } | { readonly filter: DeadLetterFilter; readonly limit: number };
+import type { DeadLetterFilter, DeadLetterMessage, DeadLetterPosition, ReplayCandidate, ReplayState, StoredHeaders } from '../../domain/dead-letter.js';
 
 /** The dead-letter table inside a unit of work's transaction (docs/adr/0024-dead-letters-as-rows.md). */
 export interface DeadLetters {
@@ -10,10 +7,15 @@ export interface DeadLetters {
   /** The dead letter's replay state, locked until the transaction ends; null when none has the id. */
   lockForReplay(id: string): Promise<ReplayState | null>;
   /**
-   * Marks the selected dead letters not replayed yet (and whole) replayed at `at`, and writes one
+   * The dead letters a replay by filter may take, locked (those another replay holds skipped):
+   * not replayed yet, whole, matching, newest first after `before`, at most `limit`.
+   */
+  lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number): Promise<ReplayCandidate[]>;
+  /**
+   * Marks these dead letters, those not replayed yet (and whole), replayed at `at`, and writes one
    * outbox row for each: its body, routing key and headers, with `x-replayed-from` naming it. Answers how many.
    */
-  replay(selection: ReplaySelection, at: Date): Promise<number>;
+  replay(ids: readonly string[], at: Date): Promise<number>;
   /** False when no dead letter has the id. */
   discard(id: string): Promise<boolean>;
 }
@@ -26,7 +28,9 @@ export interface DeadLetterView {
   readonly queue: string;
   readonly reason: string;
   readonly detail: string;
+  /** The stored body; in a list, its first DEAD_LETTER_PREVIEW_BYTES (`bodyComplete` says whether that is all of it). */
   readonly body: Uint8Array;
+  readonly bodyComplete: boolean;
   readonly bodyTruncated: boolean;
   readonly bodySize: number;
   readonly headers: StoredHeaders;
@@ -49,8 +53,10 @@ export type DeadLetterPaging = { readonly page: number; readonly size: number } 
 
 export interface DeadLetterPage {
   readonly items: readonly DeadLetterView[];
-  /** How many match the filter, on every page. */
+  /** How many match the filter, on every page, counted up to DEAD_LETTERS_TOTAL_CAP. */
   readonly total: number;
+  /** More than DEAD_LETTERS_TOTAL_CAP match: `total` is that cap. */
+  readonly totalCapped: boolean;
   readonly nextCursor: string | null;
 }
 
@@ -58,6 +64,6 @@ export interface DeadLetterPage {
 export interface DeadLetterReadModel {
   page(filter: DeadLetterFilter, paging: DeadLetterPaging): Promise<DeadLetterPage>;
   find(id: string): Promise<DeadLetterDetail | null>;
-  /** How many a replay by this filter would cover now, at most `cap`. */
-  countReplayable(filter: DeadLetterFilter, cap: number): Promise<number>;
+  /** How many a replay by this filter would cover now (after `before`, when given), at most `cap`. */
+  countReplayable(filter: DeadLetterFilter, cap: number, before?: DeadLetterPosition | null): Promise<number>;
 }

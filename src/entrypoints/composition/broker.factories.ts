@@ -2,6 +2,7 @@ import { AmqpConsumer } from '../../adapters/rabbitmq/amqp-consumer.js';
 import { AmqpEventPublisher } from '../../adapters/rabbitmq/amqp-event-publisher.js';
 import { AmqpSession } from '../../adapters/rabbitmq/amqp-session.js';
 import { declareTopology } from '../../adapters/rabbitmq/topology.js';
+import { DeadLetterHoldings } from '../amqp/dead-letter-holdings.js';
 import { deadLetterMover } from '../amqp/dead-letter-mover.js';
 import { eventDeliveryHandler } from '../amqp/event-delivery-handler.js';
 import { OutboxRelay } from '../workers/outbox-relay.js';
@@ -20,7 +21,9 @@ export const brokerFactories: Pick<Factories, 'broker' | 'outboxRelay'> = {
     const consumerOptions = { deliveryLimit: amqp.deliveryLimit, deadLettered: get('metrics').deadLettered };
     const consumer = new AmqpConsumer(amqp.queue, amqp.deadLetterExchange, amqp.prefetch, handler, logger, consumerOptions);
     // The dead-letter queue's mover (ADR 24): it never dead-letters (no delivery limit) and holds what it cannot store.
-    const mover = deadLetterMover({ bus: get('bus'), clock: get('clock'), logger, metrics: get('metrics'), backoff: { initialMs: 200, maxMs: 10_000 }, pauseAfterCommitMs: get('config').failpointDeadLetterPauseMs });
+    const deadLetterHoldings = new DeadLetterHoldings();
+    const moverDeps = { bus: get('bus'), clock: get('clock'), logger, metrics: get('metrics'), backoff: { initialMs: 200, maxMs: 10_000 }, holdings: deadLetterHoldings };
+    const mover = deadLetterMover({ ...moverDeps, pauseAfterCommitMs: get('config').failpointDeadLetterPauseMs });
     const deadLetters = new AmqpConsumer(amqp.deadLetterQueue, amqp.deadLetterExchange, amqp.deadLetterPrefetch, mover, logger, { deliveryLimit: Number.MAX_SAFE_INTEGER });
     const session = new AmqpSession(
       { url: amqp.url, heartbeatSeconds: amqp.heartbeatSeconds, connectionName: 'notification-service', reconnectInitialMs: 250, reconnectMaxMs: 15_000 },
@@ -28,7 +31,7 @@ export const brokerFactories: Pick<Factories, 'broker' | 'outboxRelay'> = {
       logger,
       (error) => get('lifecycle').onFatal(error),
     );
-    return { session, publisher, consumer, deadLetters };
+    return { session, publisher, consumer, deadLetters, deadLetterHoldings };
   },
   outboxRelay: (get) => {
     const broker = get('broker');

@@ -1,13 +1,15 @@
 import { DEAD_LETTERS_DEFAULT_SIZE, DEAD_LETTERS_MAX_SIZE } from '../../application/queries/dead-letters.query.js';
 import type { DeadLetterDetail, DeadLetterView } from '../../application/ports/dead-letters.js';
 import type { DeadLetterFilter } from '../../domain/dead-letter.js';
+import { redacted, redactedText } from './dead-letter-redaction.js';
+import { OneLine } from './schemas.js';
 import { z } from './zod.js';
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 const FilterFields = {
-  reason: z.string().min(1).max(100).optional().openapi({ description: 'The service\'s reason (unparseable, invalid_payload, ...) or the broker\'s (delivery_limit, rejected, expired)' }),
-  routing_key: z.string().min(1).max(255).optional().openapi({ description: 'The routing key it was first published with' }),
+  reason: OneLine(100).min(1).optional().openapi({ description: 'The service\'s reason (unparseable, invalid_payload, ...) or the broker\'s (delivery_limit, rejected, expired)' }),
+  routing_key: OneLine(255).min(1).optional().openapi({ description: 'The routing key it was first published with' }),
   from: instant.optional().openapi({ description: 'Stored at or after (created_at)' }),
   to: instant.optional().openapi({ description: 'Stored at or before (created_at)' }),
 };
@@ -19,12 +21,16 @@ export const DeadLetterListQuery = z.strictObject({
   cursor: z.string().min(1).max(200).optional().openapi({ description: 'next_cursor of the page before; instead of page' }),
 });
 
-export const ReplayByFilterBody = z.strictObject({ ...FilterFields, dry_run: z.boolean().default(false) });
+export const ReplayByFilterBody = z.strictObject({
+  ...FilterFields,
+  dry_run: z.boolean().default(false),
+  include_replays: z.boolean().default(false).openapi({ description: 'Also replay dead letters that are themselves replays that died again (replay_of set)' }),
+});
 
 export const DeadLetterIdParams = z.strictObject({ id: z.uuid() });
 
-export function filterOf(input: { reason?: string; routing_key?: string; from?: Date; to?: Date }): DeadLetterFilter {
-  return { reason: input.reason ?? null, routingKey: input.routing_key ?? null, from: input.from ?? null, to: input.to ?? null };
+export function filterOf(input: { reason?: string; routing_key?: string; from?: Date; to?: Date; include_replays?: boolean }): DeadLetterFilter {
+  return { reason: input.reason ?? null, routingKey: input.routing_key ?? null, from: input.from ?? null, to: input.to ?? null, includeReplays: input.include_replays ?? false };
 }
 
 const DeadLetterSchema = z
@@ -35,8 +41,12 @@ const DeadLetterSchema = z
     queue: z.string(),
     reason: z.string(),
     detail: z.string(),
-    body: z.string().openapi({ description: 'The body as JSON text when it is JSON, else base64 (body_encoding)' }),
+    body: z.string().openapi({
+      description:
+        'The body as JSON text when it is JSON, else base64 (body_encoding); in a list, its first 2 KiB (as text when UTF-8), body_complete false when there is more (GET /dead-letters/{id} has it all). Secrets (verify_token, reset_token, ...) read [redacted]; a replay publishes the stored bytes',
+    }),
     body_encoding: z.enum(['utf8', 'base64']),
+    body_complete: z.boolean().openapi({ description: 'body holds the whole stored body' }),
     body_truncated: z.boolean().openapi({ description: 'Only the first 256 KiB were kept; such a dead letter cannot be replayed' }),
     body_size: z.number().int(),
     headers: z.record(z.string(), z.unknown()),
@@ -51,25 +61,53 @@ const DeadLetterSchema = z
   .openapi('DeadLetter');
 
 export const DeadLetterPageResponse = z
-  .object({ items: z.array(DeadLetterSchema), total: z.number().int(), next_cursor: z.string().nullable(), page: z.number().int().optional(), page_size: z.number().int() })
+  .object({
+    items: z.array(DeadLetterSchema),
+    total: z.number().int().openapi({ description: 'How many match, counted up to 10,000' }),
+    total_capped: z.boolean().openapi({ description: 'More than 10,000 match: total says 10,000' }),
+    next_cursor: z.string().nullable(),
+    page: z.number().int().optional(),
+    page_size: z.number().int(),
+  })
   .openapi('DeadLetters');
 
 export const DeadLetterDetailResponse = DeadLetterSchema.extend({ replays: z.array(z.uuid()) }).openapi('DeadLetterDetail');
 export const ReplayedResponse = z.object({ id: z.uuid(), replayed_at: z.iso.datetime() }).openapi('DeadLetterReplayed');
-export const ReplayByFilterResponse = z.object({ count: z.number().int(), dry_run: z.boolean() }).openapi('DeadLettersReplayed');
+export const ReplayByFilterResponse = z
+  .object({
+    count: z.number().int(),
+    dry_run: z.boolean(),
+    remaining: z.number().int().optional().openapi({ description: 'A run: how many more match past where it stopped (64 MiB of bodies or 10,000 per call); call again' }),
+    unroutable: z.array(z.string()).optional().openapi({ description: 'A run: routing keys of dead letters skipped because no binding of the service routes them' }),
+  })
+  .openapi('DeadLettersReplayed');
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** JSON text when the body is JSON, else base64: a console shows the one and can decode the other. */
+/** JSON text (secrets redacted) when the body is JSON, else base64: a console shows the one and can decode the other. */
 function bodyOf(body: Uint8Array): { body: string; body_encoding: 'utf8' | 'base64' } {
   try {
     const text = utf8.decode(body);
-    JSON.parse(text);
-    return { body: text, body_encoding: 'utf8' };
+    const shown = redacted(JSON.parse(text));
+    return { body: shown.changed ? JSON.stringify(shown.value) : text, body_encoding: 'utf8' };
   } catch {
     return { body: Buffer.from(body).toString('base64'), body_encoding: 'base64' };
   }
 }
+
+/** A body's first bytes, cut anywhere: text (secrets redacted) when UTF-8 but for a character cut at the end, else base64. */
+function previewOf(bytes: Uint8Array): { body: string; body_encoding: 'utf8' | 'base64' } {
+  for (let cut = 0; cut <= 3 && cut < bytes.length; cut++) {
+    try {
+      return { body: redactedText(utf8.decode(bytes.subarray(0, bytes.length - cut))), body_encoding: 'utf8' };
+    } catch {
+      // A character cut at the end: try without its bytes.
+    }
+  }
+  return { body: Buffer.from(bytes).toString('base64'), body_encoding: 'base64' };
+}
+
+const headersOf = (headers: DeadLetterView['headers']) => redacted(headers).value as Record<string, unknown>;
 
 export function deadLetterJson(d: DeadLetterView) {
   return {
@@ -79,10 +117,11 @@ export function deadLetterJson(d: DeadLetterView) {
     queue: d.queue,
     reason: d.reason,
     detail: d.detail,
-    ...bodyOf(d.body),
+    ...(d.bodyComplete ? bodyOf(d.body) : previewOf(d.body)),
+    body_complete: d.bodyComplete,
     body_truncated: d.bodyTruncated,
     body_size: d.bodySize,
-    headers: d.headers,
+    headers: headersOf(d.headers),
     dropped_headers: d.droppedHeaders,
     first_death_at: d.firstDeathAt.toISOString(),
     last_death_at: d.lastDeathAt.toISOString(),

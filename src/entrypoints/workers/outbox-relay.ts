@@ -4,11 +4,24 @@ import type { OutcomeStream } from '../../application/ports/outcome-stream.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
 import type { KyselyOutboxRelayStore, PublishOutcome } from '../../adapters/postgres/outbox-relay.store.js';
-import { UnroutableError } from '../../adapters/rabbitmq/amqp-event-publisher.js';
+import { UnencodableError, UnroutableError } from '../../adapters/rabbitmq/amqp-event-publisher.js';
+import { isKnownEventType } from '../amqp/event-types.js';
 import type { OutboxConfig } from '../config.js';
 import { PollLoop } from './poll-loop.js';
 
 const BACKLOG_EVERY_MS = 2_000;
+
+/** The routing keys the service publishes of its own; with the known inbound types, the metric's whole label set. */
+const OWN_ROUTING_KEYS: ReadonlySet<string> = new Set(['notification.sent', 'notification.failed', 'notification.preferences_created', 'notification.preferences_updated']);
+
+/**
+ * A routing key as a metric label, from a closed set: a REST publish (POST /events/publish) may
+ * choose any bound key, and a replayed dead letter's came from outside (ADR 24).
+ */
+export function routingKeyLabel(event: OutboundEvent): string {
+  if (event.raw) return 'replay';
+  return OWN_ROUTING_KEYS.has(event.routingKey) || isKnownEventType(event.routingKey) ? event.routingKey : 'other';
+}
 
 /** What the relay uses of the outbox table. */
 export type OutboxRelayStore = Pick<KyselyOutboxRelayStore, 'relayBatch' | 'backlog'>;
@@ -68,14 +81,15 @@ export class OutboxRelay {
     return settled.map((s, i) => {
       const event = events[i];
       if (s.status === 'fulfilled') {
-        // A replayed dead letter's routing key came from outside: never a label value (ADR 24).
-        this.metrics.outboxPublished.inc({ routing_key: event?.raw ? 'dead_letter_replay' : (event?.routingKey ?? 'unknown') });
+        if (event) this.metrics.outboxPublished.inc({ routing_key: routingKeyLabel(event) });
         if (event && !event.raw && OUTCOME_ROUTING_KEYS.includes(event.routingKey)) this.copyOutcome(event);
         return { ok: true };
       }
-      const reason = s.reason instanceof UnroutableError ? 'unroutable' : 'not_confirmed';
+      const reason = s.reason instanceof UnroutableError ? 'unroutable' : s.reason instanceof UnencodableError ? 'unencodable' : 'not_confirmed';
       this.metrics.outboxPublishFailures.inc({ reason });
-      return { ok: false, reason, error: s.reason instanceof Error ? s.reason.message : String(s.reason) };
+      const error = s.reason instanceof Error ? s.reason.message : String(s.reason);
+      // A replay amqplib cannot encode throws the same way every time: parked, not retried (ADR 24).
+      return { ok: false, reason, error, permanent: reason === 'unencodable' && event?.raw !== undefined };
     });
   }
 

@@ -83,13 +83,15 @@ describe('KyselyDeadLetterReadModel', () => {
   });
 
   it('shows one with its fields as stored and the later dead letters that replay it', async () => {
+    await sql`update dead_letters set replayed_at = ${minutes(50)} where id = ${ids[4]}`.execute(kysely);
     const replay = await add(20, { replayOf: ids[4] });
     const found = await model.find(ids[4] as string);
-    expect(found).to.deep.include({ id: ids[4], routingKey: 'user.registered', reason: 'unparseable', replays: [replay], replayedAt: null, deathCount: 1 });
+    expect(found).to.deep.include({ id: ids[4], routingKey: 'user.registered', reason: 'unparseable', replays: [replay], replayedAt: minutes(50), deathCount: 1 });
     expect(Buffer.from(found?.body ?? []).toString()).to.equal('{"n":4}');
     expect(await model.find(randomUUID())).to.equal(null);
     expect(await model.find('not-a-uuid')).to.equal(null);
     await sql`delete from dead_letters where id = ${replay}`.execute(kysely);
+    await sql`update dead_letters set replayed_at = null where id = ${ids[4]}`.execute(kysely);
   });
 
   it('counts what a replay by filter would cover: not replayed yet, whole, at most the cap', async () => {
@@ -99,30 +101,74 @@ describe('KyselyDeadLetterReadModel', () => {
     expect(await model.countReplayable(NO_FILTER, 3)).to.equal(3);
   });
 
-  it('replays by filter in one statement: newest first up to the limit, each an outbox row without the death headers', async () => {
+  it('replays by filter a chunk at a time: locked newest first after a position, each an outbox row without the death headers', async () => {
     await sql`truncate outbox`.execute(kysely);
     await sql`update dead_letters set headers = headers || '{"x-death": [], "x-dead-letter-reason": "too_deep", "x-replayed-from": "old"}'::jsonb`.execute(kysely);
-    const count = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay({ filter: { ...NO_FILTER, routingKey: 'user.registered' }, limit: 2 }, minutes(60)));
-    expect(count.result).to.equal(2);
+    const filter = { ...NO_FILTER, routingKey: 'user.registered' };
+    const first = await new KyselyUnitOfWork(kysely, testStamping()).execute(async (u) => {
+      const candidates = await u.deadLetters.lockReplayable(filter, null, 2);
+      return { candidates, count: await u.deadLetters.replay(candidates.map((c) => c.id), minutes(60)) };
+    });
+    expect(first.result.candidates.map((c) => [c.id, c.routingKey, c.bodySize])).to.deep.equal([[ids[10], 'user.registered', 7], [ids[8], 'user.registered', 7]]);
+    expect(first.result.count).to.equal(2);
     const { rows } = await sql<{ routing_key: string; headers: Record<string, unknown>; raw_body: Buffer; payload: unknown }>`select routing_key, headers, raw_body, payload from outbox order by convert_from(raw_body, 'utf8')`.execute(kysely);
     expect(rows.map((r) => [r.routing_key, r.raw_body.toString(), r.payload])).to.deep.equal([
       ['user.registered', '{"n":10}', null],
       ['user.registered', '{"n":8}', null],
     ]);
     expect(rows[0]?.headers).to.deep.equal({ n: 10, 'x-replayed-from': ids[10] });
-    const again = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay({ ids: [ids[10] as string] }, minutes(61)));
+    const last = first.result.candidates[1]!;
+    const next = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.lockReplayable(filter, last, 10));
+    expect(next.result.map((c) => c.id), 'after the position; ids[2] is truncated').to.deep.equal([ids[6], ids[4], ids[0]]);
+    const again = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay([ids[10] as string], minutes(61)));
     expect(again.result).to.equal(0);
   });
 
   it("replays one that came through the default exchange (published over REST) to the service's own queue, the others to the events exchange", async () => {
     await sql`truncate outbox`.execute(kysely);
     const direct = await add(30, { exchange: '', routingKey: 'notification-service.events' });
-    const count = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay({ ids: [direct, ids[11] as string] }, minutes(62)));
+    const count = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay([direct, ids[11] as string], minutes(62)));
     expect(count.result).to.equal(2);
     const { rows } = await sql<{ routing_key: string; to_own_queue: boolean }>`select routing_key, to_own_queue from outbox order by routing_key`.execute(kysely);
     expect(rows.map((r) => [r.routing_key, r.to_own_queue])).to.deep.equal([
       ['notification-service.events', true],
       ['order.placed', false],
     ]);
+  });
+
+  it('leaves replays that died again out of a replay by filter unless it includes them', async () => {
+    const replay = await add(30, { replayOf: ids[10] });
+    const without = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.lockReplayable(NO_FILTER, null, 100));
+    expect(without.result.map((c) => c.id)).to.not.include(replay);
+    const including = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.lockReplayable({ ...NO_FILTER, includeReplays: true }, null, 100));
+    expect(including.result.map((c) => c.id)[0]).to.equal(replay);
+    expect(await model.countReplayable({ ...NO_FILTER, includeReplays: true }, 10_000)).to.equal((await model.countReplayable(NO_FILTER, 10_000)) + 1);
+    await sql`delete from dead_letters where id = ${replay}`.execute(kysely);
+  });
+
+  it('keeps an x-replayed-from only when it names a dead letter that was replayed', async () => {
+    const forged = await add(31, { replayOf: ids[11] });
+    const real = await add(32, { replayOf: ids[10] });
+    const { rows } = await sql<{ id: string; replay_of: string | null }>`select id, replay_of from dead_letters where id in (${forged}, ${real}) order by created_at`.execute(kysely);
+    expect(rows.map((r) => r.replay_of)).to.deep.equal([null, ids[10]]);
+    await sql`delete from dead_letters where id in (${forged}, ${real})`.execute(kysely);
+  });
+
+  it('lists each body as its first 2 KiB, the detail as a whole, and counts the total up to 10,001', async () => {
+    const big = await add(40, { body: Buffer.alloc(5000, 0x61), bodySize: 5000 });
+    const page = await model.page(NO_FILTER, { page: 1, size: 1 });
+    expect(page.items[0]).to.deep.include({ id: big, bodyComplete: false, bodySize: 5000 });
+    expect(page.items[0]?.body.length).to.equal(2048);
+    const small = await model.page(NO_FILTER, { page: 2, size: 1 });
+    expect(small.items[0]?.bodyComplete).to.equal(true);
+    const found = await model.find(big);
+    expect(found).to.deep.include({ bodyComplete: true });
+    expect(found?.body.length).to.equal(5000);
+    expect(page).to.deep.include({ totalCapped: false });
+    await sql`insert into dead_letters (id, message_key, body, body_truncated, body_size, headers, properties, exchange, routing_key, queue, reason, detail, first_death_at, last_death_at, death_count, created_at)
+      select gen_random_uuid(), 'bulk:' || g, '', false, 0, '{}', '{}', '', 'bulk.key', '', 'bulk', '', now(), now(), 1, now() - interval '1 year' from generate_series(1, 10001) g`.execute(kysely);
+    const many = await model.page({ ...NO_FILTER, reason: 'bulk' }, { page: 1, size: 10 });
+    expect(many).to.deep.include({ total: 10_000, totalCapped: true });
+    await sql`delete from dead_letters where reason = 'bulk' or id = ${big}`.execute(kysely);
   });
 });

@@ -169,6 +169,27 @@ describe('KyselyOutboxRelayStore', () => {
     expect(await store.backlog()).to.equal(2);
   });
 
+  it('parks a replay that can never be encoded: done with the error, not retried, and its dead letter replayable again', async () => {
+    await sql`truncate dead_letters`.execute(kysely);
+    const deadLetterId = randomUUID();
+    const message = {
+      messageKey: `id:${deadLetterId}`, body: Buffer.from('{}'), bodyTruncated: false, bodySize: 2, headers: { m: 'x' }, droppedHeaders: [], properties: {},
+      exchange: 'notification.events', routingKey: 'user.registered', queue: 'q', reason: 'unparseable', detail: '', firstDeathAt: NOW, lastDeathAt: NOW, deathCount: 1, replayOf: null,
+    };
+    await uow().execute(async (u) => {
+      await u.deadLetters.add(deadLetterId, message, NOW);
+      await u.deadLetters.replay([deadLetterId], NOW);
+    });
+    const parked = async (events: OutboundEvent[]): Promise<PublishOutcome[]> => events.map(() => ({ ok: false, reason: 'unencodable', error: 'Unknown type to encode: bogus', permanent: true }));
+    expect(await store.relayBatch(10, parked)).to.deep.equal({ claimed: 1, published: 0, failed: 1 });
+    const [row] = [...(await states()).values()];
+    expect(row).to.deep.include({ published: true, attempts: 1, last_error: 'parked, never published: unencodable: Unknown type to encode: bogus' });
+    expect(await store.backlog()).to.equal(0);
+    expect(await store.relayBatch(10, allOk)).to.deep.equal({ claimed: 0, published: 0, failed: 0 });
+    const [letter] = await sqlOnPrimary<{ replayed_at: Date | null }>(db.name, `select replayed_at from dead_letters where id = '${deadLetterId}'`);
+    expect(letter?.replayed_at).to.equal(null);
+  });
+
   it('counts unpublished rows as the backlog', async () => {
     expect(await store.backlog()).to.equal(0);
     await addEvents(5);

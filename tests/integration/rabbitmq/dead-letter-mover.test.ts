@@ -117,8 +117,32 @@ describe('the dead-letter mover against RabbitMQ and PostgreSQL', function () {
     expect(relayed).to.deep.equal({ claimed: 1, published: 1, failed: 0 });
     const [copy] = await eventually(async () => (seen.length > 0 ? seen : undefined), 10_000, 'the replay captured');
     expect(copy).to.deep.include({ routingKey: 'user.registered', messageId: 'msg-3', body: { raw: 'still not json' } });
-    expect(copy?.headers).to.deep.equal({ trace: 't-3', 'x-replayed-from': first!.id });
+    expect(copy?.headers).to.deep.include({ trace: 't-3', 'x-replayed-from': first!.id });
+    expect(Object.keys(copy?.headers ?? {}).sort()).to.deep.equal(['trace', 'x-outbox-id', 'x-replayed-from']);
     const again = await eventually(async () => (await rows()).find((r) => r.id !== first!.id), 10_000, 'the replay dead-lettered again');
     expect(again).to.deep.include({ replay_of: first!.id, reason: 'unparseable', routing_key: 'user.registered' });
+  });
+
+  it('replays a dead letter that had no message id without one: the consumer keys it by its body, as the original, and takes it for a duplicate', async () => {
+    await start();
+    const body = Buffer.from(JSON.stringify({ event_type: 'user.registered', data: { userid: 'u-replay', username: 'Replay', email: 'replay@example.com' } }));
+    await vhost.publish('user.registered', null, { raw: body });
+    const consumed = (outcome: string) => metrics.eventsConsumed.get().then((m) => m.values.filter((v) => v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0));
+    await eventually(async () => (await sql`select 1 from inbox`.execute(kysely)).rows.length === 1 || undefined, 10_000, 'the original accepted');
+    const [inbox] = (await sql<{ event_id: string }>`select event_id from inbox`.execute(kysely)).rows;
+    expect(inbox?.event_id).to.match(/^sha256:/);
+    // As the broker dead-letters a redelivery of it: the same bytes, no message id.
+    const at = new Date();
+    const message = {
+      messageKey: 'sha256:replay-test', body, bodyTruncated: false, bodySize: body.length, headers: { 'x-death': [] }, droppedHeaders: [], properties: { contentType: 'application/json' },
+      exchange: 'notification.events', routingKey: 'user.registered', queue: TOPOLOGY.queue, reason: 'delivery_limit', detail: '', firstDeathAt: at, lastDeathAt: at, deathCount: 1, replayOf: null,
+    };
+    await bus().handle({ type: 'StoreDeadLetter', message });
+    const [row] = await rows();
+    await bus().handle({ type: 'ReplayDeadLetter', deadLetterId: row!.id });
+    const relayed = await new KyselyOutboxRelayStore(kysely).relayBatch(10, (events) => Promise.all(events.map((e) => publisher.publish(e).then(() => ({ ok: true as const })))));
+    expect(relayed.failed).to.equal(0);
+    await eventually(async () => (await consumed('duplicate')) === 1 || undefined, 10_000, 'the replay taken for a duplicate');
+    expect((await sql`select 1 from inbox`.execute(kysely)).rows).to.have.length(1);
   });
 });

@@ -5,7 +5,7 @@ import type { ConsumeMessage } from 'amqplib';
 import { expect } from 'chai';
 import type { OutboundEvent } from '../../../src/application/ports/event-publisher.js';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
-import { AmqpEventPublisher, BrokerUnavailableError, UnroutableError } from '../../../src/adapters/rabbitmq/amqp-event-publisher.js';
+import { AmqpEventPublisher, BrokerUnavailableError, UnencodableError, UnroutableError } from '../../../src/adapters/rabbitmq/amqp-event-publisher.js';
 import { AmqpSession, type FatalBrokerError } from '../../../src/adapters/rabbitmq/amqp-session.js';
 import { declareTopology } from '../../../src/adapters/rabbitmq/topology.js';
 import { DEFAULT_TOPOLOGY, TestVhost, UNROUTABLE } from '../../support/broker.js';
@@ -130,6 +130,24 @@ describe('AmqpEventPublisher', function () {
       expect(JSON.parse(kept[0]!.content.toString('utf8'))).to.deep.equal(event.body);
     });
 
+    it('publishes a replay whose original had no message id without one, naming its outbox row in x-outbox-id', async () => {
+      await bindQueue(vhost, 'it.replay', 'user.replayed');
+      const raw = { body: Buffer.from('{"a":1}'), headers: { 'x-replayed-from': 'd-1' }, messageId: null, contentType: 'application/json' };
+      const event = sentEvent({ routingKey: 'user.replayed', className: '', raw });
+      await publisher.publish(event);
+      const [message] = await takeAll(vhost, 'it.replay');
+      expect(message!.properties.messageId).to.equal(undefined);
+      expect(message!.properties.headers).to.deep.equal({ 'x-replayed-from': 'd-1', 'x-outbox-id': event.eventId });
+      expect(message!.content.toString()).to.equal('{"a":1}');
+    });
+
+    it('refuses a replay whose headers amqplib cannot encode with UnencodableError, sending nothing', async () => {
+      const raw = { body: Buffer.from('{}'), headers: { m: { '!': 'bogus' } }, messageId: null, contentType: null };
+      const error = await rejection(publisher.publish(sentEvent({ routingKey: 'user.replayed', className: '', raw })));
+      expect(error).to.be.instanceOf(UnencodableError);
+      expect(publisher.ready).to.equal(true);
+    });
+
     it('confirms 200 concurrent publishes, each message arriving once', async () => {
       await bindQueue(vhost, 'it.many', 'notification.many');
       const events = Array.from({ length: 200 }, () => sentEvent({ routingKey: 'notification.many' }));
@@ -219,6 +237,12 @@ describe('AmqpEventPublisher', function () {
       await bindQueue(vhost, 'it.later', 'notification.later');
       await publisher.publish(event);
       expect((await takeAll(vhost, 'it.later')).map((m) => m.properties.messageId)).to.deep.equal([event.eventId]);
+    });
+
+    it('tells an unroutable replay without a message id by its x-outbox-id', async () => {
+      const raw = { body: Buffer.from('{}'), headers: {}, messageId: null, contentType: null };
+      const event = sentEvent({ routingKey: 'notification.nobody-replayed', className: '', raw });
+      expect(await rejection(publisher.publish(event))).to.be.instanceOf(UnroutableError);
     });
 
     it('tells routable from unroutable events published concurrently', async () => {

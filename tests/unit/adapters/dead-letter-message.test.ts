@@ -70,8 +70,33 @@ describe('a message of the dead-letter queue as a dead letter', () => {
     expect(m.messageKey).to.match(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it("prefers the service's reason to the broker's when a message carries both", () => {
-    expect(deadLetterMessage(delivery({ ...BROKER, ...SERVICE }), RECEIVED).reason).to.equal('unparseable');
+  it("trusts none of the service's headers on a message the broker dead-lettered: a publisher may have set them", () => {
+    const forged = { ...SERVICE, 'x-original-routing-key': 'notification.sent', 'x-dead-letter-reason': 'too_large', 'x-original-exchange': 'elsewhere', 'x-original-queue': 'q' };
+    const m = deadLetterMessage(delivery({ ...BROKER, ...forged }, { routingKey: 'order.placed' }), RECEIVED);
+    expect(m).to.deep.include({ reason: 'delivery_limit', routingKey: 'order.placed', exchange: 'notification.events', queue: 'notification-service.events', deathCount: 3 });
+    expect(m.detail).to.match(/^dead-lettered by the broker/);
+    expect(m.messageKey, 'not the forged x-dead-letter-id').to.match(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('cuts a routing key, exchange or queue past 255 bytes at a character end', () => {
+    const long = 'é'.repeat(200);
+    const m = deadLetterMessage(delivery({ ...SERVICE, 'x-original-routing-key': long, 'x-original-queue': long }), RECEIVED);
+    expect(Buffer.byteLength(m.routingKey)).to.equal(254);
+    expect(m.routingKey).to.equal('é'.repeat(127));
+    expect(Buffer.byteLength(m.queue)).to.equal(254);
+  });
+
+  it('holds death counts summed past a PostgreSQL integer at its largest value', () => {
+    const huge = { count: 2_147_483_647, reason: 'rejected', queue: 'q', exchange: 'e', 'routing-keys': ['user.x'], time: seconds('2026-11-29T11:00:00Z') };
+    expect(deadLetterMessage(delivery({ 'x-death': [huge, { ...huge, queue: 'r' }] }), RECEIVED).deathCount).to.equal(2_147_483_647);
+    expect(deadLetterMessage(delivery({ 'x-death': [{ ...huge, count: 1e300 }] }), RECEIVED).deathCount).to.equal(2_147_483_647);
+  });
+
+  it('leaves out, and names, a header amqplib could not encode on a replay (a table with a "!" key of no known type)', () => {
+    const m = deadLetterMessage(delivery({ ...SERVICE, m: { '!': 'bogus' }, ok: { a: 1 }, at: seconds('2026-11-29T10:00:00Z') }), RECEIVED);
+    expect(m.droppedHeaders).to.deep.equal(['m']);
+    expect(m.headers).to.not.have.property('m');
+    expect(m.headers).to.deep.include({ ok: { a: 1 }, at: { '!': 'timestamp', value: 1_795_946_400 } });
   });
 
   it('says unknown, and when it was received, when neither gives a reason', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { DeadLetterMessage } from '../../../src/domain/dead-letter.js';
 import { DeadLetterNotFoundError, InvalidTransitionError } from '../../../src/domain/errors.js';
+import { DeadLetterReplay } from '../../../src/application/operations/dead-letter-replay.js';
 import { fakeContainer } from '../../support/test-container.js';
 import { rejection } from '../rejection.js';
 
@@ -82,17 +83,91 @@ describe('ReplayDeadLetter', () => {
   });
 });
 
-describe('ReplayDeadLetters', () => {
-  it('replays those the filter matches that were not replayed yet, and audits the filter with the count', async () => {
+describe('ReplayDeadLetter: the routing key', () => {
+  it("refuses (409, naming it) a routing key none of the service's bindings routes, writing nothing", async () => {
+    const { bus, store, id } = await stored({ routingKey: 'billing.invoice' });
+    const error = await rejection(bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id, bindings: ['user.#', 'order.*'] }));
+    expect(error).to.be.instanceOf(InvalidTransitionError);
+    expect(error.message).to.include('"billing.invoice"');
+    expect(store.outbox.size).to.equal(0);
+    expect(store.deadLetters.get(id)?.replayedAt).to.equal(null);
+  });
+
+  it('replays one published over REST (through the default exchange) whatever its routing key: it goes back to the own queue', async () => {
+    const { bus, store, id } = await stored({ routingKey: 'notification-service.events', exchange: '' });
+    await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id, bindings: ['user.#', 'order.*'] });
+    expect(store.outbox.size).to.equal(1);
+  });
+});
+
+describe('ReplayDeadLetters (one chunk)', () => {
+  const chunk = { before: null, maxRows: 100, maxBytes: 16 * 1024 * 1024 };
+
+  it('replays those the filter matches that were not replayed yet, and audits the chunk with its dead letters', async () => {
     const { bus, store, id } = await stored();
     await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:k-2', reason: 'delivery_limit' }) });
     await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:k-3' }) });
     await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: id });
-    const result = await bus.handle({ type: 'ReplayDeadLetters', filter: { ...NO_FILTER, reason: 'unparseable' }, actor: 'key-1' });
-    expect(result).to.deep.equal({ count: 1 });
+    const result = await bus.handle({ type: 'ReplayDeadLetters', filter: { ...NO_FILTER, reason: 'unparseable' }, ...chunk, actor: 'key-1' });
+    const third = [...store.deadLetters.values()].find((d) => d.messageKey === 'id:k-3')!;
+    expect(result).to.deep.include({ count: 1, ids: [third.id], bytes: 8, exhausted: true, unroutable: [] });
     expect(store.outbox.size).to.equal(2);
     const [entry] = [...store.audit.values()].filter((e) => e.action === 'dead_letters.replayed');
-    expect(entry?.target).to.deep.equal({ type: 'dead_letters', id: 'filter', detail: { reason: 'unparseable', routing_key: null, from: null, to: null, count: 1 } });
+    expect(entry?.target).to.deep.equal({
+      type: 'dead_letters',
+      id: 'filter',
+      detail: { reason: 'unparseable', routing_key: null, from: null, to: null, include_replays: false, count: 1, dead_letter_ids: [third.id] },
+    });
+  });
+
+  it('takes at most maxRows and maxBytes of body (one at least), and says where it stopped', async () => {
+    const { bus, clock } = await stored({ messageKey: 'id:a', bodySize: 8 });
+    clock.advance(1000);
+    await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:b' }) });
+    clock.advance(1000);
+    await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:c' }) });
+    const first = await bus.handle({ type: 'ReplayDeadLetters', filter: NO_FILTER, before: null, maxRows: 100, maxBytes: 10 });
+    expect([first.count, first.bytes, first.exhausted]).to.deep.equal([1, 8, false]);
+    const second = await bus.handle({ type: 'ReplayDeadLetters', filter: NO_FILTER, before: first.last, maxRows: 1, maxBytes: 1 });
+    expect([second.count, second.exhausted]).to.deep.equal([1, false]);
+    const third = await bus.handle({ type: 'ReplayDeadLetters', filter: NO_FILTER, before: second.last, maxRows: 5, maxBytes: 100 });
+    expect([third.count, third.exhausted]).to.deep.equal([1, true]);
+  });
+
+  it('skips, and names, routing keys no binding routes; leaves replays that died again out unless asked', async () => {
+    const { bus, store, id } = await stored({ routingKey: 'billing.x' });
+    await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: 'id:r', replayOf: id }) });
+    const result = await bus.handle({ type: 'ReplayDeadLetters', filter: NO_FILTER, ...chunk, bindings: ['user.#'] });
+    expect(result).to.deep.include({ count: 0, unroutable: ['billing.x'], exhausted: true });
+    const including = await bus.handle({ type: 'ReplayDeadLetters', filter: { ...NO_FILTER, includeReplays: true }, ...chunk, bindings: ['user.#'] });
+    expect(including.count).to.equal(1);
+    expect(store.deadLetters.get(id)?.replayedAt).to.equal(null);
+  });
+});
+
+describe('DeadLetterReplay (a replay by filter, chunk by chunk)', () => {
+  it('replays in chunks, each its own command and audit entry, stops at the call budget and says how many remain', async () => {
+    const { bus, store, clock } = await stored({ messageKey: 'id:0' });
+    for (let n = 1; n < 7; n++) {
+      clock.advance(1000);
+      await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: `id:${n}` }) });
+    }
+    const remaining = { countReplayable: async () => [...store.deadLetters.values()].filter((d) => d.replayedAt === null).length };
+    const replay = new DeadLetterReplay(bus, remaining, { chunkRows: 2, chunkBytes: 1_000, callBytes: 40, max: 100 });
+    const result = await replay.run({ filter: NO_FILTER, bindings: null, actor: 'key-1' });
+    expect(result).to.deep.equal({ count: 5, remaining: 2, unroutable: [] });
+    const entries = [...store.audit.values()].filter((e) => e.action === 'dead_letters.replayed');
+    expect(entries.map((e) => (e.target.detail as { count: number }).count)).to.deep.equal([2, 2, 1]);
+    const again = await replay.run({ filter: NO_FILTER, bindings: null, actor: 'key-1' });
+    expect(again).to.deep.equal({ count: 2, remaining: 0, unroutable: [] });
+  });
+
+  it('leaves out, and names, the dead letters whose routing key no binding routes', async () => {
+    const { bus, store } = await stored({ routingKey: 'billing.x' });
+    const replay = new DeadLetterReplay(bus, { countReplayable: async () => 0 });
+    const result = await replay.run({ filter: { ...NO_FILTER, routingKey: 'billing.x' }, bindings: ['user.#'], actor: 'key-1' });
+    expect(result).to.deep.equal({ count: 0, remaining: 0, unroutable: ['billing.x'] });
+    expect(store.outbox.size).to.equal(0);
   });
 });
 

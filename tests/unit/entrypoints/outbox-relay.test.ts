@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createLogger } from '../../../src/adapters/observability/logger.js';
 import { ServiceMetrics } from '../../../src/adapters/observability/metrics.js';
 import type { PublishOutcome, RelayResult } from '../../../src/adapters/postgres/outbox-relay.store.js';
-import { UnroutableError } from '../../../src/adapters/rabbitmq/amqp-event-publisher.js';
+import { UnencodableError, UnroutableError } from '../../../src/adapters/rabbitmq/amqp-event-publisher.js';
 import type { OutboundEvent } from '../../../src/application/ports/event-publisher.js';
 import type { OutcomeStream } from '../../../src/application/ports/outcome-stream.js';
 import { OutboxRelay, type OutboxRelayStore } from '../../../src/entrypoints/workers/outbox-relay.js';
@@ -64,7 +64,32 @@ describe('OutboxRelay and the admin streams', () => {
     await eventually(async () => store.outcomes ?? undefined, 2_000, 'the batch');
     await relay.stop();
     expect(copied).to.deep.equal([]);
-    expect((await metrics.outboxPublished.get()).values.map((v) => v.labels.routing_key)).to.deep.equal(['dead_letter_replay']);
+    expect((await metrics.outboxPublished.get()).values.map((v) => v.labels.routing_key)).to.deep.equal(['replay']);
+  });
+
+  it('labels what it published from a closed set: its own and the known types by name, any other key (a REST publish) as other', async () => {
+    const metrics = new ServiceMetrics();
+    const store = new OneBatch([event('notification.sent', 1), event('user.registered', 2), event('user.anything-a-caller-chose', 3), event('order.x.y', 4)]);
+    const relay = new OutboxRelay(store, publisher([]), { pollIntervalMs: 10, batchSize: 10 }, metrics, createLogger('silent'), null);
+    relay.start();
+    await eventually(async () => store.outcomes ?? undefined, 2_000, 'the batch');
+    await relay.stop();
+    const labels = (await metrics.outboxPublished.get()).values.map((v) => [v.labels.routing_key, v.value]);
+    expect(labels).to.deep.equal([['notification.sent', 1], ['user.registered', 1], ['other', 2]]);
+  });
+
+  it('says a replay amqplib cannot encode is permanent (parked), and an event that failed so is not', async () => {
+    const raw = { body: Buffer.from('{}'), headers: { m: { '!': 'bogus' } }, messageId: null, contentType: null };
+    const store = new OneBatch([{ ...event('user.registered', 1), raw }, event('user.registered', 2)]);
+    const refusing = { ready: true, publish: async () => Promise.reject(new UnencodableError('Unknown type to encode: bogus')) };
+    const relay = new OutboxRelay(store, refusing, { pollIntervalMs: 10, batchSize: 10 }, new ServiceMetrics(), createLogger('silent'), null);
+    relay.start();
+    const outcomes = await eventually(async () => store.outcomes ?? undefined, 2_000, 'the batch');
+    await relay.stop();
+    expect(outcomes).to.deep.equal([
+      { ok: false, reason: 'unencodable', error: 'Unknown type to encode: bogus', permanent: true },
+      { ok: false, reason: 'unencodable', error: 'Unknown type to encode: bogus', permanent: false },
+    ]);
   });
 
   it('keeps the outbox outcome of every event when copying throws', async () => {

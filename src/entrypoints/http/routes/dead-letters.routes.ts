@@ -1,3 +1,4 @@
+import { DeadLetterReplay } from '../../../application/operations/dead-letter-replay.js';
 import { InvalidValueError } from '../../../domain/errors.js';
 import { apiKeyIdOf } from '../auth.js';
 import type { Api } from '../api.js';
@@ -19,11 +20,12 @@ const SCOPE = 'dead_letters:manage';
 const TAG = 'dead letters';
 
 /** The dead-letter queue's messages as rows (docs/adr/0024-dead-letters-as-rows.md): read, replayed, discarded. */
-export function deadLetterRoutes(api: Api, { bus, queries }: HttpDeps): void {
+export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: HttpDeps): void {
+  const replayByFilter = new DeadLetterReplay(bus, queries.deadLetters);
   api.route({
     method: 'get',
     path: '/dead-letters',
-    summary: 'Dead letters, newest first, by reason, routing key and time',
+    summary: 'Dead letters, newest first, by reason, routing key and time; each body its first 2 KiB (pages reach 10,000 deep: past that, use cursor)',
     tag: TAG,
     scope: SCOPE,
     query: DeadLetterListQuery,
@@ -34,7 +36,7 @@ export function deadLetterRoutes(api: Api, { bus, queries }: HttpDeps): void {
       const paging = cursor === undefined ? { page: page ?? 1, size } : { cursor, size };
       const found = await queries.deadLetters.list(filterOf(query), paging);
       const pageFields = cursor === undefined ? { page: page ?? 1 } : {};
-      res.json({ items: found.items.map(deadLetterJson), total: found.total, next_cursor: found.nextCursor, ...pageFields, page_size: size });
+      res.json({ items: found.items.map(deadLetterJson), total: found.total, total_capped: found.totalCapped, next_cursor: found.nextCursor, ...pageFields, page_size: size });
     },
   });
 
@@ -56,9 +58,13 @@ export function deadLetterRoutes(api: Api, { bus, queries }: HttpDeps): void {
     tag: TAG,
     scope: SCOPE,
     params: DeadLetterIdParams,
-    responses: { 202: { description: 'Written to the outbox', schema: ReplayedResponse }, 404: { description: 'No such dead letter' }, 409: { description: 'Replayed already, or its body was truncated' } },
+    responses: {
+      202: { description: 'Written to the outbox', schema: ReplayedResponse },
+      404: { description: 'No such dead letter' },
+      409: { description: 'Replayed already, its body was truncated, or no binding of the service routes its routing key' },
+    },
     handle: async ({ params }, res) => {
-      const result = await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: params.id, actor: apiKeyIdOf(res) });
+      const result = await bus.handle({ type: 'ReplayDeadLetter', deadLetterId: params.id, bindings: eventBindings, actor: apiKeyIdOf(res) });
       res.status(202).json({ id: result.id, replayed_at: result.replayedAt.toISOString() });
     },
   });
@@ -66,15 +72,20 @@ export function deadLetterRoutes(api: Api, { bus, queries }: HttpDeps): void {
   api.route({
     method: 'post',
     path: '/dead-letters/replay',
-    summary: 'Replay every dead letter a filter matches that was not replayed yet (at most 10,000, newest first); dry_run counts them',
+    summary:
+      'Replay the dead letters a filter matches that were not replayed yet, newest first, in chunks of 100 (at most 64 MiB of bodies and 10,000 per call: remaining says how many are left); replays that died again only with include_replays; dry_run counts them',
     tag: TAG,
     scope: SCOPE,
     body: ReplayByFilterBody,
-    responses: { 202: { description: 'How many were (or, dry run, would be) replayed', schema: ReplayByFilterResponse } },
+    responses: {
+      202: { description: 'How many were (or, dry run, would be) replayed', schema: ReplayByFilterResponse },
+      409: { description: 'No binding of the service routes the routing_key asked for' },
+    },
     handle: async ({ body }, res) => {
       const filter = filterOf(body);
-      const count = body.dry_run ? await queries.deadLetters.replayable(filter) : (await bus.handle({ type: 'ReplayDeadLetters', filter, actor: apiKeyIdOf(res) })).count;
-      res.status(202).json({ count, dry_run: body.dry_run });
+      if (body.dry_run) return void res.status(202).json({ count: await queries.deadLetters.replayable(filter), dry_run: true });
+      const result = await replayByFilter.run({ filter, bindings: eventBindings, actor: apiKeyIdOf(res) });
+      res.status(202).json({ count: result.count, dry_run: false, remaining: result.remaining, unroutable: result.unroutable });
     },
   });
 
