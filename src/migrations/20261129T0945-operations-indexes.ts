@@ -7,8 +7,8 @@ import { createIndexConcurrently, dropIndexConcurrently } from './concurrent-ind
  * check, added NOT VALID by 20261129T0920-dead-letters, validated without blocking writes.
  *
  * Finding notifications (ADR 23): the indexes GET /notifications walks newest first (created_at
- * desc, id desc after an equality prefix): by status (also the unfiltered list, as a merge of one
- * walk per status), by channel and type (a filter on one of them is a merge of one walk per value
+ * desc, id desc after an equality prefix): by time alone (the unfiltered list, and a window of
+ * dates), by status, by channel and type (a filter on one of them is a merge of one walk per value
  * of the other), by recipient (its first 200 characters), and by order (partial: only the rows that
  * name one). A user's walk is notifications_user_history. The fallbacks of a notification (partial),
  * and the outbox rows naming a notification (partial expression index: only outcome events).
@@ -19,6 +19,7 @@ export const transactional = false;
 const RECIPIENT_PREFIX = 200;
 
 const INDEXES = [
+  ['notifications_by_created', sql`notifications (created_at desc, id desc)`],
   ['notifications_by_status', sql`notifications (status, created_at desc, id desc)`],
   ['notifications_by_channel_type', sql`notifications (channel, type, created_at desc, id desc)`],
   // A recipient's first 200 characters: a push notification's recipient is up to ten device tokens

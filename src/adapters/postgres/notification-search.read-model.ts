@@ -16,9 +16,9 @@ type ViewQuery = SelectQueryBuilder<Database, 'notifications', ViewRow>;
 
 /**
  * GET /notifications on the indexes of migration 20261129T0910 (ADR 23). Each index is walked
- * newest first after an equality prefix; a filter that leaves a prefix open (no filter: the status;
- * a channel alone: the type; a type alone: the channel) becomes one walk per value of the open
- * column, merged (UNION ALL under one ORDER BY: a Merge Append that stops after the page).
+ * newest first after an equality prefix (none: notifications_by_created, for no filter or dates
+ * alone); a filter that leaves a prefix open (a channel alone: the type; a type alone: the channel)
+ * becomes one walk per value of the open column, merged (UNION ALL under one ORDER BY: a Merge Append that stops after the page).
  */
 export class KyselyNotificationSearchReadModel implements NotificationSearchReadModel {
   constructor(private readonly router: ReadRouter) {}
@@ -86,7 +86,7 @@ export class KyselyNotificationSearchReadModel implements NotificationSearchRead
       const types = await this.types();
       if (types.length <= MAX_TYPE_BRANCHES) return types.map((t) => ({ ...filter, type: t }));
     }
-    if (status !== null) return [filter];
+    if (status !== null || channel === null) return [filter];
     return NOTIFICATION_STATUSES.map((s) => ({ ...filter, status: s }));
   }
 }

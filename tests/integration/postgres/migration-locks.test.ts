@@ -6,13 +6,22 @@ import type { Database } from '../../../src/adapters/postgres/database.js';
 import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-work.js';
 import { migrateDownOne, migrateToLatest } from '../../../src/adapters/postgres/migrator.js';
 import { NotificationRequest } from '../../../src/domain/notification-request.js';
+import { migrations } from '../../../src/migrations/index.js';
 import { TestDatabase } from '../../support/databases.js';
 import { testStamping } from '../../support/test-container.js';
 import { aNewNotification } from '../../unit/mothers.js';
 
 const ROWS = 100_000;
-/** Migrations after the audit log (the last one before issue 14 touched notifications). */
-const AFTER_AUDIT_LOG = 5;
+/** The last migration before issue 14's that touch notifications. */
+const AUDIT_LOG = '20261129T0900-audit-log';
+/** The migration that builds issue 14's indexes concurrently. */
+const INDEXES = '20261129T0945-operations-indexes';
+
+/** Migrates down until `name` is the last one applied. */
+async function downTo(kysely: Kysely<Database>, name: string): Promise<void> {
+  const last = async () => (await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(kysely)).rows[0]?.name;
+  while ((await last()) !== name) await migrateDownOne(kysely);
+}
 
 async function client(db: TestDatabase, statementTimeoutMs: number): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: db.url, statement_timeout: statementTimeoutMs });
@@ -25,7 +34,7 @@ async function loaded(kysely: Kysely<Database>): Promise<void> {
   await migrateToLatest(kysely);
   const id = randomUUID();
   await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.notifications.add(NotificationRequest.request(aNewNotification({ id }), new Date())));
-  for (let i = 0; i < AFTER_AUDIT_LOG; i++) await migrateDownOne(kysely);
+  await downTo(kysely, AUDIT_LOG);
   // One call per row in a lateral join (`(f(...)).*` would call it once per column).
   await sql`insert into notifications
     select r.* from notifications n, generate_series(1, ${ROWS - 1}) g,
@@ -81,7 +90,7 @@ describe('migrations and locks', function () {
     })();
     try {
       const results = await migrateToLatest(kysely);
-      expect(results).to.have.length(AFTER_AUDIT_LOG);
+      expect(results).to.have.length(Object.keys(migrations).filter((name) => name > AUDIT_LOG).length);
     } finally {
       migrating = false;
       await Promise.all([reading, watching]);
@@ -97,7 +106,8 @@ describe('migrations and locks', function () {
 
   it('an index build left invalid (a failed concurrent build) is dropped and built again when the migrations run again', async () => {
     await migrateToLatest(kysely);
-    await migrateDownOne(kysely);
+    const before = Object.keys(migrations).sort().filter((name) => name < INDEXES).at(-1) as string;
+    await downTo(kysely, before);
     await sql`insert into notifications (id, type, channel, recipient, status, priority, next_attempt_at, created_at, updated_at)
               select gen_random_uuid(), 'welcome', 'email', 'a@example.com', 'sent', 5, now(), now(), now() from generate_series(1, 2)`.execute(kysely);
     // Fails on the duplicate status and leaves an invalid index of the name the migration builds.
@@ -113,7 +123,7 @@ describe('migrations and locks', function () {
 
   it('a migration that cannot get its lock within the lock timeout fails alone, rolled back; the ones before it stay applied, and a second run completes', async () => {
     await migrateToLatest(kysely);
-    for (let i = 0; i < AFTER_AUDIT_LOG; i++) await migrateDownOne(kysely);
+    await downTo(kysely, AUDIT_LOG);
     const holder = await client(db, 0);
     try {
       await holder.query('begin');
@@ -130,6 +140,6 @@ describe('migrations and locks', function () {
     expect(rows[0]?.name).to.equal('20261129T0900-audit-log');
     const order = await sql`select 1 from information_schema.columns where table_name = 'notifications' and column_name = 'order_id'`.execute(kysely);
     expect(order.rows).to.have.length(0);
-    expect(await migrateToLatest(kysely)).to.have.length(AFTER_AUDIT_LOG);
+    expect(await migrateToLatest(kysely)).to.have.length(Object.keys(migrations).filter((name) => name > AUDIT_LOG).length);
   });
 });
