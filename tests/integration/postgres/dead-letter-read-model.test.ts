@@ -126,14 +126,18 @@ describe('KyselyDeadLetterReadModel', () => {
 
   it("replays one that came through the default exchange (published over REST) to the service's own queue, the others to the events exchange", async () => {
     await sql`truncate outbox`.execute(kysely);
-    const direct = await add(30, { exchange: '', routingKey: 'notification-service.events' });
-    const count = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay([direct, ids[11] as string], minutes(62)));
+    // Rows of their own (the other tests read ids[...] as never replayed), removed afterwards.
+    const direct = await add(50, { exchange: '', routingKey: 'notification-service.events' });
+    const other = await add(51, { routingKey: 'order.placed' });
+    const count = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.replay([direct, other], minutes(62)));
     expect(count.result).to.equal(2);
     const { rows } = await sql<{ routing_key: string; to_own_queue: boolean }>`select routing_key, to_own_queue from outbox order by routing_key`.execute(kysely);
     expect(rows.map((r) => [r.routing_key, r.to_own_queue])).to.deep.equal([
       ['notification-service.events', true],
       ['order.placed', false],
     ]);
+    await sql`delete from dead_letters where id in (${direct}, ${other})`.execute(kysely);
+    await sql`truncate outbox`.execute(kysely);
   });
 
   it('leaves replays that died again out of a replay by filter unless it includes them', async () => {
