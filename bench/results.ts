@@ -160,16 +160,10 @@ export interface HistoryResult {
 }
 
 /** One case of the search phase at the fixed rate. */
-export interface SearchCase {
+export interface SearchCase extends Omit<HttpFigures, 'maxRps' | 'fixedRate'> {
   readonly name: string;
   /** One of the paths drawn (each request draws its own values). */
   readonly example: string;
-  readonly achievedRps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly requests: number;
-  readonly non2xx: number;
-  readonly errors: number;
 }
 
 export interface SearchResult {

@@ -15,3 +15,15 @@ export async function createIndexConcurrently(db: Kysely<any>, name: string, def
 export async function dropIndexConcurrently(db: Kysely<any>, name: string): Promise<void> {
   await sql`drop index concurrently if exists ${sql.ref(name)}`.execute(db);
 }
+
+/**
+ * Builds `definition` in place of the index `name`: built concurrently as `<name>_next`, the old one
+ * dropped concurrently, the new one renamed (a lock on that index only). The table keeps an index of
+ * that shape at every step, and each step is skipped or done again when the migration runs again.
+ */
+export async function replaceIndexConcurrently(db: Kysely<any>, name: string, definition: RawBuilder<unknown>): Promise<void> {
+  const next = `${name}_next`;
+  await createIndexConcurrently(db, next, definition);
+  await dropIndexConcurrently(db, name);
+  await sql`alter index ${sql.ref(next)} rename to ${sql.ref(name)}`.execute(db);
+}

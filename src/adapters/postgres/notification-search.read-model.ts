@@ -1,6 +1,5 @@
 import { type Kysely, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { NotificationFilter, NotificationRecord, NotificationSearchReadModel, SearchPage, SearchWindow } from '../../application/ports/notification-search.js';
-import { NOTIFICATION_STATUSES } from '../../domain/notification-status.js';
 import { CHANNELS } from '../../domain/notification-type.js';
 import type { Database } from './database.js';
 import { type KeysetCursor, decodeCursor, encodeCursor } from './keyset-cursor.js';
@@ -12,13 +11,17 @@ import { isUuid } from './uuid.js';
 const RECIPIENT_PREFIX = 200;
 
 type ViewRow = Pick<Selectable<Database['notifications']>, (typeof VIEW_COLUMNS)[number]>;
-type ViewQuery = SelectQueryBuilder<Database, 'notifications', ViewRow>;
+type KeyQuery = SelectQueryBuilder<Database, 'notifications', Pick<ViewRow, 'id' | 'created_at'>>;
+const COLUMNS = sql.join(VIEW_COLUMNS.map((column) => sql.ref(`n.${column}`)));
 
 /**
- * GET /notifications on the indexes of migration 20261129T0910 (ADR 23). Each index is walked
- * newest first after an equality prefix (none: notifications_by_created, for no filter or dates
- * alone); a filter that leaves a prefix open (a channel alone: the type; a type alone: the channel)
- * becomes one walk per value of the open column, merged (UNION ALL under one ORDER BY: a Merge Append that stops after the page).
+ * GET /notifications on the indexes of migrations 20261129T0945 and 0970 (ADR 23). Each index is
+ * walked newest first after an equality prefix (none: notifications_by_created, for no filter or
+ * dates alone); a type alone leaves the channel open before created_at in notifications_by_channel_type,
+ * so it is one walk per channel, merged (UNION ALL under one ORDER BY: a Merge Append that stops
+ * after the page). The walks read keys only (created_at, id: from the index alone where the
+ * visibility map allows), and the page's rows are then read by id: a deep page or a rare value
+ * reads index entries, not a heap page per skipped row.
  */
 export class KyselyNotificationSearchReadModel implements NotificationSearchReadModel {
   constructor(private readonly router: ReadRouter) {}
@@ -27,13 +30,14 @@ export class KyselyNotificationSearchReadModel implements NotificationSearchRead
     const after = window.cursor === null ? null : decodeCursor(window.cursor);
     const open = await this.openPrefix(filter);
     return this.router.read(async (db) => {
-      const take = window.offset + window.limit + 1;
-      const walks = open.map((one) => walk(db, one, after).limit(take));
-      const rows =
+      const take = window.limit + 1;
+      const walks = open.map((one) => walk(db, one, after));
+      const keys =
         walks.length === 1
-          ? await (walks[0] as ViewQuery).offset(window.offset).execute()
-          : (await sql<ViewRow>`select * from (${sql.join(walks.map((w) => sql`(${w})`), sql` union all `)}) n
-              order by created_at desc, id desc limit ${window.limit + 1} offset ${window.offset}`.execute(db)).rows;
+          ? (walks[0] as KeyQuery).limit(take).offset(window.offset)
+          : sql`select * from (${sql.join(walks.map((w) => sql`(${w.limit(window.offset + take)})`), sql` union all `)}) k
+              order by created_at desc, id desc limit ${take} offset ${window.offset}`;
+      const { rows } = await sql<ViewRow>`select ${COLUMNS} from (${keys}) p join notifications n on n.id = p.id order by p.created_at desc, p.id desc`.execute(db);
       const page = rows.slice(0, window.limit);
       const last = page.at(-1);
       return { notifications: page.map(toView), nextCursor: rows.length > window.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
@@ -71,27 +75,27 @@ export class KyselyNotificationSearchReadModel implements NotificationSearchRead
   }
 
   /**
-   * The filter as one walk per value of the index column it leaves open before created_at. A status
-   * with a type or a channel walks notifications_by_channel_type too, one branch per channel or per
-   * type, each with its status: each branch is one (channel, type, status) equality, for which the
-   * planner picks the smaller of the two walks (a rare type among common statuses reads only that
-   * type's rows, not every `sent` row). Beyond MAX_TYPE_BRANCHES template keys, a channel is a
-   * filter on the walk of the statuses instead, so the statement stays small.
+   * The filter as one walk per value of the index column it leaves open before created_at. A type
+   * alone: one branch per channel. A status with a type or a channel walks notifications_by_channel_type
+   * too, one branch per channel or per type, each with its status: each branch is one (channel, type,
+   * status) equality, for which the planner picks the smaller of the two walks (a rare type among
+   * common statuses reads only that type's rows, not every `sent` row). With more than
+   * MAX_TYPE_BRANCHES template keys, or none to read, a channel is a filter on the walk of the
+   * status, so the statement stays small. A channel alone is one statement: the walk by time
+   * filtered (a common channel) or the channel's entries sorted (a rare one), whichever the planner
+   * finds shorter.
    */
   private async openPrefix(filter: NotificationFilter): Promise<readonly NotificationFilter[]> {
     const { userId, recipient, orderId, status, channel, type } = filter;
     if (userId !== null || recipient !== null || orderId !== null || (channel !== null && type !== null)) return [filter];
     if (type !== null) return CHANNELS.map((c) => ({ ...filter, channel: c }));
-    if (channel !== null) {
-      const types = await this.types();
-      if (types.length <= MAX_TYPE_BRANCHES) return types.map((t) => ({ ...filter, type: t }));
-    }
-    if (status !== null || channel === null) return [filter];
-    return NOTIFICATION_STATUSES.map((s) => ({ ...filter, status: s }));
+    if (channel === null || status === null) return [filter];
+    const types = await this.types();
+    return types.length > 0 && types.length <= MAX_TYPE_BRANCHES ? types.map((t) => ({ ...filter, type: t })) : [filter];
   }
 }
 
-/** Template keys merged as branches at most; more, and a channel filters the walk of the statuses. */
+/** Template keys merged as branches of a channel with a status at most; more, and the channel filters the walk of the status. */
 export const MAX_TYPE_BRANCHES = 50;
 
 interface EventJson {
@@ -101,9 +105,9 @@ interface EventJson {
   readonly published_at: string | null;
 }
 
-/** The filter's rows newest first, after the cursor's row. */
-function walk(db: Kysely<Database>, f: NotificationFilter, after: KeysetCursor | null): ViewQuery {
-  let query = db.selectFrom('notifications').select(VIEW_COLUMNS);
+/** The keys of the filter's rows newest first, after the cursor's row. */
+function walk(db: Kysely<Database>, f: NotificationFilter, after: KeysetCursor | null): KeyQuery {
+  let query = db.selectFrom('notifications').select(['id', 'created_at']);
   const equal = [['user_id', f.userId], ['recipient', f.recipient], ['status', f.status], ['channel', f.channel], ['type', f.type], ['order_id', f.orderId]] as const;
   for (const [column, value] of equal) if (value !== null) query = query.where(column, '=', value);
   if (f.recipient !== null) query = query.where(sql<boolean>`left(recipient, ${sql.lit(RECIPIENT_PREFIX)}) = left(${f.recipient}, ${sql.lit(RECIPIENT_PREFIX)})`);

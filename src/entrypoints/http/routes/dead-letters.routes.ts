@@ -78,8 +78,10 @@ export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: Http
     scope: SCOPE,
     body: ReplayByFilterBody,
     responses: {
-      202: { description: 'How many were (or, dry run, would be) replayed', schema: ReplayByFilterResponse },
-      409: { description: 'No binding of the service routes the routing_key asked for' },
+      202: {
+        description: 'How many were (or, dry run, would be) replayed; a run names in unroutable the routing keys it left out because no binding of the service routes them',
+        schema: ReplayByFilterResponse,
+      },
     },
     handle: async ({ body }, res) => {
       const filter = filterOf(body);
