@@ -103,6 +103,8 @@ export interface CommandResults {
     /** The dead letters replayed. */
     readonly ids: readonly string[];
     readonly bytes: number;
+    /** How many dead letters the chunk looked at: those replayed and those skipped (unroutable). */
+    readonly looked: number;
     /** The last dead letter the chunk looked at: the next chunk starts after it; null when it found none. */
     readonly last: DeadLetterPosition | null;
     /** Nothing more matched after `last`. */

@@ -276,8 +276,8 @@ export type Command =
   | Acting & {
       /**
        * One chunk of a replay by filter: the dead letters the filter matches not replayed yet, newest
-       * first after `before`, at most `maxRows` and `maxBytes` of body (one at least); those whose
-       * routing key no binding routes are skipped.
+       * first after `before`, at most `maxRows` of them looked at and `maxBytes` of body replayed (one
+       * at least); those whose routing key no binding routes are skipped, and count toward `maxRows`.
        */
       readonly type: 'ReplayDeadLetters';
       readonly filter: DeadLetterFilter;

@@ -76,7 +76,7 @@ describe('dead letters over REST (built service)', function () {
     expect(dry.body).to.deep.equal({ count: 1, dry_run: true });
     const done = await manager.post('/dead-letters/replay', { reason: 'invalid_payload' });
     expectStatus(done, 202);
-    expect(done.body).to.deep.equal({ count: 1, dry_run: false, remaining: 0, unroutable: [] });
+    expect(done.body).to.deep.equal({ count: 1, dry_run: false, remaining: 0, unroutable: [], unroutable_capped: false });
     const [refused] = await byMarker('refused-1');
     await eventually(async () => (await byMarker('refused-1')).find((d) => d.replay_of !== null), 20_000, 'the refused event back');
     expect((await manager.post('/dead-letters/replay', { reason: 'invalid_payload', routing_key: 'order.placed', dry_run: true })).body).to.deep.equal({ count: 0, dry_run: true });

@@ -80,23 +80,26 @@ const CONNECTION_FAILURE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDO
 
 /**
  * SQLSTATEs that say "try later", not "this query is wrong": the same statement can succeed once
- * the server has a free connection, the lock or the conflicting transaction is gone, or a new
- * primary accepts writes. Treated as bugs, they would be requeued at once (burning the queue's
- * delivery limit in seconds, so that healthy events get dead-lettered) or answered 500: every
- * caller waits and retries instead, and REST answers 503 with Retry-After.
+ * the server has a free connection, disk or memory, the lock or the conflicting transaction is gone,
+ * an operator restored a grant, or a new primary accepts writes. Treated as bugs, they would be
+ * requeued at once (burning the queue's delivery limit in seconds, so that healthy events get
+ * dead-lettered), answered 500, or (the dead-letter mover) stored without their headers: every
+ * caller waits and retries instead, and REST answers 503 with Retry-After. Whole classes: 08
+ * (connection exception), 53 (insufficient resources: disk full 53100, out of memory 53200, too
+ * many connections 53300), 57 (operator intervention: a statement timeout or cancel 57014, a
+ * shutdown 57P01-57P03, a session timeout 57P05) but 57P04 (the database was dropped), 58 (system
+ * error: an I/O error 58030).
  */
+const TRY_LATER_CLASSES = ['08', '53', '57', '58'];
 const TRY_LATER_CODES = new Set([
-  '53300', // too many connections
-  '57014', // statement timeout, or cancelled by an operator or a recovery conflict
   '25P03', // idle-in-transaction timeout: the server closed the session
   '40001', // serialization failure
   '40P01', // deadlock detected: the other transaction won
   '25006', // read-only transaction: a standby or a demoted primary after a failover
-  '57P01', // admin shutdown
-  '57P02', // crash shutdown
-  '57P03', // cannot connect now (starting up, shutting down, in recovery)
-  '57P05', // idle-session timeout: the server closed the session
+  '55P03', // lock not available: lock_timeout, or NOWAIT, met a lock another transaction holds
+  '42501', // insufficient privilege: a grant revoked or not yet given; the statement is right
 ]);
+const NEVER_LATER_CODES = new Set(['57P04']); // database dropped
 
 /**
  * What pg, pg-pool and clientWithReadTimeout say, with no code, when a connection is lost or never
@@ -113,13 +116,16 @@ function isHttpClientError(error: Error): boolean {
 }
 
 /**
- * Errors that mean the database cannot serve us now (as opposed to a bad query): socket errors,
- * pool and query timeouts, SQLSTATE class 08 (connection exception) and the codes above.
+ * Errors that mean the database cannot serve us now (as opposed to a bad query or a value it
+ * refuses): socket errors, pool and query timeouts, and the SQLSTATE classes and codes above.
  */
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return CONNECTION_FAILURE_CODES.has(code) || code.startsWith('08') || TRY_LATER_CODES.has(code);
+  if (typeof code === 'string') {
+    if (CONNECTION_FAILURE_CODES.has(code) || TRY_LATER_CODES.has(code)) return true;
+    return TRY_LATER_CLASSES.includes(code.slice(0, 2)) && !NEVER_LATER_CODES.has(code);
+  }
   return !isHttpClientError(error) && LOST_CONNECTION.test(error.message);
 }
 
@@ -131,6 +137,16 @@ export function isUnavailable(error: unknown): boolean {
 export function isUnstorableText(error: unknown): boolean {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
   return code === '22021' || code === '22P05';
+}
+
+/**
+ * The database refuses the values themselves, not the moment: SQLSTATE class 22 (data exception: a
+ * value out of range, text it cannot store), 23 (a constraint) and 54 (a program limit: an index row
+ * too large, JSON nested too deep). The same row is refused however often it is tried.
+ */
+export function isRefusedValue(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && ['22', '23', '54'].includes(code.slice(0, 2));
 }
 
 /** 23505: a unique or primary key constraint (this one, when named) refused the row. */

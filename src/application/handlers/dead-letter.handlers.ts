@@ -25,29 +25,46 @@ export function replayDeadLetter(clock: Clock): CommandHandler<'ReplayDeadLetter
   };
 }
 
-/** The first candidates within `maxBytes` of body, one at least: a transaction copies a bounded amount into the outbox. */
-function takenWithin(candidates: readonly ReplayCandidate[], maxBytes: number): ReplayCandidate[] {
-  let bytes = 0;
-  const taken: ReplayCandidate[] = [];
-  for (const candidate of candidates) {
-    if (taken.length > 0 && bytes + candidate.bodySize > maxBytes) break;
-    bytes += candidate.bodySize;
-    taken.push(candidate);
-  }
-  return taken;
+interface Chunk {
+  /** Every row the chunk went through, in order: replayed or skipped. */
+  readonly looked: readonly ReplayCandidate[];
+  readonly chosen: readonly ReplayCandidate[];
+  readonly bytes: number;
 }
 
-/** One chunk of a replay by filter (docs/adr/0024-dead-letters-as-rows.md); replayed ones and truncated bodies are left out. */
+/**
+ * The first `maxRows` candidates, those a binding routes chosen within `maxBytes` of body (one at
+ * least: the chunk ends before the one that would pass it), the others skipped. A skipped row copies
+ * nothing, so only the chosen ones' bodies count.
+ */
+function chunkOf(candidates: readonly ReplayCandidate[], maxRows: number, maxBytes: number, bindings: readonly string[] | null): Chunk {
+  let bytes = 0;
+  const looked: ReplayCandidate[] = [];
+  const chosen: ReplayCandidate[] = [];
+  for (const candidate of candidates.slice(0, maxRows)) {
+    const replays = routable(bindings, candidate);
+    if (replays && chosen.length > 0 && bytes + candidate.bodySize > maxBytes) break;
+    looked.push(candidate);
+    if (!replays) continue;
+    bytes += candidate.bodySize;
+    chosen.push(candidate);
+  }
+  return { looked, chosen, bytes };
+}
+
+/**
+ * One chunk of a replay by filter (docs/adr/0024-dead-letters-as-rows.md): at most `maxRows` looked
+ * at, replayed or skipped (replayed ones and truncated bodies are not candidates; unroutable ones are skipped).
+ */
 export function replayDeadLetters(clock: Clock): CommandHandler<'ReplayDeadLetters'> {
   return async ({ filter, before, maxRows, maxBytes, bindings }, uow) => {
     const candidates = await uow.deadLetters.lockReplayable(filter, before, maxRows + 1);
-    const taken = takenWithin(candidates.slice(0, maxRows), maxBytes);
-    const chosen = taken.filter((d) => routable(bindings ?? null, d));
-    const unroutable = [...new Set(taken.filter((d) => !chosen.includes(d)).map((d) => d.routingKey))];
+    const { looked, chosen, bytes } = chunkOf(candidates, maxRows, maxBytes, bindings ?? null);
+    const unroutable = [...new Set(looked.filter((d) => !chosen.includes(d)).map((d) => d.routingKey))];
     const count = chosen.length === 0 ? 0 : await uow.deadLetters.replay(chosen.map((d) => d.id), clock.now());
-    const last = taken.at(-1);
-    const bytes = chosen.reduce((sum, d) => sum + d.bodySize, 0);
-    return { count, ids: chosen.map((d) => d.id), bytes, last: last ? { createdAt: last.createdAt, id: last.id } : null, exhausted: candidates.length === taken.length, unroutable };
+    const last = looked.at(-1);
+    const position = last ? { createdAt: last.createdAt, id: last.id } : null;
+    return { count, ids: chosen.map((d) => d.id), bytes, looked: looked.length, last: position, exhausted: candidates.length === looked.length, unroutable };
   };
 }
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../application/ports/clock.js';
 import { type Backoff, backoffDelay } from '../../application/backoff.js';
 import type { Logger } from '../../adapters/observability/logger.js';
 import type { ServiceMetrics } from '../../adapters/observability/metrics.js';
+import { isRefusedValue } from '../../adapters/postgres/pool.js';
 import type { DeliveryHandler, Disposition } from '../../adapters/rabbitmq/amqp-consumer.js';
 import { deadLetterMessage } from '../../adapters/rabbitmq/dead-letter-message.js';
 import type { DeadLetterMessage } from '../../domain/dead-letter.js';
@@ -10,7 +11,7 @@ import { DeadLetterHoldings } from './dead-letter-holdings.js';
 import { isTransient } from './dispositions.js';
 import { pause } from './event-delivery-handler.js';
 
-/** A store that fails this often for one message, not for a try-later reason, stores it as `unstorable` instead. */
+/** A store the database refuses this often for the message's own values stores it as `unstorable` instead. */
 export const QUARANTINE_AFTER = 5;
 
 export interface MoverDeps {
@@ -31,8 +32,8 @@ const reasonLabel = (reason: string) => (REASONS.has(reason) ? reason : 'other')
 
 /**
  * What is left of a message its store refused again and again (a constraint or a value PostgreSQL
- * will not take): its body, the error as detail, nothing of its headers. Stored so, it is not
- * lost, and the queue is not wedged behind it.
+ * will not take, isRefusedValue): its body, the error as detail, nothing of its headers. Stored so,
+ * it is not lost, and the queue is not wedged behind it.
  */
 function quarantined(message: DeadLetterMessage, error: unknown): DeadLetterMessage {
   const why = error instanceof Error ? error.message : String(error);
@@ -57,8 +58,10 @@ function quarantined(message: DeadLetterMessage, error: unknown): DeadLetterMess
  * lost, nothing twice (docs/adr/0024-dead-letters-as-rows.md). A store that fails, whatever the
  * cause, is tried again after a growing delay with the message held: a dead letter is never dropped,
  * and a broken database does not spin it round the queue. One the database refuses QUARANTINE_AFTER
- * times for another reason than "try later" (a constraint, a value it will not take) is stored as
- * `unstorable`, its body kept and the error as detail, so that it does not wedge the mover.
+ * times for the message's own values (a constraint, a value it will not take: isRefusedValue) is
+ * stored as `unstorable`, its body kept and the error as detail, so that it does not wedge the
+ * mover. Any other failure (a disk full, a revoked grant, a missing table, a bug) is no fault of the
+ * message: it is held and tried again, never counted, so an outage does not strip its headers.
  */
 export function deadLetterMover(deps: MoverDeps): DeliveryHandler {
   const holdings = deps.holdings ?? new DeadLetterHoldings();
@@ -75,7 +78,7 @@ export function deadLetterMover(deps: MoverDeps): DeliveryHandler {
           return { kind: 'ack' };
         } catch (error) {
           holdings.hold(delivery);
-          if (!isTransient(error) && ++refusals === QUARANTINE_AFTER) message = quarantined(first, error);
+          if (isRefusedValue(error) && ++refusals === QUARANTINE_AFTER) message = quarantined(first, error);
           const handedBack = await holdOrHandBack(deps, error, attempt, mayWait);
           if (handedBack) return handedBack;
         }

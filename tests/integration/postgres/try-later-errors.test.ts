@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { isUnavailable, isUnstorableText } from '../../../src/adapters/postgres/pool.js';
+import { isRefusedValue, isUnavailable, isUnstorableText } from '../../../src/adapters/postgres/pool.js';
 import { TestDatabase, sqlOnPrimary, uniqueName } from '../../support/databases.js';
 import { rejection } from '../../unit/rejection.js';
 
@@ -81,6 +81,40 @@ describe('database errors that mean try later, from the real server', function (
     const reported = c.errors.find((e) => codeOf(e) === '25P03');
     expect(reported, `errors seen: ${c.errors.map((e) => `${codeOf(e)} ${e.message}`).join('; ')}`).to.not.equal(undefined);
     expect([isUnavailable(reported), isUnavailable(next)]).to.deep.equal([true, true]);
+  });
+
+  it('55P03: a lock_timeout met by a lock another transaction holds', async () => {
+    const [holder, waiter] = [await connect(db.url), await connect(db.url, 'set lock_timeout = 100')];
+    await holder.query('begin; lock table t in access exclusive mode');
+    const error = await rejection(waiter.query('update t set n = 1 where id = 1'));
+    await holder.query('rollback');
+    expect([codeOf(error), isUnavailable(error), isRefusedValue(error)]).to.deep.equal(['55P03', true, false]);
+  });
+
+  it('42501: a table the role has no grant on', async () => {
+    const role = uniqueName('it_ungranted');
+    const url = new URL(db.url);
+    await sqlOnPrimary('postgres', `create role ${role} login password '${decodeURIComponent(url.password)}'`);
+    try {
+      url.username = role;
+      const c = await connect(url.toString());
+      const error = await rejection(c.query('select n from t'));
+      await c.end();
+      expect([codeOf(error), isUnavailable(error), isRefusedValue(error)]).to.deep.equal(['42501', true, false]);
+    } finally {
+      await sqlOnPrimary('postgres', `drop role ${role}`);
+    }
+  });
+
+  it('22003 and 54000: a value out of range and an index row too large are refused values, not "try later"', async () => {
+    const c = await connect(db.url);
+    const outOfRange = await rejection(c.query('select 2147483648::int'));
+    await c.query('create temporary table big (v text); create index on big (v)');
+    const tooLarge = await rejection(c.query("insert into big values ((select string_agg(md5(i::text), '') from generate_series(1, 300) i))"));
+    expect([outOfRange, tooLarge].map((e) => [codeOf(e), isRefusedValue(e), isUnavailable(e)])).to.deep.equal([
+      ['22003', true, false],
+      ['54000', true, false],
+    ]);
   });
 
   it('22021 and 22P05: a NUL in text or in jsonb can never be stored, and is not "try later"', async () => {

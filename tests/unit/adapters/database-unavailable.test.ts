@@ -1,12 +1,20 @@
 import { expect } from 'chai';
-import { isUnavailable } from '../../../src/adapters/postgres/pool.js';
+import { isRefusedValue, isUnavailable } from '../../../src/adapters/postgres/pool.js';
 
 const withCode = (code: string, message = `error ${code}`) => Object.assign(new Error(message), { code });
 
 describe('isUnavailable: database errors that mean try later', () => {
   it('counts every SQLSTATE that means try later', () => {
     const tryLater = ['53300', '57014', '25P03', '40001', '40P01', '25006', '57P01', '57P02', '57P03', '57P05', '08000', '08003', '08006', '08P01'];
+    const resources = ['53000', '53100', '53200', '53400', '55P03', '42501', '57000', '58000', '58030'];
     expect(tryLater.filter((code) => !isUnavailable(withCode(code))), 'codes not counted').to.deep.equal([]);
+    expect(resources.filter((code) => !isUnavailable(withCode(code))), 'resource and availability codes not counted').to.deep.equal([]);
+  });
+
+  it('tells a value the database refuses (class 22, 23, 54) from try later and from a wrong query', () => {
+    const codes = ['22003', '22P05', '23514', '54000', '54001', '53100', '55P03', '42501', '42P01', '57014'];
+    expect(codes.filter((code) => isRefusedValue(withCode(code)))).to.deep.equal(['22003', '22P05', '23514', '54000', '54001']);
+    expect(isRefusedValue(new TypeError('a bug'))).to.equal(false);
   });
 
   it('counts socket failures and lost or timed-out connections', () => {

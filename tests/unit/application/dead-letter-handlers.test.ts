@@ -143,6 +143,20 @@ describe('ReplayDeadLetters (one chunk)', () => {
     expect(including.count).to.equal(1);
     expect(store.deadLetters.get(id)?.replayedAt).to.equal(null);
   });
+
+  it('counts the rows it skipped toward maxRows, and only replayed bodies toward maxBytes; a chunk that replayed none is not audited', async () => {
+    const { bus, store, clock } = await stored({ messageKey: 'id:routed', bodySize: 8 });
+    for (const n of [1, 2, 3]) {
+      clock.advance(1000);
+      await bus.handle({ type: 'StoreDeadLetter', message: aMessage({ messageKey: `id:billing-${n}`, routingKey: `billing.${n}`, bodySize: 1_000 }) });
+    }
+    const first = await bus.handle({ type: 'ReplayDeadLetters', filter: NO_FILTER, before: null, maxRows: 2, maxBytes: 10, bindings: ['user.#'], actor: 'key-1' });
+    expect(first).to.deep.include({ count: 0, looked: 2, bytes: 0, exhausted: false, unroutable: ['billing.3', 'billing.2'] });
+    const second = await bus.handle({ type: 'ReplayDeadLetters', filter: NO_FILTER, before: first.last, maxRows: 2, maxBytes: 10, bindings: ['user.#'], actor: 'key-1' });
+    expect(second).to.deep.include({ count: 1, looked: 2, bytes: 8, exhausted: true, unroutable: ['billing.1'] });
+    const entries = [...store.audit.values()].filter((e) => e.action === 'dead_letters.replayed');
+    expect(entries.map((e) => (e.target.detail as { count: number }).count)).to.deep.equal([1]);
+  });
 });
 
 describe('DeadLetterReplay (a replay by filter, chunk by chunk)', () => {
@@ -155,18 +169,18 @@ describe('DeadLetterReplay (a replay by filter, chunk by chunk)', () => {
     const remaining = { countReplayable: async () => [...store.deadLetters.values()].filter((d) => d.replayedAt === null).length };
     const replay = new DeadLetterReplay(bus, remaining, { chunkRows: 2, chunkBytes: 1_000, callBytes: 40, max: 100 });
     const result = await replay.run({ filter: NO_FILTER, bindings: null, actor: 'key-1' });
-    expect(result).to.deep.equal({ count: 5, remaining: 2, unroutable: [] });
+    expect(result).to.deep.equal({ count: 5, remaining: 2, unroutable: [], unroutableCapped: false });
     const entries = [...store.audit.values()].filter((e) => e.action === 'dead_letters.replayed');
     expect(entries.map((e) => (e.target.detail as { count: number }).count)).to.deep.equal([2, 2, 1]);
     const again = await replay.run({ filter: NO_FILTER, bindings: null, actor: 'key-1' });
-    expect(again).to.deep.equal({ count: 2, remaining: 0, unroutable: [] });
+    expect(again).to.deep.equal({ count: 2, remaining: 0, unroutable: [], unroutableCapped: false });
   });
 
   it('leaves out, and names, the dead letters whose routing key no binding routes', async () => {
     const { bus, store } = await stored({ routingKey: 'billing.x' });
     const replay = new DeadLetterReplay(bus, { countReplayable: async () => 0 });
     const result = await replay.run({ filter: { ...NO_FILTER, routingKey: 'billing.x' }, bindings: ['user.#'], actor: 'key-1' });
-    expect(result).to.deep.equal({ count: 0, remaining: 0, unroutable: ['billing.x'] });
+    expect(result).to.deep.equal({ count: 0, remaining: 0, unroutable: ['billing.x'], unroutableCapped: false });
     expect(store.outbox.size).to.equal(0);
   });
 });

@@ -58,6 +58,37 @@ describe('the dead-letter mover', () => {
     expect(handed.map((m) => m.reason)).to.deep.equal(Array(QUARANTINE_AFTER + 3).fill('unparseable'));
   });
 
+  it('holds a message with its reason and headers through a resource outage (disk full, no memory, a lock, a revoked grant) longer than the quarantine count', async () => {
+    const outages = [pgError('53100', 'could not extend file: No space left on device'), pgError('53200', 'out of memory'), pgError('55P03', 'canceling statement due to lock timeout'), pgError('42501', 'permission denied for table dead_letters'), pgError('58030', 'could not write to file')];
+    for (const outage of outages) {
+      const { bus, handed } = storeBus((_m, call) => (call <= QUARANTINE_AFTER + 1 ? outage : null));
+      expect(await mover(bus)(delivery, () => true), outage.message).to.deep.equal({ kind: 'ack' });
+      const stored = handed.at(-1)!;
+      expect(handed.length, outage.message).to.equal(QUARANTINE_AFTER + 2);
+      expect({ reason: stored.reason, headers: stored.headers, routingKey: stored.routingKey, messageKey: stored.messageKey }, outage.message).to.deep.equal({
+        reason: 'unparseable',
+        headers: handed[0]!.headers,
+        routingKey: 'user.registered',
+        messageKey: handed[0]!.messageKey,
+      });
+      expect(Object.keys(stored.headers), outage.message).to.include('x-original-routing-key');
+    }
+  });
+
+  it('does not count a failure that is no fault of the message (a missing table, a bug) toward quarantine', async () => {
+    for (const failure of [pgError('42P01', 'relation "dead_letters" does not exist'), new TypeError('cannot read properties of undefined')]) {
+      const { bus, handed } = storeBus((_m, call) => (call <= QUARANTINE_AFTER + 1 ? failure : null));
+      expect(await mover(bus)(delivery, () => true), failure.message).to.deep.equal({ kind: 'ack' });
+      expect(handed.map((m) => m.reason), failure.message).to.deep.equal(Array(QUARANTINE_AFTER + 2).fill('unparseable'));
+    }
+  });
+
+  it(`stores a message a program limit (54000) refuses ${QUARANTINE_AFTER} times as unstorable`, async () => {
+    const { bus, handed } = storeBus((m) => (m.reason === 'unstorable' ? null : pgError('54000', 'index row size 9000 exceeds btree version 4 maximum 2704')));
+    expect(await mover(bus)(delivery, () => true)).to.deep.equal({ kind: 'ack' });
+    expect(handed.map((m) => m.reason)).to.deep.equal([...Array(QUARANTINE_AFTER).fill('unparseable'), 'unstorable']);
+  });
+
   it('counts the message held while its store fails, and hands it back when it may wait no longer', async () => {
     const holdings = new DeadLetterHoldings();
     let calls = 0;

@@ -170,6 +170,9 @@ describe('eventDeliveryHandler', () => {
       withCode('25006', 'cannot execute INSERT in a read-only transaction'),
       withCode('40001', 'could not serialize access'),
       withCode('57P01', 'terminating connection due to administrator command'),
+      withCode('53100', 'could not extend file: No space left on device'),
+      withCode('55P03', 'canceling statement due to lock timeout'),
+      withCode('42501', 'permission denied for table inbox'),
     ];
     for (const failure of tryLater) {
       const database = flakyDatabase(3, failure);

@@ -54,7 +54,8 @@ export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: Http
   api.route({
     method: 'post',
     path: '/dead-letters/:id/replay',
-    summary: 'Publish a dead letter again to notification.events, with its routing key and x-replayed-from, through the outbox',
+    summary:
+      'Publish a dead letter again, through the outbox, with its routing key and x-replayed-from: to notification.events, or to the service\'s own queue when it came through the default exchange (published over REST)',
     tag: TAG,
     scope: SCOPE,
     params: DeadLetterIdParams,
@@ -73,7 +74,7 @@ export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: Http
     method: 'post',
     path: '/dead-letters/replay',
     summary:
-      'Replay the dead letters a filter matches that were not replayed yet, newest first, in chunks of 100 (at most 64 MiB of bodies and 10,000 per call: remaining says how many are left); replays that died again only with include_replays; dry_run counts them',
+      'Replay the dead letters a filter matches that were not replayed yet and whole, newest first, in chunks of 100; one call looks at 10,000 at most (replayed, or skipped because no binding routes their routing key: unroutable names up to 100 such keys, unroutable_capped when there were more) and copies 64 MiB of bodies at most; remaining says how many it left, unroutable ones included; replays that died again only with include_replays. dry_run counts, up to 10,000, what the filter matches that was not replayed yet and whole, unroutable ones included (a run skips them), whatever the 64 MiB budget',
     tag: TAG,
     scope: SCOPE,
     body: ReplayByFilterBody,
@@ -87,7 +88,7 @@ export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: Http
       const filter = filterOf(body);
       if (body.dry_run) return void res.status(202).json({ count: await queries.deadLetters.replayable(filter), dry_run: true });
       const result = await replayByFilter.run({ filter, bindings: eventBindings, actor: apiKeyIdOf(res) });
-      res.status(202).json({ count: result.count, dry_run: false, remaining: result.remaining, unroutable: result.unroutable });
+      res.status(202).json({ count: result.count, dry_run: false, remaining: result.remaining, unroutable: result.unroutable, unroutable_capped: result.unroutableCapped });
     },
   });
 
