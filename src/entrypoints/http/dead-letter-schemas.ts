@@ -77,8 +77,9 @@ export const ReplayByFilterResponse = z
   .object({
     count: z.number().int(),
     dry_run: z.boolean(),
-    remaining: z.number().int().optional().openapi({ description: 'A run: how many more match past where it stopped (64 MiB of bodies or 10,000 per call); call again' }),
-    unroutable: z.array(z.string()).optional().openapi({ description: 'A run: routing keys of dead letters skipped because no binding of the service routes them' }),
+    remaining: z.number().int().optional().openapi({ description: 'A run: how many match that the call did not reach (10,000 looked at, unroutable ones included, or 64 MiB of bodies); call again' }),
+    unroutable: z.array(z.string()).optional().openapi({ description: 'A run: up to 100 routing keys of dead letters skipped because no binding of the service routes them' }),
+    unroutable_capped: z.boolean().optional().openapi({ description: 'A run: more routing keys were skipped than unroutable names' }),
   })
   .openapi('DeadLettersReplayed');
 

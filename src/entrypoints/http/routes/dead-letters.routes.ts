@@ -80,7 +80,7 @@ export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: Http
     body: ReplayByFilterBody,
     responses: {
       202: {
-        description: 'How many were (or, dry run, would be) replayed; a run names in unroutable the routing keys it left out because no binding of the service routes them',
+        description: 'How many were replayed (dry run: how many match, unroutable ones included); a run names in unroutable the routing keys it left out because no binding of the service routes them',
         schema: ReplayByFilterResponse,
       },
     },
