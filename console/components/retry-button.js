@@ -5,7 +5,8 @@ import { href } from '../lib/router.js';
 import { ProblemBox } from './feedback.js';
 
 /**
- * Retries one failed notification (POST /notifications/{id}/retry) and links to the new one. Once
+ * Retries one failed notification (POST /notifications/{id}/retry) and links to the new one, and
+ * to the notifications it had fallen back to (the user may have had it there already). Once
  * retried (its retried_by, or this tab's retry of it) it shows the link instead: a view read
  * from a standby that lags must not offer a second retry (409).
  */
@@ -23,7 +24,11 @@ export function RetryButton({ notification, onRetried }) {
       setState({ busy: false, error, retried: null });
     }
   };
-  if (state.retried) return html`<span class="retried" role="status">Retried as ${link(state.retried.notification_id)}</span>`;
+  if (state.retried) {
+    const fallbacks = state.retried.fallbacks ?? [];
+    const note = fallbacks.length > 0 ? html`; it had fallen back to ${fallbacks.map((id, i) => html`${i > 0 ? ', ' : ''}${link(id)}`)}` : null;
+    return html`<span class="retried" role="status">Retried as ${link(state.retried.notification_id)}${note}</span>`;
+  }
   const earlier = notification.retried_by ?? retriedAs(notification.id);
   if (earlier) return html`<span class="retried">Retried as ${link(earlier)}</span>`;
   return html`<span class="retry">

@@ -70,7 +70,8 @@ export interface CommandResults {
   AbandonClaim: RecordedStatus;
   /** `sending`: it goes; `suppressed`: the recipient's choices now say no; 'claim_lost'. */
   RecheckHeld: RecordedStatus;
-  RetryNotification: NotificationStatusResult & { readonly retryOf: string };
+  /** `fallbacks`: the notifications the failed one fell back to (the user may have it there already). */
+  RetryNotification: NotificationStatusResult & { readonly retryOf: string; readonly fallbacks: readonly string[] };
   /** Each retry made, with the failed notification it retries; where the walk stopped, and whether it is over. */
   RetryFailedNotifications: {
     readonly retried: ReadonlyArray<{ readonly notificationId: string; readonly retryOf: string }>;

@@ -22,6 +22,7 @@ import * as analyticsMinutes from './20261129T0940-analytics-minutes.js';
 import * as operationsIndexes from './20261129T0945-operations-indexes.js';
 import * as outboxDirect from './20261129T0960-outbox-direct.js';
 import * as searchIndexes from './20261129T0970-search-indexes.js';
+import * as auditByTargetType from './20261129T0980-audit-by-target-type.js';
 
 /**
  * A migration runs in a transaction of its own unless it exports `transactional = false` (then it
@@ -54,4 +55,5 @@ export const migrations: Record<string, MigrationModule> = {
   '20261129T0945-operations-indexes': operationsIndexes,
   '20261129T0960-outbox-direct': outboxDirect,
   '20261129T0970-search-indexes': searchIndexes,
+  '20261129T0980-audit-by-target-type': auditByTargetType,
 };

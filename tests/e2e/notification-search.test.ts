@@ -95,7 +95,7 @@ describe('finding notifications over REST (built service)', function () {
   it('retries a failed notification over seed 000 path: 202, then 409, and 404 for an unknown one; the detail links the retry', async () => {
     const retry = await world.admin.post(`/api/v1/notifications/retry/${failedId}`, {});
     expect(retry.status).to.equal(202);
-    expect(retry.body).to.deep.equal({ notification_id: retry.body.notification_id, retry_of: failedId, status: 'pending' });
+    expect(retry.body).to.deep.equal({ notification_id: retry.body.notification_id, retry_of: failedId, status: 'pending', fallbacks: [] });
     expect((await world.admin.post(`/api/v1/notifications/retry/${failedId}`, {})).status).to.equal(409);
     expect((await world.admin.post('/api/v1/notifications/retry/00000000-0000-4000-8000-000000000000', {})).status).to.equal(404);
     const detail = await eventually(async () => {

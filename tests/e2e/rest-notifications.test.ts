@@ -73,7 +73,7 @@ describe('sending and retrying over REST (built service)', function () {
     const retry = await world.admin.post(`/notifications/${id}/retry`, {});
     expect(retry.status).to.equal(202);
     const retryId = String(retry.body.notification_id);
-    expect(retry.body).to.deep.equal({ notification_id: retryId, retry_of: id, status: 'pending' });
+    expect(retry.body).to.deep.equal({ notification_id: retryId, retry_of: id, status: 'pending', fallbacks: [] });
     expect(retryId).to.not.equal(id);
     await eventually(async () => world.smtp.messages.find((m) => m.to.includes('retry@example.com')), 15_000, 'the retried email');
     type Item = { id: string; status: string; retry_of: string | null; attempts: Array<{ outcome: string }> };

@@ -86,6 +86,10 @@ describe('routing, fallback and quiet hours (built service, provider fakes)', fu
       return items.find((n) => n.type === 'delivery.first' && n.channel === 'email');
     }, 10_000, 'the fallback in the history');
     expect(history.fallback_of).to.equal(smsId);
+    // A bulk retry leaves the refused SMS out: the user has the email. A single retry goes ahead and names the email.
+    expect((await world.admin.post('/notifications/retry', { type: 'delivery.first', channel: 'sms', dry_run: true })).body).to.deep.equal({ dry_run: true, count: 0, remaining: 0 });
+    const retry = await world.admin.post(`/notifications/${smsId}/retry`, {});
+    expect([retry.status, retry.body.retry_of, retry.body.fallbacks]).to.deep.equal([202, smsId, [history.id]]);
   });
 
   it('holds below-critical sends for quiet hours (in-app and critical go at once)', async () => {

@@ -221,6 +221,11 @@ class FakeNotificationRepository implements NotificationRepository {
     return [...this.store.notifications.values()].find((n) => n.retryOf === failedId)?.id ?? null;
   }
 
+  async fallbacksOf(id: string) {
+    const fallbacks = [...this.store.notifications.values()].filter((n) => n.fallbackOf === id);
+    return fallbacks.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)).map((n) => n.id);
+  }
+
   async byProviderMessageId(channel: Channel, providerMessageId: string) {
     const found = [...this.store.notifications.values()].find((n) => n.channel === channel && n.providerMessageId === providerMessageId);
     return found ? this.get(found.id) : null;
@@ -237,9 +242,10 @@ class FakeNotificationRepository implements NotificationRepository {
 /** What the bulk retry's walk finds in the store (retryable-failures.ts), oldest failure first. */
 export function retryableFailuresIn(notifications: ReadonlyMap<string, NotificationSnapshot>, filter: FailedFilter, after: FailedPosition | null = null): NotificationSnapshot[] {
   const retried = new Set([...notifications.values()].map((n) => n.retryOf));
+  const fellBack = new Set([...notifications.values()].filter((n) => n.status !== 'suppressed').map((n) => n.fallbackOf));
   const key = (n: { updatedAt: Date; id: string } | { failedAt: Date; id: string }) => `${('updatedAt' in n ? n.updatedAt : n.failedAt).toISOString()} ${n.id}`;
   return [...notifications.values()]
-    .filter((n) => n.status === 'failed' && n.secretVariables.length === 0 && !retried.has(n.id) && n.updatedAt < filter.failedUntil)
+    .filter((n) => n.status === 'failed' && n.secretVariables.length === 0 && !retried.has(n.id) && !fellBack.has(n.id) && n.updatedAt < filter.failedUntil)
     .filter((n) => (filter.failedSince === null || n.updatedAt >= filter.failedSince) && (filter.type === null || n.type === filter.type) && (filter.channel === null || n.channel === filter.channel))
     .filter((n) => after === null || key(n) > key(after))
     .sort((a, b) => (key(a) < key(b) ? -1 : 1));

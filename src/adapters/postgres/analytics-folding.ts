@@ -45,15 +45,23 @@ export async function foldPeriods(primary: Kysely<Database>, table: FoldedTable,
  * Folds the shards of every period that ended before `endedBefore` into shard 0: the same sums
  * in fewer rows, so reads stay small (docs/adr/0025-analytics-from-minute-aggregates.md). Grain by
  * grain, `periodsPerTransaction` periods at a time, so a large backlog (after an outage of the
- * retention worker) is never one long transaction; answers the rows folded. `endedBefore` stays
- * minutes behind now: a transaction still writing such a period would make this one wait for
- * it, never the other way round (writers only touch current periods).
+ * retention worker) is never one long transaction; answers the rows folded. `stopping` is asked
+ * before each transaction: a shutdown waits for the one under way at most, and the next run goes
+ * on where this one stopped. `endedBefore` stays minutes behind now: a transaction still writing
+ * such a period would make this one wait for it, never the other way round (writers only touch
+ * current periods).
  */
-export async function foldAnalytics(primary: Kysely<Database>, endedBefore: Date, periodsPerTransaction = FOLD_PERIODS_PER_TRANSACTION): Promise<number> {
+export async function foldAnalytics(
+  primary: Kysely<Database>,
+  endedBefore: Date,
+  stopping: () => boolean = () => false,
+  periodsPerTransaction = FOLD_PERIODS_PER_TRANSACTION,
+): Promise<number> {
   let rows = 0;
   for (const table of TABLES) {
     for (const grain of GRAINS) {
       for (;;) {
+        if (stopping()) return rows;
         const step = await foldPeriods(primary, table, grain, endedBefore, periodsPerTransaction);
         if (step === null) return rows;
         rows += step.rows;

@@ -7,8 +7,9 @@ import type { ReadRouter } from './read-router.js';
 
 /**
  * The audit log newest first, from the standby while it keeps up (ReadRouter). Each filter has an
- * index led by its column and ordered (at desc, id desc) (migration 20261129T0900): a page reads
- * only its own rows, however large the log.
+ * index led by its column and ordered (at desc, id desc) (migrations 20261129T0900, and
+ * 20261129T0980 for target_type, free text): a page reads only its own rows, however large the log
+ * and however rare the value asked for.
  */
 export class KyselyAuditReadModel implements AuditReadModel {
   constructor(private readonly router: ReadRouter) {}

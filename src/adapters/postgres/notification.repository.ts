@@ -65,6 +65,12 @@ export class KyselyNotificationRepository implements NotificationRepository {
     return row?.id ?? null;
   }
 
+  /** Through notifications_fallbacks (partial: only the rows that fell back). */
+  async fallbacksOf(id: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('notifications').select('id').where('fallback_of', '=', id).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+
   /**
    * SKIP LOCKED: two bulk retries at once take different rows. A row is re-checked once locked: a
    * retry committed after this statement's snapshot but before its lock (the other transaction held

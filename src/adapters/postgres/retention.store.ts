@@ -43,7 +43,7 @@ export class KyselyRetentionStore implements RetentionStore {
     return Number(result.numAffectedRows ?? 0);
   }
 
-  foldAnalytics(endedBefore: Date): Promise<number> {
-    return foldAnalytics(this.primary, endedBefore);
+  foldAnalytics(endedBefore: Date, stopping: () => boolean): Promise<number> {
+    return foldAnalytics(this.primary, endedBefore, stopping);
   }
 }

@@ -8,7 +8,11 @@ import type { ReadRouter } from './read-router.js';
  * The failed notifications a bulk retry takes, through the partial index notifications_failed
  * (migration 20261129T0930): failed (updated_at is when), never retried (the unique index
  * notifications_retry_of answers that), and holding no erased one-time secret: the rule of
- * NotificationRequest.retryOf, so that every row found can be retried.
+ * NotificationRequest.retryOf, so that every row found can be retried. Nor one whose `first` route
+ * fell back to a channel that was not suppressed (notifications_fallbacks): the user has it there,
+ * or will, or that fallback failed and is retried on its own; retrying this one too would send the
+ * request twice (docs/adr/0028-publishing-and-bulk-retry.md). The fallback is recorded in the
+ * failure's own transaction, so a failed row found here never gains one later.
  */
 export function retryableFailures(db: Kysely<Database>, filter: FailedFilter, after: FailedPosition | null = null) {
   let query = db
@@ -16,7 +20,10 @@ export function retryableFailures(db: Kysely<Database>, filter: FailedFilter, af
     .where('n.status', '=', 'failed')
     .where(sql<boolean>`n.secret_variables = '{}'`)
     .where('n.updated_at', '<', filter.failedUntil)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('notifications as r').select('r.id').whereRef('r.retry_of', '=', 'n.id'))));
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('notifications as r').select('r.id').whereRef('r.retry_of', '=', 'n.id'))))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('notifications as f').select('f.id').whereRef('f.fallback_of', '=', 'n.id').where('f.status', '<>', 'suppressed'))),
+    );
   if (filter.failedSince !== null) query = query.where('n.updated_at', '>=', filter.failedSince);
   if (filter.type !== null) query = query.where('n.type', '=', filter.type);
   if (filter.channel !== null) query = query.where('n.channel', '=', filter.channel);

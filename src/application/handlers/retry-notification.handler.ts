@@ -7,7 +7,9 @@ import type { IdGenerator } from '../ports/id-generator.js';
 /**
  * An admin's retry of a failed notification creates a new one linked by `retry_of`: the failed
  * one keeps its one final outcome, and the new one gets its own. A notification is retried once;
- * retry the retry if that fails too.
+ * retry the retry if that fails too. One that fell back to another channel is retried all the same
+ * (on-call named it, and its channel), and the answer names its fallbacks: the user may have it
+ * there already. A bulk retry leaves it out (docs/adr/0028-publishing-and-bulk-retry.md).
  */
 export function retryNotification(clock: Clock, ids: IdGenerator): CommandHandler<'RetryNotification'> {
   return async ({ notificationId }, uow) => {
@@ -17,6 +19,7 @@ export function retryNotification(clock: Clock, ids: IdGenerator): CommandHandle
     if (earlier) throw new InvalidTransitionError(`notification ${notificationId} was already retried as ${earlier}`);
     const retry = NotificationRequest.retryOf(failed, ids.newId(), clock.now());
     await uow.notifications.add(retry);
-    return { notificationId: retry.id, status: retry.status, retryOf: notificationId };
+    const fallbacks = await uow.notifications.fallbacksOf(notificationId);
+    return { notificationId: retry.id, status: retry.status, retryOf: notificationId, fallbacks };
   };
 }

@@ -26,6 +26,8 @@ export interface NotificationRepository {
   save(...notifications: NotificationRequest[]): Promise<void>;
   /** The id of the notification that retries `failedId`, or null when it was never retried. */
   retryOf(failedId: string): Promise<string | null>;
+  /** The notifications that fell back from `id` (its `first` route's later channels), oldest first. */
+  fallbacksOf(id: string): Promise<string[]>;
   /** The notification the provider knows by this id (a delivery receipt names it), locked like `get`. */
   byProviderMessageId(channel: Channel, providerMessageId: string): Promise<NotificationRequest | null>;
   /**

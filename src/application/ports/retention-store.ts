@@ -10,6 +10,10 @@ export type RetainedTable = (typeof RETAINED_TABLES)[number];
 export interface RetentionStore {
   /** Deletes up to `batchSize` rows of `table` older than `olderThan`; answers how many. */
   prune(table: RetainedTable, olderThan: Date, batchSize: number): Promise<number>;
-  /** Folds the analytics shards of the periods that ended before `endedBefore` (ADR 25); answers the rows written. */
-  foldAnalytics(endedBefore: Date): Promise<number>;
+  /**
+   * Folds the analytics shards of the periods that ended before `endedBefore` (ADR 25), in short
+   * transactions, asking `stopping` before each (none is begun once it answers true); answers the
+   * rows written.
+   */
+  foldAnalytics(endedBefore: Date, stopping: () => boolean): Promise<number>;
 }

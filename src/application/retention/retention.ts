@@ -51,10 +51,13 @@ export class Retention {
     private readonly foldFailed: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** `stopping` is asked between batches: a shutdown never waits for a whole run. */
+  /**
+   * `stopping` is asked between fold transactions and between prune batches: a shutdown waits for
+   * one transaction at most, never a whole run (a fold backlog after days down is hundreds).
+   */
   async runOnce(stopping: () => boolean = () => false): Promise<PruneCounts> {
     const counts: Record<string, number> = {};
-    await this.fold();
+    await this.fold(stopping);
     for (const table of RETAINED_TABLES) {
       const olderThan = new Date(this.clock.now().getTime() - this.settings.policy[table]);
       counts[table] = await this.batches(() => this.store.prune(table, olderThan, this.settings.batchSize), stopping);
@@ -63,9 +66,9 @@ export class Retention {
   }
 
   /** A failed fold (unfolded shards only make reads a little larger) never stops the prunes. */
-  private async fold(): Promise<void> {
+  private async fold(stopping: () => boolean): Promise<void> {
     try {
-      await this.store.foldAnalytics(new Date(this.clock.now().getTime() - FOLD_AFTER_MS));
+      await this.store.foldAnalytics(new Date(this.clock.now().getTime() - FOLD_AFTER_MS), stopping);
     } catch (error) {
       this.foldFailed(error);
     }

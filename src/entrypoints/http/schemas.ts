@@ -215,7 +215,14 @@ export const SendResponse = z
   .openapi('SendAnswer');
 
 export const RetryResponse = z
-  .object({ notification_id: z.uuid(), retry_of: z.uuid(), status: z.enum(NOTIFICATION_STATUSES) })
+  .object({
+    notification_id: z.uuid(),
+    retry_of: z.uuid(),
+    status: z.enum(NOTIFICATION_STATUSES),
+    fallbacks: z.array(z.uuid()).openapi({
+      description: 'The notifications that fell back from the retried one, oldest first: the user may have it on their channel already. Retried all the same; a bulk retry leaves such a notification out unless every fallback was suppressed',
+    }),
+  })
   .openapi('Retry');
 
 export const NotificationIdParams = z.strictObject({ id: z.uuid() });

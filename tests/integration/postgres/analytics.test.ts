@@ -8,10 +8,12 @@ import { KyselyUnitOfWork } from '../../../src/adapters/postgres/kysely-unit-of-
 import { ReadRouter } from '../../../src/adapters/postgres/read-router.js';
 import { KyselyRetentionStore } from '../../../src/adapters/postgres/retention.store.js';
 import type { CountedOutcome } from '../../../src/application/ports/analytics.js';
+import { DEFAULT_RETENTION, Retention } from '../../../src/application/retention/retention.js';
 import { histogramOf } from '../../../src/domain/delivery-time-histogram.js';
 import { CHANNELS } from '../../../src/domain/notification-type.js';
 import { FakeAnalyticsReadModel } from '../../support/analytics-fakes.js';
 import { TestDatabase } from '../../support/databases.js';
+import { FakeClock } from '../../support/fakes.js';
 import { testStamping } from '../../support/test-container.js';
 
 const MINUTE = 60_000;
@@ -28,6 +30,13 @@ describe('analytics aggregates in PostgreSQL', () => {
   let kysely: Kysely<Database>;
   const readModel = () => new KyselyAnalyticsReadModel(new ReadRouter(kysely, null, { maxLagSeconds: 5, checkIntervalMs: 1000 }, { fellBack: () => undefined, replicationLag: () => undefined }));
   const rows = async (table: string) => (await sql<{ n: number; shards: number }>`select count(*)::int as n, count(distinct shard)::int as shards from ${sql.table(table)}`.execute(kysely)).rows[0]!;
+  /** `n` minutes before T, 3 shards each (writers' pids), unfolded in both tables: as after the retention worker was down. */
+  const unfoldedMinutes = async (n: number) => {
+    await sql`insert into analytics_counts (grain, at, channel, type, status, reason, shard, count)
+      select 1, ${T}::timestamptz - make_interval(mins => m), 'email', 'welcome', 'sent', '', s, m + s from generate_series(1, ${n}::int) m, generate_series(1, 3) s`.execute(kysely);
+    await sql`insert into analytics_delivery_times (grain, at, channel, shard, count, total_ms, buckets)
+      select 1, ${T}::timestamptz - make_interval(mins => m), 'email', s, 2, 10 * m, array[m, s]::bigint[] from generate_series(1, ${n}::int) m, generate_series(1, 3) s`.execute(kysely);
+  };
 
   before(async () => {
     db = await TestDatabase.create('it_analytics');
@@ -137,11 +146,7 @@ describe('analytics aggregates in PostgreSQL', () => {
   });
 
   it('folds a backlog of 300 minutes in transactions of at most 60 periods each, keeping every sum', async () => {
-    // 300 minutes, 3 shards each (writers' pids), as after a day the retention worker was down.
-    await sql`insert into analytics_counts (grain, at, channel, type, status, reason, shard, count)
-      select 1, ${T}::timestamptz - make_interval(mins => m), 'email', 'welcome', 'sent', '', s, m + s from generate_series(1, 300) m, generate_series(1, 3) s`.execute(kysely);
-    await sql`insert into analytics_delivery_times (grain, at, channel, shard, count, total_ms, buckets)
-      select 1, ${T}::timestamptz - make_interval(mins => m), 'email', s, 2, 10 * m, array[m, s]::bigint[] from generate_series(1, 300) m, generate_series(1, 3) s`.execute(kysely);
+    await unfoldedMinutes(300);
     const sums = async () => ({
       counts: (await sql<{ at: Date; n: string }>`select at, sum(count)::text as n from analytics_counts group by at order by at`.execute(kysely)).rows.map((r) => [r.at.toISOString(), r.n]),
       times: (await sql<{ at: Date; n: string }>`select at, sum(count)::text || '/' || sum(total_ms)::text || '/' || analytics_sum_buckets(buckets)::text as n from analytics_delivery_times group by at order by at`.execute(kysely)).rows.map((r) => [r.at.toISOString(), r.n]),
@@ -152,10 +157,27 @@ describe('analytics aggregates in PostgreSQL', () => {
     expect(await foldPeriods(kysely, 'analytics_counts', 1, cutoff, 60)).to.deep.equal({ periods: 60, rows: 60 });
     const unfolded = await sql<{ n: number; oldest: Date }>`select count(distinct at)::int as n, min(at) as oldest from analytics_counts where shard <> 0`.execute(kysely);
     expect([unfolded.rows[0]?.n, unfolded.rows[0]?.oldest.toISOString()]).to.deep.equal([240, new Date(T.getTime() - 240 * MINUTE).toISOString()]);
-    expect(await foldAnalytics(kysely, cutoff, 60)).to.equal(240 + 300);
+    expect(await foldAnalytics(kysely, cutoff, () => false, 60)).to.equal(240 + 300);
     expect(await rows('analytics_counts')).to.deep.equal({ n: 300, shards: 1 });
     expect(await rows('analytics_delivery_times')).to.deep.equal({ n: 300, shards: 1 });
     expect(await sums()).to.deep.equal(before);
+  });
+
+  it('stops folding a backlog when asked: a shutdown during the first fold transaction waits for no other', async () => {
+    // 600 minutes: ten transactions per table for grain 1 alone, had the run gone on.
+    await unfoldedMinutes(600);
+    let asked = 0;
+    // SIGTERM arrives while the first transaction runs: every later question answers true.
+    const stopping = () => asked++ > 0;
+    const retention = new Retention(new KyselyRetentionStore(kysely), new FakeClock(new Date('2026-11-30T00:00:00Z')), { policy: DEFAULT_RETENTION, batchSize: 100, maxBatches: 5 });
+    await retention.runOnce(stopping);
+    const folded = async (table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where shard = 0`.execute(kysely)).rows[0]!.n;
+    // One transaction folds 60 minutes of one table; at most one more may have run.
+    expect(await folded('analytics_counts')).to.equal(60);
+    expect(await folded('analytics_delivery_times')).to.equal(0);
+    // The next run goes on where this one stopped.
+    await retention.runOnce();
+    expect([await folded('analytics_counts'), await folded('analytics_delivery_times')]).to.deep.equal([600, 600]);
   });
 
   it('prunes rows older than the retention age from both tables', async () => {

@@ -8,6 +8,7 @@ import { KyselyRetryableFailures, retryableFailures } from '../../../src/adapter
 import { SystemClock } from '../../../src/adapters/system/system-clock.js';
 import { UuidGenerator } from '../../../src/adapters/system/uuid-generator.js';
 import { buildHandlerRegistry } from '../../../src/application/handlers/index.js';
+import { retryNotification } from '../../../src/application/handlers/retry-notification.handler.js';
 import { MessageBus } from '../../../src/application/message-bus.js';
 import { BulkRetry, type BulkRetryRequest } from '../../../src/application/operations/bulk-retry.js';
 import { BULK_RETRY_MAX } from '../../../src/domain/bulk-retry.js';
@@ -44,6 +45,13 @@ describe('bulk retry against PostgreSQL', function () {
     }
   }
   const failed = (n: number, channel = 'email') => stored(n, channel);
+  /** A copy of `of` on SMS in `status`, recorded as its fallback (a `first` route's next channel): answers its id. */
+  async function fellBack(of: string, status: 'sent' | 'suppressed'): Promise<string> {
+    const { rows } = await sql<{ id: string }>`insert into notifications
+      select (jsonb_populate_record(null::notifications, to_jsonb(n) || jsonb_build_object('id', gen_random_uuid(), 'channel', 'sms', 'status', ${status}::text, 'fallback_of', n.id))).*
+      from notifications n where n.id = ${of} returning id`.execute(kysely);
+    return rows[0]!.id;
+  }
 
   before(async () => {
     db = await TestDatabase.create('it_bulk_retry');
@@ -116,6 +124,22 @@ describe('bulk retry against PostgreSQL', function () {
     expect((await bulk.run(request({ channel: 'sms' }, true))).count).to.equal(0);
   });
 
+  it('leaves out a failed notification whose route fell back to a channel not suppressed, in the count and the rows', async () => {
+    await failed(3);
+    const [x, s, plain] = (await kysely.selectFrom('notifications').select('id').orderBy('updated_at').execute()).map((r) => r.id);
+    // x's SMS fallback was sent: the user has it. s's was suppressed: the user has nothing yet.
+    const sms = await fellBack(x!, 'sent');
+    await fellBack(s!, 'suppressed');
+    expect(await bulk.run(request({}, true))).to.deep.equal({ dryRun: true, count: 2, remaining: 0 });
+    const result = await bulk.run(request({ channel: 'email' }));
+    expect([result.count, result.remaining]).to.deep.equal([2, 0]);
+    const retried = await kysely.selectFrom('notifications').select('retry_of').where('retry_of', 'is not', null).orderBy('retry_of').execute();
+    expect(retried.map((r) => r.retry_of)).to.deep.equal([s, plain].sort());
+    // The single retry goes ahead (on-call named it) and names the fallback.
+    const single = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => retryNotification(new SystemClock(), new UuidGenerator())({ type: 'RetryNotification', notificationId: x! }, u));
+    expect([single.result.retryOf, single.result.fallbacks]).to.deep.equal([x, [sms]]);
+  });
+
   it('reads only the failed notifications through an index (notifications_failed or notifications_by_status), never the table', async () => {
     await stored(8_000, 'email', 'sent');
     await failed(500);
@@ -128,5 +152,6 @@ describe('bulk retry against PostgreSQL', function () {
     expect(plan).to.match(/notifications_failed|notifications_by_status/);
     expect(plan).to.not.match(/Seq Scan on notifications/);
     expect(plan).to.contain('notifications_retry_of');
+    expect(plan).to.contain('notifications_fallbacks');
   });
 });

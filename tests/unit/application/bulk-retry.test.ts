@@ -16,7 +16,7 @@ function world(chunkSize = 2, max = BULK_RETRY_MAX) {
   const failures = { count: async (filter: Parameters<typeof retryableFailuresIn>[1]) => retryableFailuresIn(store.notifications, filter).length };
   const bulk = new BulkRetry(bus, failures, clock, new SequentialIds(), { chunkSize, max });
   /** A notification stored `status`, last changed `minutesAgo`. */
-  const stored = (id: string, minutesAgo: number, status: 'failed' | 'sent' = 'failed', fields: Partial<NewNotification> = {}) => {
+  const stored = (id: string, minutesAgo: number, status: 'failed' | 'sent' | 'suppressed' = 'failed', fields: Partial<NewNotification> = {}) => {
     const s = NotificationRequest.request(aNewNotification({ id, ...fields }), minutes(minutesAgo + 1)).snapshot();
     store.notifications.set(id, { ...s, status, reason: status === 'failed' ? 'permanent_failure' : null, nextAttemptAt: null, updatedAt: minutes(minutesAgo) });
   };
@@ -90,6 +90,24 @@ describe('BulkRetry', () => {
       { action: 'notifications.bulk_retried', keyId: 'key-1', at: T0, target: { type: 'notifications', id: result.run, detail: { filter, count: 2, retried: ['f-3', 'f-2'] } } },
       { action: 'notifications.bulk_retried', keyId: 'key-1', at: T0, target: { type: 'notifications', id: result.run, detail: { filter, count: 1, retried: ['f-1'] } } },
     ]);
+  });
+
+  it('leaves out a failed notification that fell back to a channel not suppressed; the single retry goes ahead and names its fallbacks', async () => {
+    const w = world();
+    const sms = { channel: 'sms', recipient: '+4915112345678' } as const;
+    // first: [email, sms]. The SMS went (x), is on its way (y), failed itself (z, retried on its own), or was suppressed (s).
+    w.stored('x', 9);
+    w.stored('x-sms', 8, 'sent', { ...sms, fallbackOf: 'x' });
+    w.stored('z', 7);
+    w.stored('z-sms', 6, 'failed', { ...sms, fallbackOf: 'z' });
+    w.stored('s', 5);
+    w.stored('s-sms', 4, 'suppressed', { ...sms, fallbackOf: 's' });
+    expect(await w.bulk.run(ask({}, true))).to.deep.equal({ dryRun: true, count: 2, remaining: 0 });
+    expect(await w.bulk.run(ask({ channel: 'email' }, true))).to.deep.equal({ dryRun: true, count: 1, remaining: 0 });
+    await w.bulk.run(ask());
+    expect(w.retriesOf().map(([id]) => id)).to.deep.equal(['z-sms', 's']);
+    const single = await w.bus.handle({ type: 'RetryNotification', notificationId: 'x' });
+    expect([single.retryOf, single.fallbacks]).to.deep.equal(['x', ['x-sms']]);
   });
 
   it('records nothing when nothing matches', async () => {

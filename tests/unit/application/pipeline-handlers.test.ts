@@ -608,7 +608,7 @@ describe('RetryNotification', () => {
     const failed = stored(p.store, id);
     p.clock.advance(3_600_000);
     const result = await p.bus.handle({ type: 'RetryNotification', notificationId: id });
-    expect(result).to.deep.equal({ notificationId: nth(2), status: 'pending', retryOf: id });
+    expect(result).to.deep.equal({ notificationId: nth(2), status: 'pending', retryOf: id, fallbacks: [] });
     expect(stored(p.store, id)).to.deep.equal(failed);
     expect(stored(p.store, nth(2))).to.deep.include({ status: 'pending', retryOf: id, nextAttemptAt: p.clock.now(), attempts: [], recipient: failed.recipient });
     expect(stored(p.store, nth(2)).content).to.deep.equal(failed.content);

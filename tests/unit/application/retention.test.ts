@@ -72,4 +72,18 @@ describe('Retention stopping', () => {
     await retention.runOnce(() => ++batches > 3);
     expect(calls).to.deep.equal(['fold < 2026-11-22T09:50:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z', 'inbox < 2026-11-08T10:00:00.000Z']);
   });
+
+  it('passes the stop signal into the fold, which begins no transaction once it is raised, and then prunes nothing', async () => {
+    const { subject, calls } = store({ inbox: 100 });
+    // A backlog of 500 fold transactions, each asking first, as the PostgreSQL store does (analytics-folding.ts).
+    let transactions = 0;
+    subject.foldAnalytics = async (_endedBefore, stopping) => {
+      while (transactions < 500 && !stopping()) transactions++;
+      return transactions * 60;
+    };
+    const retention = new Retention(subject, new FakeClock(T0), { policy: DEFAULT_RETENTION, batchSize: 5, maxBatches: 20 });
+    // SIGTERM during the third fold transaction.
+    await retention.runOnce(() => transactions >= 3);
+    expect([transactions, calls]).to.deep.equal([3, []]);
+  });
 });

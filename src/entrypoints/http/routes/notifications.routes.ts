@@ -46,7 +46,7 @@ export function notificationRoutes(api: Api, { bus, callerOf }: HttpDeps): void 
       },
       handle: async ({ params }, res) => {
         const result = await bus.handle({ type: 'RetryNotification', notificationId: params.id, actor: apiKeyIdOf(res) });
-        res.status(202).json({ notification_id: result.notificationId, retry_of: result.retryOf, status: result.status });
+        res.status(202).json({ notification_id: result.notificationId, retry_of: result.retryOf, status: result.status, fallbacks: result.fallbacks });
       },
     });
   }
