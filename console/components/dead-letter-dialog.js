@@ -51,7 +51,7 @@ function bodyText(d) {
   }
 }
 
-/** A body that is not JSON comes as base64: shown as text when it is UTF-8, else as the base64 itself. */
+/** A body that is not UTF-8 comes as base64 (secrets redacted): shown as text if it decodes, else as the base64 itself. */
 function decoded(base64) {
   try {
     const bytes = Uint8Array.from(window.atob(base64), (c) => c.charCodeAt(0));

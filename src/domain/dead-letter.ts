@@ -114,6 +114,23 @@ export const DEATH_HEADERS: readonly string[] = [
   REPLAYED_FROM_HEADER,
 ];
 
+/**
+ * Headers in which a publisher names more routing keys (RabbitMQ's sender-selected destinations).
+ * A replay publishes through the events exchange or the default one, where a CC routing key names
+ * a queue: one the service does not consume, another service's. A replay goes where its routing key
+ * says, and no further.
+ */
+export const SENDER_SELECTED_HEADERS: readonly string[] = ['CC', 'BCC'];
+
+/** What a replay leaves out of a dead letter's headers. */
+export const LEFT_OUT_OF_REPLAY: readonly string[] = [...DEATH_HEADERS, ...SENDER_SELECTED_HEADERS];
+
+/** The headers a replay of dead letter `id` publishes: its own but those left out, and `x-replayed-from`. */
+export function replayHeaders(headers: StoredHeaders, id: string): StoredHeaders {
+  const kept = Object.entries(headers).filter(([key]) => !LEFT_OUT_OF_REPLAY.includes(key));
+  return { ...Object.fromEntries(kept), [REPLAYED_FROM_HEADER]: id };
+}
+
 /** What decides whether a dead letter may be replayed. */
 export interface ReplayState {
   readonly id: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetters } from '../../src/application/ports/dead-letters.js';
-import { DEATH_HEADERS, type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, REPLAYED_FROM_HEADER, type ReplayCandidate, type ReplayState } from '../../src/domain/dead-letter.js';
+import { type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, type ReplayCandidate, type ReplayState, replayHeaders } from '../../src/domain/dead-letter.js';
 import type { Draft } from './fakes.js';
 
 export type StoredDeadLetter = DeadLetterMessage & { readonly id: string; readonly createdAt: Date; readonly replayedAt: Date | null };
@@ -37,8 +37,7 @@ export class FakeDeadLetters implements DeadLetters {
     const chosen = [...this.draft.deadLetters.values()].filter((d) => d.replayedAt === null && !d.bodyTruncated && ids.includes(d.id));
     for (const d of chosen) {
       this.draft.set('deadLetters', d.id, { ...d, replayedAt: at });
-      const headers = Object.fromEntries(Object.entries(d.headers).filter(([key]) => !DEATH_HEADERS.includes(key)));
-      const raw = { body: d.body, headers: { ...headers, [REPLAYED_FROM_HEADER]: d.id }, messageId: d.properties.messageId ?? null, contentType: d.properties.contentType ?? null };
+      const raw = { body: d.body, headers: replayHeaders(d.headers, d.id), messageId: d.properties.messageId ?? null, contentType: d.properties.contentType ?? null };
       const eventId = randomUUID();
       this.draft.set('outbox', eventId, { eventId, className: d.properties.type ?? '', routingKey: d.routingKey, correlationId: d.properties.correlationId ?? null, body: {}, raw, createdAt: at, publishedAt: null });
     }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DeadLetters } from '../../application/ports/dead-letters.js';
-import { DEATH_HEADERS, type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, REPLAYED_FROM_HEADER, type ReplayCandidate, type ReplayState } from '../../domain/dead-letter.js';
+import { type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, LEFT_OUT_OF_REPLAY, REPLAYED_FROM_HEADER, type ReplayCandidate, type ReplayState } from '../../domain/dead-letter.js';
 import type { Database } from './database.js';
 import { replayableMatching } from './dead-letter-rows.js';
 import { isUuid } from './uuid.js';
@@ -60,7 +60,8 @@ export class KyselyDeadLetters implements DeadLetters {
   /**
    * One statement: these rows, those not replayed yet and whole (locked; those another replay holds
    * are skipped), are marked replayed, and each becomes an outbox row with its bytes, routing key,
-   * AMQP properties and headers without those a death added, plus `x-replayed-from`. One that came
+   * AMQP properties and headers as replayHeaders (src/domain/dead-letter.ts) makes them: without
+   * those a death added and CC/BCC, plus `x-replayed-from`. One that came
    * through the default exchange (an event published over REST, ADR 28) goes back to the service's
    * own queue.
    */
@@ -75,7 +76,7 @@ export class KyselyDeadLetters implements DeadLetters {
         returning d.id, d.body, d.headers, d.properties, d.routing_key, d.exchange)
       insert into outbox (id, event_type, routing_key, correlation_id, payload, raw_body, headers, message_id, content_type, to_own_queue, created_at)
       select gen_random_uuid(), coalesce(properties->>'type', ''), routing_key, properties->>'correlationId', null, body,
-        (headers - ${sql.val([...DEATH_HEADERS])}::text[]) || jsonb_build_object(${REPLAYED_FROM_HEADER}::text, id::text),
+        (headers - ${sql.val([...LEFT_OUT_OF_REPLAY])}::text[]) || jsonb_build_object(${REPLAYED_FROM_HEADER}::text, id::text),
         properties->>'messageId', properties->>'contentType', exchange = '', ${at}
       from marked`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);

@@ -39,17 +39,21 @@ const amqpName = (value: string) => withinBytes(storableText(value), NAME_MAX_BY
 
 /**
  * Its identity: the service's stamp on a copy it made, else a hash of everything the broker
- * delivers the same each time (body, headers but the redelivery count, properties). Two identical
- * messages the broker dead-lettered within the same second would be taken for one: its x-death
- * times are in seconds.
+ * delivers the same each time (body, headers but the redelivery count and `x-dead-letter-at`,
+ * properties). `x-dead-letter-at` is when a copy was made: a copy published again after a crash
+ * between its confirm and the ack has another, and is the same message. Two identical messages the
+ * broker dead-lettered within the same second would be taken for one: its x-death times are in seconds.
  */
 function messageKey(delivery: Delivery, headers: StoredHeaders, serviceCopy: boolean): string {
   const stamp = serviceCopy ? text(headers[DEAD_LETTER_ID_HEADER]) : undefined;
   if (stamp) return `id:${stamp.slice(0, 200)}`;
+  const { [DEAD_LETTER_AT_HEADER]: _copiedAt, ...identifying } = headers;
   const { messageId, timestamp, type, correlationId, contentType } = delivery;
-  const hash = createHash('sha256').update(JSON.stringify([headers, messageId, timestamp, type, correlationId, contentType])).update(delivery.body);
+  const hash = createHash('sha256').update(JSON.stringify([identifying, messageId, timestamp, type, correlationId, contentType])).update(delivery.body);
   return `sha256:${hash.digest('hex')}`;
 }
+
+const given = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function dateOf(value: unknown): Date | null {
   const date = typeof value === 'string' ? new Date(value) : null;
@@ -72,7 +76,8 @@ function deathOf(delivery: Delivery, headers: Headers, receivedAt: Date) {
   const reason = text(headers['x-dead-letter-reason']);
   const at = dateOf(headers[DEAD_LETTER_AT_HEADER]) ?? receivedAt;
   const detail = text(headers['x-dead-letter-detail']) ?? (reason ? '' : 'no reason given: neither x-dead-letter-reason nor x-death');
-  const original = (name: string, otherwise: string) => text(headers[`x-original-${name}`]) ?? otherwise;
+  // '' is a name: the default exchange, through which an event published over REST came (ADR 28).
+  const original = (name: string, otherwise: string) => given(headers[`x-original-${name}`]) ?? otherwise;
   return {
     reason: reason ?? 'unknown',
     detail,

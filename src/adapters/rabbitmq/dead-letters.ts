@@ -56,14 +56,24 @@ function ownHeaders(message: ConsumeMessage, letter: DeadLetter): Headers {
 }
 
 /**
+ * The broker's record of deaths. The mover takes a message that has it for one the broker
+ * dead-lettered, and reads its reason and routing key there (docs/adr/0024-dead-letters-as-rows.md):
+ * on a message the service consumed it is its publisher's, so the copy leaves it out, and names it.
+ */
+const BROKER_DEATHS = 'x-death';
+
+/**
  * The message's headers as the copy carries them, within the budget. Without `x-delivery-count`:
  * the count is in `x-dead-letter-delivery-count`, and a copy replayed into the queue must start
- * from its first delivery again.
+ * from its first delivery again. Without `x-death` (BROKER_DEATHS).
  */
 function copiedHeaders(message: ConsumeMessage, own: Headers): Headers {
-  const original = Object.entries(message.properties.headers ?? {}).filter(([key]) => key !== 'x-delivery-count' && key !== DROPPED && !Object.hasOwn(own, key));
+  const given = message.properties.headers ?? {};
+  const left = new Set(['x-delivery-count', DROPPED, BROKER_DEATHS]);
+  const original = Object.entries(given).filter(([key]) => !left.has(key) && !Object.hasOwn(own, key));
   const { headers, dropped } = withinBudget(Object.fromEntries(original), COPIED_HEADERS_BUDGET);
-  return dropped.length === 0 ? headers : { ...headers, [DROPPED]: printable(dropped.join(', '), SHOWN_MAX) };
+  const named = [...(Object.hasOwn(given, BROKER_DEATHS) ? [BROKER_DEATHS] : []), ...dropped];
+  return named.length === 0 ? headers : { ...headers, [DROPPED]: printable(named.join(', '), SHOWN_MAX) };
 }
 
 /**

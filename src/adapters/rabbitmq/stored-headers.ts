@@ -1,4 +1,4 @@
-import type { HeaderValue, StoredHeaders } from '../../domain/dead-letter.js';
+import { DEATH_HEADERS, type HeaderValue, type StoredHeaders } from '../../domain/dead-letter.js';
 import { storableText } from '../postgres/storable-text.js';
 import { encodable } from './amqp-encodable.js';
 import { withinBudget } from './header-budget.js';
@@ -36,14 +36,31 @@ export interface BudgetedHeaders {
 }
 
 /**
- * The headers as stored, within `budget` bytes (the largest left out first, and named). A header
- * amqplib could not encode back (a table with a `!` key it does not know, a key over 255 bytes) is
- * left out and named too: a replay publishes the stored headers, and would throw on it every time.
+ * At most this many headers are stored: what is past it is left out, counted in one entry of the
+ * dropped names. 64 KiB of AMQP table holds some 20,000 one-letter headers, each checked and kept.
+ */
+export const STORED_HEADERS_MAX = 1_000;
+
+/** The first `max` headers, those a death added first (they say what happened), and a note of how many more. */
+function capped(headers: StoredHeaders, max: number): { kept: [string, HeaderValue][]; past: string[] } {
+  const entries = Object.entries(headers);
+  if (entries.length <= max) return { kept: entries, past: [] };
+  const deaths = new Set(DEATH_HEADERS);
+  const ordered = [...entries.filter(([key]) => deaths.has(key)), ...entries.filter(([key]) => !deaths.has(key))];
+  return { kept: ordered.slice(0, max), past: [`${entries.length - max} more: past the first ${max} headers`] };
+}
+
+/**
+ * The headers as stored, within `budget` bytes (the largest left out first, and named) and
+ * STORED_HEADERS_MAX. A header amqplib could not encode back (a table with a `!` key it does not
+ * know, a key over 255 bytes) is left out and named too: a replay publishes the stored headers, and
+ * would throw on it every time.
  */
 export function storedHeaders(headers: Readonly<Record<string, unknown>>, budget: number): BudgetedHeaders {
   const whole = table(headers, 0);
-  const unencodable = Object.keys(whole).filter((key) => !encodable(key, whole[key]));
-  const encodableOnly = Object.fromEntries(Object.entries(whole).filter(([key]) => !unencodable.includes(key)));
-  const { headers: kept, dropped } = withinBudget(encodableOnly, budget);
-  return { headers: kept as StoredHeaders, whole, dropped: [...unencodable, ...dropped] };
+  const { kept: first, past } = capped(whole, STORED_HEADERS_MAX);
+  const unencodable = first.filter(([key, value]) => !encodable(key, value)).map(([key]) => key);
+  const refused = new Set(unencodable);
+  const { headers: kept, dropped } = withinBudget(Object.fromEntries(first.filter(([key]) => !refused.has(key))), budget);
+  return { headers: kept as StoredHeaders, whole, dropped: [...unencodable, ...dropped, ...past] };
 }

@@ -27,21 +27,73 @@ export function redacted(value: unknown): { readonly value: unknown; readonly ch
   return { value: walk(value), changed };
 }
 
-/** A JSON string literal, a colon, and the value after it: a string (perhaps cut short), or a scalar. */
-const MEMBER = /("(?:[^"\\]|\\.)*")(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,{}[\]\s"]+)/g;
+/** A colon, and the blanks about it: what follows a member's key. */
+const COLON = /\s*:\s*/y;
+const SCALAR_END = /[,{}[\]\s"]/g;
+
+/** Where the string literal that opens at `at` ends: past its closing quote, or the text's end when cut short. */
+function stringEnd(text: string, at: number): number {
+  for (let i = at + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return text.length;
+}
+
+/** Where a table or list that opens at `at` closes, with all it holds; the text's end when cut short. */
+function nestedEnd(text: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') i = stringEnd(text, i) - 1;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/** Where the value that starts at `at` ends: a string, a table or list, or a scalar. */
+function valueEnd(text: string, at: number): number {
+  if (text[at] === '"') return stringEnd(text, at);
+  if (text[at] === '{' || text[at] === '[') return nestedEnd(text, at);
+  SCALAR_END.lastIndex = at;
+  return SCALAR_END.exec(text)?.index ?? text.length;
+}
+
+/** Where the value of a member whose key ends at `at` starts; -1 when no colon follows: not a key. */
+function valueStart(text: string, at: number): number {
+  COLON.lastIndex = at;
+  return COLON.test(text) ? COLON.lastIndex : -1;
+}
+
+function isSecretLiteral(literal: string): boolean {
+  try {
+    const name: unknown = JSON.parse(literal);
+    return typeof name === 'string' && isSecretKey(name);
+  } catch {
+    return false;
+  }
+}
 
 /**
- * JSON text that may be cut short (a list's first 2 KiB of a body), not parsed: every member whose
- * key is a secret's gets its value replaced. An object or array under such a key keeps its contents.
+ * JSON text that may be cut short (a list's first 2 KiB of a body) or malformed (a dead letter
+ * `unparseable`), not parsed: every member whose key is a secret's gets its value, string, scalar,
+ * table or list, replaced, as redacted() replaces it in parsed JSON. One pass, strings read from
+ * the left as JSON reads them: what a string holds is never taken for a member.
  */
 export function redactedText(text: string): string {
-  return text.replace(MEMBER, (whole, key: string, colon: string) => {
-    let name: unknown;
-    try {
-      name = JSON.parse(key);
-    } catch {
-      return whole;
+  let shown = '';
+  let from = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i)) {
+    const end = stringEnd(text, i);
+    const value = valueStart(text, end);
+    if (value !== -1 && isSecretLiteral(text.slice(i, end))) {
+      shown += `${text.slice(from, value)}"${REDACTED}"`;
+      from = valueEnd(text, value);
+      i = from;
+    } else {
+      i = end;
     }
-    return typeof name === 'string' && isSecretKey(name) ? `${key}${colon}"${REDACTED}"` : whole;
-  });
+  }
+  return shown + text.slice(from);
 }

@@ -1,7 +1,8 @@
 import { DEAD_LETTERS_DEFAULT_SIZE, DEAD_LETTERS_MAX_SIZE } from '../../application/queries/dead-letters.query.js';
 import type { DeadLetterDetail, DeadLetterView } from '../../application/ports/dead-letters.js';
 import type { DeadLetterFilter } from '../../domain/dead-letter.js';
-import { redacted, redactedText } from './dead-letter-redaction.js';
+import { shownBody } from './dead-letter-body.js';
+import { redacted } from './dead-letter-redaction.js';
 import { OneLine } from './schemas.js';
 import { z } from './zod.js';
 
@@ -43,14 +44,14 @@ const DeadLetterSchema = z
     detail: z.string(),
     body: z.string().openapi({
       description:
-        'The body as JSON text when it is JSON, else base64 (body_encoding); in a list, its first 2 KiB (as text when UTF-8), body_complete false when there is more (GET /dead-letters/{id} has it all). Secrets (verify_token, reset_token, ...) read [redacted]; a replay publishes the stored bytes',
+        'The body as text when it is UTF-8 (JSON or not), else base64 (body_encoding); in a list, its first 2 KiB, body_complete false when there is more (GET /dead-letters/{id} has it all). Secrets (verify_token, reset_token, any *_token, *_secret, *_password) read [redacted] whatever the body, base64 included; a replay publishes the stored bytes',
     }),
     body_encoding: z.enum(['utf8', 'base64']),
     body_complete: z.boolean().openapi({ description: 'body holds the whole stored body' }),
     body_truncated: z.boolean().openapi({ description: 'Only the first 256 KiB were kept; such a dead letter cannot be replayed' }),
     body_size: z.number().int(),
     headers: z.record(z.string(), z.unknown()),
-    dropped_headers: z.array(z.string()).openapi({ description: 'Headers left out to keep within 64 KiB, largest first' }),
+    dropped_headers: z.array(z.string()).openapi({ description: 'Headers left out: those a replay could not encode, then those past 64 KiB (largest first), then a count of those past the first 1,000' }),
     first_death_at: z.iso.datetime(),
     last_death_at: z.iso.datetime(),
     death_count: z.number().int(),
@@ -83,31 +84,6 @@ export const ReplayByFilterResponse = z
   })
   .openapi('DeadLettersReplayed');
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** JSON text (secrets redacted) when the body is JSON, else base64: a console shows the one and can decode the other. */
-function bodyOf(body: Uint8Array): { body: string; body_encoding: 'utf8' | 'base64' } {
-  try {
-    const text = utf8.decode(body);
-    const shown = redacted(JSON.parse(text));
-    return { body: shown.changed ? JSON.stringify(shown.value) : text, body_encoding: 'utf8' };
-  } catch {
-    return { body: Buffer.from(body).toString('base64'), body_encoding: 'base64' };
-  }
-}
-
-/** A body's first bytes, cut anywhere: text (secrets redacted) when UTF-8 but for a character cut at the end, else base64. */
-function previewOf(bytes: Uint8Array): { body: string; body_encoding: 'utf8' | 'base64' } {
-  for (let cut = 0; cut <= 3 && cut < bytes.length; cut++) {
-    try {
-      return { body: redactedText(utf8.decode(bytes.subarray(0, bytes.length - cut))), body_encoding: 'utf8' };
-    } catch {
-      // A character cut at the end: try without its bytes.
-    }
-  }
-  return { body: Buffer.from(bytes).toString('base64'), body_encoding: 'base64' };
-}
-
 const headersOf = (headers: DeadLetterView['headers']) => redacted(headers).value as Record<string, unknown>;
 
 export function deadLetterJson(d: DeadLetterView) {
@@ -118,7 +94,7 @@ export function deadLetterJson(d: DeadLetterView) {
     queue: d.queue,
     reason: d.reason,
     detail: d.detail,
-    ...(d.bodyComplete ? bodyOf(d.body) : previewOf(d.body)),
+    ...shownBody(d.body, d.bodyComplete),
     body_complete: d.bodyComplete,
     body_truncated: d.bodyTruncated,
     body_size: d.bodySize,

@@ -20,6 +20,7 @@ import { RecordingBusMonitor, testHandlerDeps, testStamping } from '../../suppor
 
 interface Row {
   id: string;
+  exchange: string;
   reason: string;
   routing_key: string;
   replay_of: string | null;
@@ -39,7 +40,7 @@ describe('the dead-letter mover against RabbitMQ and PostgreSQL', function () {
   let publisher: AmqpEventPublisher;
 
   const bus = () => new MessageBus(buildHandlerRegistry(testHandlerDeps(new SystemClock())), () => new KyselyUnitOfWork(kysely, testStamping(new SystemClock())), new RecordingBusMonitor());
-  const rows = async () => (await sql<Row>`select id, reason, routing_key, replay_of, body, headers from dead_letters order by created_at, id`.execute(kysely)).rows;
+  const rows = async () => (await sql<Row>`select id, exchange, reason, routing_key, replay_of, body, headers from dead_letters order by created_at, id`.execute(kysely)).rows;
   const stored = (outcome: string) => metrics.deadLettersStored.get().then((m) => m.values.filter((v) => v.labels.outcome === outcome).reduce((s, v) => s + v.value, 0));
 
   /** The service's broker side: topology, publisher, the events consumer and the mover, on one connection. */
@@ -47,7 +48,7 @@ describe('the dead-letter mover against RabbitMQ and PostgreSQL', function () {
     const b = bus();
     const mover = new AmqpConsumer(TOPOLOGY.deadLetterQueue, TOPOLOGY.deadLetterExchange, 10, deadLetterMover({ bus: b, clock: new SystemClock(), logger, metrics, backoff: { initialMs: 50, maxMs: 200 }, pauseAfterCommitMs }), logger, { deliveryLimit: Number.MAX_SAFE_INTEGER });
     const events = new AmqpConsumer(TOPOLOGY.queue, TOPOLOGY.deadLetterExchange, 10, eventDeliveryHandler(b, logger, metrics, { initialMs: 50, maxMs: 200 }), logger, { deadLettered: metrics.deadLettered });
-    publisher = new AmqpEventPublisher(TOPOLOGY.exchange, 5_000, logger);
+    publisher = new AmqpEventPublisher(TOPOLOGY.exchange, 5_000, logger, TOPOLOGY.queue);
     const settings = { url: vhost.url, heartbeatSeconds: 5, connectionName: 'it-dead-letters', reconnectInitialMs: 50, reconnectMaxMs: 500 };
     const session = new AmqpSession(settings, [(c) => declareTopology(c, TOPOLOGY), publisher.setup, events.setup, mover.setup], logger, () => undefined);
     sessions.push(session);
@@ -121,6 +122,37 @@ describe('the dead-letter mover against RabbitMQ and PostgreSQL', function () {
     expect(Object.keys(copy?.headers ?? {}).sort()).to.deep.equal(['trace', 'x-outbox-id', 'x-replayed-from']);
     const again = await eventually(async () => (await rows()).find((r) => r.id !== first!.id), 10_000, 'the replay dead-lettered again');
     expect(again).to.deep.include({ replay_of: first!.id, reason: 'unparseable', routing_key: 'user.registered' });
+  });
+
+  const relay = () => new KyselyOutboxRelayStore(kysely).relayBatch(10, (events) => Promise.all(events.map((e) => publisher.publish(e).then(() => ({ ok: true as const })))));
+
+  it("replays an event published to the service's queue through the default exchange (as over REST) and dead-lettered by the service: back to that queue", async () => {
+    await start();
+    await vhost.withChannel(async (c) => {
+      c.publish('', TOPOLOGY.queue, Buffer.from('{"marker":"direct-1",'), { persistent: true, messageId: 'msg-direct' });
+      await c.waitForConfirms();
+    });
+    const [first] = await eventually(async () => ((await rows()).length === 1 ? rows() : undefined), 10_000, 'the dead letter stored');
+    expect(first).to.deep.include({ exchange: '', routing_key: TOPOLOGY.queue, reason: 'unparseable' });
+    await bus().handle({ type: 'ReplayDeadLetter', deadLetterId: first!.id, bindings: TOPOLOGY.bindings });
+    expect(await relay()).to.deep.include({ published: 1, failed: 0 });
+    // It reached the service's queue: consumed, and dead-lettered again as the replay of the first.
+    const again = await eventually(async () => (await rows()).find((r) => r.id !== first!.id), 10_000, 'the replay dead-lettered again');
+    expect(again).to.deep.include({ replay_of: first!.id, exchange: '', routing_key: TOPOLOGY.queue, reason: 'unparseable' });
+  });
+
+  it('replays without CC: a queue bound to the key it names receives the original, never the replay', async () => {
+    await start();
+    const billing = await vhost.capture('it-billing', 'billing.x');
+    await vhost.publish('user.registered', null, { raw: Buffer.from('not json either'), messageId: 'msg-cc', headers: { CC: ['billing.x'] } });
+    const [first] = await eventually(async () => ((await rows()).length === 1 ? rows() : undefined), 10_000, 'the dead letter stored');
+    expect(billing.map((m) => m.messageId)).to.deep.equal(['msg-cc']);
+    await bus().handle({ type: 'ReplayDeadLetter', deadLetterId: first!.id, bindings: TOPOLOGY.bindings });
+    expect(await relay()).to.deep.include({ published: 1, failed: 0 });
+    const again = await eventually(async () => (await rows()).find((r) => r.id !== first!.id), 10_000, 'the replay dead-lettered again');
+    expect(again?.replay_of).to.equal(first!.id);
+    expect(again?.headers).to.not.have.property('CC');
+    expect(billing.map((m) => m.messageId), 'billing received the original only').to.deep.equal(['msg-cc']);
   });
 
   it('replays a dead letter that had no message id without one: the consumer keys it by its body, as the original, and takes it for a duplicate', async () => {

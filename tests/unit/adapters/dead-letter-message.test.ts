@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Delivery } from '../../../src/adapters/rabbitmq/amqp-delivery.js';
 import { DEAD_LETTER_BODY_MAX, deadLetterMessage } from '../../../src/adapters/rabbitmq/dead-letter-message.js';
+import { STORED_HEADERS_MAX } from '../../../src/adapters/rabbitmq/stored-headers.js';
 
 const RECEIVED = new Date('2026-11-29T12:00:00.000Z');
 const REPLAYED = '0b8a4f3c-5a9e-4f5e-9d0c-1f2e3d4c5b6a';
@@ -76,6 +77,29 @@ describe('a message of the dead-letter queue as a dead letter', () => {
     expect(m).to.deep.include({ reason: 'delivery_limit', routingKey: 'order.placed', exchange: 'notification.events', queue: 'notification-service.events', deathCount: 3 });
     expect(m.detail).to.match(/^dead-lettered by the broker/);
     expect(m.messageKey, 'not the forged x-dead-letter-id').to.match(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("keeps the default exchange ('') of an event published over REST and dead-lettered by the service: a replay sends it back to the service's queue", () => {
+    const rest = { ...SERVICE, 'x-dead-letter-reason': 'invalid_payload', 'x-original-exchange': '', 'x-original-routing-key': 'notification-service.events' };
+    const m = deadLetterMessage(delivery(rest, { routingKey: 'notification-service.events' }), RECEIVED);
+    expect(m).to.deep.include({ exchange: '', routingKey: 'notification-service.events', reason: 'invalid_payload' });
+  });
+
+  it('is one message for two copies of it that differ only in when they were made (x-dead-letter-at), even carrying an x-death', () => {
+    const copy = (at: string, extra: Record<string, unknown> = {}) => deadLetterMessage(delivery({ ...SERVICE, ...extra, 'x-dead-letter-at': at }), RECEIVED).messageKey;
+    expect(copy('2026-11-29T11:59:59.000Z')).to.equal(copy('2026-11-29T11:59:58.000Z'));
+    // A copy made by the release before, which kept the publisher's x-death: taken for the broker's, its key is a hash.
+    expect(copy('2026-11-29T11:59:59.000Z', BROKER)).to.equal(copy('2026-11-29T11:59:58.000Z', BROKER));
+  });
+
+  it(`stores at most ${STORED_HEADERS_MAX} headers, those a death added first, and counts those past them`, () => {
+    const many = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`h${i}`, null]));
+    const m = deadLetterMessage(delivery({ ...many, ...SERVICE }), RECEIVED);
+    expect(Object.keys(m.headers)).to.have.length(STORED_HEADERS_MAX);
+    expect(m.headers).to.deep.include({ ...SERVICE, h0: null, [`h${STORED_HEADERS_MAX - Object.keys(SERVICE).length - 1}`]: null });
+    expect(m.headers).to.not.have.property(`h${STORED_HEADERS_MAX - Object.keys(SERVICE).length}`);
+    expect(m.droppedHeaders).to.deep.equal([`${20_000 + Object.keys(SERVICE).length - STORED_HEADERS_MAX} more: past the first ${STORED_HEADERS_MAX} headers`]);
+    expect(m).to.deep.include({ reason: 'unparseable', messageKey: 'id:9f1c2a44-1111-4222-8333-944455556666' });
   });
 
   it('cuts a routing key, exchange or queue past 255 bytes at a character end', () => {

@@ -1,5 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { expect } from 'chai';
+import type { Delivery } from '../../../src/adapters/rabbitmq/amqp-delivery.js';
+import { deadLetterMessage } from '../../../src/adapters/rabbitmq/dead-letter-message.js';
 import { publishDeadLetter } from '../../../src/adapters/rabbitmq/dead-letters.js';
 import { tableSize, withinBudget } from '../../../src/adapters/rabbitmq/header-budget.js';
 import { rejection } from '../rejection.js';
@@ -48,6 +50,19 @@ describe('publishDeadLetter', () => {
     await publishDeadLetter(c, message({ trace: 'abc', 'x-delivery-count': 3 }), LETTER);
     expect(published[0]?.headers).to.deep.include({ trace: 'abc', 'x-dead-letter-delivery-count': 3, 'x-dead-letter-reason': 'invalid_payload' });
     expect(published[0]?.headers).to.not.have.property('x-delivery-count');
+  });
+
+  it("leaves out an x-death the message came with (its publisher's), and names it: the mover stores the service's reason and the original routing key", async () => {
+    const { published, channel: c } = channel(confirmed);
+    const forged = [{ count: 1, reason: 'expired', queue: 'elsewhere', exchange: 'other', 'routing-keys': ['notification.sent'] }];
+    await publishDeadLetter(c, message({ trace: 'abc', 'x-death': forged }), LETTER);
+    const headers = published[0]?.headers ?? {};
+    expect(headers).to.not.have.property('x-death');
+    expect(headers).to.deep.include({ trace: 'abc', 'x-dead-letter-dropped-headers': 'x-death' });
+    const copy: Delivery = { body: Buffer.from('{}'), routingKey: 'user.registered', exchange: 'dlx', type: undefined, messageId: 'm-1', correlationId: undefined, headers, redelivered: false };
+    const stored = deadLetterMessage(copy, new Date());
+    expect(stored).to.deep.include({ reason: 'invalid_payload', detail: 'userid: is required', routingKey: 'user.registered', exchange: 'notification.events', queue: 'q', deathCount: 1 });
+    expect(stored.messageKey).to.equal(`id:${String(headers['x-dead-letter-id'])}`);
   });
 
   it('bounds and escapes the detail', async () => {
