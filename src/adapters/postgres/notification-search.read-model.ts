@@ -17,9 +17,9 @@ const COLUMNS = sql.join(VIEW_COLUMNS.map((column) => sql.ref(`n.${column}`)));
 /**
  * GET /notifications on the indexes of migrations 20261129T0945 and 0970 (ADR 23). Each index is
  * walked newest first after an equality prefix (none: notifications_by_created, for no filter or
- * dates alone); a type alone leaves the channel open before created_at in notifications_by_channel_type,
- * so it is one walk per channel, merged (UNION ALL under one ORDER BY: a Merge Append that stops
- * after the page). The walks read keys only (created_at, id: from the index alone where the
+ * dates alone); a status without a channel leaves the channel open before created_at in
+ * notifications_by_status, as a type alone does in notifications_by_channel_type: one walk per
+ * channel, merged (UNION ALL under one ORDER BY: a Merge Append that stops after the page). The walks read keys only (created_at, id: from the index alone where the
  * visibility map allows), and the page's rows are then read by id: a deep page or a rare value
  * reads index entries, not a heap page per skipped row.
  */
@@ -28,7 +28,7 @@ export class KyselyNotificationSearchReadModel implements NotificationSearchRead
 
   async search(filter: NotificationFilter, window: SearchWindow): Promise<SearchPage> {
     const after = window.cursor === null ? null : decodeCursor(window.cursor);
-    const open = await this.openPrefix(filter);
+    const open = this.openPrefix(filter);
     return this.router.read(async (db) => {
       const take = window.limit + 1;
       const walks = open.map((one) => walk(db, one, after));
@@ -75,28 +75,19 @@ export class KyselyNotificationSearchReadModel implements NotificationSearchRead
   }
 
   /**
-   * The filter as one walk per value of the index column it leaves open before created_at. A type
-   * alone: one branch per channel. A status with a type or a channel walks notifications_by_channel_type
-   * too, one branch per channel or per type, each with its status: each branch is one (channel, type,
-   * status) equality, for which the planner picks the smaller of the two walks (a rare type among
-   * common statuses reads only that type's rows, not every `sent` row). With more than
-   * MAX_TYPE_BRANCHES template keys, or none to read, a channel is a filter on the walk of the
-   * status, so the statement stays small. A channel alone is one statement: the walk by time
-   * filtered (a common channel) or the channel's entries sorted (a rare one), whichever the planner
-   * finds shorter.
+   * The filter as one walk per value of the index column it leaves open before created_at: a status
+   * alone or with a type, one branch per channel (notifications_by_status leads with status and
+   * channel; a type is read from its entries); a type alone, one branch per channel
+   * (notifications_by_channel_type). Anything else is one statement: a status with a channel is
+   * one exact walk, a channel alone the walk by time filtered (a common channel) or the channel's
+   * entries sorted (a rare one), whichever the planner finds shorter.
    */
-  private async openPrefix(filter: NotificationFilter): Promise<readonly NotificationFilter[]> {
+  private openPrefix(filter: NotificationFilter): readonly NotificationFilter[] {
     const { userId, recipient, orderId, status, channel, type } = filter;
-    if (userId !== null || recipient !== null || orderId !== null || (channel !== null && type !== null)) return [filter];
-    if (type !== null) return CHANNELS.map((c) => ({ ...filter, channel: c }));
-    if (channel === null || status === null) return [filter];
-    const types = await this.types();
-    return types.length > 0 && types.length <= MAX_TYPE_BRANCHES ? types.map((t) => ({ ...filter, type: t })) : [filter];
+    const narrowed = userId !== null || recipient !== null || orderId !== null || channel !== null;
+    return narrowed || (status === null && type === null) ? [filter] : CHANNELS.map((c) => ({ ...filter, channel: c }));
   }
 }
-
-/** Template keys merged as branches of a channel with a status at most; more, and the channel filters the walk of the status. */
-export const MAX_TYPE_BRANCHES = 50;
 
 interface EventJson {
   readonly event_type: string;

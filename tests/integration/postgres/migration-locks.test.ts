@@ -118,20 +118,20 @@ describe('migrations and locks', function () {
       from pg_index where indexrelid = 'notifications_by_status'::regclass`.execute(kysely);
     expect(rows).to.have.length(1);
     expect(rows[0]?.valid).to.equal(true);
-    expect(rows[0]?.definition).to.equal('CREATE INDEX notifications_by_status ON public.notifications USING btree (status, created_at DESC, id DESC) INCLUDE (channel, type)');
+    expect(rows[0]?.definition).to.equal('CREATE INDEX notifications_by_status ON public.notifications USING btree (status, channel, created_at DESC, id DESC) INCLUDE (type)');
   });
 
   it('an index replaced concurrently (20261129T0970) completes when the migrations run again after a crash between its steps', async () => {
     await migrateToLatest(kysely);
     await downTo(kysely, INDEXES);
     // Stopped after the new index was built and the old one dropped, before the rename.
-    await sql`create index concurrently notifications_by_status_next on notifications (status, created_at desc, id desc) include (channel, type)`.execute(kysely);
+    await sql`create index concurrently notifications_by_status_next on notifications (status, channel, created_at desc, id desc) include (type)`.execute(kysely);
     await sql`drop index concurrently notifications_by_status`.execute(kysely);
     await migrateToLatest(kysely);
     const { rows } = await sql<{ name: string; definition: string }>`select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as definition
       from pg_index where indrelid = 'notifications'::regclass and indexrelid::regclass::text like 'notifications_by_%status%' order by 1`.execute(kysely);
     expect(rows.map((r) => r.definition)).to.deep.equal([
-      'CREATE INDEX notifications_by_status ON public.notifications USING btree (status, created_at DESC, id DESC) INCLUDE (channel, type)',
+      'CREATE INDEX notifications_by_status ON public.notifications USING btree (status, channel, created_at DESC, id DESC) INCLUDE (type)',
       'CREATE INDEX notifications_by_user_status ON public.notifications USING btree (user_id, status, created_at DESC, id DESC)',
     ]);
   });
