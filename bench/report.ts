@@ -5,7 +5,7 @@ import { analyticsSection } from './report-analytics.js';
 import { mixedSection } from './report-mixed.js';
 import { wsSection } from './report-ws.js';
 import { searchSection } from './report-search.js';
-import type { BenchResult, Goal, HttpFigures, PipelineBound, SchedulesResult } from './results.js';
+import type { BenchResult, Goal, HttpFigures, PipelineBound, SchedulesResult, SearchCase } from './results.js';
 import { round } from './util.js';
 
 const RESULTS_DIR = 'bench/results';
@@ -259,7 +259,10 @@ export function summary(r: BenchResult, file: string): string {
     const m = r.mixed;
     lines.push(`  mixed: ${m.throughput} events/s over ${m.events} events, ${m.exactlyOnce ? 'exactly once' : 'NOT exactly once'}; per channel delivered/s (raw bound, ratio, p50/p99 ms): ${m.channels.map((c) => `${c.channel} ${c.rate} (${c.raw.alone}, ${c.ratioToRaw}, ${c.latency.p50}/${c.latency.p99})`).join(', ')}`);
   }
-  if (r.search) lines.push(`  search: p50/p99 ms by id ${r.search.byId.p50}/${r.search.byId.p99}, ${r.search.cases.map((c) => `${c.name} ${c.p50}/${c.p99}`).join(', ')}; baseline ${r.search.baseline.p50}/${r.search.baseline.p99}`);
+  if (r.search) {
+    const figures = (c: SearchCase) => `${c.name} ${c.oneAtATime.p50}/${c.oneAtATime.p99} (loaded ${c.p50}/${c.p99})`;
+    lines.push(`  search: p50/p99 ms one at a time (loaded): ${[r.search.baseline, r.search.byId, ...r.search.cases].map(figures).join(', ')}`);
+  }
   if (r.ws) lines.push(`  ws: ${r.ws.clients} streams, commit → receipt p50/p99 ${r.ws.service.p50}/${r.ws.service.p99} ms (bare ws server ${r.ws.baseline.p50}/${r.ws.baseline.p99} ms, p99 ratio ${r.ws.p99Ratio}), RSS ${r.ws.serviceRssMb.before} → ${r.ws.serviceRssMb.connected} → ${r.ws.serviceRssMb.afterBroadcast} MB (${r.ws.rssPerConnectionKb.service} KB per stream; bare ${r.ws.rssPerConnectionKb.baseline} KB)`);
   if (r.soak) lines.push(`  soak: RSS ${r.soak.firstMb} → ${r.soak.midMb} → ${r.soak.lastMb} MB (${r.soak.secondHalfGrowthPct} % over the second half), p99 ${r.soak.p99} ms`);
   for (const g of r.goals ?? []) lines.push(`  ${passText(g.pass).padEnd(12)} ${g.name}: ${valueText(g)} (target ${g.target})`);

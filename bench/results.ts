@@ -164,6 +164,8 @@ export interface SearchCase extends Omit<HttpFigures, 'maxRps' | 'fixedRate'> {
   readonly name: string;
   /** One of the paths drawn (each request draws its own values). */
   readonly example: string;
+  /** One connection, one request after another: the latency a console sees. */
+  readonly oneAtATime: { readonly p50: number; readonly p99: number; readonly requests: number };
 }
 
 export interface SearchResult {

@@ -9,6 +9,7 @@ import { log, round, waitUntil } from '../util.js';
 /** Requests per second for each case (10 connections), a rate on-call's console never reaches. */
 export const SEARCH_RATE = 200;
 const CONNECTIONS = 10;
+const ONE_AT_A_TIME_SECONDS = 6;
 const CHUNK = 100_000;
 const ROWS_PER_USER = 100;
 const ROWS_PER_RECIPIENT = 50;
@@ -92,20 +93,33 @@ function cases(rows: number): Array<[string, () => string]> {
   ];
 }
 
+/**
+ * A case twice: one request at a time (one connection, back to back: the latency a console sees),
+ * then at SEARCH_RATE from CONNECTIONS connections (the machine's two cores shared by the load, the
+ * service, both PostgreSQL servers and RabbitMQ).
+ */
 async function measure(url: string, path: () => string, headers: Record<string, string>, seconds: number): Promise<Omit<SearchCase, 'name' | 'example'>> {
-  const run = (duration: number) =>
+  const run = (duration: number, connections: number, overallRate?: number) =>
     autocannon({
       url,
-      connections: CONNECTIONS,
+      connections,
       duration,
       headers,
-      overallRate: SEARCH_RATE,
-      ignoreCoordinatedOmission: true,
+      ...(overallRate === undefined ? {} : { overallRate, ignoreCoordinatedOmission: true }),
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: path() }) }],
     });
-  await run(2);
-  const r = await run(seconds);
-  return { achievedRps: round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors };
+  await run(2, CONNECTIONS, SEARCH_RATE);
+  const one = await run(ONE_AT_A_TIME_SECONDS, 1);
+  const r = await run(seconds, CONNECTIONS, SEARCH_RATE);
+  return {
+    achievedRps: round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx + one.non2xx,
+    errors: r.errors + one.errors,
+    oneAtATime: { p50: one.latency.p50, p99: one.latency.p99, requests: one.requests.total },
+  };
 }
 
 /** GET /notifications with each filter, and one notification by id, over `rows` notifications; an express `select 1` on the standby as the baseline. */
@@ -123,15 +137,15 @@ export async function runSearch(bench: Bench, rows: number, seconds: number): Pr
   try {
     const { port } = await firstMessage<{ port: number }>(child, 'the baseline server');
     const baseline = { name: 'baseline: express + select 1 on the standby', example: '/baseline/x', ...(await measure(`http://127.0.0.1:${port}`, () => '/baseline/x', {}, seconds)) };
-    log(`search: baseline p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
+    log(`search: baseline p50 ${baseline.p50} ms, p99 ${baseline.p99} ms; one at a time p99 ${baseline.oneAtATime.p99} ms`);
     const byIdPath = () => `/notifications/${pick(ids)}`;
     const byId = { name: 'GET /notifications/{id}', example: byIdPath(), ...(await measure(service.baseUrl, byIdPath, { authorization: `Bearer ${ADMIN_API_KEY}` }, seconds)) };
-    log(`search: by id p50 ${byId.p50} ms, p99 ${byId.p99} ms, ${byId.non2xx} non-2xx`);
+    log(`search: by id p50 ${byId.p50} ms, p99 ${byId.p99} ms, one at a time p99 ${byId.oneAtATime.p99} ms, ${byId.non2xx} non-2xx`);
     const measured: SearchCase[] = [];
     for (const [name, path] of cases(rows)) {
       const figures = await measure(service.baseUrl, path, { authorization: `Bearer ${ADMIN_API_KEY}` }, seconds);
       measured.push({ name, example: path(), ...figures });
-      log(`search: ${name}: p50 ${figures.p50} ms, p99 ${figures.p99} ms, ${figures.non2xx} non-2xx`);
+      log(`search: ${name}: p50 ${figures.p50} ms, p99 ${figures.p99} ms, one at a time p50 ${figures.oneAtATime.p50} / p99 ${figures.oneAtATime.p99} ms, ${figures.non2xx} non-2xx`);
     }
     return { rows, tableRows: Number(tableRows), seconds, rate: SEARCH_RATE, cases: measured, byId, baseline };
   } finally {
