@@ -277,8 +277,7 @@ export type Command =
       /**
        * One chunk of a replay by filter: the dead letters the filter matches not replayed yet, newest
        * first after `before`, at most `maxRows` of them looked at and `maxBytes` of body replayed (one
-       * at least); those whose routing key no binding routes are skipped, and count toward `maxRows`,
-       * but for those published to an exchange with one of `excludedKeys`: left out, they cost nothing.
+       * at least); those whose routing key no binding routes are skipped, and count toward `maxRows`.
        */
       readonly type: 'ReplayDeadLetters';
       readonly filter: DeadLetterFilter;
@@ -286,8 +285,6 @@ export type Command =
       readonly maxRows: number;
       readonly maxBytes: number;
       readonly bindings?: readonly string[] | null;
-      /** Routing keys the replay found unroutable before its walk (excludedKeysOf, src/application/queries/dead-letters.query.ts). */
-      readonly excludedKeys?: readonly string[];
     }
   | Acting & {
       readonly type: 'DiscardDeadLetter';

@@ -57,12 +57,6 @@ export const REPLAY_CHUNK_BYTES = 16 * 1024 * 1024;
 /** One replay-by-filter request copies at most this many bytes of body; the answer says how many remain. */
 export const REPLAY_CALL_BYTES = 64 * 1024 * 1024;
 
-/**
- * Before its walk, a replay by filter reads at most this many distinct routing keys of the dead letters
- * it covers, and leaves out those of the ones no binding routes: they cost its walk nothing.
- */
-export const REPLAY_KEYS_READ = 1_000;
-
 /** Where a replay by filter stopped: dead letters go newest first, by (created_at, id). */
 export interface DeadLetterPosition {
   readonly createdAt: Date;
@@ -84,19 +78,7 @@ export interface ReplayCandidate extends DeadLetterPosition {
  */
 export function routable(bindings: readonly string[] | null, { routingKey, exchange }: { readonly routingKey: string; readonly exchange: string }): boolean {
   // One published through the default exchange (over REST) goes back to the service's own queue (ADR 28).
-  return exchange === '' || bound(bindings, routingKey);
-}
-
-function bound(bindings: readonly string[] | null, routingKey: string): boolean {
-  return bindings === null || bindings.some((pattern) => matchesBinding(pattern, routingKey));
-}
-
-/**
- * Of the routing keys of dead letters published to an exchange (not the default one: those always
- * replay), the ones no binding routes, as `routable` decides row by row.
- */
-export function unroutableKeys(bindings: readonly string[] | null, routingKeys: readonly string[]): string[] {
-  return routingKeys.filter((routingKey) => !bound(bindings, routingKey));
+  return bindings === null || exchange === '' || bindings.some((pattern) => matchesBinding(pattern, routingKey));
 }
 
 export function checkRoutable(bindings: readonly string[] | null, letter: { readonly routingKey: string; readonly exchange: string }): void {

@@ -24,11 +24,10 @@ export class FakeDeadLetters implements DeadLetters {
     return found ? { id, routingKey: found.routingKey, exchange: found.exchange, replayedAt: found.replayedAt, bodyTruncated: found.bodyTruncated } : null;
   }
 
-  async lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number, excludedKeys: readonly string[] = []): Promise<ReplayCandidate[]> {
+  async lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number): Promise<ReplayCandidate[]> {
     const after = (d: StoredDeadLetter) => before === null || d.createdAt < before.createdAt || (d.createdAt.getTime() === before.createdAt.getTime() && d.id < before.id);
-    const kept = (d: StoredDeadLetter) => d.exchange === '' || !excludedKeys.includes(d.routingKey);
     return [...this.draft.deadLetters.values()]
-      .filter((d) => d.replayedAt === null && !d.bodyTruncated && (filter.includeReplays || d.replayOf === null) && matches(d, filter) && after(d) && kept(d))
+      .filter((d) => d.replayedAt === null && !d.bodyTruncated && (filter.includeReplays || d.replayOf === null) && matches(d, filter) && after(d))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
       .slice(0, limit)
       .map((d) => ({ id: d.id, createdAt: d.createdAt, routingKey: d.routingKey, exchange: d.exchange, bodySize: d.bodySize }));

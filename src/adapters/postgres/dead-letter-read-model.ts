@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DeadLetterDetail, DeadLetterPage, DeadLetterPaging, DeadLetterReadModel } from '../../application/ports/dead-letters.js';
 import type { DeadLetterFilter, DeadLetterPosition } from '../../domain/dead-letter.js';
-import { LIST_COLUMNS, VIEW_COLUMNS, deadLetterView, matching, replayableMatching, withoutKeys } from './dead-letter-rows.js';
+import { LIST_COLUMNS, VIEW_COLUMNS, deadLetterView, matching, replayableMatching } from './dead-letter-rows.js';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import type { ReadRouter } from './read-router.js';
 import { isUuid } from './uuid.js';
@@ -40,26 +40,11 @@ export class KyselyDeadLetterReadModel implements DeadLetterReadModel {
     });
   }
 
-  countReplayable(filter: DeadLetterFilter, cap: number, before: DeadLetterPosition | null = null, excludedKeys: readonly string[] = []): Promise<number> {
+  countReplayable(filter: DeadLetterFilter, cap: number, before: DeadLetterPosition | null = null): Promise<number> {
     return this.router.read(async (db) => {
-      const capped = withoutKeys(replayableMatching(db.selectFrom('dead_letters'), filter, before), excludedKeys).select('id').limit(cap);
+      const capped = replayableMatching(db.selectFrom('dead_letters'), filter, before).select('id').limit(cap);
       const { n } = await db.selectFrom(capped.as('capped')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       return Number(n);
-    });
-  }
-
-  /**
-   * A loose index scan of dead_letters_routing_key: each step one descent of the index to the next
-   * routing key with a row the replay covers, so it reads the keys' first such rows and not all of them.
-   */
-  replayableRoutingKeys(filter: DeadLetterFilter, max: number): Promise<string[]> {
-    return this.router.read(async (db) => {
-      const covered = replayableMatching(db.selectFrom('dead_letters'), filter).where('exchange', '<>', '').select('routing_key').orderBy('routing_key').limit(1);
-      const next = covered.where('routing_key', '>', sql.ref<string>('keys.routing_key'));
-      const { rows } = await sql<{ routing_key: string }>`
-        with recursive keys (routing_key) as ((${covered}) union all select (${next}) from keys where keys.routing_key is not null)
-        select routing_key from keys where routing_key is not null limit ${max}`.execute(db);
-      return rows.map((r) => r.routing_key);
     });
   }
 }

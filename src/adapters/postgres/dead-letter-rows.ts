@@ -29,15 +29,6 @@ export function replayableMatching<O>(query: DeadLetterQuery<O>, filter: DeadLet
   return q;
 }
 
-/**
- * Leaves out the dead letters published to an exchange with one of these routing keys: those a
- * replay by filter found unroutable before its walk. The default exchange's ('') always replay.
- */
-export function withoutKeys<O>(query: DeadLetterQuery<O>, excludedKeys: readonly string[]): DeadLetterQuery<O> {
-  if (excludedKeys.length === 0) return query;
-  return query.where(sql<boolean>`(exchange = '' or routing_key <> all(${sql.val([...excludedKeys])}::text[]))`);
-}
-
 export const VIEW_COLUMNS = [
   'id',
   'exchange',

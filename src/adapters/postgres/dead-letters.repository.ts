@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DeadLetters } from '../../application/ports/dead-letters.js';
 import { type DeadLetterFilter, type DeadLetterMessage, type DeadLetterPosition, LEFT_OUT_OF_REPLAY, REPLAYED_FROM_HEADER, type ReplayCandidate, type ReplayState } from '../../domain/dead-letter.js';
 import type { Database } from './database.js';
-import { replayableMatching, withoutKeys } from './dead-letter-rows.js';
+import { replayableMatching } from './dead-letter-rows.js';
 import { isUuid } from './uuid.js';
 
 export class KyselyDeadLetters implements DeadLetters {
@@ -45,8 +45,8 @@ export class KyselyDeadLetters implements DeadLetters {
     return row ? { id: row.id, routingKey: row.routing_key, exchange: row.exchange, replayedAt: row.replayed_at, bodyTruncated: row.body_truncated } : null;
   }
 
-  async lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number, excludedKeys: readonly string[] = []): Promise<ReplayCandidate[]> {
-    const rows = await withoutKeys(replayableMatching(this.db.selectFrom('dead_letters'), filter, before), excludedKeys)
+  async lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number): Promise<ReplayCandidate[]> {
+    const rows = await replayableMatching(this.db.selectFrom('dead_letters'), filter, before)
       .select(['id', 'created_at', 'routing_key', 'exchange', 'body_size'])
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')

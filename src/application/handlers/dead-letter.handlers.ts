@@ -54,12 +54,11 @@ function chunkOf(candidates: readonly ReplayCandidate[], maxRows: number, maxByt
 
 /**
  * One chunk of a replay by filter (docs/adr/0024-dead-letters-as-rows.md): at most `maxRows` looked
- * at, replayed or skipped (replayed ones, truncated bodies and those of `excludedKeys` are not
- * candidates; unroutable ones are skipped: the check row by row catches keys the replay did not exclude).
+ * at, replayed or skipped (replayed ones and truncated bodies are not candidates; unroutable ones are skipped).
  */
 export function replayDeadLetters(clock: Clock): CommandHandler<'ReplayDeadLetters'> {
-  return async ({ filter, before, maxRows, maxBytes, bindings, excludedKeys }, uow) => {
-    const candidates = await uow.deadLetters.lockReplayable(filter, before, maxRows + 1, excludedKeys ?? []);
+  return async ({ filter, before, maxRows, maxBytes, bindings }, uow) => {
+    const candidates = await uow.deadLetters.lockReplayable(filter, before, maxRows + 1);
     const { looked, chosen, bytes } = chunkOf(candidates, maxRows, maxBytes, bindings ?? null);
     const unroutable = [...new Set(looked.filter((d) => !chosen.includes(d)).map((d) => d.routingKey))];
     const count = chosen.length === 0 ? 0 : await uow.deadLetters.replay(chosen.map((d) => d.id), clock.now());

@@ -2,9 +2,8 @@ import { type DeadLetterFilter, type DeadLetterPosition, REPLAY_CALL_BYTES, REPL
 import type { CommandResults } from '../handler-types.js';
 import type { MessageBus } from '../message-bus.js';
 import type { DeadLetterReadModel } from '../ports/dead-letters.js';
-import { excludedKeysOf } from '../queries/dead-letters.query.js';
 
-/** A replay by filter names at most this many routing keys it left out or skipped (`unroutableCapped` when there were more). */
+/** A replay by filter names at most this many routing keys it skipped (`unroutableCapped` when there were more). */
 export const UNROUTABLE_LISTED = 100;
 
 export interface DeadLetterReplayRequest {
@@ -19,13 +18,12 @@ export interface DeadLetterReplayResult {
   readonly count: number;
   /**
    * How many more the filter matches past where this call stopped (its byte budget, or REPLAY_CAP
-   * looked at), at most REPLAY_CAP: those of the routing keys it excluded before its walk left
-   * out; unroutable ones of keys past that read included, which a next call looks at and skips.
+   * looked at), at most REPLAY_CAP: unroutable ones included, which a next call looks at and skips.
    */
   readonly remaining: number;
-  /** Distinct routing keys of dead letters left out or skipped (no binding of the service routes them), at most UNROUTABLE_LISTED. */
+  /** Distinct routing keys of dead letters skipped (no binding of the service routes them), at most UNROUTABLE_LISTED. */
   readonly unroutable: readonly string[];
-  /** More routing keys were left out or skipped than `unroutable` names. */
+  /** More routing keys were skipped than `unroutable` names. */
   readonly unroutableCapped: boolean;
 }
 
@@ -63,37 +61,32 @@ class SkippedKeys {
 /**
  * Replays every dead letter a filter matches, newest first, in chunks (at most 100 rows or 16 MiB of
  * body each), each a ReplayDeadLetters command in a transaction of its own, audited with the dead
- * letters it replayed; one call looks at most at 10,000 and copies at most 64 MiB, and says how many
- * remain (docs/adr/0024-dead-letters-as-rows.md). Before its walk it reads the routing keys of what
- * it covers and leaves out the rows of those no binding routes: thousands of them no longer take up
- * every call's 10,000 and hide the routable ones behind. Rows of keys past that read are looked at
- * and skipped row by row.
+ * letters it replayed; one call looks at most at 10,000 (replayed or skipped as unroutable: rows it
+ * cannot replay still cost it a bounded walk) and copies at most 64 MiB, and says how many remain
+ * (docs/adr/0024-dead-letters-as-rows.md).
  */
 export class DeadLetterReplay {
   constructor(
     private readonly bus: Pick<MessageBus, 'handle'>,
-    private readonly readModel: Pick<DeadLetterReadModel, 'countReplayable' | 'replayableRoutingKeys'>,
+    private readonly readModel: Pick<DeadLetterReadModel, 'countReplayable'>,
     private readonly limits: DeadLetterReplayLimits = LIMITS,
   ) {}
 
   async run({ filter, bindings, actor }: DeadLetterReplayRequest): Promise<DeadLetterReplayResult> {
     const { chunkRows, chunkBytes, callBytes, max } = this.limits;
-    const excludedKeys = await excludedKeysOf(this.readModel, filter, bindings);
     let before: DeadLetterPosition | null = null;
     let [count, looked, bytes] = [0, 0, 0];
     const skipped = new SkippedKeys();
-    skipped.add(excludedKeys);
     const result = (remaining: number) => ({ count, remaining, unroutable: skipped.listed, unroutableCapped: skipped.capped });
     for (;;) {
       const maxRows = Math.min(chunkRows, max - looked);
-      const maxBytes = Math.min(chunkBytes, callBytes - bytes);
-      const chunk: CommandResults['ReplayDeadLetters'] = await this.bus.handle({ type: 'ReplayDeadLetters', filter, before, maxRows, maxBytes, bindings, excludedKeys, actor });
+      const chunk: CommandResults['ReplayDeadLetters'] = await this.bus.handle({ type: 'ReplayDeadLetters', filter, before, maxRows, maxBytes: Math.min(chunkBytes, callBytes - bytes), bindings, actor });
       [count, looked, bytes] = [count + chunk.count, looked + chunk.looked, bytes + chunk.bytes];
       skipped.add(chunk.unroutable);
       if (chunk.exhausted || chunk.last === null) return result(0);
       before = chunk.last;
       if (looked >= max || bytes >= callBytes) break;
     }
-    return result(await this.readModel.countReplayable(filter, max, before, excludedKeys));
+    return result(await this.readModel.countReplayable(filter, max, before));
   }
 }

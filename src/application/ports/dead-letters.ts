@@ -8,10 +8,9 @@ export interface DeadLetters {
   lockForReplay(id: string): Promise<ReplayState | null>;
   /**
    * The dead letters a replay by filter may take, locked (those another replay holds skipped):
-   * not replayed yet, whole, matching, newest first after `before`, at most `limit`; those
-   * published to an exchange (not the default one) with one of the `excludedKeys` left out.
+   * not replayed yet, whole, matching, newest first after `before`, at most `limit`.
    */
-  lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number, excludedKeys?: readonly string[]): Promise<ReplayCandidate[]>;
+  lockReplayable(filter: DeadLetterFilter, before: DeadLetterPosition | null, limit: number): Promise<ReplayCandidate[]>;
   /**
    * Marks these dead letters, those not replayed yet (and whole), replayed at `at`, and writes one
    * outbox row for each: its body, routing key and headers, with `x-replayed-from` naming it. Answers how many.
@@ -65,14 +64,6 @@ export interface DeadLetterPage {
 export interface DeadLetterReadModel {
   page(filter: DeadLetterFilter, paging: DeadLetterPaging): Promise<DeadLetterPage>;
   find(id: string): Promise<DeadLetterDetail | null>;
-  /**
-   * How many a replay by this filter would cover now (after `before`, when given), at most `cap`;
-   * those published to an exchange (not the default one) with one of the `excludedKeys` left out.
-   */
-  countReplayable(filter: DeadLetterFilter, cap: number, before?: DeadLetterPosition | null, excludedKeys?: readonly string[]): Promise<number>;
-  /**
-   * The distinct routing keys, in their order, of the dead letters a replay by this filter covers
-   * that were published to an exchange (not the default one), at most `max`.
-   */
-  replayableRoutingKeys(filter: DeadLetterFilter, max: number): Promise<string[]>;
+  /** How many a replay by this filter would cover now (after `before`, when given), at most `cap`. */
+  countReplayable(filter: DeadLetterFilter, cap: number, before?: DeadLetterPosition | null): Promise<number>;
 }

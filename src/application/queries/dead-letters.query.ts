@@ -1,4 +1,4 @@
-import { type DeadLetterFilter, type DeadLetterPosition, REPLAY_CAP, REPLAY_KEYS_READ, unroutableKeys } from '../../domain/dead-letter.js';
+import { type DeadLetterFilter, type DeadLetterPosition, REPLAY_CAP } from '../../domain/dead-letter.js';
 import { DeadLetterNotFoundError, InvalidValueError } from '../../domain/errors.js';
 import type { DeadLetterDetail, DeadLetterPage, DeadLetterPaging, DeadLetterReadModel } from '../ports/dead-letters.js';
 import { checkPage } from './paging.js';
@@ -32,28 +32,14 @@ export class DeadLettersQuery {
     return found;
   }
 
-  /** A dry run: what a replay by this filter would look at now, those of the routing keys it would leave out before its walk left out. */
-  async replayable(filter: DeadLetterFilter, bindings: readonly string[] | null): Promise<number> {
+  /** What a replay by this filter would cover now: a dry run. */
+  replayable(filter: DeadLetterFilter): Promise<number> {
     checkRange(filter);
-    return this.readModel.countReplayable(filter, REPLAY_CAP, null, await excludedKeysOf(this.readModel, filter, bindings));
+    return this.readModel.countReplayable(filter, REPLAY_CAP);
   }
 
-  /** What a replay by filter that stopped at `before` leaves, at most `cap`, those of `excludedKeys` left out. */
-  countReplayable(filter: DeadLetterFilter, cap: number, before: DeadLetterPosition | null = null, excludedKeys: readonly string[] = []): Promise<number> {
-    return this.readModel.countReplayable(filter, cap, before, excludedKeys);
+  /** What a replay by filter that stopped at `before` leaves, at most `cap`. */
+  countReplayable(filter: DeadLetterFilter, cap: number, before: DeadLetterPosition | null = null): Promise<number> {
+    return this.readModel.countReplayable(filter, cap, before);
   }
-
-  replayableRoutingKeys(filter: DeadLetterFilter, max: number): Promise<string[]> {
-    return this.readModel.replayableRoutingKeys(filter, max);
-  }
-}
-
-/**
- * The routing keys a replay by filter leaves out before its walk (docs/adr/0024-dead-letters-as-rows.md):
- * of the first REPLAY_KEYS_READ distinct ones of the dead letters it covers, published to an
- * exchange (not the default one), those no binding routes. Null bindings: no check, none.
- */
-export async function excludedKeysOf(readModel: Pick<DeadLetterReadModel, 'replayableRoutingKeys'>, filter: DeadLetterFilter, bindings: readonly string[] | null): Promise<string[]> {
-  if (bindings === null) return [];
-  return unroutableKeys(bindings, await readModel.replayableRoutingKeys(filter, REPLAY_KEYS_READ));
 }

@@ -78,19 +78,9 @@ export const ReplayByFilterResponse = z
   .object({
     count: z.number().int(),
     dry_run: z.boolean(),
-    remaining: z
-      .number()
-      .int()
-      .optional()
-      .openapi({
-        description:
-          'A run: how many match, up to 10,000, that the call did not reach (10,000 looked at or 64 MiB of bodies), those of the routing keys it left out before its walk not counted (unroutable ones of keys past the first 1,000 are: a next call looks at them); call again while not 0',
-      }),
-    unroutable: z
-      .array(z.string())
-      .optional()
-      .openapi({ description: 'A run: up to 100 routing keys of dead letters left out before the walk, or skipped in it, because no binding of the service routes them; they stay unreplayed' }),
-    unroutable_capped: z.boolean().optional().openapi({ description: 'A run: more routing keys were left out or skipped than unroutable names' }),
+    remaining: z.number().int().optional().openapi({ description: 'A run: how many match that the call did not reach (10,000 looked at, unroutable ones included, or 64 MiB of bodies); call again' }),
+    unroutable: z.array(z.string()).optional().openapi({ description: 'A run: up to 100 routing keys of dead letters skipped because no binding of the service routes them' }),
+    unroutable_capped: z.boolean().optional().openapi({ description: 'A run: more routing keys were skipped than unroutable names' }),
   })
   .openapi('DeadLettersReplayed');
 

@@ -150,38 +150,6 @@ describe('KyselyDeadLetterReadModel', () => {
     await sql`delete from dead_letters where id = ${replay}`.execute(kysely);
   });
 
-  it('reads the distinct routing keys a replay by filter covers (published to an exchange), and leaves the rows of excluded keys out of its walk, unlocked, and of its count', async () => {
-    const window = { ...NO_FILTER, from: minutes(100), to: minutes(120) };
-    const odd = 'we"ird,{key}';
-    const a = [await add(100, { routingKey: 'billing.a' }), await add(101, { routingKey: 'billing.a' }), await add(102, { routingKey: odd })];
-    const replayed = await add(103, { routingKey: 'billing.b' });
-    await sql`update dead_letters set replayed_at = now() where id = ${replayed}`.execute(kysely);
-    const direct = await add(104, { routingKey: 'billing.c', exchange: '' });
-    const truncated = await add(105, { routingKey: 'billing.d', bodyTruncated: true });
-    const replay = await add(106, { routingKey: 'billing.e', replayOf: replayed });
-    const added = [...a, replayed, direct, truncated, replay];
-
-    expect(await model.replayableRoutingKeys(window, 1000), 'not replayed, whole, not a replay, not the default exchange').to.deep.equal(['billing.a', odd]);
-    expect(await model.replayableRoutingKeys({ ...window, includeReplays: true }, 1000)).to.deep.equal(['billing.a', 'billing.e', odd]);
-    expect(await model.replayableRoutingKeys(NO_FILTER, 2), 'at most max, in their order').to.deep.equal(['billing.a', 'order.placed']);
-    expect(await model.replayableRoutingKeys({ ...NO_FILTER, routingKey: 'billing.a' }, 1000)).to.deep.equal(['billing.a']);
-
-    const excluded = ['billing.a', 'billing.c', odd];
-    expect(await model.countReplayable(window, 10_000)).to.equal(4);
-    expect(await model.countReplayable(window, 10_000, null, excluded), "the default exchange's stays").to.equal(1);
-    const walk = await new KyselyUnitOfWork(kysely, testStamping()).execute(async (u) => {
-      const candidates = await u.deadLetters.lockReplayable(window, null, 100, excluded);
-      const free = async (id: string) =>
-        sql`select id from dead_letters where id = ${id} for update nowait`.execute(kysely).then(() => true, (e: { code?: string }) => (e.code === '55P03' ? false : Promise.reject(e)));
-      return { ids: candidates.map((c) => c.id), free: await Promise.all([...a, direct].map(free)) };
-    });
-    expect(walk.result.ids).to.deep.equal([direct]);
-    expect(walk.result.free, 'rows of excluded keys are not locked').to.deep.equal([true, true, true, false]);
-    const all = await new KyselyUnitOfWork(kysely, testStamping()).execute((u) => u.deadLetters.lockReplayable(window, null, 100));
-    expect(all.result.map((c) => c.id)).to.deep.equal([direct, a[2], a[1], a[0]]);
-    await sql`delete from dead_letters where id in (${sql.join(added)})`.execute(kysely);
-  });
-
   it('keeps an x-replayed-from only when it names a dead letter that was replayed', async () => {
     const forged = await add(31, { replayOf: ids[11] });
     const real = await add(32, { replayOf: ids[10] });

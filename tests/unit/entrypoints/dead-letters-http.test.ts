@@ -33,9 +33,6 @@ class CannedReadModel implements DeadLetterReadModel {
   async countReplayable(): Promise<number> {
     return 0;
   }
-  async replayableRoutingKeys(): Promise<string[]> {
-    return [];
-  }
 }
 
 describe('dead letters over HTTP (fakes behind the real app)', () => {

@@ -74,20 +74,19 @@ export function deadLetterRoutes(api: Api, { bus, queries, eventBindings }: Http
     method: 'post',
     path: '/dead-letters/replay',
     summary:
-      "Replay the dead letters a filter matches that were not replayed yet and whole, newest first, in chunks of 100. First it reads the distinct routing keys of those (the first 1,000) and leaves out the dead letters of the keys no binding routes (not those that came through the default exchange: they go to the service's own queue); then one call looks at 10,000 at most (replayed, or skipped row by row when no binding routes a key past the first 1,000) and copies 64 MiB of bodies at most. unroutable names up to 100 routing keys left out or skipped (unroutable_capped when there were more); remaining counts, up to 10,000, what the call did not reach, those it left out not counted; replays that died again only with include_replays. dry_run counts, up to 10,000, what a run would not leave out: those of unroutable keys past the first 1,000 counted (a run skips them), whatever the 64 MiB budget",
+      'Replay the dead letters a filter matches that were not replayed yet and whole, newest first, in chunks of 100; one call looks at 10,000 at most (replayed, or skipped because no binding routes their routing key: unroutable names up to 100 such keys, unroutable_capped when there were more) and copies 64 MiB of bodies at most; remaining says how many it left, unroutable ones included; replays that died again only with include_replays. dry_run counts, up to 10,000, what the filter matches that was not replayed yet and whole, unroutable ones included (a run skips them), whatever the 64 MiB budget',
     tag: TAG,
     scope: SCOPE,
     body: ReplayByFilterBody,
     responses: {
       202: {
-        description:
-          'How many were replayed (dry run: how many a run would not leave out); a run names in unroutable the routing keys it left out or skipped because no binding of the service routes them',
+        description: 'How many were replayed (dry run: how many match, unroutable ones included); a run names in unroutable the routing keys it left out because no binding of the service routes them',
         schema: ReplayByFilterResponse,
       },
     },
     handle: async ({ body }, res) => {
       const filter = filterOf(body);
-      if (body.dry_run) return void res.status(202).json({ count: await queries.deadLetters.replayable(filter, eventBindings), dry_run: true });
+      if (body.dry_run) return void res.status(202).json({ count: await queries.deadLetters.replayable(filter), dry_run: true });
       const result = await replayByFilter.run({ filter, bindings: eventBindings, actor: apiKeyIdOf(res) });
       res.status(202).json({ count: result.count, dry_run: false, remaining: result.remaining, unroutable: result.unroutable, unroutable_capped: result.unroutableCapped });
     },
