@@ -19,7 +19,9 @@ export async function dropIndexConcurrently(db: Kysely<any>, name: string): Prom
 /**
  * Builds `definition` in place of the index `name`: built concurrently as `<name>_next`, the old one
  * dropped concurrently, the new one renamed (a lock on that index only). The table keeps an index of
- * that shape at every step, and each step is skipped or done again when the migration runs again.
+ * that shape at every step. Run again after a crash, it completes: a `_next` left valid is kept, one
+ * left invalid is built again; once renamed, a second run builds and replaces it once more (the
+ * cost of a build, the same result).
  */
 export async function replaceIndexConcurrently(db: Kysely<any>, name: string, definition: RawBuilder<unknown>): Promise<void> {
   const next = `${name}_next`;
