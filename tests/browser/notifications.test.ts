@@ -56,6 +56,10 @@ describe('console: a user\'s failed notification, its timeline, and its retry in
       return shown === 2 || undefined;
     }, 20_000, "the user's two notifications in the list");
     expect(page.url()).to.match(/#\/notifications\?userid=u-ana$/);
+    // The same search again reads again (the route does not change, the list must).
+    const [again] = await Promise.all([page.waitForResponse((r) => r.url().includes('/notifications?userid=u-ana')), page.getByRole('button', { name: 'Search' }).click()]);
+    expect(again.status()).to.equal(200);
+    await row.waitFor();
     expect(await row.locator('.badge').textContent()).to.equal('failed');
     expect(await row.locator('.badge').evaluate((e) => (globalThis as unknown as Window).getComputedStyle(e).color)).to.equal('rgb(198, 40, 40)');
     expect(await row.locator('td').nth(1).textContent()).to.match(/^[a-z_]+$/);
