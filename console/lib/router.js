@@ -12,8 +12,11 @@ export function href(path, params = {}) {
   return `#${path}${text ? `?${text}` : ''}`;
 }
 
-export function navigate(path, params) {
-  location.hash = href(path, params);
+/** Goes to `path` with `params`; already there, calls `reload` if given (a search submitted again reads again). */
+export function navigate(path, params, reload) {
+  const target = href(path, params);
+  if (target === location.hash && reload) reload();
+  else location.hash = target;
 }
 
 export function useRoute() {

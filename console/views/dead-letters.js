@@ -16,7 +16,7 @@ export function DeadLetters({ route }) {
   const submit = (event) => {
     event.preventDefault();
     const form = Object.fromEntries(new FormData(event.currentTarget));
-    navigate('/dead-letters', { reason: form.reason.trim(), routing_key: form.routing_key.trim() });
+    navigate('/dead-letters', { reason: form.reason.trim(), routing_key: form.routing_key.trim() }, pages.reload);
   };
   const closed = (changed) => {
     setOpen(null);

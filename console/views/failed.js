@@ -24,7 +24,7 @@ export function Failed({ route }) {
   const submit = (event) => {
     event.preventDefault();
     const form = Object.fromEntries(new FormData(event.currentTarget));
-    navigate('/failed', { type: form.type.trim(), channel: form.channel, created_from: form.created_from });
+    navigate('/failed', { type: form.type.trim(), channel: form.channel, created_from: form.created_from }, pages.reload);
   };
   return html`<${Heading} sub="Notifications that gave up: retry one, or every one a filter selects.">Failed notifications</${Heading}>
     <form class="toolbar" role="search" aria-label="Filter failed notifications" onSubmit=${submit}>

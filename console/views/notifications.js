@@ -14,13 +14,10 @@ export function Notifications({ route }) {
   const filters = { userid, recipient, status };
   const searching = Boolean(userid || recipient);
   const pages = usePages(searching ? (cursor) => notificationsPage(filters, cursor) : null, `${userid}|${recipient}|${status}`);
-  // The same search again reads again (rows may have arrived since): the route would not change.
   const submit = (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const next = { userid: '', recipient: '', [form.get('by')]: form.get('term').trim(), status: form.get('status') };
-    if (next.userid === userid && next.recipient === recipient && next.status === status) return pages.reload();
-    navigate('/notifications', { [form.get('by')]: next[form.get('by')], status: next.status });
+    navigate('/notifications', { [form.get('by')]: form.get('term').trim(), status: form.get('status') }, pages.reload);
   };
   const who = userid ? `user ${userid}` : `recipient ${recipient}`;
   return html`<${Heading} sub="Search a user id or a recipient (email address, phone number, device token, URL).">Notifications</${Heading}>
