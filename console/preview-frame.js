@@ -7,4 +7,3 @@ addEventListener('message', (event) => {
   document.documentElement.replaceWith(document.adoptNode(parsed.documentElement));
 });
 addEventListener('click', (event) => event.preventDefault(), true);
-parent.postMessage('preview-frame-ready', '*');

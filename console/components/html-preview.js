@@ -7,14 +7,10 @@ import { html, useEffect, useRef, useState } from '../lib/html.js';
 export function HtmlPreview({ body }) {
   const frame = useRef(null);
   const [ready, setReady] = useState(false);
-  useEffect(() => {
-    const listen = (event) => event.source === frame.current?.contentWindow && event.data === 'preview-frame-ready' && setReady(true);
-    addEventListener('message', listen);
-    return () => removeEventListener('message', listen);
-  }, []);
+  // Its script has run by its load event (a message it posted could come before an effect listened).
   useEffect(() => {
     // The frame's origin is opaque ("null"), which no target origin names.
     if (ready) frame.current.contentWindow.postMessage(body, '*');
   }, [ready, body]);
-  return html`<iframe ref=${frame} class="preview-frame" title="HTML preview" sandbox="allow-scripts" src="/console/preview-frame.html"></iframe>`;
+  return html`<iframe ref=${frame} class="preview-frame" title="HTML preview" sandbox="allow-scripts" src="/console/preview-frame.html" onLoad=${() => setReady(true)}></iframe>`;
 }
